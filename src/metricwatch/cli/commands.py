@@ -1,0 +1,18 @@
+"""Registry of the CLI's command modules: each module has `register(app)`.
+
+A command imports its heavy dependencies (MLflow, DVC, pandas) inside its function, so
+`metricwatch --help` stays fast and one command's import problem cannot break the others.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+COMMAND_MODULES: tuple[str, ...] = ("metricwatch.cli.config_cmd",)
+
+
+def register_all(app: typer.Typer) -> None:
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(app)

@@ -1,0 +1,39 @@
+"""`metricwatch config check`: validate metricwatch.yaml and print the resolved config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+import yaml
+
+from metricwatch.cli.console import err_console, out_console
+
+config_app = typer.Typer(help="Inspect metricwatch.yaml.", no_args_is_help=True)
+
+ConfigOpt = typer.Option(
+    None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
+)
+
+
+@config_app.command("check")
+def check(config: Path | None = ConfigOpt) -> int:
+    """Validate the config and print it resolved, with secrets redacted."""
+    from metricwatch.config import load_config
+    from metricwatch.errors import ConfigError
+
+    cfg = load_config(config)
+    data = cfg.redacted()
+    data["project"]["path"] = str(cfg.project_path)
+    data["report"]["output"] = str(cfg.output_dir)
+    try:
+        data["mlflow"]["resolved_tracking_uri"] = cfg.redacted_tracking_uri()
+    except ConfigError as exc:  # an unset URI is reported, not fatal for `config check`
+        data["mlflow"]["resolved_tracking_uri"] = f"unset: {exc}"
+    out_console.print(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), end="")
+    err_console.print(f"[green]✓[/green] {cfg.source} is valid")
+    return 0
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(config_app, name="config")

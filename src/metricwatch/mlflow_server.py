@@ -1,0 +1,101 @@
+"""Start a local `mlflow server` for a tracking store, wait for /health, always stop it.
+
+Used by the evidence capture (screenshots need an HTTP UI) and by the test suite.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from metricwatch.errors import SourceUnavailableError
+from metricwatch.procs import free_port, kill_group
+
+
+@dataclass(frozen=True)
+class LocalServer:
+    url: str
+    port: int
+    pid: int
+    log_path: Path
+
+
+def _log_tail(path: Path, lines: int = 25) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def wait_healthy(url: str, timeout_s: float, proc: subprocess.Popen | None = None) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as resp:  # noqa: S310
+                if resp.status == 200:
+                    return True
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.25)
+    return False
+
+
+@contextmanager
+def local_mlflow_server(
+    backend_store_uri: str,
+    *,
+    artifacts_destination: str | None = None,
+    port: int | None = None,
+    timeout_s: float = 60.0,
+    workers: int = 1,
+) -> Iterator[LocalServer]:
+    """Run `mlflow server` on 127.0.0.1 for the duration of the block.
+
+    The server only reads the store for our purposes; it runs in its own process group, which
+    is killed on exit, also when the block raises.
+    """
+    port = port or free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_fd, log_name = tempfile.mkstemp(prefix="metricwatch-mlflow-server-", suffix=".log")
+    log_path = Path(log_name)
+    args = [
+        sys.executable, "-m", "mlflow", "server",
+        "--backend-store-uri", backend_store_uri,
+        "--host", "127.0.0.1", "--port", str(port),
+        "--workers", str(workers),
+    ]  # fmt: skip
+    if artifacts_destination:
+        args += ["--artifacts-destination", artifacts_destination]
+    env = dict(os.environ)
+    env["MLFLOW_ALLOW_FILE_STORE"] = "true"  # MLflow 3 refuses file stores without it
+    env.pop("MLFLOW_TRACKING_URI", None)
+    with open(log_fd, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen(
+            args,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
+    try:
+        if not wait_healthy(url, timeout_s, proc):
+            raise SourceUnavailableError(
+                f"mlflow server for {backend_store_uri} did not become healthy at {url}/health "
+                f"within {timeout_s:.0f} s. Last lines of its log ({log_path}):\n{_log_tail(log_path)}"
+            )
+        yield LocalServer(url=url, port=port, pid=proc.pid, log_path=log_path)
+    finally:
+        kill_group(proc)
