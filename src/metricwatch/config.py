@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -104,6 +105,17 @@ class DvcConfig(Section):
 
 
 RULE_KINDS = ("max", "min", "max_ratio_to_baseline", "min_ratio_to_baseline", "max_delta")
+# Rules over a check's status rather than a number: `metric: integrity` (tag statuses) and
+# `metric: repro` (reproducibility verdicts), with `breach_on` listing the statuses that breach.
+STATUS_METRICS = ("integrity", "repro")
+STATUS_DEFAULTS: dict[str, list[str]] = {
+    "integrity": ["fail"],
+    "repro": ["differ", "failed", "timed_out", "error"],
+}
+STATUS_VALUES: dict[str, tuple[str, ...]] = {
+    "integrity": ("ok", "warn", "fail"),
+    "repro": ("identical", "differ", "unavailable", "failed", "timed_out", "error"),
+}
 
 
 class ThresholdRule(Section):
@@ -113,13 +125,33 @@ class ThresholdRule(Section):
     max_ratio_to_baseline: float | None = Field(default=None, gt=0)
     min_ratio_to_baseline: float | None = Field(default=None, gt=0)
     max_delta: float | None = None
+    breach_on: list[str] | None = None
     severity: Literal["warn", "fail"] = "warn"
+    enabled: bool = True
     message: dict[Lang, str] = Field(default_factory=dict)
     action: dict[Lang, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _one_kind(self) -> ThresholdRule:
         kinds = [k for k in RULE_KINDS if getattr(self, k) is not None]
+        if self.metric in STATUS_METRICS:
+            if kinds:
+                raise ValueError(
+                    f"metric {self.metric!r} is a status rule: use breach_on (a list of "
+                    f"{', '.join(STATUS_VALUES[self.metric])}), not {', '.join(kinds)}"
+                )
+            bad = [v for v in self.breach_on or [] if v not in STATUS_VALUES[self.metric]]
+            if bad:
+                raise ValueError(
+                    f"breach_on: unknown {self.metric} status {', '.join(map(repr, bad))}; "
+                    f"valid: {', '.join(STATUS_VALUES[self.metric])}"
+                )
+            return self
+        if self.breach_on is not None:
+            raise ValueError(
+                f"breach_on applies only to metric {' or '.join(STATUS_METRICS)}; "
+                f"give one of {', '.join(RULE_KINDS)} instead"
+            )
         if len(kinds) != 1:
             raise ValueError(
                 f"a rule needs exactly one of {', '.join(RULE_KINDS)} (got {', '.join(kinds) or 'none'})"
@@ -128,11 +160,22 @@ class ThresholdRule(Section):
 
     @property
     def kind(self) -> str:
+        if self.metric in STATUS_METRICS:
+            return "breach_on"
         return next(k for k in RULE_KINDS if getattr(self, k) is not None)
 
     @property
     def value(self) -> float:
+        if self.kind == "breach_on":
+            raise ValueError(f"status rule on {self.metric!r} has no numeric threshold")
         return float(getattr(self, self.kind))
+
+    @property
+    def breach_statuses(self) -> list[str]:
+        """For a status rule: the statuses that breach it (configured or the default)."""
+        if self.metric not in STATUS_METRICS:
+            return []
+        return list(self.breach_on or STATUS_DEFAULTS[self.metric])
 
 
 def _default_thresholds() -> dict[str, ThresholdRule]:
@@ -230,6 +273,24 @@ class Config(Section):
     evidence: EvidenceConfig = Field(default_factory=EvidenceConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+
+    @field_validator("thresholds")
+    @classmethod
+    def _rules_have_aliases(
+        cls, v: dict[str, ThresholdRule], info: ValidationInfo
+    ) -> dict[str, ThresholdRule]:
+        mlflow_cfg = info.data.get("mlflow")
+        known = set(mlflow_cfg.metrics if mlflow_cfg else _default_metric_aliases())
+        for name, rule in v.items():
+            metric = rule.metric or name
+            if metric in STATUS_METRICS or metric in known:
+                continue
+            choices = ", ".join([*sorted(known), *STATUS_METRICS])
+            raise ValueError(
+                f"{name}.metric: metric {metric!r} has no aliases in mlflow.metrics; add "
+                f"mlflow.metrics.{metric}: [<name logged in MLflow>] or use one of {choices}"
+            )
+        return v
 
     # Where the file was read from; every relative path resolves against its folder.
     _source: str = PrivateAttr(default="<defaults>")

@@ -1,0 +1,235 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from metricwatch.config import parse_config
+from metricwatch.errors import ConfigError
+from metricwatch.rules import (
+    MetricInput,
+    RuleInputs,
+    VersionInputs,
+    effective_rules,
+    evaluate,
+    exit_code,
+)
+
+
+def cfg(data: dict | None = None, lang: str = "en"):
+    d = dict(data or {})
+    d.setdefault("report", {"lang": lang})
+    return parse_config(d, "m.yaml", Path("."))
+
+
+def row(version: str, run_id: str, **values: float | str | None) -> VersionInputs:
+    vals = {}
+    for k, v in values.items():
+        if isinstance(v, str):
+            vals[k] = MetricInput(value=None, state=v)
+        else:
+            vals[k] = MetricInput(value=v, state="ok" if v is not None else "missing")
+    return VersionInputs(version=version, run_id=run_id, values=vals)
+
+
+BASE = row("v1.0.0", "r0", rmse=1.0, qwk=0.8, train_time_s=100.0, drift_pct=0.5)
+GOOD = row("v1.0.1", "r1", rmse=1.05, qwk=0.75, train_time_s=110.0, drift_pct=1.0)
+BAD = row("v1.0.3", "r3", rmse=1.2, qwk=0.6, train_time_s=130.0, drift_pct=2.0)
+
+
+def inputs(candidate, **kw) -> RuleInputs:
+    kw.setdefault("baseline", BASE)
+    kw.setdefault("versions", [BASE, GOOD, candidate] if candidate else [BASE, GOOD])
+    kw.setdefault("integrity", {"v1.0.0": "ok", "v1.0.1": "ok"})
+    kw.setdefault("repro_verdict", "identical")
+    return RuleInputs(candidate=candidate, **kw)
+
+
+def by_rule(flags):
+    return {f.rule: f for f in flags if f.metric not in ("integrity", "repro")}
+
+
+def test_default_rules_all_pass_on_a_good_candidate() -> None:
+    flags = evaluate(cfg(), inputs(GOOD))
+    assert {f.rule: f.outcome for f in flags if f.rule != "integrity"} == {
+        "rmse": "pass",
+        "qwk": "pass",
+        "drift_pct": "pass",
+        "train_time_s": "pass",
+        "repro": "pass",
+    }
+    assert [f.outcome for f in flags if f.rule == "integrity"] == ["pass", "pass"]
+    assert exit_code(flags) == 0
+    assert exit_code(flags, "warn") == 0
+
+
+def test_default_rules_flag_the_bad_candidate_with_effective_bounds() -> None:
+    flags = by_rule(evaluate(cfg(), inputs(BAD, dataset_drift_pct=7.5)))
+    rmse = flags["rmse"]
+    assert (rmse.outcome, rmse.value, rmse.baseline) == ("breach", 1.2, 1.0)
+    assert rmse.threshold == pytest.approx(1.10)
+    assert rmse.threshold_display == "≤ 1.1 (1.1 × 1)"
+    assert (rmse.version, rmse.run_id, rmse.severity) == ("v1.0.3", "r3", "warn")
+    assert rmse.action == "review data / feature store"
+    assert flags["qwk"].outcome == "breach" and flags["qwk"].threshold == 0.70
+    tt = flags["train_time_s"]
+    assert tt.outcome == "breach" and tt.threshold == pytest.approx(125.0)
+    # the drift report's dataset drift % wins over the run's logged value for the candidate
+    assert (flags["drift_pct"].outcome, flags["drift_pct"].value) == ("breach", 7.5)
+
+
+def test_seed_rules_only_warn_so_exit_code_depends_on_fail_on() -> None:
+    flags = evaluate(cfg(), inputs(BAD))
+    assert exit_code(flags) == 0
+    assert exit_code(flags, "warn") == 1
+
+
+def test_integrity_fail_is_a_fail_rule_by_default() -> None:
+    flags = evaluate(cfg(), inputs(GOOD, integrity={"v1.0.1": "ok", "v1.0.2": "fail"}))
+    integ = [f for f in flags if f.rule == "integrity"]
+    assert [(f.version, f.outcome, f.severity) for f in integ] == [
+        ("v1.0.1", "pass", "fail"),
+        ("v1.0.2", "breach", "fail"),
+    ]
+    assert exit_code(flags) == 1
+
+
+@pytest.mark.parametrize(
+    ("verdict", "outcome"),
+    [
+        ("identical", "pass"),
+        ("differ", "breach"),
+        ("failed", "breach"),
+        ("timed_out", "breach"),
+        ("unavailable", "no data"),
+        (None, "no data"),
+    ],
+)
+def test_repro_verdicts(verdict: str | None, outcome: str) -> None:
+    flags = evaluate(cfg(), inputs(GOOD, repro_verdict=verdict, repro_rev="HEAD"))
+    (repro,) = [f for f in flags if f.rule == "repro"]
+    assert repro.outcome == outcome
+
+
+@pytest.mark.parametrize("state", ["nan", "inf", "-inf", "missing"])
+def test_missing_or_non_finite_value_is_no_data_never_pass(state: str) -> None:
+    cand = row("v1.0.3", "r3", rmse=state, qwk=state, train_time_s=state, drift_pct=state)
+    flags = by_rule(evaluate(cfg(), inputs(cand)))
+    assert {f.outcome for f in flags.values()} == {"no data"}
+    assert flags["rmse"].reason == f"rmse is {state}"
+    assert flags["rmse"].value is None
+
+
+def test_ratio_rule_without_baseline_is_no_baseline() -> None:
+    flags = by_rule(evaluate(cfg(), inputs(BAD, baseline=None)))
+    assert flags["rmse"].outcome == "no baseline"
+    assert flags["rmse"].reason == "no baseline run"
+    assert flags["rmse"].threshold_display == "≤ 1.1 × baseline"
+    assert flags["qwk"].outcome == "breach"  # absolute rules do not need a baseline
+    nan_base = row("v1.0.0", "r0", rmse="nan", train_time_s=100.0)
+    flags = by_rule(evaluate(cfg(), inputs(BAD, baseline=nan_base)))
+    assert flags["rmse"].outcome == "no baseline"
+    assert flags["rmse"].reason == "baseline has no usable rmse (nan)"
+    assert flags["train_time_s"].outcome == "breach"
+
+
+def test_no_candidate_run_is_no_data_with_the_reason() -> None:
+    ri = inputs(None, unavailable={"kpis": "MLflow at http://127.0.0.1:1 is unreachable"})
+    flags = by_rule(evaluate(cfg(), ri))
+    assert flags["rmse"].outcome == "no data"
+    assert "unreachable" in flags["rmse"].reason
+    assert exit_code(evaluate(cfg(), ri), no_verdict=True) == 2
+
+
+@pytest.mark.parametrize(
+    ("rule", "value", "outcome", "bound"),
+    [
+        ({"max": 1.1}, 1.1, "pass", 1.1),
+        ({"max": 1.1}, 1.1000001, "breach", 1.1),
+        ({"min": 0.7}, 0.7, "pass", 0.7),
+        ({"min": 0.7}, 0.69, "breach", 0.7),
+        ({"max_ratio_to_baseline": 2.0}, 2.0, "pass", 2.0),
+        ({"min_ratio_to_baseline": 0.9}, 0.8, "breach", 0.9),
+        ({"max_delta": 0.25}, 1.3, "breach", 1.25),
+        ({"max_delta": 0.25}, 1.2, "pass", 1.25),
+    ],
+)
+def test_rule_kinds_known_answers(rule: dict, value: float, outcome: str, bound: float) -> None:
+    c = cfg({"thresholds": {"r": {"metric": "rmse", "severity": "fail", **rule}}})
+    flags = by_rule(evaluate(c, inputs(row("v2", "r9", rmse=value))))
+    assert flags["r"].outcome == outcome
+    assert flags["r"].threshold == pytest.approx(bound)
+    assert exit_code(list(flags.values())) == (1 if outcome == "breach" else 0)
+
+
+def test_every_version_scope_evaluates_each_version() -> None:
+    flags = evaluate(cfg(), inputs(BAD, dataset_drift_pct=9.0), scope="versions")
+    rmse = [(f.version, f.outcome) for f in flags if f.rule == "rmse"]
+    assert rmse == [("v1.0.0", "pass"), ("v1.0.1", "pass"), ("v1.0.3", "breach")]
+    drift = [(f.version, f.value) for f in flags if f.rule == "drift_pct"]
+    assert drift == [("v1.0.0", 0.5), ("v1.0.1", 1.0), ("v1.0.3", 9.0)]
+
+
+def test_spanish_messages() -> None:
+    flags = by_rule(evaluate(cfg(lang="es"), inputs(BAD)))
+    assert flags["rmse"].message == "RMSE > 1.10 × RMSE_baseline"
+    assert flags["rmse"].action == "revisar datos/feature store"
+
+
+def test_builtin_status_rules_can_be_overridden_or_disabled() -> None:
+    assert set(effective_rules(cfg())) == {
+        "rmse",
+        "qwk",
+        "drift_pct",
+        "train_time_s",
+        "integrity",
+        "repro",
+    }
+    c = cfg({"thresholds": {"integrity": {"metric": "integrity", "enabled": False}}})
+    assert "integrity" not in effective_rules(c) and "repro" in effective_rules(c)
+    c = cfg({"thresholds": {"i": {"metric": "integrity", "breach_on": ["warn", "fail"]}}})
+    flags = evaluate(c, inputs(GOOD, integrity={"v1": "warn"}))
+    (integ,) = [f for f in flags if f.metric == "integrity"]
+    assert (integ.rule, integ.outcome, integ.severity) == ("i", "breach", "warn")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"thresholds": {"latency": {"max": 1}}},
+            "m.yaml: thresholds: latency.metric: metric 'latency' has no aliases in mlflow.metrics;",
+        ),
+        (
+            {"thresholds": {"r": {"metric": "rmse", "within": 1}}},
+            "m.yaml: thresholds.r.within: unknown key; valid keys: metric, max, min,",
+        ),
+        (
+            {"thresholds": {"r": {"metric": "rmse", "max_ratio_to_baseline": -1.1}}},
+            "m.yaml: thresholds.r.max_ratio_to_baseline: expected a number > 0, got -1.1",
+        ),
+        (
+            {"thresholds": {"i": {"metric": "repro", "breach_on": ["broken"]}}},
+            "m.yaml: thresholds.i: breach_on: unknown repro status 'broken'; valid: identical,",
+        ),
+        (
+            {"thresholds": {"i": {"metric": "integrity", "max": 1}}},
+            "m.yaml: thresholds.i: metric 'integrity' is a status rule: use breach_on",
+        ),
+    ],
+)
+def test_malformed_rules_are_config_errors_naming_the_key(data: dict, message: str) -> None:
+    with pytest.raises(ConfigError) as exc:
+        parse_config(data, "m.yaml", Path("."))
+    assert str(exc.value).startswith(message)
+
+
+def test_custom_metric_with_alias_is_accepted() -> None:
+    c = cfg(
+        {
+            "mlflow": {"metrics": {"latency_ms": ["p95_ms"]}},
+            "thresholds": {"latency_ms": {"max": 5}},
+        }
+    )
+    flags = by_rule(evaluate(c, inputs(row("v2", "r9", latency_ms=7.0))))
+    assert flags["latency_ms"].outcome == "breach"
