@@ -1,0 +1,218 @@
+"""Read git tags and DVC files at a revision, without touching the work tree (read only).
+
+Tag names are data: every git call takes an argument list (never a shell), refs are passed as
+full `refs/tags/...` names or commit hashes, and file reads go through one batched
+`git cat-file --batch` process, so a tag named `-rc1` or `a$(x)` is just text.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from metricwatch.errors import SourceError
+from metricwatch.procs import run
+
+GIT_TIMEOUT_S = 60.0
+UNSHALLOW_FIX = "git fetch --unshallow --tags"
+_FIELDS = (
+    "%(refname)",
+    "%(objecttype)",
+    "%(objectname)",
+    "%(*objectname)",
+    "%(creatordate:iso-strict)",
+    "%(committerdate:iso-strict)",
+    "%(*committerdate:iso-strict)",
+)
+
+
+class GitTag(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    commit: str  # the commit the tag points at (peeled)
+    date: datetime | None  # tagger date (annotated) or commit date (lightweight)
+    commit_date: datetime | None
+    annotated: bool
+
+
+class TagListing(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    repo: str
+    pattern: str
+    regex: bool
+    tags: list[GitTag] = Field(default_factory=list)
+    total_tags: int = 0  # tags in the repo before filtering
+    shallow: bool = False
+    notes: list[str] = Field(default_factory=list)
+
+    @property
+    def tags_unavailable(self) -> bool:
+        """True when no tag matched in a shallow clone: the releases may just not be fetched."""
+        return self.shallow and not self.tags
+
+
+def git(repo: Path, *args: str, timeout_s: float = GIT_TIMEOUT_S, input_text: str | None = None):
+    """Run git in repo (argument list); raise SourceError naming the repo on failure."""
+    res = run(["git", "-C", str(repo), *args], timeout_s=timeout_s, input_text=input_text)
+    if res.timed_out:
+        raise SourceError(f"{repo}: `git {args[0]}` timed out after {timeout_s:.0f} s")
+    if res.returncode != 0:
+        raise SourceError(f"{repo}: `git {args[0]}` failed: {res.stderr.strip()[:500]}")
+    return res
+
+
+def is_git_repo(repo: Path) -> bool:
+    res = run(["git", "-C", str(repo), "rev-parse", "--git-dir"], timeout_s=GIT_TIMEOUT_S)
+    return res.ok
+
+
+def is_shallow(repo: Path) -> bool:
+    return git(repo, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
+
+
+def natural_key(name: str) -> tuple:
+    """Sort v1.0.10 after v1.0.9: digits compare as numbers."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", name))
+
+
+def tag_matcher(pattern: str, regex: bool):
+    """A predicate on tag names: a glob (fnmatch, case-sensitive) or a regex (re.search)."""
+    if regex:
+        try:
+            compiled = re.compile(pattern)
+        except re.error as exc:
+            raise SourceError(
+                f"tags.pattern: invalid regular expression {pattern!r}: {exc}"
+            ) from exc
+        return lambda name: compiled.search(name) is not None
+    return lambda name: fnmatch.fnmatchcase(name, pattern)
+
+
+def _date(text: str) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def list_tags(repo: Path, pattern: str = "*", *, regex: bool = False) -> TagListing:
+    """Tags matching pattern (glob like `v*`, `data-v*`, `model@v*`, or a regex), naturally sorted."""
+    repo = Path(repo)
+    if not is_git_repo(repo):
+        raise SourceError(f"{repo}: not a git repository; point project.path at your project.")
+    match = tag_matcher(pattern, regex)
+    out = git(repo, "for-each-ref", "--format=" + "%00".join(_FIELDS), "refs/tags").stdout
+    tags: list[GitTag] = []
+    total = 0
+    for line in out.splitlines():
+        parts = line.split("\0")
+        if len(parts) != len(_FIELDS):
+            continue
+        ref, otype, oid, peeled, created, cdate, peeled_cdate = parts
+        total += 1
+        name = ref.removeprefix("refs/tags/")
+        if not match(name):
+            continue
+        annotated = otype == "tag"
+        commit = peeled if annotated else oid
+        if annotated and not peeled:  # a tag of a tree/blob: not a release
+            continue
+        tags.append(
+            GitTag(
+                name=name,
+                commit=commit,
+                date=_date(created),
+                commit_date=_date(peeled_cdate if annotated else cdate),
+                annotated=annotated,
+            )
+        )
+    tags.sort(key=lambda t: natural_key(t.name))
+    shallow = is_shallow(repo)
+    notes = []
+    if shallow:
+        notes.append(f"shallow clone: tags or history may be missing; run `{UNSHALLOW_FIX}`")
+    return TagListing(
+        repo=str(repo),
+        pattern=pattern,
+        regex=regex,
+        tags=tags,
+        total_tags=total,
+        shallow=shallow,
+        notes=notes,
+    )
+
+
+def resolve_commit(repo: Path, rev: str) -> str:
+    """The commit hash of rev (a tag, branch or hash); SourceError naming rev when unknown."""
+    res = run(
+        [
+            "git",
+            "-C",
+            str(repo),
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            f"{rev}^{{commit}}",
+        ],
+        timeout_s=GIT_TIMEOUT_S,
+    )
+    if not res.ok:
+        raise SourceError(f"{repo}: revision {rev!r} not found (check the tag or branch name)")
+    return res.stdout.strip()
+
+
+def read_files_at(repo: Path, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], bytes | None]:
+    """Contents of (commit, path) pairs from git's object store, in one `git cat-file --batch`.
+
+    A path absent at that commit maps to None. Commits should be hashes (see resolve_commit).
+    """
+    if not wanted:
+        return {}
+    for commit, path in wanted:
+        if "\n" in commit or "\n" in path:
+            raise SourceError(f"{repo}: invalid revision or path {commit!r}:{path!r}")
+    stdin = "".join(f"{commit}:{path}\n" for commit, path in wanted).encode("utf-8")
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(repo), "cat-file", "--batch"],
+            input=stdin,
+            capture_output=True,
+            timeout=GIT_TIMEOUT_S + len(wanted) * 0.05,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise SourceError(f"{repo}: `git cat-file --batch` timed out") from exc
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip()[:500]
+        raise SourceError(f"{repo}: `git cat-file --batch` failed: {err}")
+    data = proc.stdout
+    result: dict[tuple[str, str], bytes | None] = {}
+    pos = 0
+    for key in wanted:
+        nl = data.index(b"\n", pos)
+        fields = data[pos:nl].split(b" ")
+        pos = nl + 1
+        if len(fields) == 3 and fields[1] in (b"blob", b"tree", b"commit", b"tag"):
+            size = int(fields[2])
+            result[key] = data[pos : pos + size] if fields[1] == b"blob" else None
+            pos += size + 1
+        else:  # "<name> missing" or "<name> ambiguous"
+            result[key] = None
+    return result
+
+
+def read_file_at(repo: Path, rev: str, path: str) -> bytes | None:
+    """One file at a revision (like `git show REV:path`), None when it is not there."""
+    commit = resolve_commit(repo, rev)
+    return read_files_at(repo, [(commit, path)])[(commit, path)]
+
+
+def list_paths_at(repo: Path, commit: str, suffix: str = "") -> list[str]:
+    """Paths of files committed at commit (optionally only those ending with suffix)."""
+    out = git(repo, "ls-tree", "-r", "-z", "--name-only", "--end-of-options", commit).stdout
+    return [p for p in out.split("\0") if p and p.endswith(suffix)]
