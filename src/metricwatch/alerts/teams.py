@@ -1,0 +1,78 @@
+"""Microsoft Teams through a Workflows webhook: an Adaptive Card inside a message attachment.
+
+Office 365 connector URLs (`*.webhook.office.com/webhookb2/…`, `outlook.office.com/webhook/…`)
+are retired by Microsoft; we warn and still try, since some tenants keep them for a while.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from metricwatch.alerts.text import AlertContext, flag_facts, headline
+from metricwatch.rules import Flag
+
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+LEGACY_WARNING = (
+    "this Teams URL is a legacy Office 365 connector webhook, which Microsoft has retired; "
+    "create a Workflows webhook ('Post to a channel when a webhook request is received') "
+    "and put its URL in the variable instead"
+)
+
+
+def is_legacy_connector(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    host = (parts.hostname or "").lower()
+    path = parts.path.lower()
+    if host.endswith(".webhook.office.com") or host == "webhook.office.com":
+        return "/webhookb2/" in path or path.startswith("/webhook")
+    return host == "outlook.office.com" and path.startswith("/webhook")
+
+
+def build_payload(ctx: AlertContext, flags: list[Flag]) -> dict[str, Any]:
+    body: list[dict[str, Any]] = [
+        {
+            "type": "TextBlock",
+            "text": headline(ctx, flags),
+            "weight": "Bolder",
+            "size": "Medium",
+            "wrap": True,
+        }
+    ]
+    actions: list[dict[str, Any]] = []
+    for flag in flags:
+        body.append(
+            {
+                "type": "Container",
+                "separator": True,
+                "items": [
+                    {
+                        "type": "TextBlock",
+                        "text": f"{flag.rule}: {flag.message}",
+                        "weight": "Bolder",
+                        "color": "Attention" if flag.severity == "fail" else "Warning",
+                        "wrap": True,
+                    },
+                    {"type": "FactSet", "facts": flag_facts(ctx, flag)},
+                ],
+            }
+        )
+        if flag.run_url and len(actions) < 5:
+            label = f"{ctx.t('open run')} {flag.version or flag.run_id or ''}".strip()
+            actions.append({"type": "Action.OpenUrl", "title": label, "url": flag.run_url})
+    body.append({"type": "TextBlock", "text": ctx.footer(), "isSubtle": True, "wrap": True})
+    card: dict[str, Any] = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": body,
+    }
+    if actions:
+        card["actions"] = actions
+    return {
+        "type": "message",
+        "attachments": [{"contentType": CARD_CONTENT_TYPE, "contentUrl": None, "content": card}],
+    }
