@@ -99,6 +99,18 @@ class TagsConfig(Section):
     regex: bool = False
 
 
+class IntegrityConfig(Section):
+    """What a release's MLflow run must hold. Each item is a name or a list of alternatives
+    (any one satisfies it). Metric names may be canonical (resolved through mlflow.metrics
+    aliases); artifact items are globs on artifact paths, their file names or folders, and
+    `model` also matches any MLflow model (an MLmodel file or a logged model of the run)."""
+
+    required_metrics: list[str | list[str]] = Field(default_factory=lambda: [["rmse", "qwk"]])
+    required_artifacts: list[str | list[str]] = Field(
+        default_factory=lambda: ["model", "metrics.json"]
+    )
+
+
 class DvcConfig(Section):
     remote: str | None = None
     timeout_s: float = Field(default=60.0, gt=0)
@@ -267,6 +279,7 @@ class Config(Section):
     baseline: BaselineConfig = Field(default_factory=BaselineConfig)
     tags: TagsConfig = Field(default_factory=TagsConfig)
     dvc: DvcConfig = Field(default_factory=DvcConfig)
+    integrity: IntegrityConfig = Field(default_factory=IntegrityConfig)
     thresholds: dict[str, ThresholdRule] = Field(default_factory=_default_thresholds)
     drift: DriftConfig = Field(default_factory=DriftConfig)
     repro: ReproConfig = Field(default_factory=ReproConfig)
