@@ -10,7 +10,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: tuple[str, ...] = ("metricwatch.cli.config_cmd",)
+COMMAND_MODULES: tuple[str, ...] = ("metricwatch.cli.config_cmd", "metricwatch.cli.repro_cmd")
 
 
 def register_all(app: typer.Typer) -> None:

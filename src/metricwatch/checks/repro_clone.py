@@ -1,0 +1,179 @@
+"""A throwaway clone of the user's repository at one revision, with DVC pointed at their remotes.
+
+Only reads the user's repository: `git rev-parse`/`for-each-ref` there, and `git clone
+--no-local --no-hardlinks` (objects copied through the pack protocol: nothing shared, no hooks
+run). The user's DVC configuration (all levels, `.dvc/config.local` included) is read with DVC's
+own loader, which resolves relative remote paths; the clone gets its own `.dvc/config.local`
+with those remotes as absolute paths, its own cache, and analytics off.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from metricwatch.config import Config
+from metricwatch.errors import CheckError
+from metricwatch.procs import ProcResult, run
+
+GIT_TIMEOUT_S = 120.0
+USER_CACHE_REMOTE = "metricwatch-user-cache"
+
+
+@dataclass(frozen=True)
+class Target:
+    rev: str  # as asked (or the chosen tag / HEAD)
+    commit: str
+    toplevel: Path  # the user's git work tree root
+    subdir: str  # the DVC project inside it ("" for the root)
+
+
+def git_env() -> dict[str, str]:
+    """No optional locks: `git status` must not refresh the user's index; no prompts."""
+    return {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
+
+
+def _git(repo: Path, *args: str, timeout_s: float = GIT_TIMEOUT_S) -> ProcResult:
+    return run(["git", "-C", str(repo), *args], timeout_s=timeout_s, env=git_env())
+
+
+def newest_tag(repo: Path, pattern: str, regex: bool) -> str | None:
+    """The newest tag (creation date, then version order) matching the configured pattern."""
+    res = _git(
+        repo,
+        "for-each-ref",
+        "--sort=-v:refname",
+        "--sort=-creatordate",
+        "--format=%(refname:short)",
+        "refs/tags",
+    )
+    if not res.ok:
+        return None
+    rx = re.compile(pattern) if regex else None
+    for name in res.stdout.split():
+        if rx.search(name) if rx else fnmatch.fnmatchcase(name, pattern):
+            return name
+    return None
+
+
+def resolve_target(cfg: Config, rev: str | None) -> Target:
+    project = cfg.project_path
+    top = _git(project, "rev-parse", "--show-toplevel")
+    if not top.ok:
+        raise CheckError(
+            f"{project} (project.path in {cfg.source}) is not inside a git repository: "
+            "the reproducibility check clones it at a revision; run `git init` and commit first."
+        )
+    toplevel = Path(top.stdout.strip()).resolve()
+    chosen = rev or newest_tag(project, cfg.tags.pattern, cfg.tags.regex) or "HEAD"
+    res = _git(project, "rev-parse", "--verify", "--quiet", f"{chosen}^{{commit}}")
+    if not res.ok:
+        what = "git revision" if rev else "HEAD (no commit yet?)"
+        raise CheckError(
+            f"{what} {chosen!r} does not exist in {toplevel}: give a tag, branch or commit "
+            "that `git rev-parse` knows (see `git tag --list`)."
+        )
+    subdir = project.resolve().relative_to(toplevel).as_posix()
+    return Target(chosen, res.stdout.strip(), toplevel, "" if subdir == "." else subdir)
+
+
+def clone_at(target: Target, dest: Path) -> list[ProcResult]:
+    """Clone the user's repository into dest (a fresh folder) and check out the target commit."""
+    steps = [
+        run(
+            [
+                "git",
+                "clone",
+                "--quiet",
+                "--no-local",
+                "--no-hardlinks",
+                "--no-checkout",
+                str(target.toplevel),
+                str(dest),
+            ],
+            timeout_s=GIT_TIMEOUT_S,
+            env=git_env(),
+        )
+    ]
+    if steps[-1].ok and not _git(dest, "cat-file", "-e", f"{target.commit}^{{commit}}").ok:
+        steps.append(_git(dest, "fetch", "--quiet", "origin", target.commit))
+    if steps[-1].ok:
+        steps.append(
+            _git(
+                dest,
+                "-c",
+                "core.hooksPath=/dev/null",
+                "checkout",
+                "--quiet",
+                "--detach",
+                target.commit,
+            )
+        )
+    if not steps[-1].ok:
+        detail = (steps[-1].stderr or steps[-1].stdout).strip()
+        raise CheckError(
+            f"cannot clone {target.toplevel} at {target.rev} ({target.commit[:12]}): {detail}. "
+            "A commit must be reachable from a branch, tag or HEAD to be cloned."
+        )
+    return steps
+
+
+def user_dvc_config(project: Path) -> dict[str, Any]:
+    """The user's merged DVC config (system, global, repo, local), relative paths resolved."""
+    from dvc.config import Config as DvcConfig
+    from dvc.config import ConfigError as DvcConfigError
+
+    try:
+        conf = DvcConfig(dvc_dir=str(project / ".dvc"))
+    except DvcConfigError as exc:
+        raise CheckError(f"{project / '.dvc'}: DVC config cannot be read: {exc}") from exc
+    return {
+        "remotes": {name: dict(opts) for name, opts in conf["remote"].items()},
+        "default": conf["core"].get("remote"),
+        "cache_dir": conf["cache"].get("dir"),
+    }
+
+
+def configure_clone(
+    clone_project: Path,
+    user: dict[str, Any],
+    *,
+    remote: str | None,
+    cache_dir: Path,
+    site_cache_dir: Path,
+    user_cache: Path | None,
+) -> str | None:
+    """Write the clone's .dvc/config.local; returns the remote it will fetch from (or None)."""
+    from dvc.config import Config as DvcConfig
+
+    chosen = remote or user["default"]
+    if chosen and chosen not in user["remotes"]:
+        valid = ", ".join(sorted(user["remotes"])) or "none"
+        raise CheckError(
+            f"dvc.remote {chosen!r} is not a remote of the repository (remotes: {valid}); "
+            "fix dvc.remote in metricwatch.yaml or run `dvc remote list`."
+        )
+    conf = DvcConfig(dvc_dir=str(clone_project / ".dvc"))
+    with conf.edit("local") as local:
+        local.setdefault("remote", {})
+        for name, opts in user["remotes"].items():
+            local["remote"][name] = dict(opts)
+        if user_cache is not None:
+            local["remote"][USER_CACHE_REMOTE] = {"url": str(user_cache)}
+        core = local.setdefault("core", {})
+        core.update(
+            {"analytics": False, "check_update": False, "site_cache_dir": str(site_cache_dir)}
+        )
+        if chosen:
+            core["remote"] = chosen
+        local.setdefault("cache", {})["dir"] = str(cache_dir)
+    return chosen
+
+
+def user_cache_dir(project: Path, user: dict[str, Any]) -> Path:
+    configured = user.get("cache_dir")
+    return Path(configured).resolve() if configured else project / ".dvc" / "cache"

@@ -1,0 +1,110 @@
+"""What the pipeline at REV declares: outputs per stage (dvc.lock), metrics files, source inputs.
+
+Pure functions of file text: dvc.yaml and dvc.lock as committed, `.dvc` files' paths.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from metricwatch.errors import CheckError
+
+
+@dataclass(frozen=True)
+class LockedOut:
+    stage: str
+    path: str  # relative to the DVC project root
+    hash: str | None  # md5 (".dir" suffix for directories), or another hash DVC recorded
+
+
+def _load(text: str, source: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise CheckError(f"{source}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise CheckError(f"{source}: expected a mapping, got {type(data).__name__}")
+    return data
+
+
+def _hash_of(entry: dict[str, Any]) -> str | None:
+    for key in ("md5", "etag", "checksum"):
+        if entry.get(key):
+            return str(entry[key])
+    return None
+
+
+def _wdirs(dvc_yaml: dict[str, Any]) -> dict[str, str]:
+    stages = dvc_yaml.get("stages") or {}
+    return {
+        name: str(spec.get("wdir") or ".")
+        for name, spec in stages.items()
+        if isinstance(spec, dict)
+    }
+
+
+def _join(wdir: str, path: str) -> str:
+    return posixpath.normpath(posixpath.join(wdir, path))
+
+
+def _stage_wdir(wdirs: dict[str, str], stage: str) -> str:
+    return wdirs.get(stage.split("@", 1)[0], ".")  # foreach/matrix stages: name@key
+
+
+def locked_outputs(lock_text: str, dvc_yaml_text: str, source: str = "dvc.lock") -> list[LockedOut]:
+    lock = _load(lock_text, source)
+    wdirs = _wdirs(_load(dvc_yaml_text, "dvc.yaml"))
+    outs = []
+    for stage, spec in (lock.get("stages") or {}).items():
+        for entry in (spec or {}).get("outs") or []:
+            path = _join(_stage_wdir(wdirs, stage), str(entry["path"]))
+            outs.append(LockedOut(stage, path, _hash_of(entry)))
+    return outs
+
+
+def locked_deps(lock_text: str, dvc_yaml_text: str) -> dict[str, list[str]]:
+    """Stage name → dep paths (relative to the project root) as the lock recorded them."""
+    lock = _load(lock_text, "dvc.lock")
+    wdirs = _wdirs(_load(dvc_yaml_text, "dvc.yaml"))
+    return {
+        stage: [
+            _join(_stage_wdir(wdirs, stage), str(d["path"])) for d in (spec or {}).get("deps") or []
+        ]
+        for stage, spec in (lock.get("stages") or {}).items()
+    }
+
+
+def _is_under(path: str, parent: str) -> bool:
+    return path == parent or path.startswith(parent.rstrip("/") + "/")
+
+
+def source_deps(lock_text: str, dvc_yaml_text: str) -> dict[str, str]:
+    """Deps that no stage produces: path → the first stage that reads it (the pipeline's inputs)."""
+    produced = [o.path for o in locked_outputs(lock_text, dvc_yaml_text)]
+    found: dict[str, str] = {}
+    for stage, deps in locked_deps(lock_text, dvc_yaml_text).items():
+        for dep in deps:
+            if "://" in dep or any(_is_under(dep, p) or _is_under(p, dep) for p in produced):
+                continue
+            found.setdefault(dep, stage)
+    return found
+
+
+def metrics_paths(dvc_yaml_text: str) -> set[str]:
+    """Metrics files declared in dvc.yaml (stage `metrics:` and the top-level `metrics:` list)."""
+    data = _load(dvc_yaml_text, "dvc.yaml")
+    paths: set[str] = set()
+    for item in data.get("metrics") or []:
+        paths.add(posixpath.normpath(str(item)))
+    for spec in (data.get("stages") or {}).values():
+        if not isinstance(spec, dict):
+            continue
+        wdir = str(spec.get("wdir") or ".")
+        for item in spec.get("metrics") or []:
+            names = item.keys() if isinstance(item, dict) else [item]
+            paths.update(_join(wdir, str(n)) for n in names)
+    return paths

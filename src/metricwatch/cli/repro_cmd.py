@@ -1,0 +1,99 @@
+"""`metricwatch repro`: `dvc repro --force` in a clean clone at REV, outputs compared hash by hash.
+
+Exit codes: 0 reproduced identically, 1 outputs differ / a stage failed / timed out (or a known
+error), 2 no verdict possible (source data not available, DVC error).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from metricwatch.checks.repro_model import ReproReport
+
+from metricwatch.cli.console import err_console, out_console
+
+ConfigOpt = typer.Option(
+    None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
+)
+EXIT = {"identical": 0, "differ": 1, "failed": 1, "timed_out": 1, "unavailable": 2, "error": 2}
+_STYLE = {"identical": "green", "differ": "red", "failed": "red", "timed_out": "red"}
+
+
+def repro(
+    config: Path | None = ConfigOpt,
+    rev: str | None = typer.Option(
+        None, "--rev", help="Tag, branch or commit (default: the newest matching tag, else HEAD)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Re-run even if a verdict is cached."),
+    second_run: bool = typer.Option(
+        False,
+        "--second-run",
+        help="When outputs differ, run again: non-deterministic stage or stale dvc.lock?",
+    ),
+    fmt: str = typer.Option("table", "--format", help="table or json."),
+) -> int:
+    """Re-run the DVC pipeline at REV in a clean clone and compare every output with dvc.lock.
+
+    Your work tree, git refs, DVC cache and remote are only read; the verdict is appended to the
+    reproducibility log and cached per commit (use --force to re-run).
+    """
+    from metricwatch.checks.repro import check_repro
+    from metricwatch.config import load_config
+
+    if fmt not in ("table", "json"):
+        raise typer.BadParameter(f"--format must be table or json, not {fmt!r}")
+    cfg = load_config(config)
+    with err_console.status("reproducing…") as status:
+
+        def progress(msg: str) -> None:
+            err_console.print(f"• {msg}")
+            status.update(msg)
+
+        report = check_repro(
+            cfg, rev, force=force, second_run=True if second_run else None, progress=progress
+        )
+    if fmt == "json":
+        out_console.print_json(json.dumps(report.model_dump(mode="json")))
+    else:
+        _print_table(report)
+    return EXIT[report.verdict]
+
+
+def _print_table(report: ReproReport) -> None:
+    from rich.table import Table
+
+    from metricwatch.redact import scrub
+
+    table = Table(title=f"{report.rev} ({report.commit[:12]})", show_lines=False)
+    for col in ("output", "stage", "committed", "fresh", "result"):
+        table.add_column(col)
+    for o in report.outputs:
+        mark = "[green]✓ same[/green]" if o.match else "[red]✗ differs[/red]"
+        if o.volatile:
+            mark = "[yellow]✓ volatile keys only[/yellow]"
+        table.add_row(o.path, o.stage, (o.expected or "—")[:14], (o.actual or "—")[:14], mark)
+    if report.outputs:
+        out_console.print(table)
+    for v in report.volatile_diffs:
+        out_console.print(f"volatile {v.path}:{v.key}: {v.expected} → {v.actual}")
+    style = _STYLE.get(report.verdict, "yellow")
+    cached = " [dim](cached verdict; --force to re-run)[/dim]" if report.cached else ""
+    out_console.print(f"[bold {style}]{scrub(report.message)}[/bold {style}]{cached}")
+    for note in report.notes:
+        out_console.print(f"note: {scrub(note)}")
+    env = report.environment
+    if env is not None:
+        for u in env.undeclared_inputs:
+            out_console.print(f"undeclared input: stage {u.stage} reads {u.path} ({u.evidence})")
+        for note in env.notes:
+            out_console.print(f"environment: {note}")
+    err_console.print(f"log: {report.log_path}\ntranscript: {report.transcript_path}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("repro")(repro)
