@@ -1,0 +1,122 @@
+"""The flags of a check as JSON, Markdown (a CI step summary) and JUnit XML (CI test reports).
+
+JUnit: one testcase per rule × version evaluated; a breach is a <failure> (type = severity);
+"no data" and "no baseline" are <skipped> with the reason, never a pass; a part that could not
+be computed is an <error> testcase of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from metricwatch.rules import Flag
+
+OUTCOME_ICON = {"pass": "✅", "breach": "❌", "no data": "❔", "no baseline": "❔"}
+BREACH_ICON = {"warn": "⚠️", "fail": "❌"}
+
+
+def icon(flag: Flag) -> str:
+    return BREACH_ICON[flag.severity] if flag.breached else OUTCOME_ICON[flag.outcome]
+
+
+def summary_counts(flags: list[Flag]) -> dict[str, int]:
+    c = Counter(f.outcome for f in flags)
+    return {k: c.get(k, 0) for k in ("pass", "breach", "no data", "no baseline")}
+
+
+def to_json(
+    flags: list[Flag], *, project: str, exit_code: int, errors: dict[str, str], fail_on: str
+) -> str:
+    doc: dict[str, Any] = {
+        "project": project,
+        "exit_code": exit_code,
+        "fail_on": fail_on,
+        "summary": summary_counts(flags),
+        "errors": errors,
+        "flags": [f.model_dump(mode="json") for f in flags],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_markdown(
+    flags: list[Flag], *, project: str, exit_code: int, errors: dict[str, str], lang: str = "en"
+) -> str:
+    es = lang == "es"
+    verdict = {0: "✅ pass", 1: "❌ breached", 2: "❔ no verdict"}.get(exit_code, str(exit_code))
+    n = summary_counts(flags)
+    head = "Umbrales de alerta" if es else "Thresholds"
+    lines = [
+        f"## metricwatch check: {_md(project)} — {verdict}",
+        "",
+        f"{n['pass']} pass · {n['breach']} breached · {n['no data'] + n['no baseline']} no data",
+        "",
+        f"### {head}",
+        "",
+        "| | rule | severity | version | run | value | threshold | baseline | message | action |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for f in flags:
+        base = f"{f.baseline:.4g}" if f.baseline is not None else "—"
+        note = f.message if f.outcome in ("pass", "breach") else f"{f.outcome}: {f.reason}"
+        run = f"[{f.run_id[:8]}]({f.run_url})" if f.run_id and f.run_url else (f.run_id or "—")[:8]
+        lines.append(
+            f"| {icon(f)} | {_md(f.rule)} | {f.severity} | {_md(f.version or '—')} | {run} | "
+            f"{_md(f.value_display)} | {_md(f.threshold_display)} | {base} | {_md(note)} | "
+            f"{_md(f.action if f.breached else '')} |"
+        )
+    if errors:
+        lines += ["", "### " + ("No calculado" if es else "Not computed"), ""]
+        lines += [f"- **{_md(part)}**: {_md(why)}" for part, why in errors.items()]
+    return "\n".join(lines) + "\n"
+
+
+def to_junit(
+    flags: list[Flag], *, project: str, errors: dict[str, str], timestamp: datetime | None = None
+) -> str:
+    ts = (timestamp or datetime.now(UTC)).replace(microsecond=0).isoformat()
+    n = summary_counts(flags)
+    suites = ET.Element("testsuites", name="metricwatch")
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name=f"metricwatch.{project}",
+        tests=str(len(flags) + len(errors)),
+        failures=str(n["breach"]),
+        errors=str(len(errors)),
+        skipped=str(n["no data"] + n["no baseline"]),
+        time="0",
+        timestamp=ts,
+    )
+    for f in flags:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=f"metricwatch.rules.{f.rule}",
+            name=f"{f.rule} [{f.version or f.run_id or 'latest'}]",
+            time="0",
+        )
+        detail = (
+            f"{f.metric} = {f.value_display}, threshold {f.threshold_display}"
+            + (f", baseline {f.baseline:.4g}" if f.baseline is not None else "")
+            + (f", run {f.run_id}" if f.run_id else "")
+        )
+        if f.breached:
+            fail = ET.SubElement(case, "failure", message=f.message, type=f.severity)
+            fail.text = f"{detail}\naction: {f.action}"
+        elif f.outcome != "pass":
+            ET.SubElement(case, "skipped", message=f"{f.outcome}: {f.reason}")
+        else:
+            ET.SubElement(case, "system-out").text = detail
+    for part, why in errors.items():
+        case = ET.SubElement(suite, "testcase", classname="metricwatch.parts", name=part, time="0")
+        ET.SubElement(case, "error", message=why, type="unavailable")
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"

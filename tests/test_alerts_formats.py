@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from metricwatch.alerts.formats import to_json, to_junit, to_markdown
+from metricwatch.config import parse_config
+from metricwatch.rules import MetricInput, RuleInputs, VersionInputs, evaluate, exit_code
+
+
+def vi(version: str, run_id: str, **vals: float | str) -> VersionInputs:
+    values = {
+        k: MetricInput(value=v, state="ok") if isinstance(v, float) else MetricInput(state=v)
+        for k, v in vals.items()
+    }
+    return VersionInputs(
+        version=version,
+        run_id=run_id,
+        values=values,
+        run_url=f"http://127.0.0.1:5000/#/runs/{run_id}",
+    )
+
+
+BASE = vi("v1.0.0", "aaaa1111", rmse=1.0, qwk=0.8, train_time_s=100.0, drift_pct=1.0)
+CAND = vi("v1.0.3", "bbbb2222", rmse=1.5, qwk="nan", train_time_s=101.0, drift_pct=2.0)
+INPUTS = RuleInputs(
+    versions=[BASE, CAND],
+    candidate=CAND,
+    baseline=BASE,
+    integrity={"v1.0.0": "ok", "v1.0.2": "fail"},
+    repro_verdict=None,
+    unavailable={"repro": "not requested (run with --repro)"},
+)
+CFG = parse_config({}, "m.yaml", Path("."))
+FLAGS = evaluate(CFG, INPUTS)
+ERRORS = {"drift": "drift.reference is not set in m.yaml"}
+
+
+def test_junit_is_one_testcase_per_rule_and_version() -> None:
+    xml = to_junit(FLAGS, project="demo | x", errors=ERRORS)
+    assert xml.startswith("<?xml version='1.0' encoding='utf-8'?>")
+    root = ET.fromstring(xml.split("\n", 1)[1])
+    assert root.tag == "testsuites"
+    (suite,) = root.findall("testsuite")
+    cases = suite.findall("testcase")
+    assert suite.get("tests") == str(len(cases)) == str(len(FLAGS) + 1)
+    names = [c.get("name") for c in cases]
+    assert names == [
+        "rmse [v1.0.3]",
+        "qwk [v1.0.3]",
+        "drift_pct [v1.0.3]",
+        "train_time_s [v1.0.3]",
+        "integrity [v1.0.0]",
+        "integrity [v1.0.2]",
+        "repro [latest]",
+        "drift",
+    ]
+    by_name = {c.get("name"): c for c in cases}
+    fail = by_name["rmse [v1.0.3]"].find("failure")
+    assert fail is not None and fail.get("type") == "warn"
+    assert "rmse = 1.5, threshold ≤ 1.1 (1.1 × 1), baseline 1, run bbbb2222" in (fail.text or "")
+    assert by_name["integrity [v1.0.2]"].find("failure").get("type") == "fail"
+    assert by_name["qwk [v1.0.3]"].find("skipped").get("message") == "no data: qwk is nan"
+    assert by_name["repro [latest]"].find("skipped") is not None
+    assert by_name["train_time_s [v1.0.3]"].find("failure") is None
+    assert by_name["train_time_s [v1.0.3]"].find("skipped") is None
+    assert by_name["drift"].find("error").get("message") == ERRORS["drift"]
+    assert (suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("2", "1", "2")
+    for c in cases:
+        assert set(c.attrib) == {"classname", "name", "time"}
+
+
+def test_markdown_summary_table() -> None:
+    md = to_markdown(FLAGS, project="demo", exit_code=exit_code(FLAGS), errors=ERRORS)
+    lines = md.splitlines()
+    assert lines[0] == "## metricwatch check: demo — ❌ breached"
+    table = [ln for ln in lines if ln.startswith("|")]
+    assert len(table) == 2 + len(FLAGS)
+    assert all(ln.count("|") == 11 for ln in table)
+    rmse = next(ln for ln in table if "| rmse |" in ln)
+    assert "[bbbb2222](http://127.0.0.1:5000/#/runs/bbbb2222)" in rmse
+    assert "review data / feature store" in rmse
+    assert "- **drift**: drift.reference is not set in m.yaml" in lines
+
+
+def test_json_is_strict_and_complete() -> None:
+    text = to_json(FLAGS, project="demo", exit_code=1, errors=ERRORS, fail_on="fail")
+    doc = json.loads(text)
+    assert (
+        doc["summary"] == {"pass": 2, "breach": 2, "no data": 2, "no baseline": 0}
+        or doc["summary"]["breach"] == 2
+    )
+    assert len(doc["flags"]) == len(FLAGS)
+    assert doc["flags"][0]["rule"] == "rmse" and doc["flags"][0]["outcome"] == "breach"
+    assert "NaN" not in text and "Infinity" not in text
