@@ -1,0 +1,196 @@
+"""Concept drift: score reference and current data with a run's logged model, compare RMSE and QWK.
+
+The model is the baseline run's (config `baseline`) unless a run id or version is given. It is
+downloaded to a temporary folder and loaded with `mlflow.pyfunc`; nothing is written to the
+tracking store. QWK compares the target with predictions rounded to the nearest label and
+clipped to the labels' range. Without a logged model or a target, the result says so.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from metricwatch.config import Config
+from metricwatch.errors import MetricwatchError
+
+
+class ConceptDrift(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    status: Literal["ok", "unavailable", "error"]
+    reason: str = ""
+    run_id: str | None = None
+    run_name: str | None = None
+    version: str | None = None
+    model_uri: str | None = None
+    target: str | None = None
+    rmse_reference: float | None = None
+    rmse_current: float | None = None
+    rmse_change: float | None = None
+    qwk_reference: float | None = None
+    qwk_current: float | None = None
+    qwk_change: float | None = None
+    n_reference: int = 0
+    n_current: int = 0
+
+
+def _finite(v: float) -> float | None:
+    return float(v) if math.isfinite(v) else None
+
+
+def score(y: pd.Series, pred: np.ndarray) -> tuple[float | None, float | None]:
+    """(RMSE, QWK) of predictions against a numeric target; None where undefined."""
+    from sklearn.metrics import cohen_kappa_score
+
+    yv = pd.to_numeric(y, errors="coerce").to_numpy(dtype=np.float64)
+    pv = np.asarray(pred, dtype=np.float64).reshape(len(yv), -1)[:, 0]
+    ok = np.isfinite(yv) & np.isfinite(pv)
+    if not ok.any():
+        return None, None
+    yv, pv = yv[ok], pv[ok]
+    rmse = _finite(float(np.sqrt(np.mean((pv - yv) ** 2))))
+    qwk = None
+    if np.all(yv == np.round(yv)):
+        labels = np.round(np.clip(pv, yv.min(), yv.max())).astype(np.int64)
+        if np.unique(np.concatenate([yv.astype(np.int64), labels])).size > 1:
+            qwk = _finite(
+                float(cohen_kappa_score(yv.astype(np.int64), labels, weights="quadratic"))
+            )
+    return rmse, qwk
+
+
+def choose_run(cfg: Config, model_run: str | None) -> Any:
+    """The RunRecord of the model to use: a run id / version value, else the configured baseline."""
+    from metricwatch.sources.mlflow_runs import load_runs
+
+    runs = load_runs(cfg).runs
+    key = cfg.mlflow.version_tag
+    if model_run:
+        found = [r for r in runs if r.run_id == model_run or r.tags.get(key) == model_run]
+        what = f"run id or {key}={model_run!r}"
+    else:
+        sel = cfg.baseline.selector()
+        if "run_id" in sel:
+            found = [r for r in runs if r.run_id == sel["run_id"]]
+        elif "version" in sel:
+            found = [r for r in runs if r.tags.get(key) == sel["version"]]
+        else:
+            found = [r for r in runs if all(r.tags.get(k) == v for k, v in sel["tag"].items())]
+        what = f"the baseline ({sel})"
+    if not found:
+        return what
+    return max(found, key=lambda r: r.start_time.timestamp() if r.start_time else 0.0)
+
+
+def _model_path(cfg: Config, run: Any, workdir: str) -> tuple[str, str] | None:
+    """(model URI for the report, local folder) of the run's logged model, downloaded."""
+    from metricwatch.sources.mlflow_access import make_client, mlflow_env, translate_errors
+    from metricwatch.sources.mlflow_runs import list_run_artifacts
+
+    client = make_client(cfg)
+    with mlflow_env(cfg), translate_errors(cfg, f"find the model of run {run.run_id}"):
+        try:
+            logged = client.search_logged_models(
+                experiment_ids=[run.experiment_id],
+                filter_string=f"source_run_id = '{run.run_id}'",
+            )
+        except Exception:  # older servers have no logged-model API: fall back to artifacts
+            logged = []
+        if logged:
+            import mlflow.artifacts
+
+            m = logged[0]
+            uri = cfg.tracking_uri()
+            local = mlflow.artifacts.download_artifacts(
+                artifact_uri=m.artifact_location,
+                dst_path=workdir,
+                tracking_uri=uri if uri.startswith(("http://", "https://")) else None,
+            )
+            return f"models:/{m.model_id}", local
+    artifacts = list_run_artifacts(cfg, run.run_id)
+    dirs = sorted(
+        p.rsplit("/", 1)[0] if "/" in p else "" for p in artifacts if p.endswith("MLmodel")
+    )
+    if not dirs:
+        return None
+    with mlflow_env(cfg), translate_errors(cfg, f"download the model of run {run.run_id}"):
+        local = client.download_artifacts(run.run_id, dirs[0], dst_path=workdir)
+    return f"runs:/{run.run_id}/{dirs[0]}", local
+
+
+def concept_drift(
+    cfg: Config, reference: pd.DataFrame, current: pd.DataFrame, *, model_run: str | None = None
+) -> ConceptDrift:
+    target = cfg.drift.target
+    if not target:
+        return ConceptDrift(
+            status="unavailable", reason="no target: set drift.target to score a model"
+        )
+    for side, frame in (("reference", reference), ("current", current)):
+        if target not in frame.columns:
+            return ConceptDrift(
+                status="unavailable",
+                target=target,
+                reason=f"the {side} data has no target column {target!r}: concept drift needs labels",
+            )
+    try:
+        run = choose_run(cfg, model_run)
+    except MetricwatchError as exc:
+        return ConceptDrift(status="unavailable", target=target, reason=f"no model run: {exc}")
+    if isinstance(run, str):
+        return ConceptDrift(
+            status="unavailable", target=target, reason=f"no MLflow run matches {run}"
+        )
+    base = {
+        "run_id": run.run_id,
+        "run_name": run.run_name,
+        "version": run.tags.get(cfg.mlflow.version_tag),
+        "target": target,
+    }
+    with tempfile.TemporaryDirectory(prefix="metricwatch-model-") as tmp:
+        try:
+            found = _model_path(cfg, run, tmp)
+        except MetricwatchError as exc:
+            return ConceptDrift(status="error", reason=str(exc), **base)
+        if found is None:
+            return ConceptDrift(
+                status="unavailable",
+                reason=f"run {run.run_id} has no logged MLflow model (no MLmodel artifact)",
+                **base,
+            )
+        uri, local = found
+        try:
+            import mlflow.pyfunc
+
+            model = mlflow.pyfunc.load_model(local)
+            schema = model.metadata.get_input_schema()
+            cols = schema.input_names() if schema is not None else None
+            cols = cols or [c for c in reference.columns if c != target]
+            preds = [model.predict(f[cols]) for f in (reference, current)]
+        except Exception as exc:  # a user model can raise anything: report it, do not crash
+            return ConceptDrift(
+                status="error",
+                model_uri=uri,
+                reason=f"scoring with {uri} failed: {type(exc).__name__}: {exc}",
+                **base,
+            )
+    rmse_r, qwk_r = score(reference[target], np.asarray(preds[0]))
+    rmse_c, qwk_c = score(current[target], np.asarray(preds[1]))
+    return ConceptDrift(
+        status="ok",
+        model_uri=uri,
+        rmse_reference=rmse_r,
+        rmse_current=rmse_c,
+        rmse_change=None if rmse_r is None or rmse_c is None else rmse_c - rmse_r,
+        qwk_reference=qwk_r,
+        qwk_current=qwk_c,
+        qwk_change=None if qwk_r is None or qwk_c is None else qwk_c - qwk_r,
+        n_reference=len(reference),
+        n_current=len(current),
+        **base,
+    )

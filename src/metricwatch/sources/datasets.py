@@ -1,0 +1,174 @@
+"""Reference and current data: CSV or Parquet, a local path or a DVC-tracked `PATH@REV`.
+
+`PATH@REV` is read through DVC's file system at that git revision (from the DVC cache, or
+streamed from the remote when the cache lacks it): nothing is checked out and neither the
+workspace nor the cache is written. Local paths are relative to the config file's folder;
+paths at a revision are relative to the repository root (project.path).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+
+from metricwatch.config import Config
+from metricwatch.errors import SourceError
+
+PARQUET_SUFFIXES = (".parquet", ".pq")
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    path: str
+    rev: str | None
+    label: str  # how messages name it
+
+    @property
+    def is_parquet(self) -> bool:
+        return self.path.lower().endswith(PARQUET_SUFFIXES)
+
+
+def parse_spec(cfg: Config, text: str) -> DataSpec:
+    """`PATH` or `PATH@REV`; an existing local path containing '@' stays a path."""
+    text = text.strip()
+    if not text:
+        raise SourceError("empty data path: give PATH or PATH@REV")
+    if "@" in text and not cfg.resolve(text).exists():
+        path, rev = text.rsplit("@", 1)
+        if not path or not rev:
+            raise SourceError(f"{text!r}: expected PATH@REV (e.g. data/current.csv@v1.0.1)")
+        return DataSpec(path, rev, f"{path}@{rev}")
+    return DataSpec(str(cfg.resolve(text)), None, str(cfg.resolve(text)))
+
+
+def _check_suffix(spec: DataSpec) -> None:
+    if not spec.path.lower().endswith(PARQUET_SUFFIXES + CSV_SUFFIXES):
+        raise SourceError(f"{spec.label}: unsupported data format; use a .csv or .parquet file")
+
+
+@contextmanager
+def open_binary(cfg: Config, spec: DataSpec) -> Iterator[IO[bytes]]:
+    """A binary file object for the spec, never touching the workspace."""
+    _check_suffix(spec)
+    if spec.rev is None:
+        try:
+            with open(spec.path, "rb") as fh:
+                yield fh
+        except FileNotFoundError:
+            raise SourceError(
+                f"{spec.label}: no such data file; check drift.reference/current"
+            ) from None
+        return
+    from dvc.api import DVCFileSystem
+
+    try:
+        fs = DVCFileSystem(str(cfg.project_path), rev=spec.rev)
+        fh = fs.open(spec.path, mode="rb")
+    except FileNotFoundError:
+        raise SourceError(
+            f"{spec.label}: {spec.path} is not tracked by git or DVC at revision {spec.rev} "
+            f"in {cfg.project_path}; check the path (relative to the repository root) and the rev"
+        ) from None
+    except Exception as exc:  # DVC/scmrepo raise many types: translate once, here
+        raise SourceError(
+            f"{spec.label}: cannot read through DVC in {cfg.project_path}: "
+            f"{type(exc).__name__}: {exc}. Check the revision exists and the DVC remote is "
+            "reachable (dvc fetch)."
+        ) from exc
+    try:
+        yield fh
+    finally:
+        fh.close()
+
+
+def _csv_header(raw: bytes, label: str) -> list[str]:
+    first = raw.split(b"\n", 1)[0]
+    try:
+        line = first.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(_not_utf8(label, exc)) from None
+    return next(csv.reader([line]), [])
+
+
+def _not_utf8(label: str, exc: UnicodeDecodeError) -> str:
+    return (
+        f"{label}: not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
+        "re-save the file as UTF-8"
+    )
+
+
+def check_unique_columns(columns: list[str], label: str) -> None:
+    seen: set[str] = set()
+    for c in columns:
+        if c in seen:
+            raise SourceError(
+                f"{label}: column {c!r} appears more than once; rename the duplicates"
+            )
+        seen.add(c)
+
+
+def read_frame(cfg: Config, spec: DataSpec, columns: list[str] | None = None) -> pd.DataFrame:
+    """The whole file as a DataFrame (CSV is decoded as strict UTF-8)."""
+    with open_binary(cfg, spec) as fh:
+        if spec.is_parquet:
+            import pyarrow.parquet as pq
+
+            try:
+                pf = pq.ParquetFile(fh)
+                check_unique_columns(pf.schema_arrow.names, spec.label)
+                return pf.read(columns=columns).to_pandas()
+            except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+                raise SourceError(f"{spec.label}: not a readable Parquet file: {exc}") from exc
+        raw = fh.read()
+    if not raw.strip():
+        raise SourceError(f"{spec.label}: the file is empty (no header, no rows)")
+    check_unique_columns(_csv_header(raw, spec.label), spec.label)
+    sep = "\t" if spec.path.lower().endswith(".tsv") else ","
+    try:
+        return pd.read_csv(io.BytesIO(raw), sep=sep, encoding="utf-8", usecols=columns)
+    except UnicodeDecodeError as exc:
+        raise SourceError(_not_utf8(spec.label, exc)) from None
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise SourceError(f"{spec.label}: cannot parse as CSV: {exc}") from exc
+
+
+def parquet_rows(cfg: Config, spec: DataSpec) -> int:
+    import pyarrow.parquet as pq
+
+    with open_binary(cfg, spec) as fh:
+        try:
+            return int(pq.ParquetFile(fh).metadata.num_rows)
+        except (OSError, ValueError) as exc:
+            raise SourceError(f"{spec.label}: not a readable Parquet file: {exc}") from exc
+
+
+def iter_parquet(
+    cfg: Config, spec: DataSpec, *, batch_rows: int, columns: list[str] | None = None
+) -> Iterator[pd.DataFrame]:
+    """Row batches of a Parquet file; memory is bounded by batch_rows, not the file size."""
+    import pyarrow.parquet as pq
+
+    with open_binary(cfg, spec) as fh:
+        try:
+            pf = pq.ParquetFile(fh)
+            check_unique_columns(pf.schema_arrow.names, spec.label)
+            for batch in pf.iter_batches(batch_size=batch_rows, columns=columns):
+                yield batch.to_pandas()
+        except (OSError, ValueError) as exc:
+            raise SourceError(f"{spec.label}: cannot read Parquet batches: {exc}") from exc
+
+
+def local_path(spec: DataSpec) -> Path | None:
+    return Path(spec.path) if spec.rev is None else None
+
+
+def describe(spec: DataSpec) -> dict[str, Any]:
+    return {"path": spec.path, "rev": spec.rev, "label": spec.label}

@@ -1,0 +1,122 @@
+"""Which columns are compared, and as what: numeric or categorical.
+
+Rule (stated in the report): booleans and text are categorical; numbers that are all whole and
+take at most INT_CATEGORICAL_MAX distinct values in the reference are categorical; other numbers
+are numeric. drift.categorical / drift.numeric override it; drift.ordinal gives a category order
+(and makes the column categorical). Text with more than TEXT_MAX_DISTINCT distinct values
+(identifiers, free text) is not compared unless listed in drift.categorical. drift.include limits
+the columns, drift.exclude removes some; the target (drift.target) is handled apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from metricwatch.config import DriftConfig
+
+INT_CATEGORICAL_MAX = 20
+TEXT_MAX_DISTINCT = 1000
+TYPING_RULE = (
+    f"booleans and text are categorical; whole numbers with at most {INT_CATEGORICAL_MAX} "
+    "distinct values in the reference are categorical; other numbers are numeric "
+    "(drift.categorical / drift.numeric / drift.ordinal override)"
+)
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    kind: str  # "numeric" | "categorical" | "skip"
+    order: tuple | None = None  # ordinal category order
+    reason: str = ""  # why skipped
+    weight: float = 1.0
+    auto: bool = True  # typed by the rule, not by an override
+
+
+def is_number_dtype(s: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
+
+
+def auto_kind(s: pd.Series) -> tuple[str, str]:
+    """(kind, reason) for a reference column without an override."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return "categorical", ""
+    if pd.api.types.is_datetime64_any_dtype(s.dtype) or isinstance(s.dtype, pd.PeriodDtype):
+        return "skip", "date/time column: not compared (convert it to a number, or exclude it)"
+    if is_number_dtype(s):
+        if pd.api.types.is_integer_dtype(s.dtype):
+            return ("categorical" if s.nunique() <= INT_CATEGORICAL_MAX else "numeric"), ""
+        x = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        head = x[:10_000]
+        if not _whole(head[np.isfinite(head)]):  # cheap early exit for continuous data
+            return "numeric", ""
+        finite = x[np.isfinite(x)]
+        if finite.size and _whole(finite) and pd.unique(finite).size <= INT_CATEGORICAL_MAX:
+            return "categorical", ""
+        return "numeric", ""
+    # text: categorical; more than TEXT_MAX_DISTINCT values is caught once counted
+    return "categorical", ""
+
+
+def _whole(x: np.ndarray) -> bool:
+    return bool(np.all(x == np.floor(x)))
+
+
+def high_cardinality_reason(n_distinct: int) -> str:
+    return (
+        f"text with {n_distinct} distinct values (> {TEXT_MAX_DISTINCT}): looks like an "
+        "identifier; list it in drift.categorical to compare it, or in drift.exclude"
+    )
+
+
+def plan_columns(
+    reference: pd.DataFrame, current_columns: list[str], dcfg: DriftConfig
+) -> tuple[list[ColumnSpec], list[str], list[str]]:
+    """(specs for the reference's chosen columns, columns only in the reference, only in current)."""
+    names = [str(c) for c in reference.columns]
+    wanted = [c for c in names if not dcfg.include or c in dcfg.include]
+    wanted = [c for c in wanted if c not in dcfg.exclude and c != dcfg.target]
+    specs: list[ColumnSpec] = []
+    for name in wanted:
+        weight = float(dcfg.weights.get(name, 1.0))
+        if name in dcfg.ordinal:
+            specs.append(
+                ColumnSpec(
+                    name, "categorical", tuple(dcfg.ordinal[name]), weight=weight, auto=False
+                )
+            )
+        elif name in dcfg.categorical:
+            specs.append(ColumnSpec(name, "categorical", weight=weight, auto=False))
+        elif name in dcfg.numeric:
+            specs.append(ColumnSpec(name, "numeric", weight=weight, auto=False))
+        else:
+            kind, reason = auto_kind(reference[name])
+            specs.append(ColumnSpec(name, kind, reason=reason, weight=weight))
+    current = set(current_columns)
+    only_ref = [s.name for s in specs if s.name not in current]
+    only_cur = [
+        c
+        for c in current_columns
+        if c not in set(names)
+        and c != dcfg.target
+        and c not in dcfg.exclude
+        and (not dcfg.include or c in dcfg.include)
+    ]
+    return specs, only_ref, only_cur
+
+
+def target_spec(reference: pd.DataFrame, dcfg: DriftConfig) -> ColumnSpec | None:
+    t = dcfg.target
+    if not t or t not in reference.columns:
+        return None
+    if t in dcfg.ordinal:
+        return ColumnSpec(t, "categorical", tuple(dcfg.ordinal[t]), auto=False)
+    if t in dcfg.numeric:
+        return ColumnSpec(t, "numeric", auto=False)
+    if t in dcfg.categorical:
+        return ColumnSpec(t, "categorical", auto=False)
+    kind, reason = auto_kind(reference[t])
+    return ColumnSpec(t, kind, reason=reason)
