@@ -10,7 +10,11 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: tuple[str, ...] = ("metricwatch.cli.config_cmd", "metricwatch.cli.repro_cmd")
+COMMAND_MODULES: tuple[str, ...] = (
+    "metricwatch.cli.config_cmd",
+    "metricwatch.cli.repro_cmd",
+    "metricwatch.cli.drift_cmd",
+)
 
 
 def register_all(app: typer.Typer) -> None:

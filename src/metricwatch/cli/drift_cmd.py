@@ -1,0 +1,179 @@
+"""`metricwatch drift`: data, label and concept drift between reference and current data."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from metricwatch.cli.console import err_console, out_console
+
+if TYPE_CHECKING:
+    from metricwatch.checks.drift_report import DriftReport
+    from metricwatch.stats.feature_drift import FeatureDrift
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def _num(v: float | None, fmt: str = ".3f") -> str:
+    return "—" if v is None else format(v, fmt)
+
+
+def _verdict(f: FeatureDrift) -> str:
+    if f.drifted is None:
+        return f"no verdict: {f.reason or f.status}"
+    return "DRIFT" if f.drifted else "ok"
+
+
+def _nan(f: FeatureDrift) -> str:
+    return f"{_num(f.nan_share_reference, '.1%')} / {_num(f.nan_share_current, '.1%')}"
+
+
+def _row(f: FeatureDrift) -> list[str]:
+    return [
+        f.name,
+        f.kind or "—",
+        _num(f.psi),
+        _num(f.kl),
+        _num(f.js),
+        f.test or "—",
+        _num(f.p_value, ".3g"),
+        _nan(f),
+        _verdict(f),
+    ]
+
+
+HEADERS = ["feature", "kind", "PSI", "KL", "JS", "test", "p-value", "NaN ref/cur", "verdict"]
+
+
+def _concept_lines(report: DriftReport) -> list[str]:
+    c = report.concept
+    if c is None:
+        return ["Concept drift: not computed."]
+    if c.status != "ok":
+        return [f"Concept drift: {c.status}: {c.reason}"]
+    who = f"{c.model_uri} (run {c.run_id}, {c.version or 'no version tag'})"
+    return [
+        f"Concept drift with {who}:",
+        f"  RMSE reference {_num(c.rmse_reference)} → current {_num(c.rmse_current)} "
+        f"(change {_num(c.rmse_change, '+.3f')})",
+        f"  QWK reference {_num(c.qwk_reference)} → current {_num(c.qwk_current)} "
+        f"(change {_num(c.qwk_change, '+.3f')})",
+    ]
+
+
+def _summary(report: DriftReport) -> list[str]:
+    pct = "undefined" if report.dataset_drift_pct is None else f"{report.dataset_drift_pct:.1f} %"
+    lines = [
+        f"Dataset drift: {pct} (drifting: {', '.join(report.drifted_features) or 'none'})",
+        f"Definition: {report.definition}",
+        f"Binning: {report.binning}.",
+        f"Smoothing: {report.smoothing}.",
+        f"Tests: {report.tests}.",
+        f"Column types: {report.typing}.",
+    ]
+    if report.target_note:
+        lines.append(f"Target: {report.target_note}")
+    return lines + _concept_lines(report) + [f"Note: {n}" for n in report.notes]
+
+
+def render_markdown(report: DriftReport) -> str:
+    esc = lambda s: s.replace("|", "\\|")  # noqa: E731
+    out = [
+        f"## Data drift: {esc(report.reference)} → {esc(report.current)}",
+        "",
+        f"Rows: reference {report.n_reference}, current {report.n_current}.",
+        "",
+        "| " + " | ".join(HEADERS) + " |",
+        "|" + "---|" * len(HEADERS),
+    ]
+    out += ["| " + " | ".join(esc(c) for c in _row(f)) + " |" for f in report.features]
+    if report.target is not None:
+        out += ["", "Target (label drift):", "", "| " + " | ".join(HEADERS) + " |"]
+        out += [
+            "|" + "---|" * len(HEADERS),
+            "| " + " | ".join(esc(c) for c in _row(report.target)) + " |",
+        ]
+    out += [""] + [f"- {line.strip()}" for line in _summary(report)]
+    return "\n".join(out) + "\n"
+
+
+def _print_table(report: DriftReport) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Data drift: {report.reference} → {report.current}")
+    for h in HEADERS:
+        table.add_column(h, overflow="fold")
+    for f in report.features:
+        style = "red" if f.drifted else "yellow" if f.drifted is None else None
+        table.add_row(*_row(f), style=style)
+    if report.target is not None:
+        table.add_section()
+        t = report.target
+        table.add_row(*[f"target: {t.name}", *_row(t)[1:]], style="red" if t.drifted else None)
+    out_console.print(table)
+    for line in _summary(report):
+        out_console.print(line, markup=False)
+
+
+ConfigOpt = typer.Option(
+    None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
+)
+ReferenceOpt = typer.Option(
+    None, "--reference", help="Reference data: PATH or PATH@REV (default: drift.reference)."
+)
+CurrentOpt = typer.Option(
+    None, "--current", help="Current data: PATH or PATH@REV (default: drift.current)."
+)
+FormatOpt = typer.Option(Format.table, "--format", "-f", help="Output format.")
+ModelRunOpt = typer.Option(
+    None,
+    "--model-run",
+    help="Run id or version tag value of the model for concept drift (default: the baseline).",
+)
+NoConceptOpt = typer.Option(False, "--no-concept", help="Skip concept drift.")
+FiguresOpt = typer.Option(
+    None, "--figures", help="Write the drift figures (one HTML page) to this file."
+)
+
+
+def drift(
+    config: Path | None = ConfigOpt,
+    reference: str | None = ReferenceOpt,
+    current: str | None = CurrentOpt,
+    fmt: Format = FormatOpt,
+    model_run: str | None = ModelRunOpt,
+    no_concept: bool = NoConceptOpt,
+    figures: Path | None = FiguresOpt,
+) -> int:
+    """PSI, KL and JS per feature, label drift, dataset drift % and concept drift."""
+    from metricwatch.checks.drift_report import run_drift
+    from metricwatch.config import load_config
+
+    cfg = load_config(config)
+    with err_console.status("comparing reference and current data…"):
+        report = run_drift(cfg, reference, current, model_run=model_run, concept=not no_concept)
+    if fmt is Format.json:
+        typer.echo(report.model_dump_json(indent=2))
+    elif fmt is Format.markdown:
+        out_console.print(render_markdown(report), markup=False, end="")
+    else:
+        _print_table(report)
+    if figures is not None:
+        from metricwatch.render.drift_figures import write_html
+
+        err_console.print(f"figures written to {write_html(report, figures)}")
+    if report.dataset_drift_pct is None:
+        err_console.print("[yellow]no feature could be compared: no drift verdict[/yellow]")
+        return 2
+    return 0
+
+
+def register(app: typer.Typer) -> None:
+    app.command("drift")(drift)
