@@ -1,0 +1,100 @@
+"""Find a Chromium/Chrome and print an HTML file to an A4 PDF with it, via Playwright.
+
+The evidence capture has its own browser helper; this module stays small and self-contained
+so the renderer does not depend on it. The browser is never downloaded: Debian's `chromium`,
+a configured path, or a browser Playwright already installed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from metricwatch.errors import RenderError
+
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+INSTALL_HINT = (
+    "install one (Debian/Ubuntu: `sudo apt-get install chromium`), or set evidence.browser in "
+    "metricwatch.yaml (or METRICWATCH_BROWSER) to the path of a Chromium/Chrome executable"
+)
+LAUNCH_ARGS = ("--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu")
+
+# True when every plotly div has drawn its SVG (plotly adds .main-svg when a plot is drawn).
+_PLOTS_DRAWN = """() => {
+  const divs = [...document.querySelectorAll('.plotly-graph-div')];
+  return divs.every(d => d.querySelector('.main-svg') !== null);
+}"""
+
+
+def find_browser(configured: str | None = None) -> Path:
+    """The browser executable to use: configured path, $METRICWATCH_BROWSER, then PATH."""
+    for explicit in (configured, os.environ.get("METRICWATCH_BROWSER")):
+        if explicit:
+            path = Path(explicit).expanduser()
+            if path.is_file() and os.access(path, os.X_OK):
+                return path
+            found = shutil.which(explicit)
+            if found:
+                return Path(found)
+            raise RenderError(f"browser {explicit!r} is not an executable file; {INSTALL_HINT}")
+    for name in CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    raise RenderError(
+        f"no Chromium/Chrome found on PATH (tried {', '.join(CANDIDATES)}); {INSTALL_HINT}"
+    )
+
+
+def print_pdf(
+    html_path: Path,
+    pdf_path: Path,
+    *,
+    browser: str | None = None,
+    timeout_s: float = 60.0,
+) -> list[str]:
+    """Print html_path to pdf_path (A4, backgrounds) after its plots drew; return console errors."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    exe = find_browser(browser)
+    errors: list[str] = []
+    ms = timeout_s * 1000
+    try:
+        with sync_playwright() as pw:
+            b = pw.chromium.launch(executable_path=str(exe), args=list(LAUNCH_ARGS), timeout=ms)
+            try:
+                page = b.new_page()
+                page.set_default_timeout(ms)
+                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
+                try:
+                    page.wait_for_function(_PLOTS_DRAWN, timeout=ms)
+                except PlaywrightTimeout as exc:
+                    n = page.evaluate("document.querySelectorAll('.plotly-graph-div').length")
+                    raise RenderError(
+                        f"{html_path}: {n} plotly figure(s) had not drawn after {timeout_s:g} s "
+                        f"(browser errors: {'; '.join(errors[:3]) or 'none'})"
+                    ) from exc
+                page.evaluate("document.fonts.ready.then(() => true)")
+                page.emulate_media(media="print")
+                page.pdf(
+                    path=str(pdf_path),
+                    format="A4",
+                    print_background=True,
+                    prefer_css_page_size=True,
+                    display_header_footer=True,
+                    header_template="<span></span>",
+                    footer_template=(
+                        '<div style="font-size:8px;width:100%;text-align:center;color:#59636e">'
+                        '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+                    ),
+                )
+            finally:
+                b.close()
+    except PlaywrightError as exc:
+        raise RenderError(f"printing {html_path} to PDF with {exe} failed: {exc}") from exc
+    return errors

@@ -1,0 +1,196 @@
+"""render_report: execute notebooks → combine → HTML + PDF → publish atomically (+ history).
+
+Everything heavy happens in a build folder outside the output folder; the output folder only
+ever receives complete files, so a failed run leaves the previous report in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Collection, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from metricwatch.errors import RenderError
+from metricwatch.render import builtin, quarto
+from metricwatch.render.atomic import atomic_copy
+from metricwatch.render.combine import combine_notebooks
+from metricwatch.render.execute import declared_parameters, execute_notebook
+from metricwatch.render.history import keep_history
+from metricwatch.render.lock import output_lock
+from metricwatch.render.parameters import check_parameters
+from metricwatch.render.timing import StageTimer
+
+RendererName = Literal["auto", "builtin", "quarto"]
+# Registry: renderer name → is it usable here? ("auto" picks the first usable, in this order)
+RENDERERS: dict[str, Callable[[], bool]] = {
+    "quarto": lambda: quarto.quarto_executable() is not None,
+    "builtin": lambda: True,
+}
+
+
+class RenderTimeouts(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    kernel_start_s: float = Field(default=60.0, gt=0)
+    cell_s: float = Field(default=600.0, gt=0)
+    browser_s: float = Field(default=90.0, gt=0)
+    quarto_s: float = Field(default=600.0, gt=0)
+
+
+class RenderedReport(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    html: Path
+    pdf: Path
+    renderer: Literal["builtin", "quarto"]
+    executed: list[Path]
+    combined: Path
+    build_dir: Path
+    history: list[Path] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict)
+    browser_messages: list[str] = Field(default_factory=list)
+
+
+def choose_renderer(name: str) -> Literal["builtin", "quarto"]:
+    if name == "auto":
+        return next(n for n, usable in RENDERERS.items() if usable())  # type: ignore[return-value]
+    if name not in RENDERERS:
+        raise RenderError(f"unknown renderer {name!r}; valid: auto, {', '.join(RENDERERS)}")
+    if not RENDERERS[name]():
+        raise RenderError(f"renderer {name!r} is not available: {quarto.INSTALL_HINT}")
+    return name  # type: ignore[return-value]
+
+
+def default_build_dir(output_dir: Path) -> Path:
+    """A per-output-folder build folder under the user's cache (never inside the output)."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    digest = hashlib.sha256(str(Path(output_dir).resolve()).encode()).hexdigest()[:12]
+    return cache / "metricwatch" / "build" / f"{Path(output_dir).name}-{digest}"
+
+
+def _check_folders(build_dir: Path, output_dir: Path) -> None:
+    b, o = build_dir.resolve(), output_dir.resolve()
+    if b == o or b.is_relative_to(o) or o.is_relative_to(b):
+        raise RenderError(
+            f"the build folder {b} and the report folder {o} must not contain each other; "
+            "choose a build folder outside the report folder"
+        )
+
+
+def _execute_all(
+    notebooks: Sequence[Path],
+    parameters: Mapping[str, Any],
+    allowed: Collection[str] | None,
+    build_dir: Path,
+    timeouts: RenderTimeouts,
+    kernel_name: str | None,
+    cwd: Path | None,
+    timer: StageTimer,
+) -> list[Path]:
+    declared = {nb: set(declared_parameters(nb)) for nb in notebooks}
+    names = set(allowed) if allowed is not None else set().union(*declared.values())
+    params = check_parameters(parameters, names, ", ".join(p.name for p in notebooks))
+    executed = []
+    for nb in notebooks:
+        with timer.stage(f"execute {nb.name}"):
+            executed.append(
+                execute_notebook(
+                    nb,
+                    build_dir / "executed" / nb.name,
+                    {k: v for k, v in params.items() if k in declared[nb]},
+                    jupyter_dir=build_dir / "jupyter",
+                    allowed=declared[nb],
+                    kernel_name=kernel_name,
+                    start_timeout_s=timeouts.kernel_start_s,
+                    cell_timeout_s=timeouts.cell_s,
+                    cwd=cwd,
+                )
+            )
+    return executed
+
+
+def render_report(
+    notebooks: Sequence[Path],
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    output_dir: Path,
+    build_dir: Path | None = None,
+    basename: str = "metrics_monitoring",
+    renderer: str = "auto",
+    lang: str = "en",
+    title: str | None = None,
+    timeouts: RenderTimeouts | None = None,
+    history: bool = False,
+    browser: str | None = None,
+    allowed_parameters: Collection[str] | None = None,
+    kernel_name: str | None = None,
+    cwd: Path | None = None,
+    timer: StageTimer | None = None,
+) -> RenderedReport:
+    """Execute, render and publish `<output_dir>/<basename>.html` and `.pdf`.
+
+    parameters: JSON-typed values; names must be allow-listed (allowed_parameters, default the
+    names in the notebooks' parameters cells); each notebook receives the ones it declares.
+    Raises RenderError (a cell failed, no kernel, no browser…) and LockedError (another report
+    is being written to output_dir). When only the PDF step fails, the HTML is still published
+    and the RenderError says so.
+    """
+    timeouts = timeouts or RenderTimeouts()
+    timer = timer or StageTimer()
+    output_dir = Path(output_dir)
+    build_dir = Path(build_dir) if build_dir is not None else default_build_dir(output_dir)
+    _check_folders(build_dir, output_dir)
+    notebooks = [Path(nb) for nb in notebooks]
+    chosen = choose_renderer(renderer)
+    title = title or basename.replace("_", " ")
+    with output_lock(output_dir):
+        build_dir.mkdir(parents=True, exist_ok=True)
+        executed = _execute_all(
+            notebooks, parameters or {}, allowed_parameters, build_dir, timeouts,
+            kernel_name, cwd, timer,
+        )  # fmt: skip
+        with timer.stage("combine"):
+            combined = combine_notebooks(
+                executed, build_dir / f"{basename}.ipynb", title=title, lang=lang
+            )
+        html_out, pdf_out = output_dir / f"{basename}.html", output_dir / f"{basename}.pdf"
+        messages: list[str] = []
+        if chosen == "quarto":
+            with timer.stage("quarto html + pdf"):
+                html, pdf = quarto.render_quarto(
+                    combined, build_dir, title=title, lang=lang, timeout_s=timeouts.quarto_s
+                )
+        else:
+            html, pdf = build_dir / f"{basename}.html", build_dir / f"{basename}.pdf"
+            with timer.stage("html"):
+                builtin.render_html(combined, html, title=title, lang=lang)
+            try:
+                with timer.stage("pdf"):
+                    messages = builtin.render_pdf(
+                        html, pdf, browser=browser, timeout_s=timeouts.browser_s
+                    )
+            except RenderError as exc:
+                atomic_copy(html, html_out)
+                kept = " (the previous PDF is left in place)" if pdf_out.exists() else ""
+                raise RenderError(
+                    f"the HTML report was written to {html_out}, but the PDF was not{kept}: {exc}"
+                ) from exc
+        with timer.stage("publish"):
+            atomic_copy(html, html_out)
+            atomic_copy(pdf, pdf_out)
+            copies = keep_history([html_out, pdf_out], output_dir) if history else []
+    return RenderedReport(
+        html=html_out,
+        pdf=pdf_out,
+        renderer=chosen,
+        executed=executed,
+        combined=combined,
+        build_dir=build_dir,
+        history=copies,
+        timings=timer.as_dict(),
+        browser_messages=messages,
+    )

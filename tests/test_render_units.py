@@ -1,0 +1,190 @@
+"""Pure parts of the renderer: parameters, HTML finalization, atomic writes, history, lock."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from metricwatch.errors import LockedError, RenderError
+from metricwatch.render import choose_renderer, default_build_dir, output_lock
+from metricwatch.render.atomic import atomic_copy, atomic_write_bytes
+from metricwatch.render.history import keep_history
+from metricwatch.render.html import PLOTLY_SCRIPT_ID, finalize_html
+from metricwatch.render.parameters import check_parameters
+from metricwatch.render.quarto import project_config
+from metricwatch.render.report import _check_folders
+from metricwatch.render.timing import StageTimer
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+# --- parameters -------------------------------------------------------------------------
+def test_parameters_json_typed_and_allow_listed() -> None:
+    got = check_parameters(
+        {"a": 1, "b": [1, 2.5, "x"], "c": {"k": None, "t": (1, 2)}, "d": True}, {"a", "b", "c", "d"}
+    )
+    assert got == {"a": 1, "b": [1, 2.5, "x"], "c": {"k": None, "t": [1, 2]}, "d": True}
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (
+            {"other": 1},
+            "parameter 'other' is not accepted by nb.ipynb; allowed parameters: 1bad, a, api_token, b",
+        ),
+        ({"a": Path("/x")}, "parameter 'a' has type PosixPath"),
+        ({"a": float("nan")}, "only finite numbers"),
+        ({"a": {1: "x"}}, "non-string key 1"),
+        ({"a": [object()]}, "parameter 'a'[0] has type object"),
+        ({"api_token": "x"}, "looks like a secret"),
+        ({"1bad": 1}, "is not a Python identifier"),
+    ],
+)
+def test_parameters_rejected(params: dict, message: str) -> None:
+    with pytest.raises(RenderError) as err:
+        check_parameters(params, {"a", "api_token", "b", "1bad"}, "nb.ipynb")
+    assert message in str(err.value)
+
+
+# --- HTML finalization ------------------------------------------------------------------
+PAGE = """<!DOCTYPE html><html><head><title>t</title>
+<script src="https://cdn.plot.ly/plotly-3.0.1.min.js"></script>
+<script src="//cdnjs.cloudflare.com/require.js"></script>
+<link rel="stylesheet" href="https://fonts.example.org/x.css">
+</head><body><div class="plotly-graph-div" id="p1"></div><p>&lt;b&gt;</p></body></html>"""
+
+
+def test_finalize_html_locks_down_and_inlines_plotly_once() -> None:
+    out = finalize_html(PAGE)
+    assert 'http-equiv="Content-Security-Policy"' in out
+    assert "default-src 'none'" in out and "script-src 'unsafe-inline';" in out
+    rest = re.sub(rf'<script id="{PLOTLY_SCRIPT_ID}">.*?</script>', "", out, flags=re.S)
+    assert "cdn.plot.ly" not in rest and "require.js" not in rest and "fonts.example" not in rest
+    assert not re.search(r"<(script|link)[^>]*(src|href)=", rest)
+    assert out.count(f'id="{PLOTLY_SCRIPT_ID}"') == 1
+    # idempotent: finalizing twice keeps one CSP and one plotly.js
+    again = finalize_html(out)
+    assert again.count("Content-Security-Policy") == 1
+    assert again.count(f'id="{PLOTLY_SCRIPT_ID}"') == 1
+    assert again.index("Content-Security-Policy") < again.index(PLOTLY_SCRIPT_ID)
+
+
+def test_finalize_html_without_figures_has_no_plotly() -> None:
+    out = finalize_html("<html><head></head><body><p>x</p></body></html>")
+    assert PLOTLY_SCRIPT_ID not in out and "mw-style" in out
+    with pytest.raises(ValueError, match="no <head>"):
+        finalize_html("<p>fragment</p>")
+
+
+# --- atomic writes and history ----------------------------------------------------------
+def test_atomic_write_replaces_and_leaves_no_temp_files(tmp_path: Path) -> None:
+    dest = tmp_path / "out" / "r.html"
+    atomic_write_bytes(dest, b"one")
+    atomic_write_bytes(dest, b"two")
+    assert dest.read_bytes() == b"two"
+    assert sorted(p.name for p in dest.parent.iterdir()) == ["r.html"]
+
+
+def test_atomic_copy_failure_keeps_previous(tmp_path: Path) -> None:
+    dest = tmp_path / "r.pdf"
+    dest.write_bytes(b"previous")
+    with pytest.raises(FileNotFoundError):
+        atomic_copy(tmp_path / "missing.pdf", dest)
+    assert dest.read_bytes() == b"previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.pdf"]
+
+
+def test_history_copies_into_dated_folder(tmp_path: Path) -> None:
+    f = tmp_path / "metrics_monitoring.html"
+    f.write_text("v1")
+    copies = keep_history([f], tmp_path, day=date(2026, 1, 31))
+    assert copies == [tmp_path / "history" / "2026-01-31" / "metrics_monitoring.html"]
+    assert copies[0].read_text() == "v1"
+
+
+# --- lock -------------------------------------------------------------------------------
+def test_lock_held_by_another_process(tmp_path: Path) -> None:
+    holder = textwrap.dedent(
+        f"""
+        import sys, time
+        from metricwatch.render.lock import output_lock
+        with output_lock({str(tmp_path)!r}):
+            print("locked", flush=True)
+            sys.stdin.readline()
+        """
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", holder], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout.readline().strip() == "locked"
+        with pytest.raises(LockedError) as err, output_lock(tmp_path):
+            pass
+        assert str(err.value).startswith(
+            f"another metricwatch report is already running for {tmp_path.resolve()} (pid {proc.pid})"
+        )
+    finally:
+        proc.communicate("\n", timeout=30)
+    with output_lock(tmp_path):  # released when the holder exits
+        pass
+
+
+def test_lock_is_reentrant_in_process(tmp_path: Path) -> None:
+    with output_lock(tmp_path) as a, output_lock(tmp_path) as b:
+        assert a == b == tmp_path.resolve() / ".metricwatch.lock"
+        assert a.read_text().strip() == str(os.getpid())
+
+
+# --- timing, renderer choice, folders, quarto config ------------------------------------
+def test_stage_timer_records_failed_stages() -> None:
+    started: list[str] = []
+    timer = StageTimer(on_start=started.append)
+    with timer.stage("a"):
+        time.sleep(0.01)
+    with pytest.raises(KeyError), timer.stage("b"):
+        raise KeyError("x")
+    assert started == ["a", "b"]
+    assert set(timer.as_dict()) == {"a", "b"} and timer.as_dict()["a"] >= 0.01
+    rows = timer.table().columns[2]._cells
+    assert rows[:2] == ["✓", "✗"]
+
+
+def test_choose_renderer() -> None:
+    with pytest.raises(
+        RenderError, match="unknown renderer 'pdfkit'; valid: auto, quarto, builtin"
+    ):
+        choose_renderer("pdfkit")
+    assert choose_renderer("builtin") == "builtin"
+    if not any((Path(d) / "quarto").exists() for d in os.environ.get("PATH", "").split(":")):
+        assert choose_renderer("auto") == "builtin"
+        with pytest.raises(RenderError, match="quarto.org"):
+            choose_renderer("quarto")
+
+
+def test_build_folder_must_be_outside_output(tmp_path: Path) -> None:
+    with pytest.raises(RenderError, match="must not contain each other"):
+        _check_folders(tmp_path / "reports" / "build", tmp_path / "reports")
+    _check_folders(tmp_path / "build", tmp_path / "reports")
+    d = default_build_dir(tmp_path / "reports")
+    assert not d.resolve().is_relative_to((tmp_path / "reports").resolve())
+    assert d == default_build_dir(tmp_path / "reports")
+
+
+def test_top_level_quarto_project_matches_the_packaged_one() -> None:
+    top = yaml.safe_load((REPO / "_quarto.yml").read_text())
+    packaged = project_config()
+    assert top["execute"] == packaged["execute"]
+    assert top["format"] == packaged["format"]
+    assert top["execute"]["enabled"] is False
+    assert packaged["format"]["typst"]["papersize"] == "a4"
+    assert packaged["format"]["html"]["embed-resources"] is True
