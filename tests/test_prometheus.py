@@ -67,6 +67,9 @@ def check_exposition(text: str, last_success: float = 1_700_000_000.0) -> None:
         got[("metricwatch_kpi_value", (("metric", "train_time_s"), ("version", "v1.0.0")))] == 100
     )
     assert not [k for k in got if k[0] == "metricwatch_kpi_value" and ("metric", "qwk") in k[1]]
+    assert got[("metricwatch_kpi_candidate", (("metric", "rmse"),))] == 1.3
+    assert got[("metricwatch_kpi_baseline", (("metric", "train_time_s"),))] == 100
+    assert ("metricwatch_kpi_candidate", (("metric", "qwk"),)) not in got  # NaN: no sample
     assert got[("metricwatch_rule_breached", (("rule", "rmse"), ("severity", "warn")))] == 1
     assert got[("metricwatch_rule_breached", (("rule", "train_time_s"), ("severity", "warn")))] == 0
     assert got[("metricwatch_rule_breached", (("rule", "integrity"), ("severity", "fail")))] == 1

@@ -19,10 +19,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from metricwatch.config import STATUS_VALUES
 from metricwatch.errors import AlertError
 from metricwatch.redact import redact_url
-from metricwatch.rules import Flag, RuleInputs
+from metricwatch.rules import Flag, RuleInputs, VersionInputs
 
 PREFIX = "metricwatch"
 KPI_VALUE = f"{PREFIX}_kpi_value"
+KPI_CANDIDATE = f"{PREFIX}_kpi_candidate"
+KPI_BASELINE = f"{PREFIX}_kpi_baseline"
 RULE_BREACHED = f"{PREFIX}_rule_breached"
 RULE_NO_DATA = f"{PREFIX}_rule_no_data"
 DRIFT_DATASET_PCT = f"{PREFIX}_drift_dataset_pct"
@@ -36,6 +38,8 @@ INTEGRITY_CODES = {"ok": 0, "warn": 1, "fail": 2}
 # name → (help, labels): the exporter's whole vocabulary; deploy/ files are tested against it.
 METRICS: dict[str, tuple[str, tuple[str, ...]]] = {
     KPI_VALUE: ("Canonical KPI of the newest run of each version", ("metric", "version")),
+    KPI_CANDIDATE: ("Canonical KPI of the latest candidate run (newest non-baseline)", ("metric",)),
+    KPI_BASELINE: ("Canonical KPI of the baseline run", ("metric",)),
     RULE_BREACHED: ("1 if the rule is breached on the latest check, else 0", ("rule", "severity")),
     RULE_NO_DATA: ("1 if the rule had no data (missing/NaN value, no baseline)", ("rule",)),
     DRIFT_DATASET_PCT: ("Share of drifted features, percent", ()),
@@ -53,6 +57,8 @@ class Snapshot(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     kpis: list[tuple[str, str, float]] = Field(default_factory=list)  # metric, version, value
+    candidate: dict[str, float] = Field(default_factory=dict)  # metric → value
+    baseline: dict[str, float] = Field(default_factory=dict)
     rules: list[tuple[str, str, bool, bool]] = Field(
         default_factory=list
     )  # rule, sev, breach, no data
@@ -83,6 +89,16 @@ def snapshot_from(
         for metric, mv in sorted(row.values.items())
         if mv.state == "ok" and _finite(mv.value)
     ]
+
+    def finite_values(row: VersionInputs | None) -> dict[str, float]:
+        if row is None:
+            return {}
+        return {
+            m: float(mv.value)
+            for m, mv in sorted(row.values.items())
+            if mv.state == "ok" and _finite(mv.value)
+        }
+
     by_rule: dict[str, list[Flag]] = {}
     for f in flags:
         by_rule.setdefault(f.rule, []).append(f)
@@ -97,6 +113,8 @@ def snapshot_from(
     ]
     return Snapshot(
         kpis=kpis,
+        candidate=finite_values(inputs.candidate),
+        baseline=finite_values(inputs.baseline),
         rules=rules,
         drift_pct=inputs.dataset_drift_pct if _finite(inputs.dataset_drift_pct) else None,
         feature_js={k: float(v) for k, v in (feature_js or {}).items() if _finite(v)},
@@ -115,6 +133,10 @@ def families(snap: Snapshot) -> list[Metric]:
     out: dict[str, GaugeMetricFamily] = {name: fam(name) for name in METRICS}
     for metric, version, value in snap.kpis:
         out[KPI_VALUE].add_metric([metric, version], value)
+    for metric, value in snap.candidate.items():
+        out[KPI_CANDIDATE].add_metric([metric], value)
+    for metric, value in snap.baseline.items():
+        out[KPI_BASELINE].add_metric([metric], value)
     for rule, severity, breached, no_data in snap.rules:
         out[RULE_BREACHED].add_metric([rule, severity], 1.0 if breached else 0.0)
         out[RULE_NO_DATA].add_metric([rule], 1.0 if no_data else 0.0)
