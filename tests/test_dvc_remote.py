@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support.integrity_fixtures import aws_env, moto_s3, tree_digest, upload_folder  # noqa: F401
+from support.integrity_helpers import tree_digest, upload_folder
 from support.repos import commit_all, dvc, git, init_repo
 
 from metricwatch.procs import free_port
 from metricwatch.sources.dvc_remote import ObjectRef, query_remote
 
 pytestmark = pytest.mark.slow
+pytest_plugins = ["support.integrity_fixtures"]
 
 
 @pytest.fixture(scope="module")
