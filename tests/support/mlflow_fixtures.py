@@ -1,0 +1,65 @@
+"""Pytest fixtures over the standard MLflow stores; import them into a test module.
+
+The stores are built once per test session (cached here, since two modules import these
+fixtures); each importing module runs its own `mlflow server`, stopped when the module ends.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from metricwatch.config import Config, parse_config
+from metricwatch.mlflow_server import LocalServer, local_mlflow_server
+from support.mlflow_stores import build_file_store, migrate_to_sqlite
+
+
+@dataclass(frozen=True)
+class Stores:
+    file_root: Path
+    sqlite_db: Path
+    server_db: Path
+    ids: dict[str, str]
+
+
+_CACHE: dict[str, Stores] = {}
+
+
+def make_cfg(uri: str, root: Path, **mlflow: object) -> Config:
+    return parse_config({"mlflow": {"tracking_uri": uri, **mlflow}}, "test.yaml", root)
+
+
+@pytest.fixture(scope="session")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Stores:
+    if "std" not in _CACHE:
+        base = tmp_path_factory.mktemp("mlflow-std")
+        ids = build_file_store(base / "mlruns")
+        migrate_to_sqlite(base / "mlruns", base / "mlflow.db")
+        shutil.copy(base / "mlflow.db", base / "server.db")
+        _CACHE["std"] = Stores(base / "mlruns", base / "mlflow.db", base / "server.db", ids)
+    return _CACHE["std"]
+
+
+@pytest.fixture(scope="module")
+def server(stores: Stores) -> Iterator[LocalServer]:
+    with local_mlflow_server(f"sqlite:///{stores.server_db}", timeout_s=90) as srv:
+        yield srv
+
+
+def store_uri(kind: str, stores: Stores, server: LocalServer | None) -> str:
+    if kind == "file":
+        return str(stores.file_root)
+    if kind == "sqlite":
+        return f"sqlite:///{stores.sqlite_db}"
+    assert server is not None
+    return server.url
+
+
+@pytest.fixture(params=["file", "sqlite", "server"])
+def store_cfg(request: pytest.FixtureRequest, stores: Stores, tmp_path: Path) -> Config:
+    srv = request.getfixturevalue("server") if request.param == "server" else None
+    return make_cfg(store_uri(request.param, stores, srv), tmp_path, experiments=["churn"])
