@@ -14,6 +14,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "metricwatch.cli.config_cmd",
     "metricwatch.cli.repro_cmd",
     "metricwatch.cli.drift_cmd",
+    "metricwatch.cli.check_cmd",
+    "metricwatch.cli.alert_cmd",
+    "metricwatch.cli.export_cmd",
+    "metricwatch.cli.serve_cmd",
 )
 
 

@@ -1,0 +1,92 @@
+"""`metricwatch serve`: a Prometheus /metrics endpoint refreshed by a check every refresh_s."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import typer
+
+from metricwatch.cli.console import err_console
+
+ConfigOpt = typer.Option(
+    None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
+)
+
+
+def serve(
+    config: Path | None = ConfigOpt,
+    port: int | None = typer.Option(
+        None, "--port", "-p", help="TCP port (default: alerts.prometheus.port, 9108)."
+    ),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Address to listen on; 0.0.0.0 exposes it to the network."
+    ),
+    refresh: float | None = typer.Option(
+        None, "--refresh", help="Seconds between checks (default: alerts.prometheus.refresh_s)."
+    ),
+    repro: bool = typer.Option(False, "--repro", help="Include the reproducibility check."),
+) -> int:
+    """Serve the check's gauges on http://HOST:PORT/metrics until interrupted (Ctrl-C/SIGTERM)."""
+    from metricwatch.alerts.prometheus_serve import Exporter
+    from metricwatch.cli.check_run import run_check, snapshot_of
+    from metricwatch.config import load_config
+    from metricwatch.errors import MetricwatchError, SourceUnavailableError
+    from metricwatch.redact import scrub
+
+    cfg = load_config(config)
+    pcfg = cfg.alerts.prometheus
+    refresh_s = refresh if refresh is not None else pcfg.refresh_s
+    if refresh_s <= 0:
+        raise typer.BadParameter("--refresh must be > 0 seconds")
+
+    def refresh_fn():  # type: ignore[no-untyped-def]
+        run = run_check(cfg, repro=repro)
+        if run.no_verdict:
+            raise SourceUnavailableError(
+                "; ".join(f"{k}: {v}" for k, v in run.errors.items()) or "no verdict"
+            )
+        return snapshot_of(run)
+
+    def on_error(exc: BaseException) -> None:
+        kind = "" if isinstance(exc, MetricwatchError) else f"{type(exc).__name__}: "
+        err_console.print(
+            f"[yellow]refresh failed[/yellow] (keeping the last numbers): {kind}{scrub(str(exc))}"
+        )
+
+    def on_refresh(_snap) -> None:  # type: ignore[no-untyped-def]
+        err_console.print("refreshed the gauges")
+
+    exporter = Exporter(
+        refresh_fn,
+        host=host,
+        port=port if port is not None else pcfg.port,
+        refresh_s=refresh_s,
+        on_error=on_error,
+        on_refresh=on_refresh,
+    )
+    err_console.print("running the first check…")
+    try:
+        exporter.start()
+    except OSError as exc:
+        raise MetricwatchError(
+            f"cannot listen on {host}:{exporter.port}: {exc.strerror or exc}; choose another --port"
+        ) from exc
+    signal.signal(signal.SIGTERM, lambda *_: exporter.stop())
+    err_console.print(
+        f"[green]serving[/green] http://{host}:{exporter.port}/metrics "
+        f"(refresh every {refresh_s:g} s; Ctrl-C to stop)"
+    )
+    try:
+        while not exporter.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        exporter.stop()
+    err_console.print("stopped")
+    return 0
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
