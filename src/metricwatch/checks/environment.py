@@ -91,7 +91,7 @@ def environment(
     root: Path,
     *,
     undeclared: list[UndeclaredInput] | None = None,
-    extra_packages: Iterable[str] = (),
+    extra_packages: tuple[str, ...] = (),
 ) -> EnvironmentInfo:
     lock_files, pins, unpinned = read_pins(root)
     names = list(dict.fromkeys([*KEY_PACKAGES, *extra_packages, *pins]))
@@ -99,14 +99,15 @@ def environment(
     for name in names:
         version = _installed(name)
         pinned = pins.get(_norm(name))
-        packages.append(
-            PackageVersion(
-                name=name,
-                version=version,
-                pinned=pinned,
-                matches=None if pinned is None else version == pinned,
-            )
+        row = PackageVersion(
+            name=name,
+            version=version,
+            pinned=pinned,
+            matches=None if pinned is None else version == pinned,
         )
+        # Every key package; of the repo's other pins only the ones this environment breaks.
+        if name in KEY_PACKAGES or name in extra_packages or row.matches is False:
+            packages.append(row)
     notes = []
     mismatched = [p for p in packages if p.matches is False]
     if mismatched:

@@ -140,19 +140,13 @@ def _run_all(
         )
     if not res.ok:
         stage, code = failed_stage(res)
-        if stage is None:
-            return (
-                Outcome(
-                    "error", f"error: {error_line(res)}", f"error: dvc repro: {error_line(res)}"
-                ),
-                [],
-                {},
-            )
-        code_text = str(code) if code is not None else f"(dvc exited {res.returncode})"
-        text = f"failed: stage {stage} exited {code_text}"
+        if stage is None or code is None:  # DVC refused to run it (not a stage's exit code)
+            line = error_line(res)
+            return Outcome("error", f"error: {line}", f"error: dvc repro --force: {line}"), [], {}
+        text = f"failed: stage {stage} exited {code}"
         deps = locked_deps(ctx.lock_text, ctx.yaml_text).get(stage, [])
         und = undeclared_inputs(stage, f"{res.stdout}\n{res.stderr}", deps, ctx.project)
-        out = Outcome("failed", text, text + (f" ({error_line(res)})" if code is None else ""))
+        out = Outcome("failed", text, text)
         out.environment = environment(ctx.project, undeclared=und)
         if und:
             out.notes.append(

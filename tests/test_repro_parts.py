@@ -1,0 +1,161 @@
+"""The reproducibility check's terminal runner, log line, verdict cache and environment section."""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from metricwatch.checks import repro_cache
+from metricwatch.checks.environment import environment, read_pins, undeclared_inputs
+from metricwatch.checks.repro_log import append_log, log_line
+from metricwatch.checks.repro_model import OutputComparison, ReproReport, VolatileDiff
+from metricwatch.checks.repro_session import drop_progress
+from metricwatch.checks.repro_term import normalize, run_in_terminal
+from metricwatch.config import parse_config
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "State:\tZ" not in state
+
+
+def test_terminal_run_keeps_colours_and_separates_streams() -> None:
+    code = "import sys; print('\\x1b[31mred\\x1b[0m', sys.stdout.isatty()); print('err', file=sys.stderr); sys.exit(4)"
+    res = run_in_terminal([sys.executable, "-c", code], timeout_s=30)
+    assert res.returncode == 4 and not res.timed_out
+    assert res.stdout == "\x1b[31mred\x1b[0m True\n"
+    assert res.stderr == "err\n"
+
+
+def test_terminal_run_timeout_kills_the_whole_group(tmp_path: Path) -> None:
+    pidfile = tmp_path / "pid"
+    code = (
+        "import subprocess, sys, pathlib;"
+        "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)']);"
+        f"pathlib.Path({str(pidfile)!r}).write_text(str(p.pid)); p.wait()"
+    )
+    t0 = time.monotonic()
+    res = run_in_terminal([sys.executable, "-c", code], timeout_s=3)
+    assert res.timed_out and res.returncode is None
+    assert time.monotonic() - t0 < 20
+    grandchild = int(pidfile.read_text())
+    for _ in range(50):
+        if not _alive(grandchild):
+            break
+        time.sleep(0.1)
+    assert not _alive(grandchild)
+
+
+def test_normalize_resolves_redraws_and_drops_cursor_moves() -> None:
+    raw = "\x1b]0;title\x07 10%\r 50%\r100% done\x1b[K\n\x1b[32mA\x1b[0m  data\n"
+    assert normalize(raw) == "100% done\n\x1b[32mA\x1b[0m  data\n"
+
+
+def test_drop_progress_keeps_errors() -> None:
+    text = "Fetching\n!\nCollecting  |1.00 [00:00, 35.7entry/s]\n\x1b[31mERROR\x1b[39m: boom\n"
+    assert drop_progress(text) == "\x1b[31mERROR\x1b[39m: boom\n"
+
+
+def _report(**kw) -> ReproReport:
+    base = dict(
+        rev="v1.0.1",
+        commit="0123456789abcdef0123456789abcdef01234567",
+        verdict="differ",
+        verdict_text="reproduced: outputs differ",
+        message="reproduced: outputs differ: model.bin (stage train)",
+        outputs=[
+            OutputComparison(
+                path="model.bin", stage="train", kind="file", expected="a", actual="b", match=False
+            ),
+            OutputComparison(
+                path="out", stage="prep", kind="dir", expected="c.dir", actual="c.dir", match=True
+            ),
+        ],
+        volatile_diffs=[
+            VolatileDiff(
+                path="metrics.json", stage="train", key="train_time_s", expected="1.5", actual="2.0"
+            )
+        ],
+        checked_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        duration_s=12.34,
+    )
+    base.update(kw)
+    return ReproReport(**base)
+
+
+def test_log_line_has_iso_timestamp_with_zone_rev_commit_verdict_and_facts() -> None:
+    line = log_line(_report(), "Europe/Madrid")
+    assert line == (
+        "2026-01-02T04:04:05+01:00 - rev v1.0.1 (commit 0123456789ab) - reproduced: outputs differ"
+        " - differing outputs: model.bin (stage train)"
+        " - volatile: metrics.json:train_time_s 1.5 -> 2.0 - 12.3 s"
+    )
+
+
+def test_log_appends_one_line_per_check(tmp_path: Path) -> None:
+    cfg = parse_config({"report": {"output": "rep"}}, "test", tmp_path)
+    append_log(cfg, _report())
+    path = append_log(
+        cfg, _report(verdict="identical", verdict_text="reproduced: identical", outputs=[])
+    )
+    assert path == tmp_path / "rep" / "logs" / "reproducibility.log"
+    lines = path.read_text().splitlines()
+    assert len(lines) == 2 and "differing outputs: none" in lines[1]
+
+
+def test_cache_round_trip_and_invalidation(tmp_path: Path) -> None:
+    cfg = parse_config({"report": {"output": "rep"}}, "test", tmp_path)
+    key = repro_cache.cache_key(cfg, second_run=False)
+    report = _report()
+    assert repro_cache.store(cfg, report, key) is not None
+    hit = repro_cache.load(cfg, report.commit, key)
+    assert hit is not None and hit.cached and hit.message == report.message
+    assert repro_cache.load(cfg, report.commit, {**key, "volatile_keys": ["time"]}) is None
+    assert repro_cache.load(cfg, report.commit, repro_cache.cache_key(cfg, second_run=True)) is None
+
+
+def test_unavailable_verdict_is_not_cached(tmp_path: Path) -> None:
+    cfg = parse_config({}, "test", tmp_path)
+    report = _report(
+        verdict="unavailable",
+        verdict_text="not reproducible: input d not available from the remote",
+    )
+    assert repro_cache.store(cfg, report, repro_cache.cache_key(cfg, False)) is None
+
+
+def test_pins_detected_and_compared_with_installed(tmp_path: Path) -> None:
+    import numpy
+
+    (tmp_path / "requirements.txt").write_text(f"numpy=={numpy.__version__}\npandas==0.0.1\n# c\n")
+    (tmp_path / "requirements-dev.txt").write_text("pytest>=8\n")
+    found, pins, unpinned = read_pins(tmp_path)
+    assert found == ["requirements.txt"]
+    assert pins == {"numpy": numpy.__version__, "pandas": "0.0.1"}
+    assert unpinned == ["requirements-dev.txt: pytest>=8"]
+    env = environment(tmp_path)
+    assert env.pinned is True
+    by_name = {p.name: p for p in env.packages}
+    assert by_name["numpy"].matches is True
+    assert by_name["pandas"].matches is False
+    assert any("pandas" in n and "pinned 0.0.1" in n for n in env.notes)
+
+
+def test_no_pins_is_said(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    assert env.pinned is False and env.lock_files == []
+    assert any("pins no dependencies" in n for n in env.notes)
+
+
+def test_undeclared_input_named_from_a_traceback(tmp_path: Path) -> None:
+    err = (
+        "Traceback (most recent call last):\n"
+        "FileNotFoundError: [Errno 2] No such file or directory: 'config/local.txt'\n"
+    )
+    found = undeclared_inputs("train", err, ["src/train.py"], tmp_path)
+    assert [(u.stage, u.path) for u in found] == [("train", "config/local.txt")]
+    assert undeclared_inputs("train", err, ["config/local.txt"], tmp_path) == []
