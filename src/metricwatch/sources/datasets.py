@@ -99,10 +99,19 @@ def _csv_header(raw: bytes, label: str) -> list[str]:
 
 
 def _not_utf8(label: str, exc: UnicodeDecodeError) -> str:
+    line = exc.object[: exc.start].count(b"\n") + 1
     return (
-        f"{label}: not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
-        "re-save the file as UTF-8"
+        f"{label}: not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}, "
+        f"line {line}); re-save the file as UTF-8"
     )
+
+
+def _utf8_error(raw: bytes) -> UnicodeDecodeError | None:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc
+    return None
 
 
 def check_unique_columns(columns: list[str], label: str) -> None:
@@ -135,7 +144,8 @@ def read_frame(cfg: Config, spec: DataSpec, columns: list[str] | None = None) ->
     try:
         return pd.read_csv(io.BytesIO(raw), sep=sep, encoding="utf-8", usecols=columns)
     except UnicodeDecodeError as exc:
-        raise SourceError(_not_utf8(spec.label, exc)) from None
+        # pandas reports offsets inside its read buffer: find the real one in the file
+        raise SourceError(_not_utf8(spec.label, _utf8_error(raw) or exc)) from None
     except (pd.errors.ParserError, ValueError) as exc:
         raise SourceError(f"{spec.label}: cannot parse as CSV: {exc}") from exc
 
