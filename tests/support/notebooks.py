@@ -44,10 +44,11 @@ def report_notebook(path: Path) -> Path:
             ),
             new_code_cell(
                 "cols = {f'metric_{i:02d}': [round(0.1 * i, 3)] * 2 for i in range(14)}\n"
-                f"cols[{LAST_COLUMN!r}] = ['end-of-row-value'] * 2\n"
+                f"cols[{LAST_COLUMN!r}] = ['ZZEND'] * 2\n"
                 "df = pd.DataFrame({'run_name': [run_name, 'plain'], 'run_id': [run_id] * 2,\n"
                 "                   'note': ['a very long cell ' * 12] * 2, **cols})\n"
-                "display(df)"
+                "display(df)\n"
+                "display(pd.DataFrame({'Tag': ['v1.0.0'], 'Run ID': [run_id]}))"
             ),
             new_markdown_cell("## Section Figures"),
             new_code_cell(
