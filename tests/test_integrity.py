@@ -1,0 +1,340 @@
+"""Version integrity on a real release history: git + DVC (local and S3 remotes) + SQLite MLflow."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from support.integrity_helpers import tree_digest, upload_folder
+from support.release_repo import ReleaseRepo
+from support.repos import commit_all, dvc, git
+
+from metricwatch.checks.integrity import check_integrity
+from metricwatch.checks.integrity_dvc import parse_release
+from metricwatch.checks.integrity_mlflow import (
+    commit_item,
+    inputs_item,
+    metrics_artifacts_item,
+    run_item,
+)
+from metricwatch.checks.integrity_model import CheckItem, overall
+from metricwatch.checks.params_match import compare_params, same_value
+from metricwatch.config import Config, parse_config
+from metricwatch.sources.mlflow_runs import RunRecord
+
+pytest_plugins = ["support.integrity_fixtures"]
+
+
+def make_cfg(rr: ReleaseRepo, repo: Path | None = None, **sections: dict) -> Config:
+    data = {
+        "project": {"path": str(repo or rr.repo)},
+        "mlflow": {"tracking_uri": rr.tracking_uri},
+        "dvc": {"timeout_s": 20},
+        **sections,
+    }
+    return parse_config(data, "test metricwatch.yaml", rr.root)
+
+
+def clone(rr: ReleaseRepo, dest: Path) -> Path:
+    git(dest.parent, "clone", "-q", str(rr.repo), str(dest))
+    return dest
+
+
+@pytest.mark.slow
+def test_release_checklists_and_correspondence(release_repo: ReleaseRepo) -> None:
+    rep = check_integrity(make_cfg(release_repo))
+    by_tag = {t.tag: t for t in rep.tags}
+    assert list(by_tag) == ["v1.0.0", "v1.0.1", "v1.0.2", "v1.0.3"]
+    assert [by_tag[t].status for t in by_tag] == ["ok", "ok", "fail", "fail"]
+    for tag in ("v1.0.0", "v1.0.1"):
+        row = by_tag[tag]
+        assert row.run_id == release_repo.run_ids[tag] and row.experiment == "releases"
+        assert [i.status for i in row.items] == ["ok"] * 7
+        assert row.commit == release_repo.commits[tag] and row.annotated is True
+    assert by_tag["v1.0.2"].summary == "missing run (version=v1.0.2)"
+    assert by_tag["v1.0.2"].run_id is None
+    push = by_tag["v1.0.3"].item("dvc_push")
+    assert push.status == "fail" and "model.pkl" in push.reason and "data/prepared/" in push.reason
+    assert by_tag["v1.0.3"].item("mlflow_run").status == "ok"
+    assert sorted(by_tag["v1.0.3"].missing_outputs) == [
+        "data/prepared/ (directory manifest)",
+        "model.pkl",
+    ]
+    same = by_tag["v1.0.0"].item("same_inputs").reason
+    assert "2 param(s) equal to dvc.lock" in same and "2 data/model hash(es) equal" in same
+    data = rep.model_dump(mode="json")
+    json.dumps(data, allow_nan=False)
+    assert [(r["tag"], r["run_id"], r["status"]) for r in data["correspondence"]] == [
+        ("v1.0.0", release_repo.run_ids["v1.0.0"], "ok"),
+        ("v1.0.1", release_repo.run_ids["v1.0.1"], "ok"),
+        ("v1.0.2", None, "fail"),
+        ("v1.0.3", release_repo.run_ids["v1.0.3"], "fail"),
+    ]
+    assert {o.version for o in rep.orphans} == {"v9.9.9", "v 1.0 $(touch pwn2)"}
+    assert rep.statuses == {"v1.0.0": "ok", "v1.0.1": "ok", "v1.0.2": "fail", "v1.0.3": "fail"}
+
+
+@pytest.mark.slow
+def test_bad_tags_give_honest_rows_and_nothing_is_modified(release_repo: ReleaseRepo) -> None:
+    roots = (release_repo.repo, release_repo.remote, release_repo.store, release_repo.artifacts)
+    before = tree_digest(*roots)
+    rep = check_integrity(make_cfg(release_repo), pattern="*")
+    assert tree_digest(*roots) == before
+    by_tag = {t.tag: t for t in rep.tags}
+    assert {"-rc1", "x$(touch_pwn)", "q'\"x", "nolock", "bad-lock", "v1.0.0"} <= set(by_tag)
+    assert not list(release_repo.repo.glob("*pwn*"))
+    bad = by_tag["bad-lock"].item("dvc_files")
+    assert (
+        bad.status == "fail" and "dvc.lock at bad-lock: unresolved git merge conflict" in bad.reason
+    )
+    assert by_tag["bad-lock"].item("dvc_push").status == "unknown"
+    for tag in ("nolock", "x$(touch_pwn)", "q'\"x"):
+        item = by_tag[tag].item("dvc_files")
+        assert (
+            item.status == "fail" and item.reason == f"dvc.yaml and dvc.lock not committed at {tag}"
+        )
+    # -rc1 points at v1.0.0's commit: data fine, but no run carries version=-rc1
+    assert by_tag["-rc1"].item("dvc_push").status == "ok"
+    assert by_tag["-rc1"].summary == "missing run (version=-rc1)"
+    assert by_tag["v1.0.0"].status == "ok"
+
+
+@pytest.mark.slow
+def test_s3_remote_agrees_with_the_local_remote(
+    release_repo: ReleaseRepo, moto_s3: str, aws_env: dict, tmp_path: Path
+) -> None:
+    upload_folder(moto_s3, "releases", "dvcstore", release_repo.remote)
+    repo = clone(release_repo, tmp_path / "clone")  # no DVC cache: .dir manifests come from S3
+    dvc(repo, "remote", "add", "--local", "s3", "s3://releases/dvcstore")
+    dvc(repo, "remote", "modify", "--local", "s3", "endpointurl", moto_s3)
+    s3 = check_integrity(make_cfg(release_repo, repo, dvc={"remote": "s3", "timeout_s": 20}))
+    local = check_integrity(make_cfg(release_repo))
+    assert s3.remote == "s3" and s3.remote_available
+    assert [(t.tag, t.status, t.item("dvc_push").status) for t in s3.tags] == [
+        (t.tag, t.status, t.item("dvc_push").status) for t in local.tags
+    ]
+    assert s3.tags[3].missing_outputs == local.tags[3].missing_outputs
+    assert aws_env["AWS_SECRET_ACCESS_KEY"] not in json.dumps(s3.model_dump(mode="json"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["missing_folder", "closed_port"])
+def test_unreachable_remote_makes_every_push_item_unknown(
+    release_repo: ReleaseRepo, tmp_path: Path, aws_env: dict, kind: str
+) -> None:
+    from metricwatch.procs import free_port
+
+    repo = clone(release_repo, tmp_path / "clone")
+    if kind == "missing_folder":
+        dvc(repo, "remote", "add", "--local", "-d", "gone", str(tmp_path / "nowhere"))
+    else:
+        dvc(repo, "remote", "add", "--local", "-d", "gone", "s3://bucket/store")
+        dvc(
+            repo,
+            "remote",
+            "modify",
+            "--local",
+            "gone",
+            "endpointurl",
+            f"http://127.0.0.1:{free_port()}",
+        )
+    start = time.monotonic()
+    rep = check_integrity(make_cfg(release_repo, repo, dvc={"timeout_s": 15}))
+    assert time.monotonic() - start < 60
+    assert rep.remote_available is False and rep.remote_reason
+    for row in rep.tags:
+        push = row.item("dvc_push")
+        assert push.status == "unknown" and push.reason.startswith("unknown: ")
+        assert row.status != "ok" and row.unknown_count >= 1
+    assert rep.tags[0].status == "warn"  # everything else passes, but unknown is never ✅
+
+
+@pytest.mark.slow
+def test_shallow_clone_reports_tags_unavailable(release_repo: ReleaseRepo, tmp_path: Path) -> None:
+    shallow = tmp_path / "shallow"
+    git(
+        tmp_path,
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        "--no-tags",
+        release_repo.repo.as_uri(),
+        str(shallow),
+    )
+    rep = check_integrity(make_cfg(release_repo, shallow))
+    assert rep.tags == [] and rep.tags_unavailable is True
+    assert rep.notes[0].startswith("tags unavailable (shallow clone)")
+    assert "git fetch --unshallow --tags" in rep.notes[0]
+    # the runs still exist: their versions are not orphans of a clone that lacks the tags
+    assert {o.version for o in rep.orphans} >= {"v9.9.9"}
+
+
+@pytest.mark.slow
+def test_repo_without_dvc_and_runs_unavailable(release_repo: ReleaseRepo, tmp_path: Path) -> None:
+    repo = tmp_path / "plain"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "README").write_text("no dvc here\n")
+    commit_all(repo, "plain", tag="v1.0.0")
+    cfg = parse_config(
+        {
+            "project": {"path": str(repo)},
+            "mlflow": {"tracking_uri": f"sqlite:///{tmp_path / 'none.db'}"},
+        },
+        "test",
+        tmp_path,
+    )
+    rep = check_integrity(cfg)
+    (row,) = rep.tags
+    assert row.item("dvc_files").reason == "dvc.yaml and dvc.lock not committed at v1.0.0"
+    assert row.item("dvc_push").status == "unknown"
+    assert (
+        row.item("mlflow_run").status == "unknown"
+        and "runs unavailable" in row.item("mlflow_run").reason
+    )
+    assert rep.runs_available is False and "none.db" in rep.runs_reason
+    assert any("not a DVC project" in n for n in rep.notes)
+    assert row.status == "fail"
+    assert not (tmp_path / "none.db").exists()
+
+
+# --- pure item functions on RunRecords ------------------------------------------------------
+
+LOCK = """\
+schema: '2.0'
+stages:
+  train:
+    cmd: python train.py
+    deps:
+    - path: data/raw.csv
+      hash: md5
+      md5: 11111111111111111111111111111111
+    params:
+      params.yaml:
+        train:
+          lr: 0.1
+          n_estimators: 100
+        seed: 42
+    outs:
+    - path: model.pkl
+      hash: md5
+      md5: 22222222222222222222222222222222
+"""
+
+
+def record(**kw: object) -> RunRecord:
+    base = {
+        "run_id": "r1",
+        "run_name": "train",
+        "experiment_id": "1",
+        "experiment_name": "Default",
+        "status": "FINISHED",
+        "lifecycle_stage": "active",
+        "start_time": datetime(2026, 1, 1, tzinfo=UTC),
+        "end_time": None,
+        "params": {"lr": "0.1", "n_estimators": "100", "seed": "42"},
+        "metrics": {"rmse": 0.3},
+        "tags": {"version": "v1"},
+        "artifact_uri": "file:///x",
+    }
+    base.update(kw)
+    return RunRecord(**base)
+
+
+REL = parse_release("c" * 40, {"dvc.yaml": b"stages: {}\n", "dvc.lock": LOCK.encode()}, "v1")
+
+
+def test_duplicate_runs_warn_listing_them() -> None:
+    runs = [record(run_id="a"), record(run_id="b", start_time=datetime(2026, 2, 1, tzinfo=UTC))]
+    item = run_item("v1", runs, "version")
+    assert item.status == "warn" and "duplicates: a, b" in item.reason and "using b" in item.reason
+
+
+def test_commit_mismatch_warns_with_both_hashes() -> None:
+    item = commit_item(record(tags={"mlflow.source.git.commit": "a" * 40}), "b" * 40)
+    assert item.status == "warn" and "a" * 40 in item.reason and "b" * 40 in item.reason
+    assert commit_item(record(), "b" * 40).status == "unknown"
+
+
+def test_params_differ_are_listed() -> None:
+    item = inputs_item(record(params={"lr": "0.2", "n_estimators": "100.0", "seed": "42"}), REL)
+    assert item.status == "fail"
+    assert item.reason.startswith("params differ: train.lr: run 0.2 ≠ dvc.lock 0.1")
+    assert "n_estimators" not in item.reason.split(";")[0]
+
+
+def test_lineage_hash_mismatch_fails() -> None:
+    lineage = json.dumps({"model.pkl": "3" * 32, "data/raw.csv": "1" * 32})
+    item = inputs_item(record(tags={"metricwatch.lineage.outs": lineage}), REL)
+    assert (
+        item.status == "fail" and f"model.pkl: run {'3' * 32} ≠ dvc.lock {'2' * 32}" in item.reason
+    )
+
+
+def test_run_with_version_tag_but_no_metrics() -> None:
+    item = metrics_artifacts_item(
+        record(metrics={}), [["rmse", "qwk"]], ["model", "metrics.json"], {}, [], False
+    )
+    assert item.status == "fail"
+    assert item.reason == (
+        "missing metric rmse or qwk, artifact model, artifact metrics.json (the run has no metrics)"
+    )
+
+
+def test_required_metrics_use_aliases_and_nan_is_missing() -> None:
+    aliases = {"qwk": ["qwk", "kappa"]}
+    run = record(metrics={"kappa": 0.7, "rmse": float("nan")})
+    ok = metrics_artifacts_item(run, ["qwk"], ["model"], aliases, ["m/MLmodel"], False)
+    assert ok.status == "ok"
+    bad = metrics_artifacts_item(run, ["rmse"], ["model"], aliases, [], True)
+    assert bad.status == "fail" and bad.reason == "missing metric rmse"
+    unknown = metrics_artifacts_item(run, ["qwk"], ["model"], aliases, None, False, "server down")
+    assert unknown.status == "unknown" and "server down" in unknown.reason
+
+
+@pytest.mark.parametrize(
+    ("run_value", "recorded", "equal"),
+    [
+        ("0.1", 0.1, True),
+        ("0.10", 0.1, True),
+        ("1e-1", 0.1, True),
+        ("10", 10, True),
+        ("10.0", 10, True),
+        ("True", True, True),
+        ("true", True, True),
+        ("None", None, True),
+        ("[1, 2]", [1, 2], True),
+        ("['a', 'b']", ["a", "b"], True),
+        ("{'k': 1}", {"k": 1.0}, True),
+        ("rbf", "rbf", True),
+        ("0.2", 0.1, False),
+        ("False", True, False),
+        ("[1, 3]", [1, 2], False),
+        ("Rbf", "rbf", False),
+    ],
+)
+def test_param_value_normalisation(run_value: str, recorded: object, equal: bool) -> None:
+    assert same_value(run_value, recorded) is equal
+
+
+def test_param_key_matching_rule() -> None:
+    expected = {"train.lr": 0.1, "model.lr": 0.5, "train.depth": 3, "seed": 1}
+    run = {"lr": "0.1", "depth": "3", "model.lr": "0.5", "extra": "x"}
+    cmp = compare_params(expected, run)
+    # "lr" is ambiguous (train.lr, model.lr): only the dotted model.lr is matched
+    assert cmp.equal == ["model.lr", "train.depth"]
+    assert cmp.not_logged == ["seed", "train.lr"]
+    assert cmp.differ == []
+
+
+def test_overall_status_counts_unknown_separately() -> None:
+    ok = CheckItem(name="a", status="ok", reason="fine")
+    unk = CheckItem(name="b", status="unknown", reason="remote down")
+    fail = CheckItem(name="c", status="fail", reason="missing run")
+    assert overall([ok]) == ("ok", "all checks pass", 0)
+    assert overall([ok, unk]) == ("warn", "1 item(s) unknown: remote down", 1)
+    assert overall([ok, unk, fail]) == ("fail", "missing run", 1)
