@@ -12,8 +12,10 @@ import typer
 
 COMMAND_MODULES: tuple[str, ...] = (
     "metricwatch.cli.config_cmd",
+    "metricwatch.cli.kpis_cmd",
     "metricwatch.cli.repro_cmd",
     "metricwatch.cli.drift_cmd",
+    "metricwatch.cli.integrity_cmd",
     "metricwatch.cli.check_cmd",
     "metricwatch.cli.alert_cmd",
     "metricwatch.cli.export_cmd",

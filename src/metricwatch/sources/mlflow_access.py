@@ -168,7 +168,7 @@ def translate_errors(cfg: Config, doing: str) -> Iterator[None]:
     """Turn MLflow/requests exceptions into SourceError/SourceUnavailableError/AuthError."""
     from mlflow.exceptions import MlflowException
 
-    url = cfg.redacted_tracking_uri()
+    url = display_uri(cfg)
     start = time.monotonic()
     try:
         yield
@@ -220,4 +220,12 @@ def _first_line(text: str, limit: int = 300) -> str:
 
 
 def display_uri(cfg: Config) -> str:
-    return redact_url(cfg.tracking_uri())
+    """The tracking URI safe to show: credentials and query strings of remote URIs redacted.
+
+    Local file/SQLite URIs are shown as they are (redact_url would drop the third slash of
+    sqlite:////abs/path); their query string, if any, is still hidden.
+    """
+    uri = cfg.tracking_uri()
+    if store_kind(uri) in ("file", "sqlite"):
+        return uri.split("?", 1)[0]
+    return redact_url(uri)

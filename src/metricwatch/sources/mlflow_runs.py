@@ -18,6 +18,7 @@ from metricwatch.errors import SourceError
 from metricwatch.sources.mlflow_access import (
     FILE_STORE_NOTE,
     StoreKind,
+    display_uri,
     make_client,
     mlflow_env,
     store_kind,
@@ -28,6 +29,7 @@ from metricwatch.sources.mlflow_filestore import scan_malformed
 PAGE_SIZE = 1000
 
 __all__ = [
+    "DeletedRun",
     "ExperimentRef",
     "RunRecord",
     "RunSet",
@@ -48,6 +50,15 @@ class SkippedRun(BaseModel):
     model_config = ConfigDict(frozen=True)
     path: str
     reason: str
+
+
+class DeletedRun(BaseModel):
+    """A deleted run left out of `runs`, kept so a configured baseline can say it was deleted."""
+
+    model_config = ConfigDict(frozen=True)
+    run_id: str
+    run_name: str
+    tags: dict[str, str]
 
 
 class RunRecord(BaseModel):
@@ -77,6 +88,7 @@ class RunSet(BaseModel):
     experiments: list[ExperimentRef]
     runs: list[RunRecord]
     deleted_excluded: int = 0
+    deleted: list[DeletedRun] = []
     skipped: list[SkippedRun] = []
     notes: list[str] = []
 
@@ -157,7 +169,7 @@ def load_runs(
         stamp = since if since.tzinfo else since.replace(tzinfo=UTC)
         filter_string = f"attributes.start_time >= {int(stamp.timestamp() * 1000)}"
     runs: list[RunRecord] = []
-    deleted = 0
+    deleted: list[DeletedRun] = []
     with mlflow_env(cfg), translate_errors(cfg, "search runs"):
         refs = _resolve_experiments(client, wanted)
         names = {e.id: e.name for e in refs}
@@ -172,7 +184,13 @@ def load_runs(
             )
             for run in page:
                 if run.info.lifecycle_stage == LifecycleStage.DELETED:
-                    deleted += 1
+                    deleted.append(
+                        DeletedRun(
+                            run_id=run.info.run_id,
+                            run_name=run.info.run_name or "",
+                            tags=dict(run.data.tags),
+                        )
+                    )
                     if not cfg.mlflow.include_deleted:
                         continue
                 runs.append(_record(run, names))
@@ -187,13 +205,16 @@ def load_runs(
             SkippedRun(path=p, reason=r) for p, r in scan_malformed(uri, [e.id for e in refs])
         ]
     if deleted and not cfg.mlflow.include_deleted:
-        notes.append(f"{deleted} deleted run(s) excluded (set mlflow.include_deleted to show them)")
+        notes.append(
+            f"{len(deleted)} deleted run(s) excluded (set mlflow.include_deleted to show them)"
+        )
     return RunSet(
-        tracking_uri=cfg.redacted_tracking_uri(),
+        tracking_uri=display_uri(cfg),
         store_kind=kind,
         experiments=refs,
         runs=runs,
-        deleted_excluded=0 if cfg.mlflow.include_deleted else deleted,
+        deleted_excluded=0 if cfg.mlflow.include_deleted else len(deleted),
+        deleted=[] if cfg.mlflow.include_deleted else deleted,
         skipped=skipped,
         notes=notes,
     )

@@ -1,0 +1,79 @@
+"""The baseline run, resolved from the config: run id, version tag, or a tag filter.
+
+A baseline the user configured that is missing or deleted is an error saying which; it is
+never silently replaced by another run. The default selector (stage=baseline) that matches
+nothing gives no baseline and a note.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from metricwatch.config import Config
+from metricwatch.errors import CheckError
+from metricwatch.sources.mlflow_runs import RunRecord, RunSet
+
+
+class BaselineChoice(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    run_id: str | None
+    selector: str  # e.g. "tag stage=baseline", "version v1.0.0", "run_id 3f2a…"
+    configured: bool  # False for the default selector
+    notes: list[str] = []
+
+
+def describe(selector: dict) -> str:
+    if "run_id" in selector:
+        return f"run_id {selector['run_id']}"
+    if "version" in selector:
+        return f"version {selector['version']}"
+    return "tag " + ", ".join(f"{k}={v}" for k, v in selector["tag"].items())
+
+
+def _matches(tags: dict[str, str], run_id: str, selector: dict, version_tag: str) -> bool:
+    if "run_id" in selector:
+        return run_id == selector["run_id"]
+    if "version" in selector:
+        return tags.get(version_tag) == selector["version"]
+    return all(tags.get(k) == v for k, v in selector["tag"].items())
+
+
+def _latest(runs: list[RunRecord]) -> RunRecord:
+    return max(runs, key=lambda r: (r.status == "FINISHED", r.start_time is not None, r.start_time))
+
+
+def resolve_baseline(cfg: Config, runs: RunSet) -> BaselineChoice:
+    selector = cfg.baseline.selector()
+    label = describe(selector)
+    configured = not cfg.baseline.is_default
+    vt = cfg.mlflow.version_tag
+    hits = [r for r in runs.runs if _matches(r.tags, r.run_id, selector, vt)]
+    hits = [r for r in hits if r.lifecycle_stage == "active"] or hits
+    if not hits:
+        gone = [d for d in runs.deleted if _matches(d.tags, d.run_id, selector, vt)]
+        where = ", ".join(e.name for e in runs.experiments) or "no experiment"
+        if gone and configured:
+            raise CheckError(
+                f"{cfg.source}: baseline ({label}) is a deleted run "
+                f"({', '.join(d.run_id for d in gone)}) in {runs.tracking_uri}; restore it in "
+                "MLflow or change the baseline section. metricwatch never picks another run."
+            )
+        if configured:
+            raise CheckError(
+                f"{cfg.source}: baseline ({label}) matches no run in {runs.tracking_uri} "
+                f"(experiments: {where}); fix the baseline section or log that run. "
+                "metricwatch never picks another run."
+            )
+        note = f"no baseline: no run is tagged {label.removeprefix('tag ')} (the default)"
+        if gone:
+            note += f"; deleted run(s) {', '.join(d.run_id for d in gone)} had that tag"
+        return BaselineChoice(run_id=None, selector=label, configured=False, notes=[note])
+    chosen = _latest(hits)
+    notes = []
+    if len(hits) > 1:
+        others = ", ".join(r.run_id for r in hits if r.run_id != chosen.run_id)
+        notes.append(
+            f"{len(hits)} runs match the baseline ({label}); using the latest finished one, "
+            f"{chosen.run_id} (others: {others}). Pin baseline.run_id to choose."
+        )
+    return BaselineChoice(run_id=chosen.run_id, selector=label, configured=configured, notes=notes)

@@ -1,0 +1,198 @@
+"""The KPI table (section 1 of the report): one row per run, baseline marked, trends, DVC metrics.
+
+Canonical metrics (rmse, qwk, train_time_s, drift_pct, plus any the config adds) are read through
+`mlflow.metrics` aliases: for each run the FIRST alias present in its metrics wins, in the
+order the config lists them. Every other metric (except MLflow's `system/…`) is an extra column.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict
+
+from metricwatch.checks.baseline import BaselineChoice, resolve_baseline
+from metricwatch.checks.metric_values import MetricValue, metric_value, pick_alias
+from metricwatch.checks.trends import SystemUsage, TrendPoint, system_usage, trend_points
+from metricwatch.config import Config
+from metricwatch.errors import ConfigError, SourceError
+from metricwatch.hashing import params_hash
+from metricwatch.sources.dvc_metrics import DvcMetrics, load_dvc_metrics
+from metricwatch.sources.mlflow_history import SYSTEM_PREFIX, system_metric_history
+from metricwatch.sources.mlflow_runs import RunRecord, RunSet, SkippedRun, load_runs
+
+SHORT_ID = 8
+STAGE_TAG = "stage"
+
+
+class KpiRow(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    run_id: str
+    run_id_short: str
+    run_name: str
+    experiment: str
+    version: str | None
+    stage: str | None
+    start_time: datetime | None  # tz-aware UTC
+    date: str  # start time shown in the configured timezone, "—" when unknown
+    status: str
+    is_baseline: bool
+    values: dict[str, MetricValue]  # canonical metric -> value
+    metric_keys: dict[str, str | None]  # canonical metric -> the alias found in the run
+    extra: dict[str, MetricValue]
+    params_hash: str | None  # None when the run logged no params
+
+
+class KpiReport(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    tracking_uri: str
+    store_kind: str
+    experiments: list[str]
+    timezone: str
+    columns: list[str]
+    extra_columns: list[str]
+    rows: list[KpiRow]
+    baseline_run_id: str | None
+    baseline: BaselineChoice
+    trends: dict[str, list[TrendPoint]]
+    system: list[SystemUsage]
+    dvc_metrics: DvcMetrics | None
+    deleted_excluded: int
+    skipped: list[SkippedRun]
+    notes: list[str]
+
+    @property
+    def baseline_row(self) -> KpiRow | None:
+        return next((r for r in self.rows if r.is_baseline), None)
+
+
+def _zone(cfg: Config) -> ZoneInfo:
+    try:
+        return ZoneInfo(cfg.report.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"{cfg.source}: report.timezone: unknown timezone {cfg.report.timezone!r}; "
+            "use an IANA name such as UTC or Europe/Madrid."
+        ) from exc
+
+
+def _date(start: datetime | None, zone: ZoneInfo) -> str:
+    return start.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z") if start else "—"
+
+
+def _all_aliases(cfg: Config) -> set[str]:
+    return {a for aliases in cfg.mlflow.metrics.values() for a in aliases}
+
+
+def kpi_row(cfg: Config, run: RunRecord, zone: ZoneInfo, baseline_id: str | None) -> KpiRow:
+    values, keys = {}, {}
+    for canonical, aliases in cfg.mlflow.metrics.items():
+        key, raw = pick_alias(run.metrics, aliases)
+        values[canonical], keys[canonical] = metric_value(raw), key
+    aliases = _all_aliases(cfg)
+    extra = {
+        k: metric_value(v)
+        for k, v in sorted(run.metrics.items())
+        if k not in aliases and not k.startswith(SYSTEM_PREFIX)
+    }
+    return KpiRow(
+        run_id=run.run_id,
+        run_id_short=run.run_id[:SHORT_ID],
+        run_name=run.run_name,
+        experiment=run.experiment_name,
+        version=run.tags.get(cfg.mlflow.version_tag),
+        stage=run.tags.get(STAGE_TAG),
+        start_time=run.start_time,
+        date=_date(run.start_time, zone),
+        status=run.status,
+        is_baseline=run.run_id == baseline_id,
+        values=values,
+        metric_keys=keys,
+        extra=extra,
+        params_hash=params_hash(run.params) if run.params else None,
+    )
+
+
+def kpi_rows(cfg: Config, runs: RunSet, baseline_id: str | None) -> list[KpiRow]:
+    """Rows in start-time order (runs without a start time last)."""
+    zone = _zone(cfg)
+    ordered = sorted(runs.runs, key=lambda r: (r.start_time is None, r.start_time or datetime.min))
+    return [kpi_row(cfg, r, zone, baseline_id) for r in ordered]
+
+
+def trends(cfg: Config, rows: list[KpiRow]) -> dict[str, list[TrendPoint]]:
+    return {
+        m: trend_points(
+            m,
+            [
+                (r.run_id, r.run_name, r.version, r.start_time, r.values[m], r.is_baseline)
+                for r in rows
+            ],
+        )
+        for m in cfg.mlflow.metrics
+    }
+
+
+def _system_wanted(runs: RunSet, rows: list[KpiRow]) -> dict[str, list[str]]:
+    """System metrics of release (versioned) and baseline runs only: a few calls, not one per row."""
+    keep = {r.run_id for r in rows if r.version or r.is_baseline}
+    return {
+        r.run_id: sorted(k for k in r.metrics if k.startswith(SYSTEM_PREFIX))
+        for r in runs.runs
+        if r.run_id in keep and any(k.startswith(SYSTEM_PREFIX) for k in r.metrics)
+    }
+
+
+def build_kpis(
+    cfg: Config,
+    runs: RunSet | None = None,
+    *,
+    since: datetime | None = None,
+    experiments: list[str] | None = None,
+    with_dvc: bool = True,
+    with_system: bool = True,
+) -> KpiReport:
+    """Load the runs (unless given), resolve the baseline, and build rows, trends and DVC metrics."""
+    if runs is None:
+        runs = load_runs(cfg, experiments=experiments, since=since)
+    choice = resolve_baseline(cfg, runs)
+    rows = kpi_rows(cfg, runs, choice.run_id)
+    notes = [*runs.notes, *choice.notes]
+    system: list[SystemUsage] = []
+    if with_system:
+        try:
+            history = system_metric_history(cfg, _system_wanted(runs, rows))
+        except SourceError as exc:
+            notes.append(f"system metrics unavailable: {exc}")
+            history = {}
+        by_id = {r.run_id: r for r in rows}
+        system = [system_usage(rid, by_id[rid].version, h) for rid, h in history.items()]
+    dvc = None
+    if with_dvc:
+        base_row = next((r for r in rows if r.is_baseline), None)
+        base_rev = (base_row.version if base_row else None) or cfg.baseline.version
+        try:
+            dvc = load_dvc_metrics(cfg, base_rev)
+            notes.extend(dvc.notes)
+        except SourceError as exc:
+            notes.append(f"DVC metrics unavailable: {exc}")
+    aliases = _all_aliases(cfg)
+    extra_cols = sorted({k for r in rows for k in r.extra} - aliases)
+    return KpiReport(
+        tracking_uri=runs.tracking_uri,
+        store_kind=runs.store_kind,
+        experiments=[e.name for e in runs.experiments],
+        timezone=cfg.report.timezone,
+        columns=list(cfg.mlflow.metrics),
+        extra_columns=extra_cols,
+        rows=rows,
+        baseline_run_id=choice.run_id,
+        baseline=choice,
+        trends=trends(cfg, rows),
+        system=system,
+        dvc_metrics=dvc,
+        deleted_excluded=runs.deleted_excluded,
+        skipped=runs.skipped,
+        notes=notes,
+    )

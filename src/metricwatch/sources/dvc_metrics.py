@@ -1,0 +1,185 @@
+"""DVC metrics (the files under `metrics:` in dvc.yaml) at every release tag and the workspace.
+
+What `dvc metrics show -A` and `dvc metrics diff` give, read through DVC's Python API in one
+child process with a timeout. A metrics file that is a DVC-cached output missing from the
+local cache is "unavailable at <tag>" with the reason, not an error. Read-only: DVC may use
+its own scratch folder `.dvc/tmp` (git-ignored) for locks; tracked files are never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from metricwatch.config import Config
+from metricwatch.errors import SourceError
+from metricwatch.procs import run
+from metricwatch.sources.git_dvc import list_tags
+
+WORKSPACE = "workspace"
+Scalar = float | int | str | bool | None
+
+
+class DvcMetricsFile(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    path: str
+    status: Literal["ok", "unavailable"]
+    reason: str | None = None
+    values: dict[str, Scalar] = {}
+
+
+class DvcRevMetrics(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    rev: str  # a tag name or "workspace"
+    commit: str | None
+    status: Literal["ok", "unavailable"]
+    reason: str | None = None
+    files: list[DvcMetricsFile] = []
+
+
+class DvcMetricDiff(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    rev: str
+    path: str
+    key: str
+    baseline: Scalar
+    value: Scalar
+    change: float | None  # value − baseline when both are numbers
+    status: Literal["same", "changed", "added", "removed", "unavailable"]
+
+
+class DvcMetrics(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    repo: str
+    baseline_rev: str | None
+    revs: list[DvcRevMetrics]
+    diffs: list[DvcMetricDiff]
+    notes: list[str] = []
+
+
+def _reason(rev: str, path: str, error: str) -> str:
+    if "No storage files available" in error or "is not in cache" in error:
+        return (
+            f"unavailable at {rev}: {path} is a DVC-cached output missing from the local cache "
+            f"({error}); `dvc fetch --all-tags` fetches it from the remote"
+        )
+    if "FileNotFoundError" in error or "does not exist" in error:
+        return f"unavailable at {rev}: {path} does not exist there ({error})"
+    return f"unavailable at {rev}: {error}"
+
+
+def _rev_metrics(rev: str, commit: str | None, raw: dict[str, Any] | None) -> DvcRevMetrics:
+    if raw is None:
+        return DvcRevMetrics(
+            rev=rev, commit=commit, status="unavailable",
+            reason=f"unavailable at {rev}: no DVC project at that commit",
+        )  # fmt: skip
+    if raw.get("error"):
+        return DvcRevMetrics(
+            rev=rev,
+            commit=commit,
+            status="unavailable",
+            reason=_reason(rev, "dvc.yaml", raw["error"]),
+        )
+    files = []
+    for path, entry in sorted(raw.get("files", {}).items()):
+        if "error" in entry:
+            files.append(
+                DvcMetricsFile(
+                    path=path, status="unavailable", reason=_reason(rev, path, entry["error"])
+                )
+            )
+        else:
+            files.append(DvcMetricsFile(path=path, status="ok", values=entry["values"]))
+    return DvcRevMetrics(rev=rev, commit=commit, status="ok", files=files)
+
+
+def _number(v: Scalar) -> float | None:
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return None
+    return float(v)
+
+
+def diff_against(base: DvcRevMetrics, other: DvcRevMetrics) -> list[DvcMetricDiff]:
+    """Per key of every metrics file: baseline value, value, numeric change (`dvc metrics diff`)."""
+    out: list[DvcMetricDiff] = []
+    base_files = {f.path: f for f in base.files}
+    other_files = {f.path: f for f in other.files}
+    for path in sorted(set(base_files) | set(other_files)):
+        b, o = base_files.get(path), other_files.get(path)
+        if b is None or o is None or b.status != "ok" or o.status != "ok":
+            out.append(
+                DvcMetricDiff(
+                    rev=other.rev, path=path, key="*", baseline=None, value=None, change=None,
+                    status="unavailable",
+                )
+            )  # fmt: skip
+            continue
+        for key in sorted(set(b.values) | set(o.values)):
+            bv, ov = b.values.get(key), o.values.get(key)
+            bn, on = _number(bv), _number(ov)
+            if key not in b.values:
+                status = "added"
+            elif key not in o.values:
+                status = "removed"
+            else:
+                status = "same" if bv == ov else "changed"
+            change = on - bn if bn is not None and on is not None else None
+            out.append(
+                DvcMetricDiff(
+                    rev=other.rev, path=path, key=key, baseline=bv, value=ov, change=change,
+                    status=status,
+                )
+            )  # fmt: skip
+    return out
+
+
+def _run_worker(cfg: Config, revs: list[str]) -> dict[str, Any]:
+    repo = cfg.project_path
+    res = run(
+        [sys.executable, "-m", "metricwatch.sources.dvc_metrics_worker", str(repo), *revs],
+        timeout_s=cfg.dvc.timeout_s,
+        cwd=repo,
+    )
+    if res.timed_out:
+        raise SourceError(
+            f"{repo}: reading DVC metrics at {len(revs)} tag(s) timed out after "
+            f"{cfg.dvc.timeout_s:g} s; raise dvc.timeout_s in {cfg.source}."
+        )
+    if res.returncode != 0:
+        tail = "\n".join(res.stderr.strip().splitlines()[-5:])
+        raise SourceError(f"{repo}: cannot read DVC metrics (is it a DVC project?): {tail}")
+    try:
+        return json.loads(res.stdout)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"{repo}: unreadable output from the DVC metrics reader: {exc}") from exc
+
+
+def load_dvc_metrics(cfg: Config, baseline_rev: str | None = None) -> DvcMetrics:
+    """Metrics at every tag matching cfg.tags and at the workspace, diffed against baseline_rev."""
+    repo = cfg.project_path
+    if not (repo / ".dvc").is_dir():
+        raise SourceError(f"{repo}: not a DVC project (no .dvc folder); check project.path.")
+    listing = list_tags(repo, cfg.tags.pattern, regex=cfg.tags.regex)
+    notes = list(listing.notes)
+    tags = [t.name for t in listing.tags]
+    raw = _run_worker(cfg, tags)
+    revs = [_rev_metrics(t.name, t.commit, raw.get(t.name)) for t in listing.tags]
+    revs.append(_rev_metrics(WORKSPACE, None, raw.get(WORKSPACE)))
+    if not tags:
+        notes.append(f"no git tag matches {cfg.tags.pattern!r}: only the workspace is shown")
+    if baseline_rev is not None and baseline_rev not in tags:
+        notes.append(f"baseline {baseline_rev!r} is not a matching git tag: no DVC metrics diff")
+        baseline_rev = None
+    diffs: list[DvcMetricDiff] = []
+    if baseline_rev is not None:
+        base = next(r for r in revs if r.rev == baseline_rev)
+        for other in revs:
+            if other.rev != baseline_rev:
+                diffs.extend(diff_against(base, other))
+    return DvcMetrics(
+        repo=str(repo), baseline_rev=baseline_rev, revs=revs, diffs=diffs, notes=notes
+    )
