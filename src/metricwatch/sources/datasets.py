@@ -69,24 +69,48 @@ def open_binary(cfg: Config, spec: DataSpec) -> Iterator[IO[bytes]]:
         return
     from dvc.api import DVCFileSystem
 
+    where = f"at revision {spec.rev} in {cfg.project_path}"
+    _check_rev(cfg, spec)
     try:
         fs = DVCFileSystem(str(cfg.project_path), rev=spec.rev)
-        fh = fs.open(spec.path, mode="rb")
-    except FileNotFoundError:
-        raise SourceError(
-            f"{spec.label}: {spec.path} is not tracked by git or DVC at revision {spec.rev} "
-            f"in {cfg.project_path}; check the path (relative to the repository root) and the rev"
-        ) from None
+        tracked = fs.isfile(spec.path)
     except Exception as exc:  # DVC/scmrepo raise many types: translate once, here
         raise SourceError(
-            f"{spec.label}: cannot read through DVC in {cfg.project_path}: "
-            f"{type(exc).__name__}: {exc}. Check the revision exists and the DVC remote is "
-            "reachable (dvc fetch)."
+            f"{spec.label}: cannot read through DVC {where}: {type(exc).__name__}: {exc}. "
+            "Check that the revision exists (git tag / branch / commit)."
+        ) from exc
+    if not tracked:
+        raise SourceError(
+            f"{spec.label}: {spec.path} is not tracked by git or DVC {where}; check the path "
+            "(relative to the repository root) and the revision"
+        )
+    try:
+        fh = fs.open(spec.path, mode="rb")
+    except Exception as exc:
+        raise SourceError(
+            f"{spec.label}: {spec.path} is tracked by DVC {where} but its data is neither in "
+            f"the DVC cache nor on the remote ({type(exc).__name__}); run `dvc push` where the "
+            "data exists, or check the remote's credentials"
         ) from exc
     try:
         yield fh
     finally:
         fh.close()
+
+
+def _check_rev(cfg: Config, spec: DataSpec) -> None:
+    from metricwatch.procs import run
+
+    res = run(
+        ["git", "rev-parse", "--verify", "--quiet", f"{spec.rev}^{{commit}}"],
+        cwd=cfg.project_path,
+        timeout_s=cfg.dvc.timeout_s,
+    )
+    if not res.ok:
+        raise SourceError(
+            f"{spec.label}: revision {spec.rev!r} does not exist in {cfg.project_path} "
+            "(no such tag, branch or commit); check `git tag` / `git log`"
+        )
 
 
 def _csv_header(raw: bytes, label: str) -> list[str]:
