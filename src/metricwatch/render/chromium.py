@@ -18,12 +18,23 @@ INSTALL_HINT = (
     "install one (Debian/Ubuntu: `sudo apt-get install chromium`), or set evidence.browser in "
     "metricwatch.yaml (or METRICWATCH_BROWSER) to the path of a Chromium/Chrome executable"
 )
+# The printable width of A4 with report.css's @page margins (210 mm - 2 × 12 mm) in CSS px.
+PRINT_WIDTH_PX = round((210 - 2 * 12) / 25.4 * 96)
 LAUNCH_ARGS = ("--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu")
 
 # True when every plotly div has drawn its SVG (plotly adds .main-svg when a plot is drawn).
 _PLOTS_DRAWN = """() => {
   const divs = [...document.querySelectorAll('.plotly-graph-div')];
   return divs.every(d => d.querySelector('.main-svg') !== null);
+}"""
+
+
+_RESIZE_PLOTS = """async () => {
+  if (typeof Plotly === 'undefined') return 0;
+  const divs = [...document.querySelectorAll('.js-plotly-plot')]
+    .filter(d => d.offsetParent !== null);
+  await Promise.all(divs.map(d => Plotly.Plots.resize(d)));
+  return divs.length;
 }"""
 
 
@@ -81,6 +92,10 @@ def print_pdf(
                     ) from exc
                 page.evaluate("document.fonts.ready.then(() => true)")
                 page.emulate_media(media="print")
+                # Plots drew at screen width; lay the page out at the printed width and redraw
+                # them there, or wide plots would be clipped at the page's right edge.
+                page.set_viewport_size({"width": PRINT_WIDTH_PX, "height": 1100})
+                page.evaluate(_RESIZE_PLOTS)
                 page.pdf(
                     path=str(pdf_path),
                     format="A4",

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from metricwatch.errors import RenderError
-from metricwatch.render.kernel import KERNEL_NAME, ensure_kernelspec, install_hint, jupyter_path
+from metricwatch.render.kernel import KERNEL_NAME, ensure_kernelspec, install_hint, kernel_env
 from metricwatch.render.parameters import check_parameters
 
 _PREVIEW = re.compile(r"-{5,}\n(.*?)\n-{5,}", re.S)
@@ -68,12 +68,15 @@ def execute_notebook(
     start_timeout_s: float = 60.0,
     cell_timeout_s: float = 600.0,
     cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Path:
     """Run notebook with parameters into output (a build folder) and return output.
 
     allowed: the parameter names accepted (default: those in the notebook's parameters cell).
     kernel_name: None → a kernelspec for this interpreter, written under jupyter_dir.
     cwd: where the notebook runs (default: the notebook's folder, as in JupyterLab).
+    env: extra environment variables for the kernel (never secrets: they are not recorded,
+    but the kernel can print them).
     """
     import papermill
     from jupyter_client.kernelspec import NoSuchKernel
@@ -92,7 +95,7 @@ def execute_notebook(
     output.parent.mkdir(parents=True, exist_ok=True)
     where = f"notebook {notebook.name}"
     try:
-        with jupyter_path(jupyter_dir):
+        with kernel_env(jupyter_dir, env):
             papermill.execute_notebook(
                 str(notebook),
                 str(output),

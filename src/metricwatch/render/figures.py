@@ -6,7 +6,9 @@ Notebooks call `show(fig)`. The output carries three representations:
   hidden `<img class="mw-figure-static">` that the report's print stylesheet shows instead;
 - `image/png`: what Quarto's PDF (Typst) uses.
 The PNG comes from kaleido, which drives Debian's Chromium; one kaleido server is kept per
-kernel, so figures after the first cost a fraction of a second.
+kernel, so figures after the first cost a fraction of a second (the first costs seconds).
+Whether PNGs are made follows $METRICWATCH_STATIC_FIGURES ("1" by default): render_report sets
+it to "0" for the built-in renderer, which prints the live (vector) plot instead.
 """
 
 from __future__ import annotations
@@ -15,13 +17,19 @@ import atexit
 import base64
 import html
 import json
+import os
 import warnings
 from typing import Any
 
 STATIC_CLASS = "mw-figure-static"
 FIGURE_CLASS = "mw-figure"
 INTERACTIVE_CLASS = "mw-figure-interactive"
+STATIC_ENV = "METRICWATCH_STATIC_FIGURES"
 _server: dict[str, Any] = {"started": False, "failed": None}
+
+
+def static_wanted() -> bool:
+    return os.environ.get(STATIC_ENV, "1").strip().lower() not in ("0", "false", "no")
 
 
 def setup() -> None:
@@ -73,9 +81,9 @@ def static_error() -> str | None:
 
 
 def figure_bundle(
-    fig: Any, *, width: int = 900, height: int = 450, static: bool = True, alt: str = ""
+    fig: Any, *, width: int = 900, height: int = 450, static: bool | None = None, alt: str = ""
 ) -> dict[str, Any]:
-    """The display bundle for fig (see the module docstring)."""
+    """The display bundle for fig (see the module docstring); static=None follows the env."""
     import plotly.io as pio
 
     div = pio.to_html(
@@ -86,6 +94,8 @@ def figure_bundle(
         default_height=f"{height}px",
         config={"displaylogo": False, "responsive": True},
     )
+    if static is None:
+        static = static_wanted()
     png = static_png(fig, width=width, height=height) if static else None
     parts = [f'<div class="{FIGURE_CLASS}">', f'<div class="{INTERACTIVE_CLASS}">', div, "</div>"]
     bundle: dict[str, Any] = {
@@ -105,7 +115,7 @@ def figure_bundle(
 
 
 def show(
-    fig: Any, *, width: int = 900, height: int = 450, static: bool = True, alt: str = ""
+    fig: Any, *, width: int = 900, height: int = 450, static: bool | None = None, alt: str = ""
 ) -> None:
     """Display fig in a notebook: interactive on screen, a PNG when printed or in Typst."""
     from IPython.display import display

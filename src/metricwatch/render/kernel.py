@@ -11,7 +11,7 @@ import importlib.util
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -50,15 +50,19 @@ def ensure_kernelspec(jupyter_dir: Path, name: str = KERNEL_NAME) -> Path:
 
 
 @contextmanager
-def jupyter_path(jupyter_dir: Path) -> Iterator[None]:
-    """Put jupyter_dir first on JUPYTER_PATH for the duration of the block, then restore it."""
-    old = os.environ.get("JUPYTER_PATH")
-    parts = [str(jupyter_dir), *([old] if old else [])]
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(parts)
+def kernel_env(jupyter_dir: Path, extra: Mapping[str, str] | None = None) -> Iterator[None]:
+    """For the block: jupyter_dir first on JUPYTER_PATH, plus extra variables (the kernel
+    inherits them); the previous environment is restored afterwards."""
+    updates = dict(extra or {})
+    old_path = os.environ.get("JUPYTER_PATH")
+    updates["JUPYTER_PATH"] = os.pathsep.join([str(jupyter_dir), *([old_path] if old_path else [])])
+    saved = {k: os.environ.get(k) for k in updates}
+    os.environ.update(updates)
     try:
         yield
     finally:
-        if old is None:
-            os.environ.pop("JUPYTER_PATH", None)
-        else:
-            os.environ["JUPYTER_PATH"] = old
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v

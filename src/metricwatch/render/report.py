@@ -19,6 +19,7 @@ from metricwatch.render import builtin, quarto
 from metricwatch.render.atomic import atomic_copy
 from metricwatch.render.combine import combine_notebooks
 from metricwatch.render.execute import declared_parameters, execute_notebook
+from metricwatch.render.figures import STATIC_ENV
 from metricwatch.render.history import keep_history
 from metricwatch.render.lock import output_lock
 from metricwatch.render.parameters import check_parameters
@@ -90,6 +91,7 @@ def _execute_all(
     kernel_name: str | None,
     cwd: Path | None,
     timer: StageTimer,
+    static_figures: bool,
 ) -> list[Path]:
     declared = {nb: set(declared_parameters(nb)) for nb in notebooks}
     names = set(allowed) if allowed is not None else set().union(*declared.values())
@@ -108,6 +110,7 @@ def _execute_all(
                     start_timeout_s=timeouts.kernel_start_s,
                     cell_timeout_s=timeouts.cell_s,
                     cwd=cwd,
+                    env={STATIC_ENV: "1" if static_figures else "0"},
                 )
             )
     return executed
@@ -151,7 +154,7 @@ def render_report(
         build_dir.mkdir(parents=True, exist_ok=True)
         executed = _execute_all(
             notebooks, parameters or {}, allowed_parameters, build_dir, timeouts,
-            kernel_name, cwd, timer,
+            kernel_name, cwd, timer, static_figures=chosen == "quarto",
         )  # fmt: skip
         with timer.stage("combine"):
             combined = combine_notebooks(
