@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "metricwatch.cli.alert_cmd",
     "metricwatch.cli.export_cmd",
     "metricwatch.cli.serve_cmd",
+    "metricwatch.cli.demo_cmd",
 )
 
 
