@@ -338,3 +338,27 @@ def test_overall_status_counts_unknown_separately() -> None:
     assert overall([ok]) == ("ok", "all checks pass", 0)
     assert overall([ok, unk]) == ("warn", "1 item(s) unknown: remote down", 1)
     assert overall([ok, unk, fail]) == ("fail", "missing run", 1)
+
+
+@pytest.mark.slow
+def test_cli_formats_and_exit_code(
+    release_repo: ReleaseRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from metricwatch.cli import main
+
+    cfg = tmp_path / "metricwatch.yaml"
+    cfg.write_text(
+        f"project: {{path: {release_repo.repo}}}\n"
+        f"mlflow: {{tracking_uri: '{release_repo.tracking_uri}'}}\n"
+        "dvc: {timeout_s: 20}\n"
+    )
+    assert main(["integrity", "-c", str(cfg), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert [r["status"] for r in data["correspondence"]] == ["ok", "ok", "fail", "fail"]
+    assert main(["integrity", "-c", str(cfg), "--tags", "v1.0.[01]", "-f", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("| DVC/Git Tag | MLflow Run ID | Experiment | Status |")
+    assert f"| v1.0.0 | {release_repo.run_ids['v1.0.0']} | releases | ✅ |" in out
+    assert main(["integrity", "-c", str(cfg), "--tags", "^v1\\.0\\.3$", "--regex"]) == 1
+    captured = capsys.readouterr()
+    assert "model.pkl" in captured.out and "1 tag(s): 0 ✅, 0 ⚠, 1 ❌" in captured.err
