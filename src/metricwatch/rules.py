@@ -55,6 +55,8 @@ class RuleInputs(_Frozen):
     baseline: VersionInputs | None = None
     dataset_drift_pct: float | None = None  # from the drift report, when it ran
     integrity: dict[str, Literal["ok", "warn", "fail"]] | None = None  # tag → status
+    integrity_runs: dict[str, str | None] = Field(default_factory=dict)  # tag → run id
+    integrity_reasons: dict[str, str] = Field(default_factory=dict)  # tag → first failing item
     repro_verdict: str | None = None
     repro_rev: str | None = None
     unavailable: dict[str, str] = Field(default_factory=dict)  # part → why it is missing
@@ -224,7 +226,9 @@ def _status_flags(name: str, rule: ThresholdRule, inputs: RuleInputs, lang: str)
             Flag(
                 outcome="breach" if status in bad else "pass",
                 version=tag,
+                run_id=inputs.integrity_runs.get(tag),
                 value_display=status,
+                reason=inputs.integrity_reasons.get(tag, ""),
                 **common,
             )
             for tag, status in inputs.integrity.items()

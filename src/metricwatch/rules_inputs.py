@@ -98,6 +98,12 @@ def rule_inputs_from_result(result: Any, cfg: Config | None = None) -> RuleInput
         baseline=version_inputs(baseline_row, base) if baseline_row is not None else None,
         dataset_drift_pct=drift_pct if drift_pct is not None and math.isfinite(drift_pct) else None,
         integrity={t.tag: t.status for t in integrity.tags} if integrity is not None else None,
+        integrity_runs={t.tag: t.run_id for t in integrity.tags} if integrity is not None else {},
+        integrity_reasons=(
+            {t.tag: t.summary for t in integrity.tags if t.status != "ok"}
+            if integrity is not None
+            else {}
+        ),
         repro_verdict=getattr(repro, "verdict", None),
         repro_rev=getattr(repro, "rev", None),
         unavailable=unavailable,

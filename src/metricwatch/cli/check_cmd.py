@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from metricwatch.cli.console import err_console, out_console
 
@@ -97,13 +98,13 @@ def check(
 
 def _say_verdict(code: int, fail_on: str, run) -> None:  # type: ignore[no-untyped-def]
     breached = [f for f in run.flags if f.breached]
-    names = ", ".join(f"{f.rule}{f' [{f.version}]' if f.version else ''}" for f in breached)
+    names = escape(", ".join(f"{f.rule}{f' [{f.version}]' if f.version else ''}" for f in breached))
     if code == 1:
         err_console.print(f"[red]exit 1:[/red] breached at or above '{fail_on}': {names}")
     elif code == 2:
         err_console.print(
             "[yellow]exit 2:[/yellow] no verdict possible: "
-            + "; ".join(f"{k}: {v}" for k, v in run.errors.items())
+            + escape("; ".join(f"{k}: {v}" for k, v in run.errors.items()))
         )
     elif breached:
         err_console.print(f"[yellow]exit 0:[/yellow] breached below '{fail_on}': {names}")
