@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -90,6 +91,9 @@ def tree_digest(*roots: Path) -> dict[str, str]:
     """Every file (tracked, untracked, .git, DVC cache, remote) → sha256; symlinks by target."""
     out = {}
     for root in roots:
+        if root.is_file():
+            out[str(root)] = hashlib.sha256(root.read_bytes()).hexdigest()
+            continue
         for dirpath, _dirs, files in os.walk(root):
             for name in files:
                 p = Path(dirpath) / name
@@ -304,3 +308,28 @@ def test_not_a_git_repo_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "metricwatch.yaml").write_text("project: {path: plain}\n")
     with pytest.raises(CheckError, match=r"not inside a git repository"):
         check_repro(load_config(tmp_path / "metricwatch.yaml"))
+
+
+def test_a_stage_logging_to_mlflow_writes_a_throwaway_store_not_the_users(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user_store = tmp_path / "user-mlflow.db"
+    seen = tmp_path / "seen-tracking-uri"
+    logging_stage = (
+        "import mlflow, pathlib\n"
+        f"pathlib.Path({str(seen)!r}).write_text(mlflow.get_tracking_uri())\n"
+        "with mlflow.start_run():\n"
+        "    mlflow.log_metric('m', 1.0)\n"
+    )
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{user_store}")
+    # the fixture's own `dvc repro` runs `python` from PATH: this interpreter, which has mlflow
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    repo, store, config = make_project(tmp_path, train=logging_stage + textwrap.dedent(TRAIN))
+    assert user_store.is_file()  # the fixture's own `dvc repro` logged to the user's store
+    before = tree_digest(repo, store, user_store)
+    report = check_repro(load_config(config))
+    assert report.verdict == "identical", report.message
+    assert tree_digest(repo, store, user_store) == before
+    used = seen.read_text()
+    assert used.startswith("sqlite:///") and "metricwatch-repro-" in used
+    assert str(user_store) not in used

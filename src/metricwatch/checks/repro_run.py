@@ -249,6 +249,8 @@ def reproduce(ctx: RunContext) -> Outcome:
             f"`dvc status` in the clone did not report a clean pipeline: {error_line(status)}"
         )
     differing = [r for r in rows if not r.match]
+    if not differing and ctx.second_run:
+        notes.append("second run skipped: the first fresh run matched the committed dvc.lock")
     if not differing:
         vol = (
             f" (volatile keys differ as expected: {', '.join(v.path + ':' + v.key for v in volatile)})"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from metricwatch.checks.repro_term import entry, now_utc, run_in_terminal
 from metricwatch.procs import ProcResult
+from metricwatch.redact import scrub
 from metricwatch.transcript import Transcript, TranscriptEntry
 
 _FAILED = re.compile(r"failed to reproduce '([^']+)': failed to run: .*?, exited with (-?\d+)")
@@ -57,12 +58,16 @@ class Session:
         result = run_in_terminal(
             [sys.executable, "-m", "dvc", *args], timeout_s=timeout_s, cwd=self.cwd, env=self.env
         )
-        result = replace(result, stderr=drop_progress(result.stderr))
+        # secrets (remote credentials in URLs, known token variables) never reach the transcript
+        result = replace(
+            result, stdout=scrub(result.stdout), stderr=scrub(drop_progress(result.stderr))
+        )
         self.entries.append(entry(["dvc", *args], result, str(self.cwd), started))
         return result
 
     def record(self, display: list[str], result: ProcResult, cwd: Path, started: datetime) -> None:
-        self.entries.append(entry(display, result, str(cwd), started))
+        result = replace(result, stdout=scrub(result.stdout), stderr=scrub(result.stderr))
+        self.entries.append(entry([scrub(a) for a in display], result, str(cwd), started))
 
     @property
     def transcript(self) -> Transcript:

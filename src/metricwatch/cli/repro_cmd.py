@@ -71,7 +71,7 @@ def _print_table(report: ReproReport) -> None:
 
     table = Table(title=f"{report.rev} ({report.commit[:12]})", show_lines=False)
     for col in ("output", "stage", "committed", "fresh", "result"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for o in report.outputs:
         mark = "[green]✓ same[/green]" if o.match else "[red]✗ differs[/red]"
         if o.volatile:
