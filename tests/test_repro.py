@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from support.integrity_fixtures import aws_env, moto_s3  # noqa: F401  (pytest fixtures)
 from support.repos import commit_all, dvc, git, init_repo
 
 from metricwatch.checks.repro import check_repro
@@ -333,3 +334,42 @@ def test_a_stage_logging_to_mlflow_writes_a_throwaway_store_not_the_users(
     used = seen.read_text()
     assert used.startswith("sqlite:///") and "metricwatch-repro-" in used
     assert str(user_store) not in used
+
+
+def test_s3_remote_with_endpoint_and_keys_only_in_config_local(
+    tmp_path: Path,
+    moto_s3: str,  # noqa: F811
+    aws_env: dict[str, str],  # noqa: F811
+) -> None:
+    import boto3
+
+    boto3.client(
+        "s3",
+        endpoint_url=moto_s3,
+        aws_access_key_id=aws_env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=aws_env["AWS_SECRET_ACCESS_KEY"],
+        region_name="us-east-1",
+    ).create_bucket(Bucket="mw-repro")
+    repo, _store, config = make_project(tmp_path, remote=False)
+    dvc(repo, "remote", "add", "-d", "s3", "s3://mw-repro/store")
+    commit_all(repo, "data on S3", tag="v1.0.1")
+    # the endpoint and the keys live only in the user's uncommitted .dvc/config.local
+    dvc(repo, "remote", "modify", "--local", "s3", "endpointurl", moto_s3)
+    dvc(repo, "remote", "modify", "--local", "s3", "access_key_id", aws_env["AWS_ACCESS_KEY_ID"])
+    dvc(
+        repo,
+        "remote",
+        "modify",
+        "--local",
+        "s3",
+        "secret_access_key",
+        aws_env["AWS_SECRET_ACCESS_KEY"],
+    )
+    dvc(repo, "push", "-q")
+    local_conf = (repo / ".dvc" / "config.local").read_bytes()
+    report = check_repro(load_config(config))
+    assert report.verdict == "identical", report.message
+    assert report.transcript.find("dvc", "pull").exit_code == 0
+    assert (repo / ".dvc" / "config.local").read_bytes() == local_conf
+    dumped = json.dumps(report.model_dump(mode="json")) + Path(report.transcript_path).read_text()
+    assert aws_env["AWS_SECRET_ACCESS_KEY"] not in dumped
