@@ -71,10 +71,14 @@ def resolve_target(cfg: Config, rev: str | None) -> Target:
     toplevel = Path(top.stdout.strip()).resolve()
     chosen = rev or newest_tag(project, cfg.tags.pattern, cfg.tags.regex) or "HEAD"
     res = _git(project, "rev-parse", "--verify", "--quiet", f"{chosen}^{{commit}}")
-    if not res.ok:
-        what = "git revision" if rev else "HEAD (no commit yet?)"
+    if not res.ok and rev is None:
         raise CheckError(
-            f"{what} {chosen!r} does not exist in {toplevel}: give a tag, branch or commit "
+            f"{toplevel} has no commit yet (HEAD does not resolve): commit dvc.yaml and dvc.lock "
+            "first, then check again."
+        )
+    if not res.ok:
+        raise CheckError(
+            f"git revision {chosen!r} does not exist in {toplevel}: give a tag, branch or commit "
             "that `git rev-parse` knows (see `git tag --list`)."
         )
     subdir = project.resolve().relative_to(toplevel).as_posix()
@@ -149,6 +153,7 @@ def configure_clone(
 ) -> str | None:
     """Write the clone's .dvc/config.local; returns the remote it will fetch from (or None)."""
     from dvc.config import Config as DvcConfig
+    from dvc.config import ConfigError as DvcConfigError
 
     chosen = remote or user["default"]
     if chosen and chosen not in user["remotes"]:
@@ -157,20 +162,26 @@ def configure_clone(
             f"dvc.remote {chosen!r} is not a remote of the repository (remotes: {valid}); "
             "fix dvc.remote in metricwatch.yaml or run `dvc remote list`."
         )
-    conf = DvcConfig(dvc_dir=str(clone_project / ".dvc"))
-    with conf.edit("local") as local:
-        local.setdefault("remote", {})
-        for name, opts in user["remotes"].items():
-            local["remote"][name] = dict(opts)
-        if user_cache is not None:
-            local["remote"][USER_CACHE_REMOTE] = {"url": str(user_cache)}
-        core = local.setdefault("core", {})
-        core.update(
-            {"analytics": False, "check_update": False, "site_cache_dir": str(site_cache_dir)}
-        )
-        if chosen:
-            core["remote"] = chosen
-        local.setdefault("cache", {})["dir"] = str(cache_dir)
+    try:
+        conf = DvcConfig(dvc_dir=str(clone_project / ".dvc"))
+        with conf.edit("local") as local:
+            local.setdefault("remote", {})
+            for name, opts in user["remotes"].items():
+                local["remote"][name] = dict(opts)
+            if user_cache is not None:
+                local["remote"][USER_CACHE_REMOTE] = {"url": str(user_cache)}
+            core = local.setdefault("core", {})
+            core.update(
+                {"analytics": False, "check_update": False, "site_cache_dir": str(site_cache_dir)}
+            )
+            if chosen:
+                core["remote"] = chosen
+            local.setdefault("cache", {})["dir"] = str(cache_dir)
+    except DvcConfigError as exc:
+        raise CheckError(
+            f"cannot give the clone your DVC remote settings ({exc}); check `dvc remote list` "
+            "and .dvc/config.local in your project."
+        ) from exc
     return chosen
 
 

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from metricwatch.errors import MetricwatchError
-from metricwatch.procs import ProcResult, kill_group
+from metricwatch.procs import ProcResult, kill_group, run
 from metricwatch.transcript import TranscriptEntry
 
 COLUMNS, ROWS = 100, 40
@@ -90,7 +90,10 @@ def run_in_terminal(
 ) -> ProcResult:
     """Like metricwatch.procs.run, with stdout and stderr on two pseudo-terminals."""
     argv = tuple(str(a) for a in args)
-    fds = [_open_pty(), _open_pty()]
+    try:
+        fds = [_open_pty(), _open_pty()]
+    except OSError:  # no pseudo-terminals here (some sandboxes): plain pipes, no colours
+        return run(argv, timeout_s=timeout_s, cwd=cwd, env=env)
     start = time.monotonic()
     try:
         proc = subprocess.Popen(
