@@ -1,0 +1,132 @@
+"""Capture every evidence image with one browser and one MLflow UI server, then the manifest.
+
+Each image is written to a temporary folder, verified (page content, not blank), and only
+then moved into reports/imgs/; an image that cannot be verified becomes a failed item with
+the reason, and any older file of that name is removed so stale evidence is never shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from metricwatch.config import Config
+from metricwatch.errors import ConfigError, MetricwatchError
+from metricwatch.evidence.browser import Browser, BrowserNotFoundError, find_browser, launch_browser
+from metricwatch.evidence.manifest import write_manifest
+from metricwatch.evidence.model import EVIDENCE_PARTS, EvidenceItem, EvidenceReport
+from metricwatch.evidence.terminal_plan import terminal_items
+from metricwatch.hashing import file_sha256
+
+Progress = Callable[[str], None]
+
+
+class Session:
+    """Shared state of one capture: where images go, the browser, the items so far."""
+
+    def __init__(self, cfg: Config, tmp: Path, say: Progress) -> None:
+        self.cfg = cfg
+        self.images_dir = cfg.output_dir / "imgs"
+        self.tmp = tmp
+        self.say = say
+        self.browser: Browser | None = None
+        self.items: list[EvidenceItem] = []
+        self.notes: list[str] = []
+        self.mlflow_version: str | None = None
+        self.server_url: str | None = None
+        self.server_started = False
+
+    def publish(self, name: str, kind: Any, src: Path, shows: str, source: str, **kw: Any) -> None:
+        from metricwatch.evidence.images import png_stats
+
+        width, height, _ = png_stats(src)
+        dest = self.images_dir / name
+        src.replace(dest)
+        self.items.append(
+            EvidenceItem(
+                name=name, kind=kind, status="ok", shows=shows, source=source, path=str(dest),
+                sha256=file_sha256(dest), width=width, height=height,
+                captured_at=datetime.now(UTC), **kw,
+            )
+        )  # fmt: skip
+
+    def miss(self, name: str, kind: Any, status: Any, shows: str, reason: str, source: str = ""):
+        (self.images_dir / name).unlink(missing_ok=True)  # never leave stale evidence behind
+        self.items.append(
+            EvidenceItem(
+                name=name, kind=kind, status=status, shows=shows, reason=reason, source=source
+            )
+        )
+
+
+def _capture(
+    cfg: Config, runs: Any, repro: Any, parts: tuple[str, ...], say: Progress
+) -> EvidenceReport:
+    from metricwatch.evidence.mlflow_capture import mlflow_items
+
+    started, t0 = datetime.now(UTC), time.monotonic()
+    images_dir = cfg.output_dir / "imgs"
+    images_dir.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=images_dir, prefix=".tmp-")))
+        s = Session(cfg, tmp, say)
+        browser_error: str | None = None
+        try:
+            find_browser(cfg.evidence.browser)
+            say("starting the browser")
+            s.browser = stack.enter_context(
+                launch_browser(cfg.evidence.browser, cfg.evidence.timeout_s)
+            )
+        except (BrowserNotFoundError, MetricwatchError) as exc:
+            browser_error = str(exc)
+        if "mlflow" in parts:
+            mlflow_items(s, runs, browser_error)
+        if "terminal" in parts:
+            terminal_items(s, repro, browser_error)
+        report = EvidenceReport(
+            images_dir=str(images_dir),
+            items=s.items,
+            mlflow_version=s.mlflow_version,
+            server_url=s.server_url,
+            server_started=s.server_started,
+            browser=str(s.browser.executable) if s.browser else None,
+            captured_at=started,
+            duration_s=round(time.monotonic() - t0, 3),
+            notes=[*s.notes, *([browser_error] if browser_error else [])],
+        )
+    manifest = write_manifest(report, images_dir)
+    return report.model_copy(update={"manifest_path": str(manifest)})
+
+
+def capture_evidence(
+    cfg: Config,
+    *,
+    runs: Any = None,
+    repro: Any = None,
+    only: str | None = None,
+    progress: Progress | None = None,
+) -> EvidenceReport:
+    """Capture the MLflow screenshots and/or the terminal images into <output>/imgs/.
+
+    runs: a RunSet (loaded when None); repro: a ReproReport whose transcript is rendered (the
+    terminal images are skipped with the reason when it is None). Never raises for a missing
+    browser or a page that fails: those are items with a reason. Raises ConfigError for an
+    unknown `only`.
+    """
+    if only is not None and only not in EVIDENCE_PARTS:
+        raise ConfigError(f"evidence --only {only!r}: choose one of {', '.join(EVIDENCE_PARTS)}")
+    parts = (only,) if only else EVIDENCE_PARTS
+    say = progress or (lambda _msg: None)
+    try:  # Playwright's sync API refuses to run inside an asyncio loop (e.g. Jupyter)
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _capture(cfg, runs, repro, parts, say)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_capture, cfg, runs, repro, parts, say).result()

@@ -1,0 +1,82 @@
+"""The MLflow part of the evidence: one UI server, one browser, every page in turn."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from metricwatch.errors import MetricwatchError
+from metricwatch.evidence.images import ImageCheckError
+from metricwatch.evidence.mlflow_pages import PageCheckError, capture_page, storage_state
+from metricwatch.evidence.plan import metric_keys, page_specs, release_runs, with_artifacts
+from metricwatch.redact import redact_url, scrub
+
+if TYPE_CHECKING:
+    from metricwatch.evidence.capture import Session
+
+RUNS_SHOWS = "MLflow runs list with the KPI columns"
+
+
+def mlflow_items(s: Session, runs: Any, browser_error: str | None) -> None:
+    from metricwatch.sources.mlflow_runs import list_run_artifacts, load_runs
+
+    cfg = s.cfg
+    if runs is None:
+        s.say("reading the MLflow runs")
+        try:
+            runs = load_runs(cfg)
+        except MetricwatchError as exc:
+            s.miss("mlflow_runs.png", "mlflow", "failed", RUNS_SHOWS, f"runs unavailable: {exc}")
+            return
+    releases, notes = release_runs(cfg, runs)
+    s.notes += notes
+    if not releases:
+        s.miss(
+            "mlflow_runs.png", "mlflow", "skipped", RUNS_SHOWS,
+            f"no MLflow run is tagged {cfg.mlflow.version_tag}=<a git tag matching "
+            f"{cfg.tags.pattern!r}>: there is no release run to show",
+        )  # fmt: skip
+        return
+    specs = page_specs(cfg, releases, runs)
+    if browser_error or s.browser is None:
+        for spec in specs:
+            s.miss(spec.name, "mlflow", "skipped", spec.shows, browser_error or "no browser")
+        return
+    from metricwatch.evidence.mlflow_ui import mlflow_ui
+
+    s.say("starting the MLflow UI")
+    try:
+        with mlflow_ui(cfg) as ui:
+            s.mlflow_version, s.server_url, s.server_started = (
+                ui.version,
+                ui.display_url,
+                ui.started,
+            )
+            exps = sorted({r.experiment_id for r in releases.values()})
+            state = storage_state(
+                ui.url, exps, metric_keys(cfg, list(releases.values())), cfg.mlflow.version_tag
+            )
+            for spec in specs:
+                if spec.tab == "Artifacts":
+                    try:
+                        arts = list_run_artifacts(cfg, spec.run_ids[0])
+                    except MetricwatchError as exc:
+                        s.notes.append(f"{spec.name}: artifacts not listed: {exc}")
+                        arts = []
+                    spec = with_artifacts(spec, arts)
+                s.say(f"capturing {spec.name}")
+                source = redact_url(ui.url + spec.route)
+                try:
+                    png, verified = capture_page(s.browser, ui.url, spec, state, s.tmp)
+                except (PageCheckError, ImageCheckError) as exc:
+                    s.miss(spec.name, "mlflow", "failed", spec.shows, scrub(str(exc)), source)
+                    continue
+                except Exception as exc:  # a browser crash must not lose the other pages
+                    reason = f"{spec.name}: {type(exc).__name__}: {scrub(str(exc)).splitlines()[0]}"
+                    s.miss(spec.name, "mlflow", "failed", spec.shows, reason, source)
+                    continue
+                s.publish(spec.name, "mlflow", png, spec.shows, source, verified=verified)
+    except MetricwatchError as exc:  # the server did not start: every page fails with why
+        done = {i.name for i in s.items}
+        for spec in specs:
+            if spec.name not in done:
+                s.miss(spec.name, "mlflow", "failed", spec.shows, scrub(str(exc)))

@@ -1,0 +1,140 @@
+"""The MLflow UI pages we photograph, and how: wait for content, verify it, then save.
+
+Selectors use visible text, ARIA roles and the document's landmarks (`main`), never generated
+class names, so a 2.x server works as well as the installed 3.x UI. The UI's own saved view
+state (metric columns, the "Model training" workflow, the assistant panel closed) is given to
+the browser as local storage before the page loads; a stylesheet hides floating assistant
+buttons. No script is ever injected into MLflow's pages.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from metricwatch.evidence.browser import Browser
+from metricwatch.evidence.images import ImageCheckError, check_png, stack_pngs
+from metricwatch.redact import redact_url
+
+VIEW_WIDTH = 1600
+# Hides floating assistant/promo widgets that may cover content (CSS only).
+HIDE_CSS = (
+    '[aria-label*="assistant" i], [data-testid*="assistant" i], '
+    '[aria-label*="promo" i] { display: none !important; }'
+)
+SKELETON = '[class*="skeleton" i]'
+
+
+class PageCheckError(Exception):
+    """A page did not show what it should (the message names the page and what was missing)."""
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    name: str  # the PNG's file name
+    route: str  # path after the server URL, e.g. "/#/experiments/1/runs"
+    shows: str
+    texts: list[str]  # must be visible text in the content (run names, metric names)
+    run_ids: list[str]  # must be on the page as text or in a link
+    height: int = 1400
+    collapse: list[str] = field(default_factory=list)  # section buttons to collapse by name
+    tab: str | None = None  # a tab to photograph as well (e.g. "Artifacts")
+    tab_texts: list[str] = field(default_factory=list)  # must be visible on that tab
+
+
+def storage_state(url: str, experiment_ids: list[str], metric_keys: list[str], version_tag: str):
+    """Local storage the MLflow UI reads at start: our column choice, ML workflow, no assistant."""
+    columns = [f"metrics.`{k}`" for k in metric_keys] + [f"tags.`{version_tag}`"]
+    items = [
+        {"name": "mlflow.workflowType_v1", "value": json.dumps("machine_learning")},
+        {"name": "mlflow.assistant.panelOpen_v1", "value": "false"},
+        {"name": "mlflow.assistant.fab.autoOpenedOnFirstLoad_v1", "value": "true"},
+    ]
+    for exp in experiment_ids:
+        key = f"MLflowLocalStorage-1.1-ExperimentPage-{json.dumps([exp])}-ReactComponentState"
+        items.append({"name": key, "value": json.dumps({"selectedColumns": columns})})
+    return {"cookies": [], "origins": [{"origin": url, "localStorage": items}]}
+
+
+def _content(page: Any) -> Any:
+    main = page.get_by_role("main")
+    return main.first if main.count() else page.locator("body")
+
+
+def _wait_texts(page: Any, spec: PageSpec, texts: list[str], timeout_ms: float, where: str):
+    deadline = time.monotonic() + timeout_ms / 1000
+    for text in texts:
+        left = max(1.0, (deadline - time.monotonic()) * 1000)
+        try:
+            page.get_by_text(text, exact=False).first.wait_for(state="visible", timeout=left)
+        except Exception as exc:  # playwright TimeoutError; message names what was missing
+            raise PageCheckError(
+                f"{spec.name}: timed out after {timeout_ms / 1000:.0f} s waiting for "
+                f"{text!r} on {where}; the page never showed it"
+            ) from exc
+    page.locator(SKELETON).first.wait_for(state="hidden", timeout=timeout_ms)
+
+
+def _verify(
+    content: Any, spec: PageSpec, texts: list[str], ids: list[str], where: str
+) -> list[str]:
+    shown = content.inner_text()
+    missing = [t for t in texts if t not in shown]
+    for rid in ids:
+        if rid not in shown and content.locator(f'a[href*="{rid}"]').count() == 0:
+            missing.append(rid)
+    if missing:
+        raise PageCheckError(f"{spec.name}: {where} does not show {', '.join(map(repr, missing))}")
+    if content.locator(SKELETON).count():
+        raise PageCheckError(f"{spec.name}: {where} still shows a loading placeholder")
+    return [*texts, *ids]
+
+
+def _shoot(
+    page: Any, spec: PageSpec, texts: list[str], ids: list[str], where: str, out: Path, ms: float
+) -> list[str]:
+    _wait_texts(page, spec, texts, ms, where)
+    content = _content(page)
+    verified = _verify(content, spec, texts, ids, where)
+    content.screenshot(path=str(out), animations="disabled", timeout=ms)
+    return verified
+
+
+def capture_page(browser: Browser, base_url: str, spec: PageSpec, state: dict, tmp: Path):
+    """Load, wait, verify and photograph one page; return (png path in tmp, verified texts).
+
+    Raises PageCheckError naming the page and what was missing; nothing is saved then.
+    """
+    ms = browser.timeout_s * 1000
+    where = redact_url(base_url + spec.route.split("?")[0])
+    page = browser.new_page(
+        allowed_origins=[base_url], viewport=(VIEW_WIDTH, spec.height), storage_state=state
+    )
+    try:
+        page.goto(base_url + spec.route, wait_until="domcontentloaded")
+        page.add_style_tag(content=HIDE_CSS)
+        _wait_texts(page, spec, spec.texts, ms, where)
+        for section in spec.collapse:
+            button = page.get_by_role("button", name=section)
+            if button.count():
+                button.first.click()
+        shots = [tmp / f"{spec.name}.part0.png"]
+        verified = _shoot(page, spec, spec.texts, spec.run_ids, where, shots[0], ms)
+        if spec.tab:
+            page.get_by_role("tab", name=spec.tab).first.click()
+            shots.append(tmp / f"{spec.name}.part1.png")
+            verified += _shoot(
+                page, spec, spec.tab_texts, [], f"{where} ({spec.tab})", shots[1], ms
+            )
+        final = tmp / spec.name
+        try:
+            stack_pngs(shots, final) if len(shots) > 1 else shots[0].replace(final)
+            check_png(final)
+        except ImageCheckError as exc:
+            raise PageCheckError(f"{spec.name}: {exc}") from exc
+        return final, verified
+    finally:
+        page.context.close()

@@ -1,0 +1,139 @@
+"""The terminal part of the evidence: `dvc repro` and `dvc status` from the reproducibility
+transcript, plus `git tag -n` and `dvc metrics show` run read-only in the project.
+
+A file is named for what it shows: `dvc_repro_ok.png` only for an identical reproduction,
+`dvc_status_clean.png` only when `dvc status` reported nothing to do; otherwise
+`dvc_repro_<verdict>.png`, `dvc_status_changed.png`, `dvc_status_failed.png`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from metricwatch.errors import MetricwatchError
+from metricwatch.evidence.images import ImageCheckError
+from metricwatch.evidence.terminal import render_terminal
+from metricwatch.procs import run
+from metricwatch.redact import scrub
+from metricwatch.transcript import TranscriptEntry
+
+if TYPE_CHECKING:
+    from metricwatch.evidence.capture import Session
+
+REPRO_NAMES = ("ok", "differ", "failed", "timed_out", "unavailable", "error")
+STATUS_NAMES = ("clean", "changed", "failed")
+CLEAN_MARKERS = ("up to date", "up-to-date", "no changes")
+
+
+def repro_name(verdict: str) -> str:
+    return f"dvc_repro_{'ok' if verdict == 'identical' else verdict}.png"
+
+
+def status_name(entry: TranscriptEntry) -> str:
+    if entry.timed_out or entry.exit_code != 0:
+        return "dvc_status_failed.png"
+    out = (entry.stdout + entry.stderr).lower()
+    clean = not out.strip() or any(m in out for m in CLEAN_MARKERS)
+    return "dvc_status_clean.png" if clean else "dvc_status_changed.png"
+
+
+def _clear_family(s: Session, prefix: str, names: tuple[str, ...], keep: str) -> None:
+    for n in names:
+        if f"{prefix}{n}.png" != keep:
+            (s.images_dir / f"{prefix}{n}.png").unlink(missing_ok=True)
+
+
+def _render(s: Session, name: str, entry: TranscriptEntry, shows: str) -> None:
+    source = scrub(entry.display_command)
+    if s.browser is None:
+        s.miss(name, "terminal", "skipped", shows, "no browser", source)
+        return
+    s.say(f"rendering {name}")
+    out = s.tmp / name
+    try:
+        text = render_terminal(s.browser, entry, out, title=f"{source} — {entry.cwd or ''}")
+    except (ValueError, ImageCheckError) as exc:
+        s.miss(name, "terminal", "failed", shows, str(exc), source)
+        return
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    s.publish(name, "terminal", out, shows, source, verified=lines[:1] + lines[-1:])
+
+
+def _live(s: Session, argv: list[str], shown: list[str]) -> TranscriptEntry | None:
+    """Run a read-only command in the project (argument list, timeout) as a transcript entry."""
+    env = {**os.environ, "DVC_NO_ANALYTICS": "1", "DVC_NO_UPDATER": "1"}
+    started = datetime.now(UTC)
+    try:
+        res = run(argv, timeout_s=s.cfg.dvc.timeout_s, cwd=s.cfg.project_path, env=env)
+    except MetricwatchError as exc:
+        s.notes.append(f"`{' '.join(shown)}` not run: {exc}")
+        return None
+    return TranscriptEntry(
+        command=shown, cwd=str(s.cfg.project_path), started_at=started,
+        duration_s=res.duration_s, exit_code=res.returncode, stdout=res.stdout,
+        stderr=res.stderr, timed_out=res.timed_out,
+    )  # fmt: skip
+
+
+def _dvc() -> str:
+    beside = Path(sys.executable).parent / "dvc"
+    return str(beside) if beside.is_file() else (shutil.which("dvc") or "dvc")
+
+
+def terminal_items(s: Session, repro: Any, browser_error: str | None) -> None:
+    if repro is None:
+        why = "the reproducibility check did not run, so there is no `dvc repro` transcript"
+        s.miss("dvc_repro_ok.png", "terminal", "skipped", "`dvc repro` in a clean clone", why)
+        s.miss("dvc_status_clean.png", "terminal", "skipped", "`dvc status` after repro", why)
+    else:
+        name = repro_name(repro.verdict)
+        _clear_family(s, "dvc_repro_", REPRO_NAMES, name)
+        shows = f"`dvc repro` in a clean clone of {repro.rev}: {repro.verdict_text}"
+        entry = repro.transcript.find("dvc", "repro")
+        if entry is None:
+            s.miss(
+                name,
+                "terminal",
+                "skipped",
+                shows,
+                f"no `dvc repro` in the transcript ({repro.verdict_text})",
+            )
+        elif browser_error:
+            s.miss(name, "terminal", "skipped", shows, browser_error, scrub(entry.display_command))
+        else:
+            _render(s, name, entry, shows)
+        status = repro.transcript.find("dvc", "status")
+        if status is None:
+            s.miss("dvc_status_clean.png", "terminal", "skipped", "`dvc status` after repro",
+                   f"no `dvc status` in the transcript ({repro.verdict_text})")  # fmt: skip
+        else:
+            sname = status_name(status)
+            _clear_family(s, "dvc_status_", STATUS_NAMES, sname)
+            shows = f"`dvc status` after `dvc repro` at {repro.rev}"
+            if browser_error:
+                s.miss(
+                    sname,
+                    "terminal",
+                    "skipped",
+                    shows,
+                    browser_error,
+                    scrub(status.display_command),
+                )
+            else:
+                _render(s, sname, status, shows)
+    for name, argv, shown, shows in (
+        ("git_tag.png", ["git", "tag", "-n"], ["git", "tag", "-n"], "the project's git tags"),
+        ("dvc_metrics_show.png", [_dvc(), "metrics", "show"], ["dvc", "metrics", "show"],
+         "`dvc metrics show` in the project's workspace"),
+    ):  # fmt: skip
+        if browser_error:
+            s.miss(name, "terminal", "skipped", shows, browser_error, " ".join(shown))
+            continue
+        entry = _live(s, argv, shown)
+        if entry is not None:
+            _render(s, name, entry, shows)
