@@ -7,9 +7,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO ?= demo
+PROJECT ?=
+CONFIG ?=
+REPORT_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help install chromium test test-fast demo lab lint format clean
+.PHONY: help install chromium report test test-fast demo lab lint format clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -29,6 +32,14 @@ chromium: ## Install Debian's chromium when no Chromium/Chrome is found (root + 
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else \
 	  echo "No Chromium/Chrome found: install it (e.g. 'sudo apt-get install chromium') or set evidence.browser in metricwatch.yaml"; \
+	fi
+
+report: install ## The deliverable: reports/metrics_monitoring.{html,pdf} (the demo, or PROJECT=path [CONFIG=file])
+	@if [ -z "$(PROJECT)$(CONFIG)" ]; then \
+	  test -f $(DEMO)/metricwatch.yaml || $(BIN)/metricwatch demo $(DEMO) --force; \
+	  $(BIN)/metricwatch report --config $(DEMO)/metricwatch.yaml --output reports $(REPORT_ARGS); \
+	else \
+	  $(BIN)/metricwatch report --config "$(or $(CONFIG),$(PROJECT)/metricwatch.yaml)" $(REPORT_ARGS); \
 	fi
 
 test: install ## Run the whole test suite

@@ -20,7 +20,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "metricwatch.cli.alert_cmd",
     "metricwatch.cli.export_cmd",
     "metricwatch.cli.serve_cmd",
+    "metricwatch.cli.report_cmd",
     "metricwatch.cli.demo_cmd",
+    "metricwatch.cli.init_cmd",
+    "metricwatch.cli.evidence_cmd",
 )
 
 

@@ -1,0 +1,71 @@
+"""`metricwatch report`: the deliverable, HTML + PDF, from one collection of every part."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from metricwatch.cli.console import err_console, out_console
+
+ConfigOpt = typer.Option(None, "--config", "-c", help="Path of metricwatch.yaml.")
+
+
+def report(
+    config: Path | None = ConfigOpt,
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Report folder (default: report.output)."
+    ),
+    renderer: str = typer.Option("auto", help="quarto | builtin | auto (Quarto when on PATH)."),
+    lang: str | None = typer.Option(None, help="en | es (default: report.lang)."),
+    rev: str | None = typer.Option(None, help="Revision for the reproducibility check."),
+    history: bool = typer.Option(False, "--history", help="Also keep a dated copy under history/."),
+    force: bool = typer.Option(
+        False, "--force", help="Re-run reproducibility and evidence even when cached."
+    ),
+    skip: list[str] = typer.Option(
+        [], "--skip", help="Parts to leave out: kpis, integrity, drift, repro, evidence."
+    ),
+) -> int:
+    """Collect KPIs, integrity, reproducibility, drift, rules and evidence; render HTML + PDF."""
+    from rich.table import Table
+
+    from metricwatch.config import load_config
+    from metricwatch.errors import ConfigError
+    from metricwatch.report.build import build_report, with_output
+    from metricwatch.result import PART_NAMES
+
+    if lang not in (None, "en", "es"):
+        raise ConfigError(f"--lang: expected en or es, got {lang!r}")
+    unknown = [s for s in skip if s not in PART_NAMES]
+    if unknown:
+        raise ConfigError(
+            f"--skip: unknown part(s) {', '.join(unknown)}; valid: {', '.join(PART_NAMES)}"
+        )
+    cfg = with_output(load_config(config), output, lang)
+    parts = [p for p in PART_NAMES if p not in skip]
+    err_console.print(f"metricwatch report: project {cfg.project_path} → {cfg.output_dir}")
+    with err_console.status("collecting") as status:
+        outcome = build_report(
+            cfg,
+            parts=parts,
+            renderer=renderer,
+            history=history,
+            rev=rev,
+            force=force,
+            progress=lambda msg: status.update(f"[bold]{msg}[/bold]"),
+        )
+    table = Table(title="Timing (s)", show_edge=False)
+    table.add_column("stage")
+    table.add_column("seconds", justify="right")
+    for stage, secs in outcome.timings.items():
+        table.add_row(stage, f"{secs:.1f}")
+    err_console.print(table)
+    for part, why in outcome.errors.items():
+        err_console.print(f"[yellow]⚠ {part}:[/yellow] {why}", highlight=False)
+    out_console.print(f"HTML: {outcome.html}\nPDF:  {outcome.pdf}\nJSON: {outcome.result_path}")
+    return 0
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)

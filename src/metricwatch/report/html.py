@@ -1,0 +1,64 @@
+"""Small HTML builders for the report. Every text goes through html.escape: user strings
+(run names, params, tags, column and category names) can never become live markup."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+STATUS_ICON = {"ok": "✅", "warn": "⚠️", "fail": "❌", "unknown": "❓", "skipped": "⏭️"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    css: str = ""
+    title: str = ""
+
+
+def esc(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def status_badge(status: str, text: str = "") -> Cell:
+    icon = STATUS_ICON.get(status, "❓")
+    return Cell(f"{icon} {text}".strip(), css=f"mw-{status}")
+
+
+def _cell(value: object, tag: str) -> str:
+    if isinstance(value, Cell):
+        attrs = f' class="{esc(value.css)}"' if value.css else ""
+        attrs += f' title="{esc(value.title)}"' if value.title else ""
+        return f"<{tag}{attrs}>{esc(value.text)}</{tag}>"
+    return f"<{tag}>{esc(value)}</{tag}>"
+
+
+def table(columns: Sequence[str], rows: Iterable[Sequence[object]], css: str = "mw-table") -> str:
+    head = "".join(_cell(c, "th") for c in columns)
+    body = "".join("<tr>" + "".join(_cell(v, "td") for v in row) + "</tr>" for row in rows)
+    return f'<table class="{esc(css)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def para(text: str, css: str = "") -> str:
+    cls = f' class="{esc(css)}"' if css else ""
+    return f"<p{cls}>{esc(text)}</p>"
+
+
+def heading(text: str, level: int = 3) -> str:
+    return f"<h{level}>{esc(text)}</h{level}>"
+
+
+def bullets(items: Iterable[str]) -> str:
+    return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
+
+
+def code(text: str, lang: str = "") -> str:
+    cls = f' class="language-{esc(lang)}"' if lang else ""
+    return f"<pre><code{cls}>{esc(text)}</code></pre>"
+
+
+def notice(text: str, status: str = "unknown") -> str:
+    """A visible box saying why something is missing or failed."""
+    icon = STATUS_ICON.get(status, "❓")
+    return f'<div class="mw-notice mw-{esc(status)}">{icon} {esc(text)}</div>'

@@ -1,0 +1,57 @@
+"""The summary box on page 1 and the closing line (owner, date), as in the seed's header/footer."""
+
+from __future__ import annotations
+
+from metricwatch.report import html as h
+from metricwatch.report.blocks import Block, Html
+from metricwatch.report.i18n import Lang, t
+from metricwatch.result import MonitoringResult
+
+
+def overall_status(result: MonitoringResult) -> str:
+    """fail: a breached `fail` rule; warn: a breached `warn` rule or a part without data; else ok."""
+    breached = [f for f in result.flags if f.breached]
+    if any(f.severity == "fail" for f in breached):
+        return "fail"
+    if breached or result.errors:
+        return "warn"
+    return "ok" if result.flags else "unknown"
+
+
+def build(result: MonitoringResult, lang: Lang) -> list[Block]:
+    meta = result.meta
+    title = meta.title or t("title", lang)
+    status = overall_status(result)
+    breached = [f for f in result.flags if f.breached]
+    lines = [
+        f"{t('project', lang)}: {meta.project}",
+        f"{t('commit', lang)}: {(meta.commit or '—')[:12]} ({meta.describe or '—'})",
+        f"{t('date', lang)}: {meta.generated_at.strftime('%Y-%m-%d %H:%M %Z')}",
+    ]
+    rules = [
+        f"{f.rule} [{f.severity}] {f.version or ''}: {f.value_display} vs {f.threshold_display} — {f.action}"
+        for f in breached
+    ]
+    missing = [f"{part}: {why}" for part, why in result.errors.items()]
+    body = (
+        f"<h1>{h.esc(title)}</h1>"
+        + h.para(t("purpose", lang), "mw-purpose")
+        + '<div class="mw-summary">'
+        + h.heading(f"{t('summary', lang)} — {t('overall', lang)}", 2)
+        + h.notice(t("overall", lang), status)
+        + h.bullets(lines)
+        + h.heading(f"{t('breached', lang)} ({len(rules)})", 4)
+        + (h.bullets(rules) if rules else h.para(t("none", lang)))
+        + (h.heading(t("unavailable", lang), 4) + h.bullets(missing) if missing else "")
+        + "</div>"
+    )
+    return [Html(body)]
+
+
+def footer(result: MonitoringResult, lang: Lang) -> list[Block]:
+    meta = result.meta
+    text = (
+        f"{t('owner', lang)} {meta.project} · {t('updated', lang)}: "
+        f"{meta.generated_at.strftime('%Y-%m-%d %H:%M:%S %Z')} · metricwatch {meta.metricwatch_version}"
+    )
+    return [Html(h.para(text, "mw-footer"))]
