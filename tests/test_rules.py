@@ -139,6 +139,9 @@ def test_no_candidate_run_is_no_data_with_the_reason() -> None:
     assert flags["rmse"].outcome == "no data"
     assert "unreachable" in flags["rmse"].reason
     assert exit_code(evaluate(cfg(), ri), no_verdict=True) == 2
+    broken = inputs(None, integrity={"v1": "fail"})
+    assert exit_code(evaluate(cfg(), broken)) == 1
+    assert exit_code(evaluate(cfg(), broken), no_verdict=True) == 2  # incomplete wins
 
 
 @pytest.mark.parametrize(

@@ -291,8 +291,14 @@ def worst_breach(flags: list[Flag]) -> Severity | None:
 
 
 def exit_code(flags: list[Flag], fail_on: Severity = "fail", *, no_verdict: bool = False) -> int:
-    """0 all pass, 1 a breach at or above fail_on, 2 no verdict possible (sources unreachable)."""
+    """0 all pass, 1 a breach at or above fail_on, 2 no verdict possible (sources unreachable).
+
+    2 wins over 1: a check that could not read its sources is incomplete, and a scheduler must
+    tell "monitoring is broken" from "the model degraded"; the known breaches are still listed.
+    """
+    if no_verdict:
+        return 2
     worst = worst_breach(flags)
     if worst is not None and SEVERITY_RANK[worst] >= SEVERITY_RANK[fail_on]:
         return 1
-    return 2 if no_verdict else 0
+    return 0

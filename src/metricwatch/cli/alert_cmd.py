@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from metricwatch.cli.console import err_console, out_console
 
@@ -36,12 +37,13 @@ def send_alerts(cfg, run, *, dry_run: bool, sinks: list[str] | None = None) -> b
     if not chosen:
         err_console.print(
             "[red]no alert sink configured:[/red] set alerts.slack_webhook_env and/or "
-            f"alerts.teams_webhook_env in {cfg.source} to the names of environment variables"
+            f"alerts.teams_webhook_env in {cfg.source} to the names of environment variables",
+            soft_wrap=True,
         )
         return False
     breached = [f for f in run.flags if f.breached]
     if not breached:
-        err_console.print("[green]nothing to alert:[/green] no rule breached")
+        err_console.print("[green]nothing to alert:[/green] no rule breached", soft_wrap=True)
         return True
     try:
         tracking = cfg.redacted_tracking_uri()
@@ -57,21 +59,28 @@ def send_alerts(cfg, run, *, dry_run: bool, sinks: list[str] | None = None) -> b
     for sink in chosen:
         if dry_run:
             payload = json.dumps(sink.build_payload(ctx, breached), indent=2, ensure_ascii=False)
-            err_console.print(f"[bold]{sink.name}[/bold] payload (dry run, nothing posted):")
+            err_console.print(
+                f"[bold]{sink.name}[/bold] payload (dry run, nothing posted):", soft_wrap=True
+            )
             out_console.print(scrub(payload, secrets), markup=False)
             continue
         with err_console.status(f"posting to {sink.name}…"):
             report = deliver(cfg, sink, ctx, breached)
         if report.warning:
-            err_console.print(f"[yellow]warning:[/yellow] {sink.name}: {report.warning}")
+            err_console.print(
+                f"[yellow]warning:[/yellow] {sink.name}: {report.warning}", soft_wrap=True
+            )
         if report.ok:
             err_console.print(
                 f"[green]✓[/green] {sink.name}: {len(breached)} breached rule(s) sent "
-                f"(webhook from ${env_var(cfg, sink)}): {report.detail}"
+                f"(webhook from ${env_var(cfg, sink)}): {escape(report.detail)}",
+                soft_wrap=True,
             )
         else:
             ok = False
-            err_console.print(f"[red]✗ {sink.name}:[/red] {scrub(report.detail, secrets)}")
+            err_console.print(
+                f"[red]✗ {sink.name}:[/red] {escape(scrub(report.detail, secrets))}", soft_wrap=True
+            )
     return ok
 
 
@@ -99,7 +108,8 @@ def alert(
     if run.no_verdict:
         err_console.print(
             "[yellow]no verdict possible:[/yellow] "
-            + "; ".join(f"{k}: {v}" for k, v in run.errors.items())
+            + escape("; ".join(f"{k}: {v}" for k, v in run.errors.items())),
+            soft_wrap=True,
         )
         return 2
     return 0 if ok else 1

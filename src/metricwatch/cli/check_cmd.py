@@ -87,7 +87,7 @@ def check(
     if junit_xml is not None:
         junit_xml.parent.mkdir(parents=True, exist_ok=True)
         junit_xml.write_text(scrub(to_junit(run.flags, **common), secrets), encoding="utf-8")
-        err_console.print(f"JUnit report written to {junit_xml}")
+        err_console.print(f"JUnit report written to {escape(str(junit_xml))}", soft_wrap=True)
     if notify:
         from metricwatch.cli.alert_cmd import send_alerts
 
@@ -100,16 +100,21 @@ def _say_verdict(code: int, fail_on: str, run) -> None:  # type: ignore[no-untyp
     breached = [f for f in run.flags if f.breached]
     names = escape(", ".join(f"{f.rule}{f' [{f.version}]' if f.version else ''}" for f in breached))
     if code == 1:
-        err_console.print(f"[red]exit 1:[/red] breached at or above '{fail_on}': {names}")
+        err_console.print(
+            f"[red]exit 1:[/red] breached at or above '{fail_on}': {names}", soft_wrap=True
+        )
     elif code == 2:
         err_console.print(
             "[yellow]exit 2:[/yellow] no verdict possible: "
-            + escape("; ".join(f"{k}: {v}" for k, v in run.errors.items()))
+            + escape("; ".join(f"{k}: {v}" for k, v in run.errors.items())),
+            soft_wrap=True,
         )
     elif breached:
-        err_console.print(f"[yellow]exit 0:[/yellow] breached below '{fail_on}': {names}")
+        err_console.print(
+            f"[yellow]exit 0:[/yellow] breached below '{fail_on}': {names}", soft_wrap=True
+        )
     else:
-        err_console.print("[green]exit 0:[/green] every rule with data passes")
+        err_console.print("[green]exit 0:[/green] every rule with data passes", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

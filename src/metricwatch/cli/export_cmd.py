@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from metricwatch.cli.console import err_console
 
@@ -55,16 +56,20 @@ def prometheus(
     snap = snapshot_of(run)
     if target is not None:
         prom.write_textfile(target, snap)
-        err_console.print(f"[green]✓[/green] gauges written to {target}")
+        err_console.print(
+            f"[green]✓[/green] gauges written to {escape(str(target))}", soft_wrap=True
+        )
     if push and pcfg.pushgateway:
         prom.push(pcfg.pushgateway, pcfg.job, snap, timeout_s=cfg.alerts.timeout_s)
         err_console.print(
-            f"[green]✓[/green] pushed to {redact_url(pcfg.pushgateway)} (job {pcfg.job})"
+            f"[green]✓[/green] pushed to {redact_url(pcfg.pushgateway)} (job {pcfg.job})",
+            soft_wrap=True,
         )
     if run.no_verdict:
         err_console.print(
             "[yellow]no verdict possible:[/yellow] "
-            + "; ".join(f"{k}: {v}" for k, v in run.errors.items())
+            + escape("; ".join(f"{k}: {v}" for k, v in run.errors.items())),
+            soft_wrap=True,
         )
         return 2
     return 0

@@ -6,6 +6,7 @@ import signal
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from metricwatch.cli.console import err_console
 
@@ -51,11 +52,12 @@ def serve(
     def on_error(exc: BaseException) -> None:
         kind = "" if isinstance(exc, MetricwatchError) else f"{type(exc).__name__}: "
         err_console.print(
-            f"[yellow]refresh failed[/yellow] (keeping the last numbers): {kind}{scrub(str(exc))}"
+            f"[yellow]refresh failed[/yellow] (keeping the last numbers): {escape(kind + scrub(str(exc)))}",
+            soft_wrap=True,
         )
 
     def on_refresh(_snap) -> None:  # type: ignore[no-untyped-def]
-        err_console.print("refreshed the gauges")
+        err_console.print("refreshed the gauges", soft_wrap=True)
 
     exporter = Exporter(
         refresh_fn,
@@ -65,7 +67,7 @@ def serve(
         on_error=on_error,
         on_refresh=on_refresh,
     )
-    err_console.print("running the first check…")
+    err_console.print("running the first check…", soft_wrap=True)
     try:
         exporter.start()
     except OSError as exc:
@@ -75,7 +77,8 @@ def serve(
     signal.signal(signal.SIGTERM, lambda *_: exporter.stop())
     err_console.print(
         f"[green]serving[/green] http://{host}:{exporter.port}/metrics "
-        f"(refresh every {refresh_s:g} s; Ctrl-C to stop)"
+        f"(refresh every {refresh_s:g} s; Ctrl-C to stop)",
+        soft_wrap=True,
     )
     try:
         while not exporter.wait(1.0):
@@ -84,7 +87,7 @@ def serve(
         pass
     finally:
         exporter.stop()
-    err_console.print("stopped")
+    err_console.print("stopped", soft_wrap=True)
     return 0
 
 
