@@ -197,9 +197,25 @@ def test_raw_data_never_pushed_is_not_available(tmp_path: Path) -> None:
     assert (
         report.verdict_text == "not reproducible: input data/raw.csv not available from the remote"
     )
+    assert "tracked by data/raw.csv.dvc, but its data is not on the remote" in report.message
     assert report.transcript.find("dvc", "pull") is not None
     assert report.transcript.find("dvc", "repro") is None
     assert tree_digest(repo, store) == before
+
+
+def test_source_dep_neither_in_git_nor_dvc_is_not_available(tmp_path: Path) -> None:
+    repo, _store, config = make_project(tmp_path)
+    with (repo / ".gitignore").open("a") as fh:
+        fh.write("/lookup.csv\n")
+    (repo / "lookup.csv").write_text("k,v\n")
+    spec = yaml.safe_load((repo / "dvc.yaml").read_text())
+    spec["stages"]["prep"]["deps"].append("lookup.csv")
+    (repo / "dvc.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
+    dvc(repo, "repro", "-q")
+    commit_all(repo, "prep reads lookup.csv", tag="v1.0.1")
+    report = check_repro(load_config(config))
+    assert report.verdict_text == "not reproducible: input lookup.csv not available from the remote"
+    assert "neither committed to git nor tracked by DVC" in report.message
 
 
 def test_user_cache_mode_reads_the_users_cache_without_writing_it(tmp_path: Path) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import posixpath
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 from metricwatch.checks.environment import environment, undeclared_inputs
 from metricwatch.checks.repro_compare import compare_outputs, describe
@@ -89,6 +92,28 @@ def _fetch_sources(ctx: RunContext) -> list[str]:
 
 def _missing_inputs(ctx: RunContext) -> list[str]:
     return [p for p in source_deps(ctx.lock_text, ctx.yaml_text) if not (ctx.project / p).exists()]
+
+
+def _tracked_by(project: Path, path: str) -> str | None:
+    """The `.dvc` file whose output holds path, if any."""
+    for dvc_file in _dvc_files(project):
+        try:
+            data = yaml.safe_load((project / dvc_file).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue
+        base = posixpath.dirname(dvc_file)
+        for out in data.get("outs") or []:
+            out_path = posixpath.normpath(posixpath.join(base, str(out.get("path", ""))))
+            if path == out_path or path.startswith(out_path + "/"):
+                return dvc_file
+    return None
+
+
+def _why_missing(ctx: RunContext, path: str) -> str:
+    owner = _tracked_by(ctx.project, path)
+    if owner:
+        return f"{path}: tracked by {owner}, but its data is not on the remote (`dvc push`)"
+    return f"{path}: neither committed to git nor tracked by DVC at this revision (`dvc add` it)"
 
 
 def _blob_from_cache(caches: list[Path], md5: str | None) -> bytes | None:
@@ -206,16 +231,9 @@ def reproduce(ctx: RunContext) -> Outcome:
     missing = _missing_inputs(ctx)
     if missing:
         text = f"not reproducible: input {missing[0]} not available from the remote"
-        more = f" (also: {', '.join(missing[1:])})" if missing[1:] else ""
+        why = "; ".join(_why_missing(ctx, p) for p in missing)
         hint = "" if ctx.remote else "; no DVC remote is configured"
-        out = Outcome(
-            "unavailable",
-            text,
-            text
-            + more
-            + hint
-            + "; push it with `dvc push` (or track it with `dvc add`) and commit",
-        )
+        out = Outcome("unavailable", text, f"{text} ({why}){hint}")
         out.notes = notes
         out.environment = environment(ctx.project)
         return out
