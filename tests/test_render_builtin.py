@@ -166,8 +166,8 @@ def test_no_browser_publishes_html_and_says_how_to_install(tmp_path: Path) -> No
     msg = str(err.value)
     assert msg.startswith(
         f"the HTML report was written to {out / 'metrics_monitoring.html'}, but the PDF was not "
-        "(the previous PDF is left in place): browser "
+        "(the previous PDF is left in place): evidence.browser is "
     )
-    assert "sudo apt-get install chromium" in msg
+    assert "apt-get install chromium" in msg
     assert "Small report" in (out / "metrics_monitoring.html").read_text()
     assert (out / "metrics_monitoring.pdf").read_bytes() == b"%PDF-previous"

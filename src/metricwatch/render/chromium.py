@@ -1,23 +1,15 @@
-"""Find a Chromium/Chrome and print an HTML file to an A4 PDF with it, via Playwright.
+"""Print an HTML file to an A4 PDF with Chromium/Chrome via Playwright, after its plots drew.
 
-The evidence capture has its own browser helper; this module stays small and self-contained
-so the renderer does not depend on it. The browser is never downloaded: Debian's `chromium`,
-a configured path, or a browser Playwright already installed.
+The browser is found exactly as the evidence capture finds it (metricwatch.evidence.browser)
+and never downloaded: a configured path, Debian's `chromium`, or one Playwright installed.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 from metricwatch.errors import RenderError
 
-CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
-INSTALL_HINT = (
-    "install one (Debian/Ubuntu: `sudo apt-get install chromium`), or set evidence.browser in "
-    "metricwatch.yaml (or METRICWATCH_BROWSER) to the path of a Chromium/Chrome executable"
-)
 # The printable width of A4 with report.css's @page margins (210 mm - 2 × 12 mm) in CSS px.
 PRINT_WIDTH_PX = round((210 - 2 * 12) / 25.4 * 96)
 LAUNCH_ARGS = ("--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu")
@@ -39,23 +31,11 @@ _RESIZE_PLOTS = """async () => {
 
 
 def find_browser(configured: str | None = None) -> Path:
-    """The browser executable to use: configured path, $METRICWATCH_BROWSER, then PATH."""
-    for explicit in (configured, os.environ.get("METRICWATCH_BROWSER")):
-        if explicit:
-            path = Path(explicit).expanduser()
-            if path.is_file() and os.access(path, os.X_OK):
-                return path
-            found = shutil.which(explicit)
-            if found:
-                return Path(found)
-            raise RenderError(f"browser {explicit!r} is not an executable file; {INSTALL_HINT}")
-    for name in CANDIDATES:
-        found = shutil.which(name)
-        if found:
-            return Path(found)
-    raise RenderError(
-        f"no Chromium/Chrome found on PATH (tried {', '.join(CANDIDATES)}); {INSTALL_HINT}"
-    )
+    """The browser executable to use: the evidence capture's search, shared so both agree
+    (configured path, $METRICWATCH_BROWSER, Debian's chromium, Chrome, Playwright's own)."""
+    from metricwatch.evidence.browser import find_browser as evidence_find_browser
+
+    return evidence_find_browser(configured)
 
 
 def print_pdf(

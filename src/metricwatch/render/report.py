@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -128,6 +129,7 @@ def render_report(
     title: str | None = None,
     timeouts: RenderTimeouts | None = None,
     history: bool = False,
+    history_date: date | None = None,
     browser: str | None = None,
     allowed_parameters: Collection[str] | None = None,
     kernel_name: str | None = None,
@@ -140,7 +142,7 @@ def render_report(
     names in the notebooks' parameters cells); each notebook receives the ones it declares.
     Raises RenderError (a cell failed, no kernel, no browser…) and LockedError (another report
     is being written to output_dir). When only the PDF step fails, the HTML is still published
-    and the RenderError says so.
+    and the RenderError says so. history_date: the day of the history copy (default: today, UTC).
     """
     timeouts = timeouts or RenderTimeouts()
     timer = timer or StageTimer()
@@ -185,7 +187,7 @@ def render_report(
         with timer.stage("publish"):
             atomic_copy(html, html_out)
             atomic_copy(pdf, pdf_out)
-            copies = keep_history([html_out, pdf_out], output_dir) if history else []
+            copies = keep_history([html_out, pdf_out], output_dir, history_date) if history else []
     return RenderedReport(
         html=html_out,
         pdf=pdf_out,
