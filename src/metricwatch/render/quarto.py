@@ -82,8 +82,8 @@ def render_quarto(
     """Render notebook to (html, pdf) inside work_dir/quarto; the HTML is finalized."""
     project = Path(work_dir) / "quarto"
     source = prepare_project(notebook, project, title=title, lang=lang)
-    _quarto(["render", source.name, "--to", "html", "--no-execute"], project, timeout_s)
-    _quarto(["render", source.name, "--to", "typst", "--no-execute"], project, timeout_s)
+    # one call renders every format the project defines (html, typst → PDF)
+    _quarto(["render", source.name, "--to", "all", "--no-execute"], project, timeout_s)
     out = project / "_output"
     html = out / source.with_suffix(".html").name
     pdf = out / source.with_suffix(".pdf").name
