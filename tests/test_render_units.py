@@ -139,6 +139,28 @@ def test_lock_held_by_another_process(tmp_path: Path) -> None:
         pass
 
 
+def test_second_report_on_a_locked_folder_is_refused(tmp_path: Path) -> None:
+    from metricwatch.render import render_report
+
+    holder = (
+        "import sys\nfrom metricwatch.render.lock import output_lock\n"
+        f"with output_lock({str(tmp_path / 'reports')!r}):\n"
+        "    print('locked', flush=True)\n    sys.stdin.readline()\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", holder], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout.readline().strip() == "locked"
+        nb = tmp_path / "nb.ipynb"
+        nb.write_text("{}")
+        with pytest.raises(LockedError, match=rf"\(pid {proc.pid}\)"):
+            render_report([nb], output_dir=tmp_path / "reports", renderer="builtin")
+    finally:
+        proc.communicate("\n", timeout=30)
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == [".metricwatch.lock"]
+
+
 def test_lock_is_reentrant_in_process(tmp_path: Path) -> None:
     with output_lock(tmp_path) as a, output_lock(tmp_path) as b:
         assert a == b == tmp_path.resolve() / ".metricwatch.lock"
