@@ -65,7 +65,10 @@ def to_markdown(
     ]
     for f in flags:
         base = f"{f.baseline:.4g}" if f.baseline is not None else "—"
-        note = f.message if f.outcome in ("pass", "breach") else f"{f.outcome}: {f.reason}"
+        if f.breached:
+            note = f.message + (f" ({f.reason})" if f.reason else "")
+        else:
+            note = "" if f.outcome == "pass" else f"{f.outcome}: {f.reason}"
         run = f"[{f.run_id[:8]}]({f.run_url})" if f.run_id and f.run_url else (f.run_id or "—")[:8]
         lines.append(
             f"| {icon(f)} | {_md(f.rule)} | {f.severity} | {_md(f.version or '—')} | {run} | "

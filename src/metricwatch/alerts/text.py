@@ -14,6 +14,7 @@ _ES = {
     "version": "versión",
     "run": "run",
     "action": "acción",
+    "reason": "motivo",
     "rules breached": "reglas incumplidas",
     "all rules pass": "todas las reglas se cumplen",
     "checked at": "revisado el",
@@ -56,6 +57,8 @@ def flag_facts(ctx: AlertContext, flag: Flag) -> list[dict[str, str]]:
         facts.append({"title": ctx.t("baseline"), "value": f"{flag.baseline:.4g}"})
     facts.append({"title": ctx.t("version"), "value": flag.version or "—"})
     facts.append({"title": ctx.t("run"), "value": flag.run_id or "—"})
+    if flag.reason:
+        facts.append({"title": ctx.t("reason"), "value": flag.reason})
     if flag.action:
         facts.append({"title": ctx.t("action"), "value": flag.action})
     return facts
