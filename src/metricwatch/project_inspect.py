@@ -1,0 +1,434 @@
+"""What `metricwatch init` learns from a project: tracking store, experiments, metric names,
+release tags and the DVC remote. Everything here only reads: file stores are read as files,
+SQLite stores through a read-only connection, git and DVC config without changing them.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import re
+import sqlite3
+import subprocess
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from metricwatch.config import MlflowConfig
+from metricwatch.redact import redact_url, scrub
+
+SKIP_DIRS = {".git", ".dvc", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache"}
+SEARCH_DEPTH = 3
+MAX_RUNS_PER_EXPERIMENT = 500
+REMOTE_TIMEOUT_S = 10.0
+GIT_TIMEOUT_S = 30.0
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class StoreCandidate(Model):
+    uri: str  # as written in metricwatch.yaml (relative to the project where local)
+    source: str  # how it was found, for the config's comments
+    kind: str  # "sqlite" | "file" | "remote"
+    local_path: str | None = None
+
+
+class ExperimentInfo(Model):
+    experiment_id: str
+    name: str
+    runs: int
+
+
+class StoreContents(Model):
+    experiments: list[ExperimentInfo] = Field(default_factory=list)
+    metric_names: list[str] = Field(default_factory=list)
+    tag_values: dict[str, list[str]] = Field(default_factory=dict)
+    error: str | None = None
+
+
+class Inspection(Model):
+    project: str
+    stores: list[StoreCandidate]
+    contents: StoreContents | None
+    aliases: dict[str, list[str]]
+    unmapped_metrics: list[str]
+    git_tags: list[str]
+    tag_pattern: str
+    tag_families: dict[str, int]
+    shallow: bool
+    version_tag: str
+    has_stage_baseline: bool
+    baseline_version: str | None
+    dvc_remote: str | None
+    dvc_remotes: list[str]
+    notes: list[str]
+
+    @property
+    def store(self) -> StoreCandidate | None:
+        return self.stores[0] if self.stores else None
+
+
+# --- tracking stores ---------------------------------------------------------------------
+
+
+def is_file_store(folder: Path) -> bool:
+    """An MLflow file store holds experiment folders, each with a meta.yaml naming it."""
+    try:
+        children = [c for c in folder.iterdir() if c.is_dir()]
+    except OSError:
+        return False
+    for child in children:
+        meta = child / "meta.yaml"
+        if meta.is_file():
+            try:
+                data = yaml.safe_load(meta.read_text(encoding="utf-8")) or {}
+            except (OSError, yaml.YAMLError, UnicodeDecodeError):
+                continue
+            if isinstance(data, dict) and "experiment_id" in data and "name" in data:
+                return True
+    return False
+
+
+def _rel(path: Path, project: Path) -> str:
+    try:
+        return path.relative_to(project).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _local_candidate(uri: str, base: Path, project: Path, source: str) -> StoreCandidate:
+    if uri.startswith("sqlite:///"):
+        path = Path(uri[len("sqlite:///") :])
+        path = path if path.is_absolute() else base / path
+        return StoreCandidate(uri=uri, source=source, kind="sqlite", local_path=str(path))
+    if uri.startswith("file:") or "://" not in uri:
+        raw = urlsplit(uri).path if uri.startswith("file:") else uri
+        path = Path(raw) if Path(raw).is_absolute() else base / raw
+        return StoreCandidate(uri=uri, source=source, kind="file", local_path=str(path))
+    return StoreCandidate(uri=uri, source=source, kind="remote")
+
+
+def find_stores(project: Path, env: Mapping[str, str]) -> list[StoreCandidate]:
+    """Tracking stores in order of preference: the environment, mlflow.db, mlruns/, others."""
+    found: list[StoreCandidate] = []
+    env_uri = env.get("MLFLOW_TRACKING_URI", "").strip()
+    if env_uri:
+        found.append(_local_candidate(env_uri, Path.cwd(), project, "MLFLOW_TRACKING_URI"))
+    db = project / "mlflow.db"
+    if db.is_file():
+        found.append(
+            StoreCandidate(
+                uri="sqlite:///mlflow.db", source="mlflow.db", kind="sqlite", local_path=str(db)
+            )
+        )
+    seen = {project / "mlruns"}
+    if is_file_store(project / "mlruns"):
+        found.append(
+            StoreCandidate(
+                uri="mlruns", source="mlruns/", kind="file", local_path=str(project / "mlruns")
+            )
+        )
+    for folder in _walk_dirs(project, SEARCH_DEPTH):
+        if folder not in seen and is_file_store(folder):
+            rel = _rel(folder, project)
+            found.append(
+                StoreCandidate(
+                    uri=rel, source=f"file store folder {rel}/", kind="file", local_path=str(folder)
+                )
+            )
+    return found
+
+
+def _walk_dirs(root: Path, depth: int) -> list[Path]:
+    out: list[Path] = []
+    level = [root]
+    for _ in range(depth):
+        nxt: list[Path] = []
+        for folder in level:
+            try:
+                children = sorted(c for c in folder.iterdir() if c.is_dir())
+            except OSError:
+                continue
+            for child in children:
+                if child.name in SKIP_DIRS or child.name.startswith("."):
+                    continue
+                out.append(child)
+                nxt.append(child)
+        level = nxt
+    return out
+
+
+def read_file_store(root: Path) -> StoreContents:
+    experiments: list[ExperimentInfo] = []
+    metrics: set[str] = set()
+    tags: dict[str, set[str]] = {}
+    for exp_dir in sorted(p for p in root.iterdir() if p.is_dir() and (p / "meta.yaml").is_file()):
+        meta = yaml.safe_load((exp_dir / "meta.yaml").read_text(encoding="utf-8")) or {}
+        if meta.get("lifecycle_stage") == "deleted":
+            continue
+        runs = 0
+        for run_dir in sorted(p for p in exp_dir.iterdir() if (p / "meta.yaml").is_file()):
+            run_meta = yaml.safe_load((run_dir / "meta.yaml").read_text(encoding="utf-8")) or {}
+            if run_meta.get("lifecycle_stage") == "deleted":
+                continue
+            runs += 1
+            if runs > MAX_RUNS_PER_EXPERIMENT:
+                continue
+            for f in (run_dir / "metrics").rglob("*"):
+                if f.is_file():
+                    metrics.add(f.relative_to(run_dir / "metrics").as_posix())
+            for f in (run_dir / "tags").rglob("*"):
+                if f.is_file():
+                    key = f.relative_to(run_dir / "tags").as_posix()
+                    tags.setdefault(key, set()).add(f.read_text(encoding="utf-8").strip())
+        experiments.append(
+            ExperimentInfo(
+                experiment_id=str(meta.get("experiment_id", exp_dir.name)),
+                name=str(meta.get("name", exp_dir.name)),
+                runs=runs,
+            )
+        )
+    return StoreContents(
+        experiments=experiments,
+        metric_names=sorted(metrics),
+        tag_values={k: sorted(v) for k, v in sorted(tags.items())},
+    )
+
+
+def read_sqlite_store(path: Path) -> StoreContents:
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+    try:
+        exps = con.execute(
+            "SELECT e.experiment_id, e.name, COUNT(r.run_uuid) FROM experiments e "
+            "LEFT JOIN runs r ON r.experiment_id = e.experiment_id AND r.lifecycle_stage != 'deleted' "
+            "WHERE e.lifecycle_stage != 'deleted' GROUP BY e.experiment_id, e.name "
+            "ORDER BY e.experiment_id"
+        ).fetchall()
+        metrics = [
+            r[0] for r in con.execute("SELECT DISTINCT key FROM latest_metrics ORDER BY key")
+        ]
+        tags: dict[str, list[str]] = {}
+        for key, value in con.execute("SELECT DISTINCT key, value FROM tags ORDER BY key, value"):
+            tags.setdefault(key, []).append(value)
+    finally:
+        con.close()
+    return StoreContents(
+        experiments=[ExperimentInfo(experiment_id=str(i), name=n, runs=c) for i, n, c in exps],
+        metric_names=metrics,
+        tag_values=tags,
+    )
+
+
+def read_remote_store(uri: str) -> StoreContents:
+    """Through MLflow's client, with a short timeout and no retries (init must not hang)."""
+    import mlflow
+
+    from metricwatch.config import parse_config
+    from metricwatch.sources.mlflow_access import mlflow_env
+
+    quick = parse_config(
+        {"mlflow": {"tracking_uri": uri, "timeout_s": REMOTE_TIMEOUT_S, "max_retries": 0}},
+        "<init>",
+        Path.cwd(),
+    )
+    with mlflow_env(quick):
+        client = mlflow.MlflowClient(tracking_uri=uri)
+        exps = client.search_experiments()
+        ids = [e.experiment_id for e in exps]
+        runs = client.search_runs(ids, max_results=MAX_RUNS_PER_EXPERIMENT)
+    counts = Counter(r.info.experiment_id for r in runs)
+    tags: dict[str, set[str]] = {}
+    for r in runs:
+        for k, v in r.data.tags.items():
+            tags.setdefault(k, set()).add(v)
+    return StoreContents(
+        experiments=[
+            ExperimentInfo(experiment_id=e.experiment_id, name=e.name, runs=counts[e.experiment_id])
+            for e in exps
+        ],
+        metric_names=sorted({k for r in runs for k in r.data.metrics}),
+        tag_values={k: sorted(v) for k, v in sorted(tags.items())},
+    )
+
+
+def read_store(store: StoreCandidate) -> StoreContents:
+    """The store's experiments, metric names and run tags; a failure is kept as `error`."""
+    try:
+        if store.kind == "sqlite" and store.local_path:
+            if not Path(store.local_path).is_file():
+                return StoreContents(error=f"{store.local_path}: no such SQLite file")
+            return read_sqlite_store(Path(store.local_path))
+        if store.kind == "file" and store.local_path:
+            return read_file_store(Path(store.local_path))
+        return read_remote_store(store.uri)
+    except Exception as exc:  # any reader failure becomes a note in the written config
+        return StoreContents(
+            error=scrub(
+                f"{redact_url(store.uri)}: cannot list its contents ({type(exc).__name__}: {exc})"
+            )
+        )
+
+
+# --- metrics -----------------------------------------------------------------------------
+
+_INFER = {
+    "rmse": re.compile(r"rmse|root_mean_squared_error"),
+    "qwk": re.compile(r"qwk|kappa|quadratic_weighted"),
+    "train_time_s": re.compile(r"(train|training|fit).*(time|duration|seconds)"),
+    "drift_pct": re.compile(r"drift"),
+}
+
+
+def map_metrics(names: list[str]) -> tuple[dict[str, list[str]], list[str]]:
+    """Canonical -> aliases (names found first, then the defaults), and names left unmapped."""
+    defaults = MlflowConfig().metrics
+    found: dict[str, list[str]] = {k: [] for k in defaults}
+    unmapped = []
+    for name in names:
+        key = next((c for c, aliases in defaults.items() if name in aliases), None)
+        if key is None:
+            key = next((c for c, rx in _INFER.items() if rx.search(name.lower())), None)
+        if key is None:
+            unmapped.append(name)
+        else:
+            found[key].append(name)
+    aliases = {c: found[c] + [a for a in defaults[c] if a not in found[c]] for c in defaults}
+    return aliases, unmapped
+
+
+# --- git tags ----------------------------------------------------------------------------
+
+_VERSIONED = re.compile(r"^(?P<prefix>.*?)(?P<v>v?)\d+(\.\d+)*")
+
+
+def tag_family(tag: str) -> str | None:
+    """The glob a release tag belongs to: v1.2.3 -> v*, models-v1.0-x -> models-v*, m@v2 -> m@v*."""
+    m = _VERSIONED.match(tag)
+    if not m:
+        return None
+    return f"{m.group('prefix')}{m.group('v')}*" if m.group("v") else f"{m.group('prefix')}[0-9]*"
+
+
+def propose_pattern(tags: list[str]) -> tuple[str, dict[str, int]]:
+    families = Counter(f for f in map(tag_family, tags) if f)
+    if not families:
+        return "v*", {}
+    registry = [f for f in families if "@" in f]
+    if len(registry) > 1:
+        families["*@v*"] = sum(families[f] for f in registry)
+
+    def rank(item: tuple[str, int]) -> tuple[int, int]:
+        name, count = item
+        return (count, 1 if name.startswith("model") else 0)
+
+    best = max(families.items(), key=rank)[0]
+    return best, dict(families.most_common())
+
+
+def _git(project: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
+    try:
+        return subprocess.run(
+            ["git", "-C", str(project), "--no-optional-locks", *args],
+            capture_output=True,
+            text=True,
+            timeout=GIT_TIMEOUT_S,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+
+
+def git_tags(project: Path) -> tuple[list[str], bool, str | None]:
+    """(tags, shallow clone, problem) of the project's git repository."""
+    listed = _git(project, "tag", "--list")
+    if listed is None or listed.returncode != 0:
+        return [], False, f"{project}: not a git repository (or git is missing); tags unknown"
+    shallow = _git(project, "rev-parse", "--is-shallow-repository")
+    is_shallow = bool(shallow and shallow.stdout.strip() == "true")
+    return listed.stdout.split(), is_shallow, None
+
+
+# --- DVC ---------------------------------------------------------------------------------
+
+
+def dvc_remotes(project: Path) -> tuple[str | None, list[str]]:
+    """(default remote, all remote names) from .dvc/config and .dvc/config.local."""
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read([project / ".dvc" / "config", project / ".dvc" / "config.local"], encoding="utf-8")
+    names = []
+    for section in parser.sections():
+        m = re.fullmatch(r"""'?remote "(.+)"'?""", section)
+        if m:
+            names.append(m.group(1))
+    default = parser.get("core", "remote", fallback=None)
+    return default, names
+
+
+# --- everything --------------------------------------------------------------------------
+
+
+def _version_tag(tag_values: dict[str, list[str]], tags: list[str]) -> str:
+    best, best_hits = "version", 0
+    known = set(tags)
+    for key, values in tag_values.items():
+        hits = len(known & set(values))
+        if hits > best_hits:
+            best, best_hits = key, hits
+    return best
+
+
+def inspect_project(project: Path | str, env: Mapping[str, str] | None = None) -> Inspection:
+    root = Path(project).resolve()
+    env = os.environ if env is None else env
+    notes: list[str] = []
+    stores = find_stores(root, env)
+    contents = read_store(stores[0]) if stores else None
+    if not stores:
+        notes.append(
+            "no tracking store found (MLFLOW_TRACKING_URI, mlflow.db, mlruns/, or a "
+            "folder of MLflow experiment folders); set mlflow.tracking_uri"
+        )
+    elif contents and contents.error:
+        notes.append(contents.error)
+    names = contents.metric_names if contents else []
+    aliases, unmapped = map_metrics(names)
+    tags, shallow, problem = git_tags(root)
+    if problem:
+        notes.append(problem)
+    if shallow:
+        notes.append("shallow clone: tags may be missing; run `git fetch --unshallow --tags`")
+    pattern, families = propose_pattern(tags)
+    release_tags = [
+        t for t in tags if tag_family(t) == pattern or (pattern == "*@v*" and "@v" in t)
+    ]
+    tag_values = contents.tag_values if contents else {}
+    has_stage_baseline = "baseline" in tag_values.get("stage", [])
+    baseline_version = None
+    if not has_stage_baseline:
+        baseline_version = next((t for t in release_tags if "baseline" in t.lower()), None)
+    default_remote, remotes = dvc_remotes(root)
+    if not (root / ".dvc").is_dir():
+        notes.append(f"{root}: no .dvc folder; integrity and reproducibility need a DVC project")
+    return Inspection(
+        project=str(root),
+        stores=stores,
+        contents=contents,
+        aliases=aliases,
+        unmapped_metrics=unmapped,
+        git_tags=tags,
+        tag_pattern=pattern,
+        tag_families=families,
+        shallow=shallow,
+        version_tag=_version_tag(tag_values, tags),
+        has_stage_baseline=has_stage_baseline,
+        baseline_version=baseline_version,
+        dvc_remote=default_remote or (remotes[0] if remotes else None),
+        dvc_remotes=remotes,
+        notes=notes,
+    )

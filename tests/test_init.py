@@ -1,0 +1,189 @@
+"""`metricwatch init` on real projects: file store in data/mlflow, SQLite store, no store."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from support.repos import commit_all, git, init_repo
+
+from metricwatch.cli import main
+from metricwatch.config import load_config
+from metricwatch.project_inspect import map_metrics, propose_pattern, tag_family
+
+TAGS = ["models-v1.0-baseline", "models-v1.1", "models-v1.2", "data-v1.0"]
+
+# Runs logged by mlflow itself in a subprocess (a file store needs MLFLOW_ALLOW_FILE_STORE).
+LOG_RUNS = """\
+import sys, mlflow
+mlflow.set_tracking_uri(sys.argv[1])
+mlflow.set_experiment("entrance-exam")
+for version, kappa in (("models-v1.0-baseline", 0.71), ("models-v1.1", 0.78)):
+    with mlflow.start_run():
+        mlflow.set_tag("release", version)
+        mlflow.log_param("max_depth", 3)
+        mlflow.log_metric("quadratic_weighted_kappa", kappa)
+        mlflow.log_metric("root_mean_squared_error", 0.6)
+        mlflow.log_metric("fit_time_seconds", 1.5)
+        mlflow.log_metric("val_accuracy", 0.5)
+"""
+
+
+def _err(capsys: pytest.CaptureFixture[str]) -> str:
+    """stderr with rich's line wrapping undone."""
+    return " ".join(capsys.readouterr().err.split())
+
+
+def _log_runs(uri: str, cwd: Path) -> None:
+    env = {**os.environ, "MLFLOW_ALLOW_FILE_STORE": "true"}
+    proc = subprocess.run(
+        [sys.executable, "-c", LOG_RUNS, uri],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        h.update(p.relative_to(folder).as_posix().encode())
+        if p.is_file():
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def file_store_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("init")
+    project = init_repo(base / "exam", remote=base / "remote")
+    (project / "data" / "mlflow").mkdir(parents=True)
+    _log_runs((project / "data" / "mlflow").as_uri(), project)
+    (project / "README.md").write_text("exam\n")
+    commit_all(project, "first", tag=TAGS[0])
+    for tag in TAGS[1:]:
+        (project / "README.md").write_text(f"exam {tag}\n")
+        commit_all(project, tag, tag=tag)
+    return project
+
+
+@pytest.mark.slow
+def test_init_on_a_file_store_in_data_mlflow(
+    file_store_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = file_store_project
+    before = _digest(project / "data" / "mlflow")
+    assert main(["init", str(project)]) == 0
+    assert _digest(project / "data" / "mlflow") == before  # reading never writes the store
+    config_path = project / "metricwatch.yaml"
+    cfg = load_config(config_path)
+    assert cfg.tracking_uri() == (project / "data" / "mlflow").as_uri()
+    assert cfg.mlflow.metrics["qwk"][0] == "quadratic_weighted_kappa"
+    assert cfg.mlflow.metrics["rmse"][0] == "root_mean_squared_error"
+    assert cfg.mlflow.metrics["train_time_s"][0] == "fit_time_seconds"  # inferred alias
+    assert cfg.mlflow.experiments == ["entrance-exam"]
+    assert cfg.mlflow.version_tag == "release"  # the run tag whose values are git tags
+    assert cfg.tags.pattern == "models-v*" and not cfg.tags.regex
+    assert cfg.baseline.version == "models-v1.0-baseline"
+    assert cfg.dvc.remote == "local"
+    text = config_path.read_text()
+    assert "val_accuracy" in text  # listed as found but not mapped
+    assert "# " in text  # commented
+    capsys.readouterr()
+    assert main(["config", "check", "-c", str(config_path)]) == 0
+    assert "is valid" in _err(capsys)
+
+
+@pytest.mark.slow
+def test_init_never_overwrites_without_force(
+    file_store_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = file_store_project / "metricwatch.yaml"
+    target.write_text("# mine\n")
+    assert main(["init", str(file_store_project)]) == 1
+    assert "already exists" in _err(capsys) and target.read_text() == "# mine\n"
+    assert main(["init", str(file_store_project), "--force"]) == 0
+    assert "tracking_uri" in target.read_text()
+
+
+@pytest.mark.slow
+def test_init_prefers_mlflow_db_and_reads_it_read_only(tmp_path: Path) -> None:
+    project = init_repo(tmp_path / "p", remote=tmp_path / "remote")
+    _log_runs("sqlite:///mlflow.db", project)
+    git(project, "tag", "v0.1.0")
+    db = project / "mlflow.db"
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    assert main(["init", str(project)]) == 0
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    cfg = load_config(project / "metricwatch.yaml")
+    assert cfg.tracking_uri() == f"sqlite:///{db.resolve()}"
+    assert cfg.mlflow.metrics["qwk"][0] == "quadratic_weighted_kappa"
+    assert cfg.tags.pattern == "v*"
+
+
+def test_init_without_store_or_git_still_writes_a_valid_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init", str(tmp_path)]) == 0
+    err = _err(capsys)
+    assert "no tracking store found" in err and "not a git repository" in err
+    data = yaml.safe_load((tmp_path / "metricwatch.yaml").read_text())
+    assert data["mlflow"]["tracking_uri"] is None and data["tags"]["pattern"] == "v*"
+    load_config(tmp_path / "metricwatch.yaml")
+
+
+def test_init_env_uri_is_not_written_into_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://user:s3cret@127.0.0.1:9/")
+    assert main(["init", str(tmp_path)]) == 0
+    text = (tmp_path / "metricwatch.yaml").read_text()
+    assert "s3cret" not in text and "MLFLOW_TRACKING_URI" in text
+    captured = capsys.readouterr()
+    assert "s3cret" not in captured.err + captured.out
+    assert yaml.safe_load(text)["mlflow"]["tracking_uri"] is None
+
+
+def test_init_on_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", str(tmp_path / "nope")]) == 1
+    assert "no such folder" in _err(capsys)
+
+
+@pytest.mark.parametrize(
+    ("tag", "family"),
+    [
+        ("v1.2.3", "v*"),
+        ("models-v1.0-baseline", "models-v*"),
+        ("data-v2", "data-v*"),
+        ("classifier@v1.2.3", "classifier@v*"),
+        ("1.0.0", "[0-9]*"),
+        ("nightly", None),
+    ],
+)
+def test_tag_family(tag: str, family: str | None) -> None:
+    assert tag_family(tag) == family
+
+
+def test_propose_pattern_prefers_the_largest_family_and_models_on_ties() -> None:
+    assert propose_pattern(["v1", "v2", "data-v1"])[0] == "v*"
+    assert propose_pattern(["data-v1", "models-v1"])[0] == "models-v*"
+    assert propose_pattern(["a@v1", "b@v2", "b@v3"])[0] == "*@v*"
+    assert propose_pattern([]) == ("v*", {})
+
+
+def test_map_metrics_uses_defaults_then_infers() -> None:
+    aliases, unmapped = map_metrics(["kappa", "test_rmse", "training_duration", "auc"])
+    assert aliases["qwk"][0] == "kappa"
+    assert aliases["rmse"][0] == "test_rmse" and "rmse" in aliases["rmse"]
+    assert aliases["train_time_s"][0] == "training_duration"
+    assert aliases["drift_pct"] == ["data_drift_pct", "drift_pct"]
+    assert unmapped == ["auc"]
