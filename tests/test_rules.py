@@ -106,9 +106,13 @@ def test_integrity_fail_is_a_fail_rule_by_default() -> None:
     ],
 )
 def test_repro_verdicts(verdict: str | None, outcome: str) -> None:
-    flags = evaluate(cfg(), inputs(GOOD, repro_verdict=verdict, repro_rev="HEAD"))
+    msg = f"verdict {verdict}: facts"
+    flags = evaluate(
+        cfg(), inputs(GOOD, repro_verdict=verdict, repro_rev="HEAD", repro_message=msg)
+    )
     (repro,) = [f for f in flags if f.rule == "repro"]
     assert repro.outcome == outcome
+    assert repro.reason == ("" if outcome == "pass" else msg)
 
 
 @pytest.mark.parametrize("state", ["nan", "inf", "-inf", "missing"])
@@ -236,3 +240,25 @@ def test_custom_metric_with_alias_is_accepted() -> None:
     )
     flags = by_rule(evaluate(c, inputs(row("v2", "r9", latency_ms=7.0))))
     assert flags["latency_ms"].outcome == "breach"
+
+
+@pytest.mark.parametrize(
+    ("uri", "base"),
+    [
+        ("http://user:pw@127.0.0.1:5000/?token=x", "http://127.0.0.1:5000"),
+        ("https://mlflow.example.org/prefix/", "https://mlflow.example.org/prefix"),
+        ("sqlite:////tmp/mlflow.db", None),
+        ("file:///tmp/mlruns", None),
+    ],
+)
+def test_run_links_only_for_http_servers_and_without_credentials(
+    uri: str, base: str | None
+) -> None:
+    from metricwatch.rules_inputs import run_url, tracking_ui_base
+
+    c = cfg({"mlflow": {"tracking_uri": uri}})
+    assert tracking_ui_base(c) == base
+    if base:
+        assert run_url(base, "abc", "3") == f"{base}/#/experiments/3/runs/abc"
+        assert run_url(base, "abc") == f"{base}/#/runs/abc"
+    assert run_url(None, "abc") is None

@@ -59,6 +59,7 @@ class RuleInputs(_Frozen):
     integrity_reasons: dict[str, str] = Field(default_factory=dict)  # tag → first failing item
     repro_verdict: str | None = None
     repro_rev: str | None = None
+    repro_message: str = ""  # the verdict with its facts (differing outputs, why unavailable)
     unavailable: dict[str, str] = Field(default_factory=dict)  # part → why it is missing
 
 
@@ -235,7 +236,9 @@ def _status_flags(name: str, rule: ThresholdRule, inputs: RuleInputs, lang: str)
         ]
     verdict = inputs.repro_verdict
     if verdict is None or verdict == "unavailable":
-        why = inputs.unavailable.get("repro", "the reproducibility check did not run")
+        why = inputs.repro_message or inputs.unavailable.get(
+            "repro", "the reproducibility check did not run"
+        )
         return [
             Flag(
                 outcome="no data",
@@ -250,6 +253,7 @@ def _status_flags(name: str, rule: ThresholdRule, inputs: RuleInputs, lang: str)
             outcome="breach" if verdict in bad else "pass",
             version=inputs.repro_rev,
             value_display=verdict,
+            reason=inputs.repro_message if verdict in bad else "",
             **common,
         )
     ]

@@ -106,6 +106,7 @@ def rule_inputs_from_result(result: Any, cfg: Config | None = None) -> RuleInput
         ),
         repro_verdict=getattr(repro, "verdict", None),
         repro_rev=getattr(repro, "rev", None),
+        repro_message=getattr(repro, "message", "") or "",
         unavailable=unavailable,
     )
 

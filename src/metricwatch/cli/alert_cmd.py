@@ -8,28 +8,36 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from metricwatch.cli.console import err_console, out_console
 
+if TYPE_CHECKING:
+    from metricwatch.cli.check_run import CheckRun
+    from metricwatch.config import Config
+
 ConfigOpt = typer.Option(
     None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
 )
 
 
-def send_alerts(cfg, run, *, dry_run: bool, sinks: list[str] | None = None) -> bool:  # type: ignore[no-untyped-def]
+def send_alerts(
+    cfg: Config, run: CheckRun, *, dry_run: bool, sinks: list[str] | None = None
+) -> bool:
     """Post (or print) the breached flags to each sink; True when nothing failed."""
     from metricwatch.alerts.sinks import (
         configured_sinks,
         deliver,
         env_var,
         get_sink,
+        resolve_url,
         secret_env_vars,
     )
     from metricwatch.alerts.text import AlertContext
+    from metricwatch.errors import AlertError
     from metricwatch.redact import scrub
 
     secrets = secret_env_vars(cfg)
@@ -62,6 +70,15 @@ def send_alerts(cfg, run, *, dry_run: bool, sinks: list[str] | None = None) -> b
             err_console.print(
                 f"[bold]{sink.name}[/bold] payload (dry run, nothing posted):", soft_wrap=True
             )
+            try:
+                warning = sink.warn_url(resolve_url(cfg, sink))
+            except AlertError as exc:  # a dry run still says what a real run would miss
+                warning = str(exc)
+            if warning:
+                err_console.print(
+                    f"[yellow]warning:[/yellow] {sink.name}: {escape(scrub(warning, secrets))}",
+                    soft_wrap=True,
+                )
             out_console.print(scrub(payload, secrets), markup=False)
             continue
         with err_console.status(f"posting to {sink.name}…"):

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from metricwatch.cli.console import err_console, out_console
+
+if TYPE_CHECKING:
+    from metricwatch.cli.check_run import CheckRun
 
 ConfigOpt = typer.Option(
     None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
@@ -96,7 +99,7 @@ def check(
     return code
 
 
-def _say_verdict(code: int, fail_on: str, run) -> None:  # type: ignore[no-untyped-def]
+def _say_verdict(code: int, fail_on: str, run: CheckRun) -> None:
     breached = [f for f in run.flags if f.breached]
     names = escape(", ".join(f"{f.rule}{f' [{f.version}]' if f.version else ''}" for f in breached))
     if code == 1:

@@ -7,10 +7,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from metricwatch.config import Config
 from metricwatch.rules import Flag, RuleInputs
+
+if TYPE_CHECKING:
+    from metricwatch.alerts.prometheus import Snapshot
+    from metricwatch.result import MonitoringResult
 
 # Parts whose failure leaves no verdict at all (exit 2): the runs and the release tags.
 ESSENTIAL_PARTS = ("kpis", "integrity")
@@ -19,7 +23,7 @@ BASE_PARTS = ("kpis", "integrity", "drift")
 
 @dataclass(frozen=True)
 class CheckRun:
-    result: Any  # metricwatch.result.MonitoringResult
+    result: MonitoringResult
     inputs: RuleInputs
     flags: list[Flag]
     parts: tuple[str, ...]
@@ -62,7 +66,7 @@ def run_check(
     return CheckRun(result, inputs, flags, parts, datetime.now(UTC), errors)
 
 
-def snapshot_of(run: CheckRun) -> Any:
+def snapshot_of(run: CheckRun) -> Snapshot:
     """The Prometheus snapshot of a check (last-success only when a verdict was possible)."""
     from metricwatch.alerts.prometheus import snapshot_from
     from metricwatch.rules_inputs import feature_js, parts_up

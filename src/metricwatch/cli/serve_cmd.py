@@ -29,6 +29,7 @@ def serve(
     repro: bool = typer.Option(False, "--repro", help="Include the reproducibility check."),
 ) -> int:
     """Serve the check's gauges on http://HOST:PORT/metrics until interrupted (Ctrl-C/SIGTERM)."""
+    from metricwatch.alerts.prometheus import Snapshot
     from metricwatch.alerts.prometheus_serve import Exporter
     from metricwatch.cli.check_run import run_check, snapshot_of
     from metricwatch.config import load_config
@@ -41,7 +42,7 @@ def serve(
     if refresh_s <= 0:
         raise typer.BadParameter("--refresh must be > 0 seconds")
 
-    def refresh_fn():  # type: ignore[no-untyped-def]
+    def refresh_fn() -> Snapshot:
         run = run_check(cfg, repro=repro)
         if run.no_verdict:
             raise SourceUnavailableError(
@@ -56,7 +57,7 @@ def serve(
             soft_wrap=True,
         )
 
-    def on_refresh(_snap) -> None:  # type: ignore[no-untyped-def]
+    def on_refresh(_snap: Snapshot) -> None:
         err_console.print("refreshed the gauges", soft_wrap=True)
 
     exporter = Exporter(
