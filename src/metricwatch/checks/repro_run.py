@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import posixpath
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from metricwatch.checks.repro_pipeline import (
 )
 from metricwatch.checks.repro_session import Session, error_line, failed_stage, last_stage
 from metricwatch.config import Config
+from metricwatch.procs import run
 
 
 @dataclass
@@ -59,14 +59,8 @@ class Outcome:
 
 
 def _dvc_files(project: Path) -> list[str]:
-    res = subprocess.run(
-        ["git", "ls-files", "-z", "--", "*.dvc"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    """The committed `.dvc` files of the project (the pipeline's tracked source data)."""
+    res = run(["git", "ls-files", "-z", "--", "*.dvc"], cwd=project, timeout_s=60)
     return [p for p in res.stdout.split("\0") if p and not p.startswith(".dvc/")]
 
 
