@@ -1,7 +1,7 @@
 """Pytest fixtures over the standard MLflow stores; import them into a test module.
 
-The stores are built once per test session (cached here, since two modules import these
-fixtures); each importing module runs its own `mlflow server`, stopped when the module ends.
+The stores and the server are built once per test session (cached here, since two modules
+import these fixtures); the server is stopped at the end of the session, even on failure.
 """
 
 from __future__ import annotations
@@ -44,10 +44,21 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Stores:
     return _CACHE["std"]
 
 
-@pytest.fixture(scope="module")
+_SERVERS: dict[str, LocalServer] = {}
+
+
+@pytest.fixture(scope="session")
 def server(stores: Stores) -> Iterator[LocalServer]:
-    with local_mlflow_server(f"sqlite:///{stores.server_db}", timeout_s=90) as srv:
-        yield srv
+    """One `mlflow server` per session (started by whichever module asks first), always stopped."""
+    if "std" in _SERVERS:
+        yield _SERVERS["std"]
+        return
+    with local_mlflow_server(f"sqlite:///{stores.server_db}", timeout_s=240) as srv:
+        _SERVERS["std"] = srv
+        try:
+            yield srv
+        finally:
+            _SERVERS.pop("std", None)
 
 
 def store_uri(kind: str, stores: Stores, server: LocalServer | None) -> str:

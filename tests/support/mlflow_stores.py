@@ -139,20 +139,66 @@ def migrate_to_sqlite(file_root: Path, db: Path) -> str:
     return uri
 
 
-def build_many_runs_sqlite(db: Path, n: int) -> str:
-    """n small runs in experiment 'many' of a new SQLite store (for pagination)."""
+def build_many_runs_sqlite(
+    db: Path, n: int, *, metrics: int = 1, params: int = 1, tags: int = 0, experiment: str = "many"
+) -> str:
+    """n runs in a new SQLite store, fast: one run logged through MLflow, cloned n times in SQL.
+
+    The template run goes through MlflowClient (so the schema and values are MLflow's own);
+    clones copy its rows in every run table with a new run id, name, start time and values.
+    """
+    import sqlite3
+    import uuid
+
     from mlflow import MlflowClient
-    from mlflow.entities import Metric, Param
+    from mlflow.entities import Metric, Param, RunTag
 
     uri = f"sqlite:///{db}"
     client = MlflowClient(tracking_uri=uri)
-    exp = client.create_experiment("many")
+    exp = client.create_experiment(experiment)
     start = _ms(T0)
-    for i in range(n):
-        rid = client.create_run(exp, start_time=start + i, run_name=f"r{i:05d}").info.run_id
-        client.log_batch(
-            rid, metrics=[Metric("rmse", i / n, start, 0)], params=[Param("i", str(i))]
-        )
+    tpl = client.create_run(exp, start_time=start, run_name="template").info.run_id
+    client.log_batch(
+        tpl,
+        metrics=[Metric(f"m{k}" if k else "rmse", 0.5, start, 0) for k in range(metrics)],
+        params=[Param(f"p{k}", "0") for k in range(params)],
+        tags=[RunTag(f"t{k}", "x") for k in range(tags)],
+    )
+    client.set_terminated(tpl, end_time=start + 1000)
+    con = sqlite3.connect(db)
+    try:
+        tables = ("runs", "latest_metrics", "metrics", "params", "tags")
+        cols = {t: [r[1] for r in con.execute(f"PRAGMA table_info({t})")] for t in tables}
+        rows = {
+            t: con.execute(f"SELECT * FROM {t} WHERE run_uuid = ?", (tpl,)).fetchall()
+            for t in tables
+        }
+        ids = [uuid.uuid4().hex for _ in range(n)]
+        for t in tables:
+            out = []
+            for i in range(1, n):
+                rid, name = ids[i], f"r{i:05d}"
+                for row in rows[t]:
+                    d = dict(zip(cols[t], row, strict=True))
+                    d["run_uuid"] = rid
+                    if t == "runs":
+                        d.update(
+                            name=name,
+                            start_time=start + i,
+                            artifact_uri=str(d["artifact_uri"]).replace(tpl, rid),
+                        )
+                    elif t in ("metrics", "latest_metrics"):
+                        d["value"] = i / n
+                    elif t == "params":
+                        d["value"] = str(i)
+                    elif t == "tags" and d["key"] == "mlflow.runName":
+                        d["value"] = name
+                    out.append(tuple(d[c] for c in cols[t]))
+            marks = ",".join("?" * len(cols[t]))
+            con.executemany(f"INSERT INTO {t} VALUES ({marks})", out)
+        con.commit()
+    finally:
+        con.close()
     return uri
 
 
