@@ -155,3 +155,25 @@ def test_parse_lock_errors_name_the_file(text: str, message: str) -> None:
 def test_parse_dvc_file() -> None:
     (out,) = parse_dvc_file("outs:\n- md5: abc.dir\n  path: data\n  hash: md5\n", "data.dvc")
     assert out.is_dir and out.stage == "data.dvc" and not out.legacy
+
+
+def test_dvc_files_found_in_history_and_read_per_tag(repo: Path) -> None:
+    from metricwatch.checks.integrity_dvc import read_release_files
+
+    (repo / "sub").mkdir()
+    (repo / "data.dvc").write_text(
+        "outs:\n- md5: 0123456789abcdef0123456789abcdef\n  path: data.csv\n  hash: md5\n"
+    )
+    (repo / "sub" / "raw.dvc").write_text(
+        "outs:\n- md5: abcdef0123456789abcdef0123456789.dir\n  path: raw\n  hash: md5\n"
+    )
+    commit_all(repo, "data", tag="v2.0.0")
+    git(repo, "rm", "-q", "sub/raw.dvc")
+    commit_all(repo, "drop raw", tag="v2.0.1")
+    assert git_dvc.paths_in_history(repo, ".dvc") == ["data.dvc", "sub/raw.dvc"]
+    commits = {t: git_dvc.resolve_commit(repo, t) for t in ("v1.0.0", "v2.0.0", "v2.0.1")}
+    rel = read_release_files(repo, commits)
+    assert [o.path for o in rel["v1.0.0"].pushable] == ["model.pkl"]
+    assert [o.path for o in rel["v2.0.0"].pushable] == ["model.pkl", "data.csv", "raw"]
+    assert [o.path for o in rel["v2.0.1"].pushable] == ["model.pkl", "data.csv"]
+    assert rel["v2.0.0"].has_dvc_yaml is False and rel["v2.0.0"].lock is not None

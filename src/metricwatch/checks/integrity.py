@@ -91,6 +91,7 @@ def _tag_items(
     runs: list[Any] | None,
     runs_reason: str | None,
     model_owners: set[str],
+    present: set[tuple[str, bool]] | None,
 ) -> TagIntegrity:
     kind = "annotated" if tag.annotated else "lightweight"
     when = tag.date.isoformat() if tag.date else "no date"
@@ -98,7 +99,7 @@ def _tag_items(
         CheckItem(name="git_tag", status="ok", reason=f"{kind} tag → {tag.commit[:12]} ({when})")
     ]
     items.append(dvcx.dvc_files_item(rel, tag.name))
-    push, missing = dvcx.push_item(rel, remote)
+    push, missing = dvcx.push_item(rel, remote, present)
     items.append(push)
     run = None
     duplicates: list[str] = []
@@ -183,6 +184,7 @@ def check_integrity(
         remote = query_remote(repo, refs, remote=cfg.dvc.remote, timeout_s=cfg.dvc.timeout_s)
     if not (repo / ".dvc").is_dir():
         notes.append(f"{repo} has no .dvc folder: not a DVC project (run `dvc init`)")
+    present = dvcx.present_keys(remote) if remote and remote.available else None
     runs_reason = None
     if runs is None:
         runs, runs_reason = _load_runs(cfg)
@@ -202,6 +204,7 @@ def check_integrity(
             None if runs is None else by_version.get(tag.name, []),
             runs_reason,
             owners,
+            present,
         )
         for tag in tags
     ]

@@ -114,18 +114,21 @@ def parse_release(commit: str, files: dict[str, bytes | None], tag: str) -> Rele
 
 
 def read_release_files(repo: Path, commits: dict[str, str]) -> dict[str, ReleaseFiles]:
-    """tag -> ReleaseFiles, for tags given as {tag: commit}; one batched git read."""
-    paths_by_commit: dict[str, list[str]] = {}
-    for commit in set(commits.values()):
-        dvc_files = git_dvc.list_paths_at(repo, commit, ".dvc")
-        paths_by_commit[commit] = ["dvc.yaml", "dvc.lock", "params.yaml", *dvc_files]
-    wanted = [(c, p) for c, paths in paths_by_commit.items() for p in paths]
-    blobs = git_dvc.read_files_at(repo, wanted)
-    out: dict[str, ReleaseFiles] = {}
-    for tag, commit in commits.items():
-        files = {p: blobs.get((commit, p)) for p in paths_by_commit[commit]}
-        out[tag] = parse_release(commit, files, tag)
-    return out
+    """tag -> ReleaseFiles, for tags given as {tag: commit}; one batched git read.
+
+    `.dvc` files are looked up at every path that held one anywhere in the history (one
+    `git log`), and a path absent at a commit just reads as None.
+    """
+    if not commits:
+        return {}
+    dvc_files = git_dvc.paths_in_history(repo, ".dvc")
+    paths = ["dvc.yaml", "dvc.lock", "params.yaml", *dvc_files]
+    unique = sorted(set(commits.values()))
+    blobs = git_dvc.read_files_at(repo, [(c, p) for c in unique for p in paths])
+    return {
+        tag: parse_release(commit, {p: blobs.get((commit, p)) for p in paths}, tag)
+        for tag, commit in commits.items()
+    }
 
 
 def dvc_files_item(rel: ReleaseFiles, tag: str) -> CheckItem:
@@ -156,25 +159,38 @@ def object_refs(entries: list[LockEntry]) -> list[ObjectRef]:
     return [ObjectRef(oid=e.md5, legacy=e.legacy) for e in entries if e.md5]
 
 
-def _missing_in(entry: LockEntry, remote: RemoteStatus, present: set[ObjectRef]) -> str | None:
+def _missing_in(
+    entry: LockEntry, remote: RemoteStatus, present: set[tuple[str, bool]]
+) -> str | None:
     """A description of what is missing for this output, '' when it is unknown, None if complete."""
-    ref = ObjectRef(oid=entry.md5 or "", legacy=entry.legacy)
+    ref = (entry.md5 or "", entry.legacy)
     if not entry.is_dir:
         return None if ref in present else entry.path
-    files = remote.dir_contents.get(ref.oid)
+    files = remote.dir_contents.get(ref[0])
     if ref not in present:
         return f"{entry.path}/ (directory manifest)"
     if files is None:
         return ""
-    gone = [f for f in files if ObjectRef(oid=f.oid, legacy=entry.legacy) not in present]
+    gone = [f for f in files if (f.oid, entry.legacy) not in present]
     if not gone:
         return None
     names = ", ".join(f.relpath for f in gone[:3]) + (" …" if len(gone) > 3 else "")
     return f"{entry.path}/ ({len(gone)} of {len(files)} files: {names})"
 
 
-def push_item(rel: ReleaseFiles, remote: RemoteStatus | None) -> tuple[CheckItem, list[str]]:
-    """Every pushable output of the tag on the remote; returns the item and the missing paths."""
+def present_keys(remote: RemoteStatus) -> set[tuple[str, bool]]:
+    return {(r.oid, r.legacy) for r in remote.present}
+
+
+def push_item(
+    rel: ReleaseFiles,
+    remote: RemoteStatus | None,
+    present: set[tuple[str, bool]] | None = None,
+) -> tuple[CheckItem, list[str]]:
+    """Every pushable output of the tag on the remote; returns the item and the missing paths.
+
+    present: present_keys(remote), computed once by the caller for many tags.
+    """
     if rel.lock_error or (not rel.has_dvc_lock and not rel.dvc_file_outs):
         why = "dvc.lock unreadable" if rel.lock_error else "no dvc.lock at the tag"
         return CheckItem(name="dvc_push", status="unknown", reason=f"{why}: outputs unknown"), []
@@ -184,7 +200,8 @@ def push_item(rel: ReleaseFiles, remote: RemoteStatus | None) -> tuple[CheckItem
     if remote is None or not remote.available:
         why = remote.reason if remote is not None else "remote not queried"
         return CheckItem(name="dvc_push", status="unknown", reason=f"unknown: {why}"), []
-    present = remote.present_set()
+    if present is None:
+        present = present_keys(remote)
     missing: list[str] = []
     unknown: list[str] = []
     for entry in entries:

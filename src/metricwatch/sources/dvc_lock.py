@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+# libyaml's parser when PyYAML was built with it: dvc.lock files of 200 tags parse ~10× faster.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CONFLICT = re.compile(r"^(<<<<<<<|>>>>>>>) ", re.MULTILINE)
 
 
@@ -53,7 +55,7 @@ def load_yaml(text: bytes | str, source: str) -> Any:
     if _CONFLICT.search(text):
         raise DvcParseError(f"{source}: unresolved git merge conflict markers (<<<<<<<)")
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""

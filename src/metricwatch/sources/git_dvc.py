@@ -216,3 +216,21 @@ def list_paths_at(repo: Path, commit: str, suffix: str = "") -> list[str]:
     """Paths of files committed at commit (optionally only those ending with suffix)."""
     out = git(repo, "ls-tree", "-r", "-z", "--name-only", "--end-of-options", commit).stdout
     return [p for p in out.split("\0") if p and p.endswith(suffix)]
+
+
+def paths_in_history(repo: Path, suffix: str) -> list[str]:
+    """Every path ending with suffix that any commit of any ref added or changed (one git log)."""
+    out = git(
+        repo,
+        "log",
+        "--all",
+        "-m",
+        "--format=",
+        "--name-only",
+        "--diff-filter=AMR",
+        "-z",
+        "--",
+        f"*{suffix}",
+    ).stdout
+    names = {p.strip("\n") for p in out.replace("\n", "\0").split("\0")}
+    return sorted(p for p in names if p.endswith(suffix))
