@@ -159,3 +159,30 @@ def test_undeclared_input_named_from_a_traceback(tmp_path: Path) -> None:
     found = undeclared_inputs("train", err, ["src/train.py"], tmp_path)
     assert [(u.stage, u.path) for u in found] == [("train", "config/local.txt")]
     assert undeclared_inputs("train", err, ["config/local.txt"], tmp_path) == []
+
+
+def test_cli_table_from_a_cached_verdict_and_help(tmp_path: Path, capsys) -> None:
+    from support.repos import commit_all, init_repo
+
+    from metricwatch.cli import main
+    from metricwatch.config import load_config
+
+    repo = init_repo(tmp_path / "project", with_dvc=False)
+    (repo / "f").write_text("x\n")
+    commit = commit_all(repo, "one", tag="v2.0.0")
+    (tmp_path / "metricwatch.yaml").write_text("project: {path: project}\n")
+    cfg = load_config(tmp_path / "metricwatch.yaml")
+    report = _report(rev="v2.0.0", commit=commit)
+    repro_cache.store(cfg, report, repro_cache.cache_key(cfg, second_run=False))
+
+    rc = main(["repro", "-c", str(tmp_path / "metricwatch.yaml")])
+    out = capsys.readouterr()
+    assert rc == 1  # outputs differ
+    assert "reproduced: outputs differ: model.bin (stage train)" in out.out
+    assert "cached verdict" in out.out
+    assert "volatile metrics.json:train_time_s: 1.5 → 2.0" in out.out
+    assert "using the cached verdict for v2.0.0" in out.err
+
+    assert main(["repro", "--help"]) == 0
+    assert "--second-run" in capsys.readouterr().out
+    assert main(["repro", "-c", str(tmp_path / "metricwatch.yaml"), "--format", "xml"]) == 2

@@ -46,7 +46,8 @@ def repro(
     from metricwatch.config import load_config
 
     if fmt not in ("table", "json"):
-        raise typer.BadParameter(f"--format must be table or json, not {fmt!r}")
+        err_console.print(f"[red]error:[/red] --format must be table or json, not {fmt!r}")
+        return 2
     cfg = load_config(config)
     with err_console.status("reproducing…") as status:
 
