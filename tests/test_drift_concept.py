@@ -1,0 +1,120 @@
+"""Concept drift with a real MLflow store (SQLite, and a real `mlflow server`) and a logged model."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from metricwatch.checks.concept_drift import concept_drift, score
+from metricwatch.config import parse_config
+from metricwatch.mlflow_server import local_mlflow_server
+
+
+def _labelled(n: int, seed: int, flipped: bool) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    x1, x2 = rng.normal(size=n), rng.normal(size=n)
+    latent = (-x1 if flipped else x1) + 0.5 * x2 + rng.normal(0, 0.3, n)
+    return pd.DataFrame({"x1": x1, "x2": x2, "level": np.digitize(latent, [-1.0, 0.0, 1.0])})
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    import mlflow
+    from sklearn.linear_model import LinearRegression
+
+    root = tmp_path_factory.mktemp("concept")
+    uri = f"sqlite:///{root / 'mlflow.db'}"
+    ref = _labelled(800, 1, False)
+    client = mlflow.MlflowClient(tracking_uri=uri)
+    exp = client.create_experiment("concept", artifact_location=(root / "artifacts").as_uri())
+    mlflow.set_tracking_uri(uri)
+    try:
+        ids = {}
+        for version, stage, with_model in (("v1", "baseline", True), ("v2", "candidate", False)):
+            with mlflow.start_run(experiment_id=exp, run_name=version) as run:
+                mlflow.set_tags({"version": version, "stage": stage})
+                if with_model:
+                    model = LinearRegression().fit(ref[["x1", "x2"]], ref["level"])
+                    mlflow.sklearn.log_model(
+                        model, name="model", input_example=ref[["x1", "x2"]].head(3)
+                    )
+                ids[version] = run.info.run_id
+    finally:
+        mlflow.set_tracking_uri(None)
+    return {"root": root, "uri": uri, "ids": ids, "reference": ref}
+
+
+def _cfg(root: Path, uri: str, **baseline: object):
+    data = {
+        "mlflow": {"tracking_uri": uri},
+        "drift": {"target": "level"},
+        "baseline": baseline or {"tag": {"stage": "baseline"}},
+    }
+    return parse_config(data, str(root / "metricwatch.yaml"), root)
+
+
+def _hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.slow
+def test_concept_drift_with_the_baseline_model(store: dict) -> None:
+    db = store["root"] / "mlflow.db"
+    before = _hash(db)
+    cfg = _cfg(store["root"], store["uri"])
+    cur = _labelled(800, 2, True)
+    out = concept_drift(cfg, store["reference"], cur)
+    assert out.status == "ok", out.reason
+    assert out.run_id == store["ids"]["v1"] and out.version == "v1"
+    assert out.model_uri is not None and out.model_uri.startswith("models:/")
+    assert out.rmse_reference is not None and out.rmse_current is not None
+    assert out.rmse_current > out.rmse_reference * 1.5
+    assert out.qwk_reference is not None and out.qwk_reference > 0.6
+    assert out.qwk_current is not None and out.qwk_current < out.qwk_reference - 0.5
+    assert out.rmse_change == pytest.approx(out.rmse_current - out.rmse_reference)
+    assert _hash(db) == before  # the tracking store is never written
+
+
+@pytest.mark.slow
+def test_concept_drift_through_a_real_mlflow_server(store: dict) -> None:
+    with local_mlflow_server(store["uri"], timeout_s=240) as server:
+        cfg = _cfg(store["root"], server.url, version="v1")
+        out = concept_drift(cfg, store["reference"], _labelled(300, 3, False))
+    assert out.status == "ok", out.reason
+    assert out.version == "v1"
+    assert abs(out.rmse_change or 99) < 0.15  # same concept: about the same error
+
+
+@pytest.mark.slow
+def test_without_model_or_target_it_says_so(store: dict) -> None:
+    cfg = _cfg(store["root"], store["uri"])
+    ref = store["reference"]
+    no_model = concept_drift(cfg, ref, ref, model_run="v2")
+    assert no_model.status == "unavailable"
+    assert (
+        no_model.reason
+        == f"run {store['ids']['v2']} has no logged MLflow model (no MLmodel artifact)"
+    )
+    no_target = concept_drift(cfg, ref, ref.drop(columns=["level"]))
+    assert (
+        no_target.reason
+        == "the current data has no target column 'level': concept drift needs labels"
+    )
+    missing = concept_drift(cfg, ref, ref, model_run="v7")
+    assert missing.status == "unavailable"
+    assert missing.reason == "no MLflow run matches run id or version='v7'"
+    unset = parse_config({}, "x.yaml", store["root"])
+    assert concept_drift(unset, ref, ref).reason == "no target: set drift.target to score a model"
+
+
+def test_score_known_answers() -> None:
+    y = pd.Series([0, 1, 2, 3])
+    rmse, qwk = score(y, np.array([0.0, 1.0, 2.0, 3.0]))
+    assert rmse == 0.0 and qwk == 1.0
+    rmse, _ = score(y, np.array([1.0, 2.0, 3.0, 4.0]))
+    assert rmse == 1.0
+    assert score(pd.Series([np.nan]), np.array([1.0])) == (None, None)
