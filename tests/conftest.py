@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -25,3 +26,16 @@ def _clean_env() -> Iterator[None]:
     yield
     os.environ.clear()
     os.environ.update(saved)
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedded demo, built once per test session (read-only for tests: copy to mutate).
+
+    Layout: metricwatch.yaml, project/ (git + DVC), remote/ (DVC remote), mlflow.db.
+    """
+    from metricwatch.demo.builder import build_demo
+
+    root = tmp_path_factory.mktemp("shared-demo") / "demo"
+    build_demo(root)
+    return root

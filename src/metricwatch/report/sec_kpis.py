@@ -111,6 +111,13 @@ def trend_figure(result: MonitoringResult) -> Any | None:
     return fig
 
 
+def _num(value: object) -> object:
+    """Numbers with 4 significant digits, like the KPI table; other values as they are."""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return "—" if value is None else value
+
+
 def dvc_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
     dm = result.kpis.dvc_metrics if result.kpis else None
     if dm is None:

@@ -1,0 +1,5 @@
+"""`python -m metricwatch`."""
+
+from metricwatch.cli import entrypoint
+
+entrypoint()
