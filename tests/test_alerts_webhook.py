@@ -120,3 +120,9 @@ def test_retry_after_parsing() -> None:
     assert retry_after_s("99999", 0.5) == 60.0
     soon = format_datetime(datetime.now(UTC) + timedelta(seconds=10), usegmt=True)
     assert 8.0 <= retry_after_s(soon, 0.5) <= 10.0
+
+
+def test_invalid_url_fails_without_echoing_it() -> None:
+    d = post("http://127.0.0.1:1/hook/SECRETPART\x00")
+    assert (d.ok, d.status) == (False, None)
+    assert d.detail == "slack webhook (from $HOOK): InvalidURL"

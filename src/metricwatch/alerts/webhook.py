@@ -98,6 +98,8 @@ def post_json(
                 status, detail = None, f"timed out after {timeout_s:g} s"
             except httpx.TransportError as exc:
                 status, detail = None, f"connection failed ({type(exc).__name__})"
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:  # messages may hold the URL
+                return Delivery(False, None, attempts, f"{label}: {type(exc).__name__}")
             else:
                 status = resp.status_code
                 if 200 <= status < 300:
