@@ -277,9 +277,17 @@ def main() -> None:
     ap.add_argument("--big-rows", type=int, default=10_000_000)
     ap.add_argument("--skip-evidently", action="store_true")
     ap.add_argument("--skip-big", action="store_true")
+    ap.add_argument(
+        "--large-stats",
+        nargs="*",
+        default=list(STATS),
+        help="Evidently statistics to run at sizes above 100k rows (default: all three)",
+    )
     args = ap.parse_args()
     started = dt.datetime.now(dt.UTC)
     lines = [SECTION, "", f"Run {started:%Y-%m-%d %H:%M} UTC on {machine()}.", ""]
+    lines.append(f"Command: `.venv/bin/python benchmarks/bench_drift.py {' '.join(sys.argv[1:])}`")
+    lines.append("")
     if not args.skip_evidently:
         ensure_evidently()
     rows = []
@@ -292,7 +300,7 @@ def main() -> None:
                 flush=True,
             )
             rows.append((n, "metricwatch (all statistics + tests)", mw))
-            if args.skip_evidently:
+            if args.skip_evidently or (n > 100_000 and stat not in args.large_stats):
                 continue
             ev = run_worker(EV_PY, "evidently", ref, cur, stat)
             print(
