@@ -192,12 +192,16 @@ def test_cli_formats(stores, tmp_path, capsys) -> None:
 def test_more_than_1000_runs_are_all_counted(tmp_path_factory) -> None:
     base = tmp_path_factory.mktemp("many")
     uri = build_many_runs_sqlite(base / "many.db", 1005)
-    rs = load_runs(make_cfg(uri, base))
+    cfg = make_cfg(uri, base)
+    rs = load_runs(cfg)
     assert len(rs.runs) == 1005
     assert len({r.run_id for r in rs.runs}) == 1005
+    paged = load_runs(cfg, page_size=400)  # three pages through page_token
+    assert {r.run_id for r in paged.runs} == {r.run_id for r in rs.runs}
     with local_mlflow_server(uri, timeout_s=240) as srv:
-        # generous timeout: the shared CI box can be slow to serialize 1,000-run pages
-        rs_http = load_runs(make_cfg(srv.url, base, experiments=["many"], timeout_s=300))
+        # generous timeout: the shared CI box can be slow to serialize large pages
+        http_cfg = make_cfg(srv.url, base, experiments=["many"], timeout_s=300)
+        rs_http = load_runs(http_cfg, page_size=400)
     assert {r.run_id for r in rs_http.runs} == {r.run_id for r in rs.runs}
-    report = build_kpis(make_cfg(uri, base), rs, with_dvc=False)
+    report = build_kpis(cfg, rs, with_dvc=False)
     assert len(report.rows) == 1005

@@ -26,7 +26,8 @@ from metricwatch.sources.mlflow_access import (
 )
 from metricwatch.sources.mlflow_filestore import scan_malformed
 
-PAGE_SIZE = 1000
+# Runs per search_runs page: mlflow.search_runs uses 10,000 too (server limit 50,000).
+PAGE_SIZE = 10_000
 
 __all__ = [
     "DeletedRun",
@@ -104,7 +105,7 @@ def _resolve_experiments(client: Any, wanted: list[str]) -> list[ExperimentRef]:
     token = None
     while True:
         page = client.search_experiments(
-            view_type=ViewType.ACTIVE_ONLY, max_results=PAGE_SIZE, page_token=token
+            view_type=ViewType.ACTIVE_ONLY, max_results=1000, page_token=token
         )
         existing.extend(page)
         token = page.token
@@ -156,6 +157,7 @@ def load_runs(
     *,
     experiments: list[str] | None = None,
     since: datetime | None = None,
+    page_size: int = PAGE_SIZE,
 ) -> RunSet:
     """Every run of the chosen experiments (names or ids; default: config, else all)."""
     from mlflow.entities import LifecycleStage, ViewType
@@ -179,7 +181,7 @@ def load_runs(
                 experiment_ids=[e.id for e in refs],
                 filter_string=filter_string,
                 run_view_type=ViewType.ALL,
-                max_results=PAGE_SIZE,
+                max_results=page_size,
                 page_token=token,
             )
             for run in page:
