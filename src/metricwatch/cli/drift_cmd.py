@@ -168,7 +168,7 @@ def drift(
     if figures is not None:
         from metricwatch.render.drift_figures import write_html
 
-        err_console.print(f"figures written to {write_html(report, figures)}")
+        err_console.print(f"figures written to {write_html(report, figures)}", soft_wrap=True)
     if report.dataset_drift_pct is None:
         err_console.print("[yellow]no feature could be compared: no drift verdict[/yellow]")
         return 2
