@@ -8,15 +8,14 @@ import typer
 
 from metricwatch.cli.console import err_console, out_console
 
-DirArg = typer.Argument(..., help="Folder to build the demo in (new or empty).")
+DirArg = typer.Argument(..., metavar="DIR", help="Folder to build the demo in (new or empty).")
 ForceOpt = typer.Option(False, "--force", help="Replace a demo built in DIR before.")
 
 
 def demo(directory: Path = DirArg, force: bool = ForceOpt) -> int:
     """Build the demo project: releases v1.0.0..v1.0.3, a SQLite MLflow store, a DVC remote.
 
-    DIR/project is the git + DVC repository, DIR/remote its DVC remote, DIR/mlflow.db the
-    tracking store and DIR/metricwatch.yaml the config every metricwatch command can use.
+    DIR/project is the git + DVC repository, DIR/remote its DVC remote, DIR/mlflow.db the tracking store and DIR/metricwatch.yaml the config every metricwatch command can use.
     """
     from rich.table import Table
 

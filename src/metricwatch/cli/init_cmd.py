@@ -10,7 +10,9 @@ import typer
 
 from metricwatch.cli.console import err_console, out_console
 
-ProjectArg = typer.Argument(Path("."), help="The git + DVC project to inspect (default: .).")
+ProjectArg = typer.Argument(
+    Path("."), metavar="PROJECT", help="The git + DVC project to inspect (default: .)."
+)
 ForceOpt = typer.Option(False, "--force", help="Overwrite an existing metricwatch.yaml.")
 
 
