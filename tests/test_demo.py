@@ -93,6 +93,9 @@ def test_layout_and_release_tags(demo: Path) -> None:
     assert not (demo / "remote").resolve().is_relative_to(top)
     config = (project / ".dvc" / "config").read_text()
     assert str((demo / "remote").resolve()) in config
+    pins = (project / "requirements.txt").read_text().splitlines()[1:]
+    assert pins and all("==" in line for line in pins)
+    assert any(line.startswith("scikit-learn==") for line in pins)
 
 
 @pytest.mark.slow

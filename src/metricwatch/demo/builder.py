@@ -36,6 +36,16 @@ from metricwatch.errors import MetricwatchError
 MARKER = ".metricwatch-demo"
 EXPERIMENT = "student-performance"
 REMOTE_NAME = "storage"
+PIPELINE_PACKAGES = (
+    "numpy",
+    "pandas",
+    "scipy",
+    "scikit-learn",
+    "PyYAML",
+    "mlflow",
+    "dvc",
+    "metricwatch",
+)
 
 Progress = Callable[[str], None]
 
@@ -99,6 +109,15 @@ def _copy_template(project: Path) -> None:
     (project / ".gitignore").write_bytes(template.joinpath("gitignore").read_bytes())
 
 
+def _write_requirements(project: Path) -> None:
+    """Pin what the pipeline imports to the versions the demo is built with (seed Appendix C)."""
+    from importlib.metadata import version
+
+    lines = ["# The versions this demo project was built and tested with."]
+    lines += [f"{name}=={version(name)}" for name in PIPELINE_PACKAGES]
+    (project / "requirements.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def _write_batch(project: Path, batch: tuple[int, bool]) -> None:
     seed, drifted = batch
     path = project / "data" / "current" / "batch.csv"
@@ -116,6 +135,7 @@ def _init_project(sh: Shell, project: Path, remote: Path) -> None:
     remote.mkdir()
     sh.git("init", "-q", "-b", "main")
     _copy_template(project)
+    _write_requirements(project)
     raw = project / "data" / "raw" / "students.csv"
     raw.parent.mkdir(parents=True)
     data.students(REFERENCE_ROWS, DATA_SEED).to_csv(raw, index=False)
