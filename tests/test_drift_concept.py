@@ -34,11 +34,17 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> dict:
     mlflow.set_tracking_uri(uri)
     try:
         ids = {}
-        for version, stage, with_model in (("v1", "baseline", True), ("v2", "candidate", False)):
+        runs = (("v1", "baseline", "mlflow"), ("v2", "candidate", None), ("v3", "x", "pickle"))
+        for version, stage, kind in runs:
             with mlflow.start_run(experiment_id=exp, run_name=version) as run:
                 mlflow.set_tags({"version": version, "stage": stage})
-                if with_model:
-                    model = LinearRegression().fit(ref[["x1", "x2"]], ref["level"])
+                model = LinearRegression().fit(ref[["x1", "x2"]], ref["level"])
+                if kind == "pickle":  # a plain artifact, as many course projects log it
+                    import joblib
+
+                    joblib.dump(model, root / "model.pkl")
+                    mlflow.log_artifact(str(root / "model.pkl"), artifact_path="model")
+                if kind == "mlflow":
                     mlflow.sklearn.log_model(
                         model, name="model", input_example=ref[["x1", "x2"]].head(3)
                     )
@@ -90,6 +96,16 @@ def test_concept_drift_through_a_real_mlflow_server(store: dict) -> None:
 
 
 @pytest.mark.slow
+def test_concept_drift_with_a_pickled_model_artifact(store: dict) -> None:
+    cfg = _cfg(store["root"], store["uri"])
+    out = concept_drift(cfg, store["reference"], _labelled(800, 2, True), model_run="v3")
+    assert out.status == "ok", out.reason
+    assert out.model_uri == f"runs:/{store['ids']['v3']}/model/model.pkl"
+    assert out.qwk_current is not None and out.qwk_reference is not None
+    assert out.qwk_current < out.qwk_reference - 0.5
+
+
+@pytest.mark.slow
 def test_without_model_or_target_it_says_so(store: dict) -> None:
     cfg = _cfg(store["root"], store["uri"])
     ref = store["reference"]
@@ -97,7 +113,7 @@ def test_without_model_or_target_it_says_so(store: dict) -> None:
     assert no_model.status == "unavailable"
     assert (
         no_model.reason
-        == f"run {store['ids']['v2']} has no logged MLflow model (no MLmodel artifact)"
+        == f"run {store['ids']['v2']} has no logged model (no MLmodel, .pkl or .joblib artifact)"
     )
     no_target = concept_drift(cfg, ref, ref.drop(columns=["level"]))
     assert (

@@ -1,8 +1,9 @@
 """Concept drift: score reference and current data with a run's logged model, compare RMSE and QWK.
 
 The model is the baseline run's (config `baseline`) unless a run id or version is given. It is
-downloaded to a temporary folder and loaded with `mlflow.pyfunc`; nothing is written to the
-tracking store. QWK compares the target with predictions rounded to the nearest label and
+downloaded to a temporary folder and loaded with `mlflow.pyfunc` (an MLflow model), or with
+joblib when the run only logged a pickled scikit-learn model as a plain `.pkl`/`.joblib`
+artifact; nothing is written to the tracking store. QWK compares the target with predictions rounded to the nearest label and
 clipped to the labels' range. Without a logged model or a target, the result says so.
 """
 
@@ -18,6 +19,8 @@ from pydantic import BaseModel, ConfigDict
 
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
+
+PICKLE_SUFFIXES = (".pkl", ".joblib")
 
 
 class ConceptDrift(BaseModel):
@@ -116,11 +119,33 @@ def _model_path(cfg: Config, run: Any, workdir: str) -> tuple[str, str] | None:
     dirs = sorted(
         p.rsplit("/", 1)[0] if "/" in p else "" for p in artifacts if p.endswith("MLmodel")
     )
-    if not dirs:
+    # no MLflow model: a pickled scikit-learn model logged as a plain artifact
+    pickles = sorted(p for p in artifacts if p.endswith(PICKLE_SUFFIXES))
+    chosen = dirs[0] if dirs else pickles[0] if pickles else None
+    if chosen is None:
         return None
     with mlflow_env(cfg), translate_errors(cfg, f"download the model of run {run.run_id}"):
-        local = client.download_artifacts(run.run_id, dirs[0], dst_path=workdir)
-    return f"runs:/{run.run_id}/{dirs[0]}", local
+        local = client.download_artifacts(run.run_id, chosen, dst_path=workdir)
+    return f"runs:/{run.run_id}/{chosen}", local
+
+
+def _predictors(local: str, reference: pd.DataFrame, target: str) -> tuple[Any, list[str]]:
+    """(model with .predict, input columns) from an MLflow model folder or a pickle file."""
+    if local.endswith(PICKLE_SUFFIXES):
+        import joblib
+
+        # Unpickling runs code from the pickle: this is the user's own tracking store, the
+        # same trust mlflow.pyfunc (cloudpickle) needs.
+        model = joblib.load(local)
+        names = getattr(model, "feature_names_in_", None)
+        cols = [str(c) for c in names] if names is not None else None
+    else:
+        import mlflow.pyfunc
+
+        model = mlflow.pyfunc.load_model(local)
+        schema = model.metadata.get_input_schema()
+        cols = schema.input_names() if schema is not None else None
+    return model, cols or [c for c in reference.columns if c != target]
 
 
 def concept_drift(
@@ -160,17 +185,12 @@ def concept_drift(
         if found is None:
             return ConceptDrift(
                 status="unavailable",
-                reason=f"run {run.run_id} has no logged MLflow model (no MLmodel artifact)",
+                reason=f"run {run.run_id} has no logged model (no MLmodel, .pkl or .joblib artifact)",
                 **base,
             )
         uri, local = found
         try:
-            import mlflow.pyfunc
-
-            model = mlflow.pyfunc.load_model(local)
-            schema = model.metadata.get_input_schema()
-            cols = schema.input_names() if schema is not None else None
-            cols = cols or [c for c in reference.columns if c != target]
+            model, cols = _predictors(local, reference, target)
             preds = [model.predict(f[cols]) for f in (reference, current)]
         except Exception as exc:  # a user model can raise anything: report it, do not crash
             return ConceptDrift(

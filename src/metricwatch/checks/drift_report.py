@@ -114,7 +114,8 @@ def build_report(
         )
     tests = (
         f"KS from the empirical CDFs on a fine grid of {dcfg.bins * FINE_BINS_PER_BIN} reference "
-        "quantiles (exact at the grid points; asymptotic p-value as scipy's ks_2samp), "
+        "quantiles (exact at the grid points; p-value as scipy's ks_2samp(method='asymp'), "
+        "the Kolmogorov limit above an effective n of 10,000), "
         "chi-square on the 2 × k table of category counts; no verdict below "
         f"{MIN_ROWS_PER_BIN} × bins values on a side"
     )
