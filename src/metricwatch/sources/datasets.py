@@ -13,8 +13,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import pandas as pd
 
@@ -198,11 +197,3 @@ def iter_parquet(
                 yield batch.to_pandas()
         except (OSError, ValueError) as exc:
             raise SourceError(f"{spec.label}: cannot read Parquet batches: {exc}") from exc
-
-
-def local_path(spec: DataSpec) -> Path | None:
-    return Path(spec.path) if spec.rev is None else None
-
-
-def describe(spec: DataSpec) -> dict[str, Any]:
-    return {"path": spec.path, "rev": spec.rev, "label": spec.label}
