@@ -142,3 +142,33 @@ def test_terminal_capture_from_a_failed_repro(tmp_path):
     manifest = json.loads(Path(ev.manifest_path).read_text())
     assert {i["file"] for i in manifest["images"]} >= {"dvc_repro_failed.png", "git_tag.png"}
     assert file_sha256(repo / ".git" / "index") == git_dir_before
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_check_stopped_before_dvc_repro_shows_the_failing_command(browser, tmp_path):
+    from metricwatch.evidence.capture import Session
+    from metricwatch.evidence.terminal_plan import terminal_items
+
+    cfg_file = tmp_path / "metricwatch.yaml"
+    cfg_file.write_text(yaml.safe_dump({"project": {"path": "."}}))
+    cfg = load_config(cfg_file)
+    session = Session(cfg, tmp_path, lambda _m: None)
+    session.images_dir.mkdir(parents=True)
+    session.browser = browser
+    pull = entry(
+        "dvc", "pull", code=1,
+        stdout="\x1b[31mERROR\x1b[39m: failed to pull data from the cloud\n",
+    )  # fmt: skip
+    report = ReproReport(
+        rev="v1.0.3", commit="1" * 40, verdict="unavailable",
+        verdict_text="not reproducible: input data/current/batch.csv not available",
+        message="", transcript=Transcript(entries=[entry("git", "clone"), pull]),
+        checked_at=datetime.now(UTC), duration_s=5.0,
+    )  # fmt: skip
+    terminal_items(session, report, None)
+    items = {i.name: i for i in session.items if i.kind == "terminal"}
+    assert items["dvc_pull_unavailable.png"].status == "ok"
+    assert (session.images_dir / "dvc_pull_unavailable.png").is_file()
+    assert items["dvc_status.png"].status == "skipped"  # neutral name: nothing to show
+    assert not any(n.endswith(("_ok.png", "_clean.png")) for n in items)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from metricwatch.errors import MetricwatchError
@@ -64,6 +65,7 @@ def mlflow_items(s: Session, runs: Any, browser_error: str | None) -> None:
                         arts = []
                     spec = with_artifacts(spec, arts)
                 s.say(f"capturing {spec.name}")
+                t0 = time.monotonic()
                 source = redact_url(ui.url + spec.route)
                 try:
                     png, verified = capture_page(s.browser, ui.url, spec, state, s.tmp)
@@ -74,7 +76,10 @@ def mlflow_items(s: Session, runs: Any, browser_error: str | None) -> None:
                     reason = f"{spec.name}: {type(exc).__name__}: {scrub(str(exc)).splitlines()[0]}"
                     s.miss(spec.name, "mlflow", "failed", spec.shows, reason, source)
                     continue
-                s.publish(spec.name, "mlflow", png, spec.shows, source, verified=verified)
+                s.publish(
+                    spec.name, "mlflow", png, spec.shows, source, verified=verified,
+                    duration_s=round(time.monotonic() - t0, 2),
+                )  # fmt: skip
     except MetricwatchError as exc:  # the server did not start: every page fails with why
         done = {i.name for i in s.items}
         for spec in specs:

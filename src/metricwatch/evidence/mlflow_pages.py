@@ -22,9 +22,10 @@ from metricwatch.redact import redact_url
 VIEW_WIDTH = 1600
 # Hides floating assistant/promo widgets that may cover content (CSS only).
 HIDE_CSS = (
-    '[aria-label*="assistant" i], [data-testid*="assistant" i], '
+    '[data-assistant-ui], [aria-label*="assistant" i], [data-testid*="assistant" i], '
     '[aria-label*="promo" i] { display: none !important; }'
 )
+MAX_MATCHES = 12
 SKELETON = '[class*="skeleton" i]'
 
 
@@ -78,16 +79,36 @@ def _wait_texts(page: Any, spec: PageSpec, texts: list[str], timeout_ms: float, 
     page.locator(SKELETON).first.wait_for(state="hidden", timeout=timeout_ms)
 
 
+def _inside(box: dict | None, frame: dict) -> bool:
+    """True when box lies within the photographed frame (not scrolled away or clipped)."""
+    if not box or box["width"] <= 0 or box["height"] <= 0:
+        return False
+    return (
+        box["y"] >= frame["y"] - 1 and box["y"] + box["height"] <= frame["y"] + frame["height"] + 1
+    )
+
+
+def _on_screen(locator: Any, frame: dict) -> bool:
+    return any(_inside(m.bounding_box(), frame) for m in locator.all()[:MAX_MATCHES])
+
+
 def _verify(
     content: Any, spec: PageSpec, texts: list[str], ids: list[str], where: str
 ) -> list[str]:
-    shown = content.inner_text()
-    missing = [t for t in texts if t not in shown]
+    """Every expected text and run id must be visible inside the frame we photograph."""
+    frame = content.bounding_box()
+    if not frame:
+        raise PageCheckError(f"{spec.name}: {where} has no visible content")
+    missing = [t for t in texts if not _on_screen(content.get_by_text(t, exact=False), frame)]
     for rid in ids:
-        if rid not in shown and content.locator(f'a[href*="{rid}"]').count() == 0:
+        links = content.locator(f'a[href*="{rid}"]')
+        if not (_on_screen(links, frame) or _on_screen(content.get_by_text(rid), frame)):
             missing.append(rid)
     if missing:
-        raise PageCheckError(f"{spec.name}: {where} does not show {', '.join(map(repr, missing))}")
+        raise PageCheckError(
+            f"{spec.name}: {where} does not show {', '.join(map(repr, missing))} "
+            "in the captured area"
+        )
     if content.locator(SKELETON).count():
         raise PageCheckError(f"{spec.name}: {where} still shows a loading placeholder")
     return [*texts, *ids]

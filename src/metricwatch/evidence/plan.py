@@ -20,6 +20,7 @@ from metricwatch.sources.mlflow_runs import RunRecord, RunSet
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 ML = "workflowType=machine_learning"
 ROW_PX, TABLE_BASE_PX, MAX_LIST_ROWS = 38, 420, 60
+COMPARE_BASE_PX, COMPARE_ROW_PX = 1320, 46  # title, plot, run details, section headers
 
 
 def release_runs(cfg: Config, runs: RunSet) -> tuple[dict[str, RunRecord], list[str]]:
@@ -93,6 +94,8 @@ def page_specs(cfg: Config, releases: dict[str, RunRecord], all_runs: RunSet) ->
         )
     if len(runs) > 1:
         exps = sorted(by_exp)
+        n_params = len({p for r in runs for p in r.params})
+        n_metrics = len({m for r in runs for m in r.metrics})
         specs.append(
             PageSpec(
                 name="mlflow_compare.png",
@@ -100,7 +103,7 @@ def page_specs(cfg: Config, releases: dict[str, RunRecord], all_runs: RunSet) ->
                 shows="MLflow compare-runs page of the release runs: params and metrics side by side",
                 texts=names + keys,
                 run_ids=ids,
-                height=1500 + 30 * len(keys),
+                height=COMPARE_BASE_PX + COMPARE_ROW_PX * (n_params + n_metrics),
             )
         )
     for version, run in releases.items():

@@ -9,8 +9,10 @@ A file is named for what it shows: `dvc_repro_ok.png` only for an identical repr
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,13 +57,17 @@ def _render(s: Session, name: str, entry: TranscriptEntry, shows: str) -> None:
         return
     s.say(f"rendering {name}")
     out = s.tmp / name
+    t0 = time.monotonic()
     try:
         text = render_terminal(s.browser, entry, out, title=f"{source} — {entry.cwd or ''}")
     except (ValueError, ImageCheckError) as exc:
         s.miss(name, "terminal", "failed", shows, str(exc), source)
         return
     lines = [ln for ln in text.splitlines() if ln.strip()]
-    s.publish(name, "terminal", out, shows, source, verified=lines[:1] + lines[-1:])
+    s.publish(
+        name, "terminal", out, shows, source, verified=lines[:1] + lines[-1:],
+        duration_s=round(time.monotonic() - t0, 2),
+    )  # fmt: skip
 
 
 def _live(s: Session, argv: list[str], shown: list[str]) -> TranscriptEntry | None:
@@ -85,47 +91,54 @@ def _dvc() -> str:
     return str(beside) if beside.is_file() else (shutil.which("dvc") or "dvc")
 
 
+def _repro_entry(s: Session, repro: Any, browser_error: str | None) -> None:
+    """`dvc repro`, or the command that stopped the check before it (e.g. a failed `dvc pull`)."""
+    entry = repro.transcript.find("dvc", "repro")
+    if entry is not None:
+        name = repro_name(repro.verdict)
+        shows = f"`dvc repro` in a clean clone of {repro.rev}: {repro.verdict_text}"
+    elif repro.transcript.entries:
+        entry = repro.transcript.entries[-1]
+        stem = "_".join(re.sub(r"[^A-Za-z0-9]+", "", w) for w in entry.command[:2]) or "command"
+        name = f"{stem}_{'ok' if repro.verdict == 'identical' else repro.verdict}.png"
+        shows = (
+            f"`{scrub(entry.display_command)}` in a clean clone of {repro.rev}, where the "
+            f"check stopped before `dvc repro`: {repro.verdict_text}"
+        )
+    else:
+        s.miss("dvc_repro.png", "terminal", "skipped", "`dvc repro` in a clean clone",
+               f"the reproducibility transcript is empty ({repro.verdict_text})")  # fmt: skip
+        return
+    _clear_family(s, "dvc_repro_", REPRO_NAMES, name)
+    if browser_error:
+        s.miss(name, "terminal", "skipped", shows, browser_error, scrub(entry.display_command))
+    else:
+        _render(s, name, entry, shows)
+
+
+def _status_entry(s: Session, repro: Any, browser_error: str | None) -> None:
+    status = repro.transcript.find("dvc", "status")
+    if status is None:
+        s.miss("dvc_status.png", "terminal", "skipped", "`dvc status` after `dvc repro`",
+               f"no `dvc status` in the transcript ({repro.verdict_text})")  # fmt: skip
+        return
+    name = status_name(status)
+    _clear_family(s, "dvc_status_", STATUS_NAMES, name)
+    shows = f"`dvc status` after `dvc repro` at {repro.rev}"
+    if browser_error:
+        s.miss(name, "terminal", "skipped", shows, browser_error, scrub(status.display_command))
+    else:
+        _render(s, name, status, shows)
+
+
 def terminal_items(s: Session, repro: Any, browser_error: str | None) -> None:
     if repro is None:
         why = "the reproducibility check did not run, so there is no `dvc repro` transcript"
-        s.miss("dvc_repro_ok.png", "terminal", "skipped", "`dvc repro` in a clean clone", why)
-        s.miss("dvc_status_clean.png", "terminal", "skipped", "`dvc status` after repro", why)
+        s.miss("dvc_repro.png", "terminal", "skipped", "`dvc repro` in a clean clone", why)
+        s.miss("dvc_status.png", "terminal", "skipped", "`dvc status` after `dvc repro`", why)
     else:
-        name = repro_name(repro.verdict)
-        _clear_family(s, "dvc_repro_", REPRO_NAMES, name)
-        shows = f"`dvc repro` in a clean clone of {repro.rev}: {repro.verdict_text}"
-        entry = repro.transcript.find("dvc", "repro")
-        if entry is None:
-            s.miss(
-                name,
-                "terminal",
-                "skipped",
-                shows,
-                f"no `dvc repro` in the transcript ({repro.verdict_text})",
-            )
-        elif browser_error:
-            s.miss(name, "terminal", "skipped", shows, browser_error, scrub(entry.display_command))
-        else:
-            _render(s, name, entry, shows)
-        status = repro.transcript.find("dvc", "status")
-        if status is None:
-            s.miss("dvc_status_clean.png", "terminal", "skipped", "`dvc status` after repro",
-                   f"no `dvc status` in the transcript ({repro.verdict_text})")  # fmt: skip
-        else:
-            sname = status_name(status)
-            _clear_family(s, "dvc_status_", STATUS_NAMES, sname)
-            shows = f"`dvc status` after `dvc repro` at {repro.rev}"
-            if browser_error:
-                s.miss(
-                    sname,
-                    "terminal",
-                    "skipped",
-                    shows,
-                    browser_error,
-                    scrub(status.display_command),
-                )
-            else:
-                _render(s, sname, status, shows)
+        _repro_entry(s, repro, browser_error)
+        _status_entry(s, repro, browser_error)
     for name, argv, shown, shows in (
         ("git_tag.png", ["git", "tag", "-n"], ["git", "tag", "-n"], "the project's git tags"),
         ("dvc_metrics_show.png", [_dvc(), "metrics", "show"], ["dvc", "metrics", "show"],
