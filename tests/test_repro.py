@@ -115,7 +115,9 @@ def test_deterministic_pipeline_identical_nothing_touched_log_cache_and_cli(
     git(repo, "checkout", "-q", "--detach", "v1.0.0")
     (repo / "src" / "prep.py").write_text("# edited, not committed\n")
     (repo / "notes.txt").write_text("untracked\n")
-    git(repo, "stash", "list")
+    (repo / "src" / "train.py").write_text("# stashed change\n")
+    git(repo, "stash", "push", "-q", "-m", "user's stash", "--", "src/train.py")
+    assert git(repo, "stash", "list").stdout.strip()
     before = tree_digest(repo, store)
     cfg = load_config(config)
 
@@ -300,7 +302,11 @@ def test_stage_past_the_timeout_is_killed_with_its_group(tmp_path: Path) -> None
 
 
 def test_unknown_rev_is_a_clear_error(tmp_path: Path) -> None:
-    _repo, _store, config = make_project(tmp_path)
+    repo = init_repo(tmp_path / "project", with_dvc=False)
+    (repo / "f").write_text("x\n")
+    commit_all(repo, "one")
+    config = tmp_path / "metricwatch.yaml"
+    config.write_text("project: {path: project}\n")
     with pytest.raises(
         CheckError, match=r"git revision 'v9\.9\.9' does not exist in .*git tag --list"
     ):
