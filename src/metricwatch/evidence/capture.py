@@ -101,7 +101,7 @@ def _capture(
             duration_s=round(time.monotonic() - t0, 3),
             notes=[*s.notes, *([browser_error] if browser_error else [])],
         )
-    manifest = write_manifest(report, images_dir)
+    manifest = write_manifest(report, images_dir, parts)
     return report.model_copy(update={"manifest_path": str(manifest)})
 
 

@@ -11,7 +11,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from metricwatch.evidence.model import EvidenceReport
+from metricwatch.evidence.model import EVIDENCE_PARTS, EvidenceReport
+from metricwatch.hashing import file_sha256
 
 MANIFEST_NAME = "manifest.json"
 
@@ -31,11 +32,14 @@ def manifest_data(report: EvidenceReport) -> dict:
                     "width": item.width,
                     "height": item.height,
                     "verified": item.verified,
+                    "duration_s": item.duration_s,
                     "mlflow_version": report.mlflow_version if item.kind == "mlflow" else None,
                 }
             )
         else:
-            missing.append({"file": item.name, "status": item.status, "reason": item.reason})
+            missing.append(
+                {"file": item.name, "kind": item.kind, "status": item.status, "reason": item.reason}
+            )
     return {
         "generated_at": report.captured_at.isoformat(),
         "mlflow_version": report.mlflow_version,
@@ -48,12 +52,42 @@ def manifest_data(report: EvidenceReport) -> dict:
     }
 
 
-def write_manifest(report: EvidenceReport, images_dir: Path) -> Path:
-    """Write the manifest atomically (a reader never sees half a file)."""
+def _kept(old: dict, images_dir: Path, parts: tuple[str, ...]) -> tuple[list, list]:
+    """Entries of parts not captured this time whose file is still the one described."""
+    images, missing = [], []
+    for img in old.get("images", []):
+        path = images_dir / str(img.get("file", ""))
+        if (
+            img.get("kind") not in parts
+            and path.is_file()
+            and file_sha256(path) == img.get("sha256")
+        ):
+            images.append(img)
+    for miss in old.get("missing", []):
+        if miss.get("kind") not in parts:
+            missing.append(miss)
+    return images, missing
+
+
+def write_manifest(
+    report: EvidenceReport, images_dir: Path, parts: tuple[str, ...] = EVIDENCE_PARTS
+) -> Path:
+    """Write the manifest atomically; entries of the parts not captured now are kept if valid."""
     target = images_dir / MANIFEST_NAME
+    data = manifest_data(report)
+    if set(parts) != set(EVIDENCE_PARTS) and target.is_file():
+        try:
+            old = json.loads(target.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            old = {}
+        images, missing = _kept(old, images_dir, parts)
+        data["images"] = images + data["images"]
+        data["missing"] = missing + data["missing"]
+        if data["mlflow_version"] is None and "mlflow" not in parts:
+            data["mlflow_version"] = old.get("mlflow_version")
     fd, tmp = tempfile.mkstemp(prefix=".manifest-", suffix=".json", dir=images_dir)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(manifest_data(report), fh, indent=2, ensure_ascii=False)
+        json.dump(data, fh, indent=2, ensure_ascii=False)
         fh.write("\n")
     os.replace(tmp, target)
     return target

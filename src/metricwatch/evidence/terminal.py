@@ -55,13 +55,17 @@ def plain(text: str) -> str:
 
 def terminal_html(text: str, title: str) -> str:
     from rich.console import Console
+    from rich.terminal_theme import MONOKAI
     from rich.text import Text
 
     console = Console(
         record=True, file=io.StringIO(), width=160, force_terminal=True, color_system="truecolor"
     )
     console.print(Text.from_ansi(text), soft_wrap=True, highlight=False, markup=False)
-    body = console.export_html(inline_styles=True, code_format="<pre><code>{code}</code></pre>")
+    # a dark theme: ANSI "default colour" must be light on the dark window
+    body = console.export_html(
+        inline_styles=True, theme=MONOKAI, code_format="<pre><code>{code}</code></pre>"
+    )
     from html import escape
 
     return _WINDOW.format(title=escape(title), body=body)
