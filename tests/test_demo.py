@@ -16,7 +16,6 @@ from scipy.spatial.distance import jensenshannon
 
 from metricwatch.cli import main
 from metricwatch.config import load_config
-from metricwatch.demo import build_demo
 from metricwatch.demo.builder import MARKER, prepare_dir
 from metricwatch.errors import MetricwatchError
 
@@ -65,11 +64,9 @@ def _on_remote(remote: Path, md5: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo, built once through the CLI."""
-    root = tmp_path_factory.mktemp("demo") / "demo"
-    assert main(["demo", str(root)]) == 0
-    return root
+def demo(demo_dir: Path) -> Path:
+    """The session's shared demo (tests/conftest.py), built once with build_demo."""
+    return demo_dir
 
 
 @pytest.fixture(scope="session")
@@ -204,14 +201,16 @@ def test_demo_config_passes_config_check(demo: Path, capsys: pytest.CaptureFixtu
     assert cfg.project_path == (demo / "project").resolve()
     assert cfg.baseline.selector() == {"tag": {"stage": "baseline"}}
     assert cfg.dvc.remote == "storage" and cfg.report.lang == "en"
+    assert cfg.repro.rev == "v1.0.1"  # the newest release whose data was pushed
 
 
 @pytest.mark.slow
 def test_second_build_gives_the_same_data_and_model_hashes(
     demo: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    again = build_demo(tmp_path_factory.mktemp("demo2") / "demo")
-    first, second = demo / "project", Path(again.project)
+    again = tmp_path_factory.mktemp("demo2") / "demo"
+    assert main(["demo", str(again)]) == 0  # the second build goes through the CLI
+    first, second = demo / "project", again / "project"
     for tag in TAGS:
         a, b = _hashes(first, tag), _hashes(second, tag)
         assert {p: a[p] for p in HASHED} == {p: b[p] for p in HASHED}, tag
