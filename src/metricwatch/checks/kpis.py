@@ -8,12 +8,13 @@ order the config lists them. Every other metric (except MLflow's `system/…`) i
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from metricwatch.checks.baseline import BaselineChoice, resolve_baseline
-from metricwatch.checks.metric_values import MetricValue, metric_value, pick_alias
+from metricwatch.checks.metric_values import MetricValue, metric_value_data, pick_alias
 from metricwatch.checks.trends import SystemUsage, TrendPoint, system_usage, trend_points
 from metricwatch.config import Config
 from metricwatch.errors import ConfigError, SourceError
@@ -85,18 +86,23 @@ def _all_aliases(cfg: Config) -> set[str]:
     return {a for aliases in cfg.mlflow.metrics.values() for a in aliases}
 
 
-def kpi_row(cfg: Config, run: RunRecord, zone: ZoneInfo, baseline_id: str | None) -> KpiRow:
+_ROWS = TypeAdapter(list[KpiRow])
+
+
+def kpi_row_data(
+    cfg: Config, run: RunRecord, zone: ZoneInfo, baseline_id: str | None, aliases: set[str]
+) -> dict[str, Any]:
+    """One row as plain data; `kpi_rows` validates every row in one pydantic-core call."""
     values, keys = {}, {}
-    for canonical, aliases in cfg.mlflow.metrics.items():
-        key, raw = pick_alias(run.metrics, aliases)
-        values[canonical], keys[canonical] = metric_value(raw), key
-    aliases = _all_aliases(cfg)
+    for canonical, names in cfg.mlflow.metrics.items():
+        key, raw = pick_alias(run.metrics, names)
+        values[canonical], keys[canonical] = metric_value_data(raw), key
     extra = {
-        k: metric_value(v)
+        k: metric_value_data(v)
         for k, v in sorted(run.metrics.items())
         if k not in aliases and not k.startswith(SYSTEM_PREFIX)
     }
-    return KpiRow(
+    return dict(
         run_id=run.run_id,
         run_id_short=run.run_id[:SHORT_ID],
         run_name=run.run_name,
@@ -118,20 +124,15 @@ def kpi_rows(cfg: Config, runs: RunSet, baseline_id: str | None) -> list[KpiRow]
     """Rows in start-time order (runs without a start time last)."""
     zone = _zone(cfg)
     ordered = sorted(runs.runs, key=lambda r: (r.start_time is None, r.start_time or datetime.min))
-    return [kpi_row(cfg, r, zone, baseline_id) for r in ordered]
+    aliases = _all_aliases(cfg)
+    return _ROWS.validate_python(
+        [kpi_row_data(cfg, r, zone, baseline_id, aliases) for r in ordered]
+    )
 
 
 def trends(cfg: Config, rows: list[KpiRow]) -> dict[str, list[TrendPoint]]:
-    return {
-        m: trend_points(
-            m,
-            [
-                (r.run_id, r.run_name, r.version, r.start_time, r.values[m], r.is_baseline)
-                for r in rows
-            ],
-        )
-        for m in cfg.mlflow.metrics
-    }
+    """Each canonical metric per run in time order (rows are already in start-time order)."""
+    return {m: trend_points(m, rows) for m in cfg.mlflow.metrics}
 
 
 def _system_wanted(runs: RunSet, rows: list[KpiRow]) -> dict[str, list[str]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -33,15 +33,20 @@ def format_number(x: float) -> str:
     return f"{x:.6g}"
 
 
-def metric_value(x: float | None) -> MetricValue:
+def metric_value_data(x: float | None) -> dict[str, Any]:
+    """MetricValue's fields as plain data: the KPI table validates all rows in one call."""
     if x is None:
-        return MetricValue(value=None, state="missing", display=MISSING)
+        return {"value": None, "state": "missing", "display": MISSING}
     if math.isnan(x):
-        return MetricValue(value=None, state="nan", display="NaN")
+        return {"value": None, "state": "nan", "display": "NaN"}
     if math.isinf(x) or abs(x) >= INF_STANDIN:
-        state: MetricState = "inf" if x > 0 else "-inf"
-        return MetricValue(value=None, state=state, display=state)
-    return MetricValue(value=float(x), state="ok", display=format_number(x))
+        state = "inf" if x > 0 else "-inf"
+        return {"value": None, "state": state, "display": state}
+    return {"value": float(x), "state": "ok", "display": format_number(x)}
+
+
+def metric_value(x: float | None) -> MetricValue:
+    return MetricValue.model_validate(metric_value_data(x))
 
 
 def pick_alias(metrics: Mapping[str, float], aliases: list[str]) -> tuple[str | None, float | None]:

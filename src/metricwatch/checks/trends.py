@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
-from metricwatch.checks.metric_values import MetricState, MetricValue
+from metricwatch.checks.metric_values import MetricState
 
 MEMORY_KEYS = ("system/system_memory_usage_megabytes",)
 CPU_KEYS = ("system/cpu_utilization_percentage",)
@@ -35,19 +37,23 @@ class SystemUsage(BaseModel):
     samples: int
 
 
-def trend_points(
-    metric: str,
-    rows: list[tuple[str, str, str | None, datetime | None, MetricValue, bool]],
-) -> list[TrendPoint]:
-    """Points in time order (runs without a start time last)."""
-    pts = [
-        TrendPoint(
-            metric=metric, run_id=rid, run_name=name, version=version, start_time=start,
-            value=mv.value, state=mv.state, is_baseline=base,
-        )
-        for rid, name, version, start, mv, base in rows
-    ]  # fmt: skip
-    return sorted(pts, key=lambda p: (p.start_time is None, p.start_time or datetime.min))
+_POINTS = TypeAdapter(list[TrendPoint])
+
+
+def trend_points(metric: str, rows: Sequence[Any]) -> list[TrendPoint]:
+    """One point per KPI row (rows with run_id, run_name, version, start_time, values, is_baseline),
+    in the rows' order, validated in one call."""
+    return _POINTS.validate_python(
+        [
+            {
+                "metric": metric, "run_id": r.run_id, "run_name": r.run_name,
+                "version": r.version, "start_time": r.start_time,
+                "value": r.values[metric].value, "state": r.values[metric].state,
+                "is_baseline": r.is_baseline,
+            }
+            for r in rows
+        ]
+    )  # fmt: skip
 
 
 def _finite(values: list[float]) -> list[float]:
