@@ -121,3 +121,16 @@ def test_cli_config_check_prints_resolved(tmp_path: Path, capsys) -> None:
     assert main(["config", "check", "--config", str(p)]) == 0
     out = capsys.readouterr().out
     assert "lang: es" in out and str(tmp_path.resolve()) in out
+
+
+def test_usage_errors_exit_2_without_a_crash_log(capsys) -> None:
+    assert main(["config", "check", "--bogus"]) == 2
+    err = capsys.readouterr().err
+    assert "No such option" in err and "unexpected error" not in err
+
+
+def test_version_and_help_exit_0(capsys) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("metricwatch ")
+    assert main(["report", "--help"]) == 0
+    assert "--renderer" in capsys.readouterr().out

@@ -20,6 +20,15 @@ from metricwatch.cli.console import err_console
 from metricwatch.errors import LockedError, MetricwatchError, SourceUnavailableError
 from metricwatch.redact import scrub
 
+try:  # typer ≥ 0.29 vendors click: its exceptions are not click's
+    from typer._click import exceptions as _tclick
+except ImportError:  # pragma: no cover - older typer uses click itself
+    _tclick = click.exceptions
+
+_EXIT = (click.exceptions.Exit, typer.Exit)
+_ABORT = (click.exceptions.Abort, typer.Abort, KeyboardInterrupt)
+_USAGE = (click.ClickException, _tclick.ClickException)
+
 app = typer.Typer(
     name="metricwatch",
     help="The SRE metrics-monitoring report for DVC + MLflow projects, and a watch on it.",
@@ -58,12 +67,12 @@ def _write_crash_log() -> Path:
 def main(argv: list[str] | None = None) -> int:
     try:
         rv = app(args=argv, standalone_mode=False, prog_name="metricwatch")
-    except click.exceptions.Exit as exc:
+    except _EXIT as exc:
         return exc.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except _ABORT:
         err_console.print("[red]interrupted[/red]")
         return 130
-    except click.ClickException as exc:
+    except _USAGE as exc:
         exc.show()
         return exc.exit_code
     except LockedError as exc:
