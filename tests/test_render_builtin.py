@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import shutil
@@ -20,7 +21,7 @@ from support.notebooks import (
 
 from metricwatch.errors import RenderError
 from metricwatch.render import RenderedReport, StageTimer, render_report
-from metricwatch.render.chromium import find_browser
+from metricwatch.render.chromium import find_browser, print_pdf
 from metricwatch.render.html import PLOTLY_SCRIPT_ID
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -115,6 +116,16 @@ def test_html_is_self_contained_locked_down_and_escaped(rendered: RenderedReport
 def test_plots_drew_without_csp_violations(rendered: RenderedReport) -> None:
     # print_pdf waited until every plotly div drew its SVG, and collected console errors
     assert rendered.browser_messages == []
+
+
+def test_print_pdf_works_inside_a_running_event_loop(
+    rendered: RenderedReport, tmp_path: Path
+) -> None:
+    async def main() -> list[str]:
+        return print_pdf(rendered.html, tmp_path / "again.pdf", timeout_s=120)
+
+    assert asyncio.run(main()) == []
+    assert "Section KPIs" in pdf_text(tmp_path / "again.pdf")
 
 
 def test_pdf_text_has_headings_facts_and_uncut_tables(rendered: RenderedReport) -> None:

@@ -6,6 +6,8 @@ and never downloaded: a configured path, Debian's `chromium`, or one Playwright 
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from metricwatch.errors import RenderError
@@ -45,7 +47,23 @@ def print_pdf(
     browser: str | None = None,
     timeout_s: float = 60.0,
 ) -> list[str]:
-    """Print html_path to pdf_path (A4, backgrounds) after its plots drew; return console errors."""
+    """Print html_path to pdf_path (A4, backgrounds) after its plots drew; return console errors.
+
+    Playwright's sync API refuses to run where an asyncio loop is running (a Jupyter kernel,
+    an async caller), so there it runs in a worker thread.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _print_pdf(html_path, pdf_path, browser=browser, timeout_s=timeout_s)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="metricwatch-pdf") as pool:
+        job = pool.submit(_print_pdf, html_path, pdf_path, browser=browser, timeout_s=timeout_s)
+        return job.result()
+
+
+def _print_pdf(
+    html_path: Path, pdf_path: Path, *, browser: str | None, timeout_s: float
+) -> list[str]:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
