@@ -169,6 +169,7 @@ def test_manifest_lists_hashes_urls_time_and_version(captured):
         entry = files[item.name]
         assert entry["sha256"] == file_sha256(Path(item.path))
         assert entry["source"].startswith("http://127.0.0.1:")
+        assert "/#/" in entry["source"], entry["source"]  # the page's route, not just the host
         assert entry["captured_at"]
     assert manifest["missing"] == []
 

@@ -9,7 +9,7 @@ from metricwatch.errors import MetricwatchError
 from metricwatch.evidence.images import ImageCheckError
 from metricwatch.evidence.mlflow_pages import PageCheckError, capture_page, storage_state
 from metricwatch.evidence.plan import metric_keys, page_specs, release_runs, with_artifacts
-from metricwatch.redact import redact_url, scrub
+from metricwatch.redact import scrub
 
 if TYPE_CHECKING:
     from metricwatch.evidence.capture import Session
@@ -66,7 +66,7 @@ def mlflow_items(s: Session, runs: Any, browser_error: str | None) -> None:
                     spec = with_artifacts(spec, arts)
                 s.say(f"capturing {spec.name}")
                 t0 = time.monotonic()
-                source = redact_url(ui.url + spec.route)
+                source = ui.display_url + spec.route  # the route (after #) holds only ids
                 try:
                     png, verified = capture_page(s.browser, ui.url, spec, state, s.tmp)
                 except (PageCheckError, ImageCheckError) as exc:

@@ -130,7 +130,7 @@ def capture_page(browser: Browser, base_url: str, spec: PageSpec, state: dict, t
     Raises PageCheckError naming the page and what was missing; nothing is saved then.
     """
     ms = browser.timeout_s * 1000
-    where = redact_url(base_url + spec.route.split("?")[0])
+    where = redact_url(base_url) + spec.route.split("?")[0]
     page = browser.new_page(
         allowed_origins=[base_url], viewport=(VIEW_WIDTH, spec.height), storage_state=state
     )
