@@ -29,7 +29,7 @@ chromium: ## Install Debian's chromium when no Chromium/Chrome is found (root + 
 	  :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "Installing Debian's chromium (needed for screenshots and PDF)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; \
 	else \
 	  echo "No Chromium/Chrome found: install it (e.g. 'sudo apt-get install chromium') or set evidence.browser in metricwatch.yaml"; \
 	fi

@@ -13,7 +13,7 @@ import pytest
 from metricwatch.cli import main
 from metricwatch.render.lock import output_lock
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 EN_HEADINGS = [
     "1. Project KPIs",
