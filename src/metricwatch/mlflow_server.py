@@ -6,6 +6,7 @@ Used by the evidence capture (screenshots need an HTTP UI) and by the test suite
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,15 @@ from pathlib import Path
 
 from metricwatch.errors import SourceUnavailableError
 from metricwatch.procs import free_port, kill_group
+
+
+def _with_parent_death_signal(args: list[str]) -> list[str]:
+    """Linux: wrap in util-linux `setpriv --pdeathsig TERM`, so the server is stopped even when
+    metricwatch is killed with SIGKILL (no orphaned server). Elsewhere the args as they are."""
+    setpriv = shutil.which("setpriv")
+    if sys.platform.startswith("linux") and setpriv:
+        return [setpriv, "--pdeathsig", "TERM", "--", *args]
+    return args
 
 
 @dataclass(frozen=True)
@@ -83,7 +93,7 @@ def local_mlflow_server(
     env.pop("MLFLOW_TRACKING_URI", None)
     with open(log_fd, "w", encoding="utf-8") as log:
         proc = subprocess.Popen(
-            args,
+            _with_parent_death_signal(args),
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
