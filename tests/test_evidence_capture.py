@@ -61,7 +61,7 @@ def _make_store(root: Path) -> dict[str, str]:
     return ids
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def world(tmp_path_factory):
     root = tmp_path_factory.mktemp("evidence")
     repo = init_repo(root / "project", with_dvc=False)
@@ -96,7 +96,7 @@ def group_members(pgid: int) -> list[int]:
     return members
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def ui(world):
     """One temporary server for the page tests; its pid must be gone afterwards."""
     with mlflow_ui(world["cfg"], start_timeout_s=240) as server:
@@ -106,13 +106,13 @@ def ui(world):
     assert group_members(server.pid) == [], "a process of the server's group was left behind"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     with launch_browser(None, 90) as b:
         yield b
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def captured(world, ui, tmp_path_factory):
     """The full MLflow capture against the running server (as an http tracking URI)."""
     root = world["root"]
