@@ -6,6 +6,7 @@ child and everything it started (a `dvc repro` stage, a server's workers).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -33,23 +34,25 @@ class ProcResult:
 
 
 def kill_group(proc: subprocess.Popen, grace_s: float = 5.0) -> None:
-    """SIGTERM the child's process group, then SIGKILL what is left after grace_s."""
-    if proc.poll() is not None:
-        return
-    try:
-        pgid = os.getpgid(proc.pid)
-    except ProcessLookupError:
-        return
-    for sig, wait in ((signal.SIGTERM, grace_s), (signal.SIGKILL, grace_s)):
-        try:
-            os.killpg(pgid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+    """SIGTERM the child's process group, then SIGKILL what is left after grace_s.
+
+    Children are started with start_new_session, so the group id is the child's pid; members
+    that outlive the leader (a server's workers) are killed too.
+    """
+    pgid = proc.pid
+    if proc.poll() is None:
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(pgid, sig)
+            except ProcessLookupError:
+                return
+            try:
+                proc.wait(timeout=grace_s)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)  # stragglers of the group, if any
 
 
 def run(
