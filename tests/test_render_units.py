@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from metricwatch.atomic import atomic_copy, atomic_write_bytes
 from metricwatch.errors import LockedError, RenderError
 from metricwatch.render import choose_renderer, default_build_dir, output_lock
-from metricwatch.render.atomic import atomic_copy, atomic_write_bytes
 from metricwatch.render.history import keep_history
 from metricwatch.render.html import PLOTLY_SCRIPT_ID, finalize_html
 from metricwatch.render.parameters import check_parameters

@@ -5,8 +5,6 @@ feature, verdict, part), never run names or URLs. Written as a node_exporter tex
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +14,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from pydantic import BaseModel, ConfigDict, Field
 
+from metricwatch.atomic import atomic_write_text
 from metricwatch.config import STATUS_VALUES
 from metricwatch.errors import AlertError
 from metricwatch.redact import redact_url
@@ -188,22 +187,15 @@ def render_text(snap: Snapshot) -> str:
 
 
 def write_textfile(path: Path, snap: Snapshot) -> Path:
-    """node_exporter textfile: write a temp file in the same folder, then os.replace it."""
+    """node_exporter textfile, written atomically (temp file in the same folder, then os.replace)."""
     path = Path(path)
     if path.suffix != ".prom":
         raise AlertError(f"{path}: node_exporter reads only *.prom files; name the textfile *.prom")
     if not path.parent.is_dir():
         raise AlertError(f"{path.parent}: folder does not exist; create it or choose another path")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(render_text(snap))
-        os.chmod(tmp, 0o644)  # node_exporter often runs as another user
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write_text(
+        path, render_text(snap)
+    )  # mode 0644: node_exporter may be another user
 
 
 def push(gateway: str, job: str, snap: Snapshot, *, timeout_s: float) -> None:

@@ -7,10 +7,9 @@ shows and with which MLflow version; missing images are listed with the reason.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from metricwatch.atomic import atomic_write_text
 from metricwatch.evidence.model import EVIDENCE_PARTS, EvidenceReport
 from metricwatch.hashing import file_sha256
 
@@ -85,9 +84,4 @@ def write_manifest(
         data["missing"] = missing + data["missing"]
         if data["mlflow_version"] is None and "mlflow" not in parts:
             data["mlflow_version"] = old.get("mlflow_version")
-    fd, tmp = tempfile.mkstemp(prefix=".manifest-", suffix=".json", dir=images_dir)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, ensure_ascii=False)
-        fh.write("\n")
-    os.replace(tmp, target)
-    return target
+    return atomic_write_text(target, json.dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -9,8 +9,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from metricwatch.atomic import atomic_write_text
 from metricwatch.errors import RenderError
-from metricwatch.render.atomic import atomic_write_text
 from metricwatch.render.chromium import print_pdf
 from metricwatch.render.html import finalize_html
 

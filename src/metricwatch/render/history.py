@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from metricwatch.render.atomic import atomic_copy
+from metricwatch.atomic import atomic_copy
 
 HISTORY_DIR = "history"
 

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from metricwatch.errors import RenderError
+from metricwatch.scoped_env import scoped_env
 
 KERNEL_NAME = "metricwatch-python"
 
@@ -56,13 +57,5 @@ def kernel_env(jupyter_dir: Path, extra: Mapping[str, str] | None = None) -> Ite
     updates = dict(extra or {})
     old_path = os.environ.get("JUPYTER_PATH")
     updates["JUPYTER_PATH"] = os.pathsep.join([str(jupyter_dir), *([old_path] if old_path else [])])
-    saved = {k: os.environ.get(k) for k in updates}
-    os.environ.update(updates)
-    try:
+    with scoped_env(updates):
         yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import yaml
 
+from metricwatch.atomic import atomic_write_text
 from metricwatch.errors import MetricwatchError, RenderError
 from metricwatch.procs import run
 from metricwatch.redact import scrub
-from metricwatch.render.atomic import atomic_write_text
 from metricwatch.render.html import finalize_html
 
 INSTALL_HINT = "install Quarto >= 1.6 from quarto.org, or use --renderer builtin"

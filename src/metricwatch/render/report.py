@@ -15,9 +15,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from metricwatch.atomic import atomic_copy
 from metricwatch.errors import RenderError
 from metricwatch.render import builtin, quarto
-from metricwatch.render.atomic import atomic_copy
 from metricwatch.render.combine import combine_notebooks
 from metricwatch.render.execute import declared_parameters, execute_notebook
 from metricwatch.render.figures import STATIC_ENV

@@ -72,8 +72,8 @@ def build_report(
     force: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> ReportOutcome:
+    from metricwatch.atomic import atomic_write_text
     from metricwatch.render import StageTimer, default_build_dir, output_lock, render_report
-    from metricwatch.render.atomic import atomic_write_text
 
     output_dir = cfg.output_dir
     timer = StageTimer(on_start=progress)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal
 from metricwatch.config import Config
 from metricwatch.errors import AuthError, SourceError, SourceUnavailableError
 from metricwatch.redact import redact_url, scrub
+from metricwatch.scoped_env import scoped_env
 
 if TYPE_CHECKING:
     import mlflow
@@ -132,16 +133,8 @@ def mlflow_env(cfg: Config) -> Iterator[None]:
         "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER": "0.5",
         "MLFLOW_ALLOW_FILE_STORE": "true",
     }
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
+    with scoped_env(values):
         yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def make_client(cfg: Config) -> mlflow.MlflowClient:

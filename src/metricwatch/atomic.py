@@ -9,40 +9,19 @@ import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 
-def atomic_write_bytes(dest: Path, data: bytes) -> Path:
-    """Write data to dest so that dest is either the old file or the complete new one."""
-    dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, dest)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return dest
-
-
-def atomic_write_text(dest: Path, text: str) -> Path:
-    return atomic_write_bytes(dest, text.encode("utf-8"))
-
-
-def atomic_copy(src: Path, dest: Path) -> Path:
-    """Copy src over dest atomically (the temp copy lives in dest's folder, same filesystem)."""
-    dest = Path(dest)
+@contextlib.contextmanager
+def _replacing(dest: Path) -> Iterator[Path]:
+    """A temp path in dest's folder (same filesystem); on success it is fsynced and moved over
+    dest with os.replace, on failure it is removed and dest is untouched."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     os.close(fd)
     try:
-        shutil.copyfile(src, tmp)
+        yield Path(tmp)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
@@ -51,4 +30,23 @@ def atomic_copy(src: Path, dest: Path) -> Path:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def atomic_write_bytes(dest: Path, data: bytes) -> Path:
+    """Write data to dest so that dest is either the old file or the complete new one."""
+    dest = Path(dest)
+    with _replacing(dest) as tmp:
+        tmp.write_bytes(data)
+    return dest
+
+
+def atomic_write_text(dest: Path, text: str) -> Path:
+    return atomic_write_bytes(dest, text.encode("utf-8"))
+
+
+def atomic_copy(src: Path, dest: Path) -> Path:
+    """Copy src over dest atomically."""
+    dest = Path(dest)
+    with _replacing(dest) as tmp:
+        shutil.copyfile(src, tmp)
     return dest
