@@ -26,6 +26,9 @@ def report(
     skip: list[str] = typer.Option(
         [], "--skip", help="Parts to leave out: kpis, integrity, drift, repro, evidence."
     ),
+    pdf: bool = typer.Option(
+        True, "--pdf/--no-pdf", help="Also print the PDF (--no-pdf: HTML only)."
+    ),
 ) -> int:
     """Collect KPIs, integrity, reproducibility, drift, rules and evidence; render HTML + PDF."""
     from rich.table import Table
@@ -53,6 +56,7 @@ def report(
             history=history,
             rev=rev,
             force=force,
+            pdf=pdf,
             progress=lambda msg: status.update(f"[bold]{msg}[/bold]"),
         )
     table = Table(title="Timing (s)", show_edge=False)
@@ -63,7 +67,8 @@ def report(
     err_console.print(table)
     for part, why in outcome.errors.items():
         err_console.print(f"[yellow]⚠ {part}:[/yellow] {why}", highlight=False)
-    out_console.print(f"HTML: {outcome.html}\nPDF:  {outcome.pdf}\nJSON: {outcome.result_path}")
+    pdf_line = outcome.pdf if outcome.pdf is not None else "(not printed: --no-pdf)"
+    out_console.print(f"HTML: {outcome.html}\nPDF:  {pdf_line}\nJSON: {outcome.result_path}")
     return 0
 
 

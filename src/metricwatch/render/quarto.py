@@ -77,19 +77,23 @@ def _quarto(args: list[str], cwd: Path, timeout_s: float) -> None:
 
 
 def render_quarto(
-    notebook: Path, work_dir: Path, *, title: str, lang: str, timeout_s: float
-) -> tuple[Path, Path]:
-    """Render notebook to (html, pdf) inside work_dir/quarto; the HTML is finalized."""
+    notebook: Path, work_dir: Path, *, title: str, lang: str, timeout_s: float, pdf: bool = True
+) -> tuple[Path, Path | None]:
+    """Render notebook to (html, pdf) inside work_dir/quarto; the HTML is finalized.
+
+    pdf=False renders only the HTML format (the PDF comes back as None).
+    """
     project = Path(work_dir) / "quarto"
     source = prepare_project(notebook, project, title=title, lang=lang)
     # one call renders every format the project defines (html, typst → PDF)
-    _quarto(["render", source.name, "--to", "all", "--no-execute"], project, timeout_s)
+    to = "all" if pdf else "html"
+    _quarto(["render", source.name, "--to", to, "--no-execute"], project, timeout_s)
     out = project / "_output"
     html = out / source.with_suffix(".html").name
-    pdf = out / source.with_suffix(".pdf").name
-    for p in (html, pdf):
-        if not p.is_file():
+    pdf_path = out / source.with_suffix(".pdf").name if pdf else None
+    for p in (html, pdf_path):
+        if p is not None and not p.is_file():
             raise RenderError(f"quarto reported success but {p} was not written")
     final = finalize_html(html.read_text(encoding="utf-8"), allow_data_scripts=True)
     atomic_write_text(html, final)
-    return html, pdf
+    return html, pdf_path

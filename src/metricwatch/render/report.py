@@ -47,7 +47,7 @@ class RenderedReport(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     html: Path
-    pdf: Path
+    pdf: Path | None
     renderer: Literal["builtin", "quarto"]
     executed: list[Path]
     combined: Path
@@ -135,6 +135,7 @@ def render_report(
     kernel_name: str | None = None,
     cwd: Path | None = None,
     timer: StageTimer | None = None,
+    pdf: bool = True,
 ) -> RenderedReport:
     """Execute, render and publish `<output_dir>/<basename>.html` and `.pdf`.
 
@@ -143,6 +144,7 @@ def render_report(
     Raises RenderError (a cell failed, no kernel, no browser…) and LockedError (another report
     is being written to output_dir). When only the PDF step fails, the HTML is still published
     and the RenderError says so. history_date: the day of the history copy (default: today, UTC).
+    pdf=False: HTML only (the built-in renderer skips Chromium's print; Quarto renders only HTML).
     """
     timeouts = timeouts or RenderTimeouts()
     timer = timer or StageTimer()
@@ -166,18 +168,21 @@ def render_report(
         messages: list[str] = []
         if chosen == "quarto":
             with timer.stage("quarto html + pdf"):
-                html, pdf = quarto.render_quarto(
-                    combined, build_dir, title=title, lang=lang, timeout_s=timeouts.quarto_s
+                html, pdf_built = quarto.render_quarto(
+                    combined, build_dir, title=title, lang=lang, timeout_s=timeouts.quarto_s,
+                    pdf=pdf,
                 )
         else:
-            html, pdf = build_dir / f"{basename}.html", build_dir / f"{basename}.pdf"
+            html = build_dir / f"{basename}.html"
+            pdf_built = build_dir / f"{basename}.pdf" if pdf else None
             with timer.stage("html"):
                 builtin.render_html(combined, html, title=title, lang=lang)
             try:
-                with timer.stage("pdf"):
-                    messages = builtin.render_pdf(
-                        html, pdf, browser=browser, timeout_s=timeouts.browser_s
-                    )
+                if pdf_built is not None:
+                    with timer.stage("pdf"):
+                        messages = builtin.render_pdf(
+                            html, pdf_built, browser=browser, timeout_s=timeouts.browser_s
+                        )
             except RenderError as exc:
                 atomic_copy(html, html_out)
                 kept = " (the previous PDF is left in place)" if pdf_out.exists() else ""
@@ -186,11 +191,14 @@ def render_report(
                 ) from exc
         with timer.stage("publish"):
             atomic_copy(html, html_out)
-            atomic_copy(pdf, pdf_out)
-            copies = keep_history([html_out, pdf_out], output_dir, history_date) if history else []
+            published = [html_out]
+            if pdf_built is not None:
+                atomic_copy(pdf_built, pdf_out)
+                published.append(pdf_out)
+            copies = keep_history(published, output_dir, history_date) if history else []
     return RenderedReport(
         html=html_out,
-        pdf=pdf_out,
+        pdf=pdf_out if pdf_built is not None else None,
         renderer=chosen,
         executed=executed,
         combined=combined,

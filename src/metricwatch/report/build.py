@@ -26,7 +26,7 @@ class ReportOutcome(BaseModel):
 
     result_path: Path
     html: Path
-    pdf: Path
+    pdf: Path | None
     renderer: str
     timings: dict[str, float]
     errors: dict[str, str]
@@ -70,6 +70,7 @@ def build_report(
     history: bool = False,
     rev: str | None = None,
     force: bool = False,
+    pdf: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> ReportOutcome:
     from metricwatch.atomic import atomic_write_text
@@ -99,6 +100,7 @@ def build_report(
             browser=cfg.evidence.browser,
             cwd=output_dir,
             timer=timer,
+            pdf=pdf,
         )
     return ReportOutcome(
         result_path=result_path,

@@ -1,0 +1,45 @@
+"""Fault-corpus fixtures: a private copy of the demo and a previous good report.
+
+A case: copy the demo (`demo_copy`), break one thing (`edit_config`, files, env), run the tool
+(`run_mw`), then `expect(FAULT, run, html=...)` (helpers in faultkit.py). `prior_report` puts a
+previous good report in the output folder first, so a failing case can prove it survived
+(`assert_kept`).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from faultkit import REPORT_FILES, file_hashes, run_mw
+
+
+@pytest.fixture
+def demo_copy(demo_dir: Path, tmp_path: Path) -> Path:
+    """A private copy of the session's demo (config, project, remote, tracking store)."""
+    target = tmp_path / "demo"
+    shutil.copytree(demo_dir, target, symlinks=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def good_report(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real, good report of the demo (no evidence, no repro: they are not needed here)."""
+    out = tmp_path_factory.mktemp("good-report")
+    run = run_mw(
+        "report", "-c", demo_dir / "metricwatch.yaml", "-o", out,
+        "--skip", "evidence", "--skip", "repro",
+    )  # fmt: skip
+    assert run.code == 0, run.show()
+    return out
+
+
+@pytest.fixture
+def prior_report(good_report: Path, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """An output folder holding a previous good report, and the hashes of its files."""
+    out = tmp_path / "reports"
+    out.mkdir()
+    for name in REPORT_FILES:
+        shutil.copy2(good_report / name, out / name)
+    return out, file_hashes(out)
