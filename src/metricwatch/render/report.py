@@ -169,7 +169,11 @@ def render_report(
         if chosen == "quarto":
             with timer.stage("quarto html + pdf"):
                 html, pdf_built = quarto.render_quarto(
-                    combined, build_dir, title=title, lang=lang, timeout_s=timeouts.quarto_s,
+                    combined,
+                    build_dir,
+                    title=title,
+                    lang=lang,
+                    timeout_s=timeouts.quarto_s,
                     pdf=pdf,
                 )
         else:
