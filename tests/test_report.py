@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
+from support.webhook_receiver import Receiver
 
 from metricwatch.cli import main
-from metricwatch.render.lock import output_lock
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
@@ -47,11 +52,74 @@ def pdf_text(path: Path) -> str:
     return out.stdout
 
 
-@pytest.fixture(scope="module")
-def full_report(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("report-en")
-    assert main(["report", "-c", str(demo_dir / "metricwatch.yaml"), "-o", str(out)]) == 0
+# Fake secrets planted in the environment of every command below; none may appear in any output.
+SECRETS = {
+    "MLFLOW_TRACKING_TOKEN": "mwfake-token-3f9a1c77e2",
+    "MLFLOW_TRACKING_PASSWORD": "mwfake-password-b81d4e",
+    "AWS_ACCESS_KEY_ID": "AKIAMWFAKE7Q2W9E4R1T",
+    "AWS_SECRET_ACCESS_KEY": "mwfake-aws-secret-9b7c5a3e1d",
+}
+HOOK_SECRET = "mwfake-hook-path-51d0c2a8"  # the secret part of the webhook URL
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Delivered:
+    """`make report` and the alert commands, run once on a private copy of the demo."""
+
+    root: Path  # the demo copy: metricwatch.yaml, project/, remote/, mlflow.db, mlartifacts/
+    out: Path  # report.output
+    cache: Path  # XDG_CACHE_HOME of the commands (build folder, verdict and evidence caches)
+    before: dict[str, str]
+    after: dict[str, str]
+    streams: dict[str, str]  # command → its stdout + stderr
+    hook_requests: int
+
+
+def state(root: Path) -> dict[str, str]:
+    """SHA-256 of every file under root (work tree, .git, DVC cache, remote, tracking store)."""
+    out = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            out[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
     return out
+
+
+@pytest.fixture(scope="module")
+def delivered(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Delivered]:
+    base = tmp_path_factory.mktemp("delivered")
+    root, cache = base / "demo", base / "cache"
+    shutil.copytree(demo_dir, root, symlinks=True)
+    cfg = yaml.safe_load((root / "metricwatch.yaml").read_text(encoding="utf-8"))
+    cfg["alerts"] = {"slack_webhook_env": "MW_TEST_SLACK_WEBHOOK",
+                     "prometheus": {"textfile": "metrics/metricwatch.prom"}}  # fmt: skip
+    (root / "metricwatch.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    (root / "metrics").mkdir()
+    before = state(root)
+    with Receiver() as hook:
+        env = {**os.environ, **SECRETS, "XDG_CACHE_HOME": str(cache), "COLUMNS": "200",
+               "MW_TEST_SLACK_WEBHOOK": hook.url(f"/services/T0/B0/{HOOK_SECRET}")}  # fmt: skip
+        config = str(root / "metricwatch.yaml")
+        commands = {
+            "make report": ["make", "-s", "-C", str(REPO_ROOT), "report",
+                            f"PROJECT={root / 'project'}", f"CONFIG={config}"],
+            "check --notify": [sys.executable, "-m", "metricwatch", "check", "-c", config,
+                               "--notify", "--fail-on", "warn"],
+            "export prometheus": [sys.executable, "-m", "metricwatch", "export", "prometheus",
+                                  "-c", config],
+        }  # fmt: skip
+        streams, codes = {}, {}
+        for name, argv in commands.items():
+            proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=1200)
+            streams[name], codes[name] = proc.stdout + proc.stderr, proc.returncode
+        requests = len(hook.requests)
+    assert codes == {"make report": 0, "check --notify": 1, "export prometheus": 0}, streams
+    yield Delivered(root, root / "reports", cache, before, state(root), streams, requests)
+
+
+@pytest.fixture(scope="module")
+def full_report(delivered: Delivered) -> Path:
+    return delivered.out
 
 
 def test_report_has_every_section_and_the_facts(full_report: Path) -> None:
@@ -116,12 +184,46 @@ def test_hostile_run_name_is_escaped(demo_dir: Path, tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
-def test_second_report_on_the_same_folder_exits_2(demo_dir: Path, tmp_path: Path) -> None:
-    with output_lock(tmp_path):
-        proc = subprocess.run(
-            [sys.executable, "-m", "metricwatch", "report", "-c", str(demo_dir / "metricwatch.yaml"),
-             "-o", str(tmp_path)],
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
-    assert proc.returncode == 2, proc.stderr
-    assert "already running" in proc.stderr
+# the documented outputs: the report folder, the reproducibility log, the .prom textfile
+DOCUMENTED_OUTPUTS = ("reports/", "logs/", "metrics/")
+
+
+def test_nothing_in_the_users_project_store_or_remote_changed(delivered: Delivered) -> None:
+    before, after = delivered.before, delivered.after
+    changed = {p for p in before.keys() & after.keys() if before[p] != after[p]}
+    removed = before.keys() - after.keys()
+    added = after.keys() - before.keys()
+    assert not removed, f"files removed: {sorted(removed)}"
+    assert not changed, f"files changed: {sorted(changed)}"
+    unexpected = sorted(p for p in added if not p.startswith(DOCUMENTED_OUTPUTS))
+    assert not unexpected, f"files written outside the documented outputs: {unexpected}"
+    # the parts the issue names are each non-empty and identical before and after
+    for area in ("project/.git/refs/", "project/.dvc/cache/", "remote/", "mlartifacts/"):
+        assert any(p.startswith(area) for p in before), area
+    assert before["mlflow.db"] == after["mlflow.db"]
+    assert {"reports/metrics_monitoring.html", "reports/metrics_monitoring.pdf",
+            "logs/reproducibility.log", "metrics/metricwatch.prom"} <= added  # fmt: skip
+
+
+def _texts(delivered: Delivered) -> dict[str, str]:
+    """Every file the commands wrote (as text; PDFs through pdftotext) and their streams."""
+    texts = {f"stream: {k}": v for k, v in delivered.streams.items()}
+    written = [delivered.root / p for p in delivered.after.keys() - delivered.before.keys()]
+    written += [p for p in delivered.cache.rglob("*") if p.is_file()]
+    for path in written:
+        if path.suffix == ".pdf":
+            texts[str(path)] = pdf_text(path)
+        else:
+            texts[str(path)] = path.read_bytes().decode("utf-8", errors="replace")
+    return texts
+
+
+def test_no_secret_appears_in_any_output(delivered: Delivered) -> None:
+    assert delivered.hook_requests >= 1  # the webhook URL was really used
+    texts = _texts(delivered)
+    kinds = {Path(name).suffix for name in texts}
+    assert {".html", ".pdf", ".json", ".ipynb", ".log", ".prom"} <= kinds, kinds
+    assert any(name.endswith("manifest.json") for name in texts), "no evidence manifest searched"
+    needles = [*SECRETS.values(), HOOK_SECRET]
+    hits = [(name, n) for name, text in texts.items() for n in needles if n in text]
+    assert hits == [], f"secrets found in outputs: {hits}"

@@ -53,10 +53,19 @@ def tool_versions() -> dict[str, str]:
 
 
 def git_facts(repo: Path) -> tuple[str | None, str | None]:
-    """(HEAD commit, `git describe --tags --always`) of the project, or None when unknown."""
-    head = run(["git", "-C", str(repo), "rev-parse", "HEAD"], timeout_s=10)
-    desc = run(["git", "-C", str(repo), "describe", "--tags", "--always", "--dirty"], timeout_s=10)
-    return (head.stdout.strip() if head.ok else None, desc.stdout.strip() if desc.ok else None)
+    """(HEAD commit, `git describe --tags --always` + "-dirty") of the project, or None.
+
+    Read-only: `git describe --dirty` rewrites .git/index (even with --no-optional-locks), so
+    dirtiness comes from `git status`, which does not write under --no-optional-locks.
+    """
+    git = ["git", "-C", str(repo), "--no-optional-locks"]
+    head = run([*git, "rev-parse", "HEAD"], timeout_s=10)
+    desc = run([*git, "describe", "--tags", "--always"], timeout_s=10)
+    status = run([*git, "status", "--porcelain", "--untracked-files=no"], timeout_s=30)
+    described = desc.stdout.strip() if desc.ok else None
+    if described and status.ok and status.stdout.strip():
+        described += "-dirty"
+    return (head.stdout.strip() if head.ok else None, described)
 
 
 def now_utc() -> datetime:
