@@ -12,7 +12,7 @@ CONFIG ?=
 REPORT_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help install chromium report test test-fast demo lab lint format clean failure-modes
+.PHONY: help install chromium report test test-fast demo lab lint format clean failure-modes audit
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -66,6 +66,10 @@ clean: ## Remove the venv, build folders, caches and generated reports
 	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis
 	find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+audit: install ## pip-audit of requirements.lock (needs the vulnerability database online; not in CI here)
+	$(BIN)/python -m pip install --quiet pip-audit
+	$(BIN)/python -m pip_audit -r requirements.lock --no-deps --disable-pip
 
 failure-modes: install ## Regenerate docs/failure-modes.md from the fault corpus (tests/faults)
 	cd tests/faults && ../../$(BIN)/python corpus.py
