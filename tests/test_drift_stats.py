@@ -206,3 +206,14 @@ def test_results_do_not_depend_on_row_order(seed: int) -> None:
     a = drift_frames(ref, cur, dcfg)
     b = drift_frames(ref.sample(frac=1, random_state=seed % 1000), cur[::-1], dcfg)
     assert [f.model_dump() for f in a.features] == [f.model_dump() for f in b.features]
+
+
+def test_unseen_categories_are_named_in_the_reason() -> None:
+    ref = pd.DataFrame({"c": ["a", "b"] * 100})
+    cur = pd.DataFrame({"c": ["a", "b"] * 80 + ["new"] * 30 + ["<b>x</b>"] * 10})
+    (feat,) = drift_frames(ref, cur, DriftConfig()).features
+    assert feat.status == "ok" and feat.drifted is not None
+    assert feat.reason == (
+        "2 categories not in the reference ('new', '<b>x</b>'): 40 of 200 current values, "
+        "counted in the 'unseen' bin"
+    )

@@ -44,3 +44,14 @@ def test_bundle_with_static_png_for_typst_and_print() -> None:
     html = bundle["text/html"]
     assert '<img class="mw-figure-static" style="display:none" alt="bars &lt;x&gt;"' in html
     assert bundle["image/png"] in html
+
+
+def test_plot_text_escapes_plotly_markup_and_cuts_long_names() -> None:
+    assert figures.plot_text('<a href="javascript:x()">b</a> & c') == (
+        '&lt;a href="javascript:x()"&gt;b&lt;/a&gt; &amp; c'
+    )
+    long = figures.plot_text("a" * 50 + "b" * 10_000, limit=80)
+    assert len(long) == 80 and long.startswith("a" * 50) and "…" in long
+    # cut names stay distinct: a categorical axis would merge equal labels
+    labels = figures.plot_labels(["x" * 200 + "1", "x" * 200 + "2", "x" * 200 + "1"], limit=20)
+    assert len(set(labels)) == 3

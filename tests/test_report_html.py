@@ -85,3 +85,13 @@ def test_status_badges() -> None:
     assert h.status_badge("ok").text == "✅"
     assert h.status_badge("fail", "missing run").text == "❌ missing run"
     assert h.status_badge("weird").text == "❓"
+
+
+def test_long_text_is_cut_in_the_middle_and_says_how_much() -> None:
+    name = "start-" + "x" * 10_000 + "-end"
+    cell = h.table(["Run"], [[name]])
+    assert "start-" in cell and "-end" in cell
+    assert f"[{len(name) - h.CELL_MAX:,} characters cut]" in cell
+    assert len(cell) < 1000
+    assert h.clip("short") == "short"
+    assert len(h.clip(name, 100)) < 150

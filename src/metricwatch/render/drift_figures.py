@@ -9,6 +9,8 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from metricwatch.render.figures import plot_labels, plot_text
+
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
@@ -29,7 +31,7 @@ def score_bars(report: DriftReport) -> go.Figure:
     ]
     fig = go.Figure(
         go.Bar(
-            x=[f.name for f in feats],
+            x=plot_labels([f.name for f in feats]),
             y=[f.js for f in feats],
             marker_color=colors,
             customdata=[[f.psi, f.p_value, f.status] for f in feats],
@@ -60,14 +62,15 @@ def overlay(feature: FeatureDrift) -> go.Figure | None:
     if d is None:
         return None
     fig = go.Figure()
-    fig.add_bar(x=d.labels, y=d.reference, name="reference", marker_color=REFERENCE_COLOR)
-    fig.add_bar(x=d.labels, y=d.current, name="current", marker_color=CURRENT_COLOR)
+    labels = plot_labels(d.labels)
+    fig.add_bar(x=labels, y=d.reference, name="reference", marker_color=REFERENCE_COLOR)
+    fig.add_bar(x=labels, y=d.current, name="current", marker_color=CURRENT_COLOR)
     verdict = {True: "drift", False: "no drift", None: feature.status}[feature.drifted]
     js = "n/a" if feature.js is None else f"{feature.js:.3f}"
     psi = "n/a" if feature.psi is None else f"{feature.psi:.3f}"
     fig.update_layout(
         barmode="group",
-        title=f"{feature.name} ({feature.kind}): JS {js}, PSI {psi} — {verdict}",
+        title=f"{plot_text(feature.name)} ({feature.kind}): JS {js}, PSI {psi} — {verdict}",
         yaxis_title="share of non-missing values",
         template="plotly_white",
     )

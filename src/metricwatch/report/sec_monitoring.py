@@ -23,11 +23,21 @@ def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x:.1%}"
 
 
+def verdict_text(f) -> str:
+    """What the Verdict cell says: the verdict or the status, and why (the row names the column)."""
+    reason = f.reason.removeprefix(f"column {f.name!r}: ")
+    if f.drifted is None:
+        lead = f.status
+        return reason if reason.startswith(lead) else f"{lead}: {reason}" if reason else lead
+    lead = "drift" if f.drifted else "no drift"
+    return f"{lead}: {reason}" if reason else lead
+
+
 def _feature_row(f) -> list[object]:
     if f.drifted is None:
-        verdict = h.status_badge("unknown", f.status)
+        verdict = h.status_badge("unknown", verdict_text(f))
     else:
-        verdict = h.status_badge("fail" if f.drifted else "ok", "drift" if f.drifted else "")
+        verdict = h.status_badge("fail" if f.drifted else "ok", verdict_text(f))
     return [
         f.name,
         f.kind or "—",

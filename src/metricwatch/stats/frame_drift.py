@@ -127,7 +127,7 @@ class _Acc:
             reason = high_cardinality_reason(len(self.ref_counts))
             return not_comparable(name, kind, "high cardinality", f"column {name!r}: {reason}")  # type: ignore[arg-type]
         plan = CategoricalPlan.from_counts(self.ref_counts, self.spec.order)
-        return compare(
+        result = compare(
             name,
             plan,
             plan.histogram(self.ref_counts, self.ref_nan),
@@ -135,6 +135,28 @@ class _Acc:
             weight=self.spec.weight,
             **kw,
         )
+        unseen = unseen_note(self.cur_counts, plan.categories)
+        if not unseen or result.distribution is None:  # nothing compared: the status says why
+            return result
+        reason = f"{result.reason}; {unseen}" if result.reason else unseen
+        return result.model_copy(update={"reason": reason})
+
+
+def unseen_note(current_counts: pd.Series, categories: list, shown: int = 3) -> str:
+    """What the current data holds that the reference never had ("" when nothing)."""
+    known = set(categories)
+    new = current_counts[[v not in known for v in current_counts.index]]
+    new = new[new > 0].sort_values(ascending=False, kind="stable")
+    if new.empty:
+        return ""
+    total = int(current_counts.sum())
+    names = ", ".join(repr(str(v)[:40]) for v in new.index[:shown])
+    more = f" and {len(new) - shown} more" if len(new) > shown else ""
+    noun = "category" if len(new) == 1 else "categories"
+    return (
+        f"{len(new)} {noun} not in the reference ({names}{more}): "
+        f"{int(new.sum())} of {total} current values, counted in the 'unseen' bin"
+    )
 
 
 def _numeric_plan(
