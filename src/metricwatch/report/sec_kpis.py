@@ -91,6 +91,8 @@ def trend_figure(result: MonitoringResult) -> Any | None:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
+    from metricwatch.render.figures import plot_text
+
     trends = result.kpis.trends if result.kpis else {}
     metrics = [m for m in KPI_COLUMNS if any(p.value is not None for p in trends.get(m, []))]
     if not metrics:
@@ -100,7 +102,7 @@ def trend_figure(result: MonitoringResult) -> Any | None:
         pts = [p for p in trends[m] if p.value is not None]
         fig.add_trace(
             go.Scatter(
-                x=[p.version or p.run_name for p in pts], y=[p.value for p in pts],
+                x=[plot_text(p.version or p.run_name) for p in pts], y=[p.value for p in pts],
                 mode="lines+markers", name=_LABEL[m], showlegend=False,
                 marker={"size": [12 if p.is_baseline else 7 for p in pts],
                         "symbol": ["star" if p.is_baseline else "circle" for p in pts]},
