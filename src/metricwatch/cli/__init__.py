@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 a known error (clear message), 2 no verdict possible / alrea
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import traceback
@@ -65,6 +66,8 @@ def _write_crash_log() -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # MLflow's artifact-download progress bars would interleave with ours on the terminal
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     try:
         rv = app(args=argv, standalone_mode=False, prog_name="metricwatch")
     except _EXIT as exc:
