@@ -85,7 +85,7 @@ def _evidence(ctx: Context) -> Any:
     except MetricwatchError:
         runs = None
     return capture_evidence(
-        ctx.cfg, runs=runs, repro=ctx.results.get("repro"), only=ctx.evidence_only
+        ctx.cfg, runs=runs, repro=ctx.results.get("repro"), only=ctx.evidence_only, force=ctx.force
     )
 
 

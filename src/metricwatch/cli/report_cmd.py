@@ -31,8 +31,10 @@ def report(
     ),
 ) -> int:
     """Collect KPIs, integrity, reproducibility, drift, rules and evidence; render HTML + PDF."""
+    from rich.markup import escape
     from rich.table import Table
 
+    from metricwatch.cli.evidence_cmd import missing_lines
     from metricwatch.config import load_config
     from metricwatch.errors import ConfigError
     from metricwatch.report.build import build_report, with_output
@@ -67,6 +69,8 @@ def report(
     err_console.print(table)
     for part, why in outcome.errors.items():
         err_console.print(f"[yellow]⚠ {part}:[/yellow] {why}", highlight=False)
+    for line in missing_lines(outcome.result_path):
+        err_console.print(f"[yellow]⚠ evidence:[/yellow] {escape(line)}", highlight=False)
     pdf_line = outcome.pdf if outcome.pdf is not None else "(not printed: --no-pdf)"
     out_console.print(f"HTML: {outcome.html}\nPDF:  {pdf_line}\nJSON: {outcome.result_path}")
     return 0

@@ -40,6 +40,9 @@ LAUNCH_ARGS: tuple[str, ...] = (
 )
 
 
+LAUNCH_MIN_S = 30.0  # starting Chromium on a busy machine may take longer than a page wait
+
+
 class BrowserNotFoundError(RenderError):
     """Raised when no usable Chromium/Chrome executable is found (message: NO_BROWSER)."""
 
@@ -137,7 +140,10 @@ class Browser:
 
 @contextmanager
 def launch_browser(configured: str | None, timeout_s: float) -> Iterator[Browser]:
-    """Find and launch the browser headless; it is closed when the block ends, also on errors."""
+    """Find and launch the browser headless; it is closed when the block ends, also on errors.
+
+    timeout_s bounds every page wait; the launch itself gets at least LAUNCH_MIN_S.
+    """
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -150,7 +156,7 @@ def launch_browser(configured: str | None, timeout_s: float) -> Iterator[Browser
                 args=list(LAUNCH_ARGS),
                 # the sandbox needs user namespaces that root in a container rarely has
                 chromium_sandbox=os.geteuid() != 0,
-                timeout=timeout_s * 1000,
+                timeout=max(timeout_s, LAUNCH_MIN_S) * 1000,
             )
         except PlaywrightError as exc:
             raise RenderError(

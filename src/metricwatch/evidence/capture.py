@@ -1,5 +1,7 @@
 """Capture every evidence image with one browser and one MLflow UI server, then the manifest.
 
+When an earlier capture had the same inputs (`reuse_key`), its images are reused (`reuse`).
+
 Each image is written to a temporary folder, verified (page content, not blank), and only
 then moved into reports/imgs/; an image that cannot be verified becomes a failed item with
 the reason, and any older file of that name is removed so stale evidence is never shown.
@@ -12,7 +14,7 @@ import concurrent.futures
 import tempfile
 import time
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -66,13 +68,45 @@ class Session:
         )
 
 
+def _prepare(cfg: Config, runs: Any, repro: Any, parts: tuple[str, ...], say: Progress):
+    """The runs and live terminal output the capture uses, and the digest of its inputs."""
+    from metricwatch.evidence.reuse_key import ReuseKey, evidence_key
+    from metricwatch.evidence.terminal_plan import run_live
+
+    try:
+        exe = find_browser(cfg.evidence.browser)
+    except BrowserNotFoundError:
+        return runs, None, ReuseKey(None, "no browser")
+    if "mlflow" in parts and runs is None:
+        from metricwatch.sources.mlflow_runs import load_runs
+
+        say("reading the MLflow runs")
+        with suppress(MetricwatchError):  # the MLflow part says why, as an item
+            runs = load_runs(cfg)
+    live = None
+    if "terminal" in parts:
+        say("running git tag -n and dvc metrics show")
+        live = run_live(cfg)
+    say("checking for reusable evidence")
+    key = evidence_key(cfg, parts=parts, browser_exe=exe, runs=runs, repro=repro, live_runs=live)
+    return runs, live, key
+
+
 def _capture(
-    cfg: Config, runs: Any, repro: Any, parts: tuple[str, ...], say: Progress
+    cfg: Config, runs: Any, repro: Any, parts: tuple[str, ...], say: Progress, force: bool
 ) -> EvidenceReport:
+    from metricwatch.evidence import reuse
     from metricwatch.evidence.mlflow_capture import mlflow_items
 
-    started, t0 = datetime.now(UTC), time.monotonic()
     images_dir = cfg.output_dir / "imgs"
+    runs, live, key = _prepare(cfg, runs, repro, parts, say)
+    cache_note = None
+    if not force:
+        hit, cache_note = reuse.load(key, images_dir, parts)
+        if hit is not None:
+            say(f"reusing the evidence captured {hit.captured_at:%Y-%m-%d %H:%M} UTC")
+            return hit
+    started, t0 = datetime.now(UTC), time.monotonic()
     images_dir.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=images_dir, prefix=".tmp-")))
@@ -89,7 +123,7 @@ def _capture(
         if "mlflow" in parts:
             mlflow_items(s, runs, browser_error)
         if "terminal" in parts:
-            terminal_items(s, repro, browser_error)
+            terminal_items(s, repro, browser_error, live)
         report = EvidenceReport(
             images_dir=str(images_dir),
             items=s.items,
@@ -100,9 +134,14 @@ def _capture(
             captured_at=started,
             duration_s=round(time.monotonic() - t0, 3),
             notes=[*s.notes, *([browser_error] if browser_error else [])],
+            cache_key=key.digest,
+            reuse_note=cache_note
+            or (f"These images will not be reused: {key.why}." if key.why else None),
         )
     manifest = write_manifest(report, images_dir, parts)
-    return report.model_copy(update={"manifest_path": str(manifest)})
+    report = report.model_copy(update={"manifest_path": str(manifest)})
+    reuse.store(key, report)
+    return report
 
 
 def capture_evidence(
@@ -111,12 +150,14 @@ def capture_evidence(
     runs: Any = None,
     repro: Any = None,
     only: str | None = None,
+    force: bool = False,
     progress: Progress | None = None,
 ) -> EvidenceReport:
     """Capture the MLflow screenshots and/or the terminal images into <output>/imgs/.
 
     runs: a RunSet (loaded when None); repro: a ReproReport whose transcript is rendered (the
-    terminal images are skipped with the reason when it is None). Never raises for a missing
+    terminal images are skipped with the reason when it is None). The images of an earlier
+    capture with the same inputs are reused (report.reused) unless force. Never raises for a missing
     browser or a page that fails: those are items with a reason. Raises ConfigError for an
     unknown `only`.
     """
@@ -127,6 +168,6 @@ def capture_evidence(
     try:  # Playwright's sync API refuses to run inside an asyncio loop (e.g. Jupyter)
         asyncio.get_running_loop()
     except RuntimeError:
-        return _capture(cfg, runs, repro, parts, say)
+        return _capture(cfg, runs, repro, parts, say, force)
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_capture, cfg, runs, repro, parts, say).result()
+        return pool.submit(_capture, cfg, runs, repro, parts, say, force).result()

@@ -124,6 +124,20 @@ def _shoot(
     return verified
 
 
+def _load(page: Any, url: str, spec: PageSpec, where: str, timeout_s: float) -> None:
+    """Open the page; one that never finishes loading is a PageCheckError naming its URL."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.goto(url, wait_until="domcontentloaded")
+    except PlaywrightTimeout as exc:
+        raise PageCheckError(
+            f"{spec.name}: timed out after {timeout_s:.0f} s: the MLflow page never finished "
+            f"loading ({where}); check that the MLflow UI opens in a browser, or raise "
+            "evidence.timeout_s"
+        ) from exc
+
+
 def capture_page(browser: Browser, base_url: str, spec: PageSpec, state: dict, tmp: Path):
     """Load, wait, verify and photograph one page; return (png path in tmp, verified texts).
 
@@ -135,7 +149,7 @@ def capture_page(browser: Browser, base_url: str, spec: PageSpec, state: dict, t
         allowed_origins=[base_url], viewport=(VIEW_WIDTH, spec.height), storage_state=state
     )
     try:
-        page.goto(base_url + spec.route, wait_until="domcontentloaded")
+        _load(page, base_url + spec.route, spec, where, browser.timeout_s)
         page.add_style_tag(content=HIDE_CSS)
         _wait_texts(page, spec, spec.texts, ms, where)
         for section in spec.collapse:

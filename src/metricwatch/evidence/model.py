@@ -44,9 +44,12 @@ class EvidenceReport(BaseModel):
     server_url: str | None = None  # redacted; a temporary local server when we started one
     server_started: bool = False
     browser: str | None = None  # the executable used
-    captured_at: datetime
-    duration_s: float
+    captured_at: datetime  # when the images were captured (earlier, when reused)
+    duration_s: float  # how long that capture took
     notes: list[str] = Field(default_factory=list)
+    reused: bool = False  # True: the images of an earlier capture with the same inputs
+    cache_key: str | None = None  # the digest of the capture's inputs (None: not reusable)
+    reuse_note: str | None = None  # why these images are not reusable, or the cache was not used
 
     @property
     def ok(self) -> list[EvidenceItem]:

@@ -13,10 +13,12 @@ import re
 import shutil
 import sys
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
 from metricwatch.evidence.images import ImageCheckError
 from metricwatch.evidence.terminal import render_terminal
@@ -70,20 +72,44 @@ def _render(s: Session, name: str, entry: TranscriptEntry, shows: str) -> None:
     )  # fmt: skip
 
 
-def _live(s: Session, argv: list[str], shown: list[str]) -> TranscriptEntry | None:
-    """Run a read-only command in the project (argument list, timeout) as a transcript entry."""
+LIVE: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("git_tag.png", ("git", "tag", "-n"), "the project's git tags"),
+    ("dvc_metrics_show.png", ("dvc", "metrics", "show"),
+     "`dvc metrics show` in the project's workspace"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LiveRun:
+    """One read-only command run in the project for a terminal image (entry None: not run)."""
+
+    name: str
+    shown: tuple[str, ...]
+    shows: str
+    entry: TranscriptEntry | None
+    note: str | None = None
+
+
+def run_live(cfg: Config) -> list[LiveRun]:
+    """Run `git tag -n` and `dvc metrics show` in the project (argument lists, timeouts)."""
     env = {**os.environ, "DVC_NO_ANALYTICS": "1", "DVC_NO_UPDATER": "1"}
-    started = datetime.now(UTC)
-    try:
-        res = run(argv, timeout_s=s.cfg.dvc.timeout_s, cwd=s.cfg.project_path, env=env)
-    except MetricwatchError as exc:
-        s.notes.append(f"`{' '.join(shown)}` not run: {exc}")
-        return None
-    return TranscriptEntry(
-        command=shown, cwd=str(s.cfg.project_path), started_at=started,
-        duration_s=res.duration_s, exit_code=res.returncode, stdout=res.stdout,
-        stderr=res.stderr, timed_out=res.timed_out,
-    )  # fmt: skip
+    out = []
+    for name, shown, shows in LIVE:
+        argv = [_dvc(), *shown[1:]] if shown[0] == "dvc" else list(shown)
+        started = datetime.now(UTC)
+        try:
+            res = run(argv, timeout_s=cfg.dvc.timeout_s, cwd=cfg.project_path, env=env)
+        except MetricwatchError as exc:
+            out.append(LiveRun(name, shown, shows, None, f"`{' '.join(shown)}` not run: {exc}"))
+            continue
+        entry = TranscriptEntry(
+            command=list(shown), cwd=str(cfg.project_path), started_at=started,
+            duration_s=res.duration_s, exit_code=res.returncode, stdout=res.stdout,
+            stderr=res.stderr, timed_out=res.timed_out,
+        )  # fmt: skip
+        out.append(LiveRun(name, shown, shows, entry))
+    return out
+    return out
 
 
 def _dvc() -> str:
@@ -131,7 +157,9 @@ def _status_entry(s: Session, repro: Any, browser_error: str | None) -> None:
         _render(s, name, status, shows)
 
 
-def terminal_items(s: Session, repro: Any, browser_error: str | None) -> None:
+def terminal_items(
+    s: Session, repro: Any, browser_error: str | None, live_runs: list[LiveRun] | None = None
+) -> None:
     if repro is None:
         why = "the reproducibility check did not run, so there is no `dvc repro` transcript"
         s.miss("dvc_repro.png", "terminal", "skipped", "`dvc repro` in a clean clone", why)
@@ -139,14 +167,12 @@ def terminal_items(s: Session, repro: Any, browser_error: str | None) -> None:
     else:
         _repro_entry(s, repro, browser_error)
         _status_entry(s, repro, browser_error)
-    for name, argv, shown, shows in (
-        ("git_tag.png", ["git", "tag", "-n"], ["git", "tag", "-n"], "the project's git tags"),
-        ("dvc_metrics_show.png", [_dvc(), "metrics", "show"], ["dvc", "metrics", "show"],
-         "`dvc metrics show` in the project's workspace"),
-    ):  # fmt: skip
-        if browser_error:
+    if browser_error:
+        for name, shown, shows in LIVE:
             s.miss(name, "terminal", "skipped", shows, browser_error, " ".join(shown))
-            continue
-        entry = _live(s, argv, shown)
-        if entry is not None:
-            _render(s, name, entry, shows)
+        return
+    for live in run_live(s.cfg) if live_runs is None else live_runs:
+        if live.entry is None:
+            s.notes.append(live.note or f"`{' '.join(live.shown)}` not run")
+        else:
+            _render(s, live.name, live.entry, live.shows)

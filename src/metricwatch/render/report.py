@@ -7,7 +7,6 @@ ever receives complete files, so a failed run leaves the previous report in plac
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -25,6 +24,7 @@ from metricwatch.render.history import keep_history
 from metricwatch.render.lock import output_lock
 from metricwatch.render.parameters import check_parameters
 from metricwatch.render.timing import StageTimer
+from metricwatch.user_cache import user_cache_dir
 
 RendererName = Literal["auto", "builtin", "quarto"]
 # Registry: renderer name → is it usable here? ("auto" picks the first usable, in this order)
@@ -69,9 +69,8 @@ def choose_renderer(name: str) -> Literal["builtin", "quarto"]:
 
 def default_build_dir(output_dir: Path) -> Path:
     """A per-output-folder build folder under the user's cache (never inside the output)."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     digest = hashlib.sha256(str(Path(output_dir).resolve()).encode()).hexdigest()[:12]
-    return cache / "metricwatch" / "build" / f"{Path(output_dir).name}-{digest}"
+    return user_cache_dir() / "build" / f"{Path(output_dir).name}-{digest}"
 
 
 def _check_folders(build_dir: Path, output_dir: Path) -> None:
