@@ -140,6 +140,7 @@ def test_parse_lock_entries_params_and_legacy_hashes() -> None:
     ("text", "message"),
     [
         ("<<<<<<< HEAD\nschema: '2.0'\n=======\n>>>>>>> x\n", "merge conflict"),
+        ("schema: '2.0'\nstages:\n<<<<<<< HEAD\n", "(conflict markers from line 3); resolve it"),
         ("stages: [unclosed\n", "line 2, column 1: YAML error"),
         ("- a\n- b\n", "expected a mapping"),
         ("schema: '2.0'\n", "no `stages` mapping"),
@@ -174,6 +175,6 @@ def test_dvc_files_found_in_history_and_read_per_tag(repo: Path) -> None:
     commits = {t: git_dvc.resolve_commit(repo, t) for t in ("v1.0.0", "v2.0.0", "v2.0.1")}
     rel = read_release_files(repo, commits)
     assert [o.path for o in rel["v1.0.0"].pushable] == ["model.pkl"]
-    assert [o.path for o in rel["v2.0.0"].pushable] == ["model.pkl", "data.csv", "raw"]
+    assert [o.path for o in rel["v2.0.0"].pushable] == ["model.pkl", "data.csv", "sub/raw"]
     assert [o.path for o in rel["v2.0.1"].pushable] == ["model.pkl", "data.csv"]
     assert rel["v2.0.0"].has_dvc_yaml is False and rel["v2.0.0"].lock is not None

@@ -12,6 +12,7 @@ from metricwatch.checks.repro_pipeline import (
     locked_outputs,
     metrics_paths,
     source_deps,
+    stale_entries,
 )
 from metricwatch.errors import CheckError
 
@@ -197,3 +198,27 @@ def test_missing_and_extra_outputs_differ() -> None:
         ("gone", False, "not produced by the fresh run"),
         ("new", False, "not in the committed dvc.lock"),
     ]
+
+
+def test_stale_lock_names_changed_deps_and_commands() -> None:
+    lock = """
+stages:
+  prep:
+    cmd: python src/prep.py --old
+    deps:
+    - {path: src/prep.py, hash: md5, md5: aaa}
+    - {path: data/raw.csv, hash: md5, md5: bbb}
+    - {path: data/dir, hash: md5, md5: ccc.dir}
+  train:
+    cmd: python train.py
+    deps:
+    - {path: train.py, hash: md5, md5: ddd}
+    - {path: legacy.txt, md5: eee}
+"""
+    now = {"src/prep.py": "aaa", "data/raw.csv": "changed", "sub/train.py": "ddd"}
+    assert stale_entries(lock, DVC_YAML, now.get) == [
+        "stage prep: its cmd in dvc.yaml is not the locked one",
+        "stage prep: dep data/raw.csv changed after dvc.lock was written",
+    ]
+    fresh = lock.replace(" --old", "")
+    assert stale_entries(fresh, DVC_YAML, {**now, "data/raw.csv": "bbb"}.get) == []

@@ -186,3 +186,24 @@ def test_cli_table_from_a_cached_verdict_and_help(tmp_path: Path, capsys) -> Non
     assert main(["repro", "--help"]) == 0
     assert "--second-run" in capsys.readouterr().out
     assert main(["repro", "-c", str(tmp_path / "metricwatch.yaml"), "--format", "xml"]) == 2
+
+
+def test_cli_reproduces_repro_rev_from_the_config(tmp_path: Path, capsys) -> None:
+    from support.repos import commit_all, init_repo
+
+    from metricwatch.cli import main
+    from metricwatch.config import load_config
+
+    repo = init_repo(tmp_path / "project", with_dvc=False)
+    (repo / "f").write_text("x\n")
+    commit = commit_all(repo, "one", tag="v2.0.0")
+    (repo / "f").write_text("y\n")
+    commit_all(repo, "two", tag="v2.0.1")  # the newest tag: used only without repro.rev
+    config = tmp_path / "metricwatch.yaml"
+    config.write_text("project: {path: project}\nrepro: {rev: v2.0.0}\n")
+    cfg = load_config(config)
+    repro_cache.store(
+        cfg, _report(rev="v2.0.0", commit=commit), repro_cache.cache_key(cfg, second_run=False)
+    )
+    assert main(["repro", "-c", str(config)]) == 1
+    assert "using the cached verdict for v2.0.0" in capsys.readouterr().err

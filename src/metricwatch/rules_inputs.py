@@ -90,6 +90,9 @@ def rule_inputs_from_result(result: Any, cfg: Config | None = None) -> RuleInput
     drift = getattr(result, "drift", None)
     drift_pct = getattr(drift, "dataset_drift_pct", None)
     unavailable = {k: v for k, v in errors.items()}
+    if getattr(integrity, "tags_unavailable", False):  # a shallow clone: no verdict, not "ok"
+        unavailable.setdefault("integrity", integrity.notes[0] if integrity.notes else "no tags")
+        integrity = None
     if kpis is not None and not rows:
         unavailable.setdefault("kpis", "no runs in the tracking store")
     return RuleInputs(

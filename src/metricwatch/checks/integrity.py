@@ -149,6 +149,16 @@ def _tag_items(
     )
 
 
+def _no_match_note(pattern: str, regex: bool, total: int) -> str:
+    note = f"no git tag matches {pattern!r} ({total} tag(s) in the repository)"
+    if not regex and any(c.isspace() for c in pattern):
+        note += (
+            "; git tag names cannot contain spaces, so this tags.pattern can never match: "
+            "fix tags.pattern in metricwatch.yaml (e.g. 'v*')"
+        )
+    return note
+
+
 def check_integrity(
     cfg: Config,
     runs: Any | None = None,
@@ -168,15 +178,12 @@ def check_integrity(
     notes = list(listing.notes)
     tags_unavailable = listing.shallow and not tags
     if tags_unavailable:
-        notes.insert(
-            0,
+        notes = [
             f"tags unavailable (shallow clone): no tag matches {pattern!r}; "
-            f"run `{git_dvc.UNSHALLOW_FIX}` in {repo}",
-        )
+            f"run `{git_dvc.UNSHALLOW_FIX}` in {repo}"
+        ]
     elif not tags:
-        notes.append(
-            f"no git tag matches {pattern!r} ({listing.total_tags} tag(s) in the repository)"
-        )
+        notes.append(_no_match_note(pattern, regex, listing.total_tags))
     releases = dvcx.read_release_files(repo, {t.name: t.commit for t in tags})
     refs = [r for rel in releases.values() for r in dvcx.object_refs(rel.pushable)]
     remote: RemoteStatus | None = None
@@ -214,6 +221,12 @@ def check_integrity(
         if v not in all_names
         for r in group
     ]
+    if listing.shallow and orphans:  # their tags may just not be fetched: not orphans
+        notes.append(
+            f"{len(orphans)} run(s) name versions whose tags are not in this shallow clone "
+            f"({', '.join(sorted({o.version for o in orphans}))}); not listed as orphans"
+        )
+        orphans = []
     return IntegrityReport(
         repo=str(repo),
         pattern=pattern,

@@ -7,6 +7,7 @@ functions are pure.
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 from typing import Any
 
@@ -89,8 +90,12 @@ def parse_release(commit: str, files: dict[str, bytes | None], tag: str) -> Rele
     errors: list[str] = []
     for path, data in sorted(files.items()):
         if path.endswith(".dvc") and data is not None:
-            try:
-                outs += parse_dvc_file(data, f"{path} at {tag}")
+            try:  # a `.dvc` file's outputs are relative to its own folder
+                base = posixpath.dirname(path)
+                outs += [
+                    e.model_copy(update={"path": posixpath.normpath(posixpath.join(base, e.path))})
+                    for e in parse_dvc_file(data, f"{path} at {tag}")
+                ]
             except DvcParseError as exc:
                 errors.append(str(exc))
     params = None

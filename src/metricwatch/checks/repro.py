@@ -53,14 +53,15 @@ def check_repro(
     second_run: bool | None = None,
     progress: Progress | None = None,
 ) -> ReproReport:
-    """Reproduce the pipeline at rev (default: newest matching tag, else HEAD) in a clean clone.
+    """Reproduce the pipeline at rev (default: repro.rev, else the newest matching tag, else
+    HEAD) in a clean clone.
 
     A cached verdict for the same commit and config is returned (report.cached) unless force.
     Raises CheckError for inputs that allow no check at all (not a git repo, unknown rev, no
     dvc.yaml or dvc.lock at rev); every other outcome is a verdict.
     """
     say = progress or (lambda _msg: None)
-    target = resolve_target(cfg, rev)
+    target = resolve_target(cfg, rev or cfg.repro.rev)
     want_second = cfg.repro.second_run if second_run is None else second_run
     key = repro_cache.cache_key(cfg, want_second)
     if not force:

@@ -6,6 +6,7 @@ Pure functions of file text: dvc.yaml and dvc.lock as committed, `.dvc` files' p
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,3 +109,38 @@ def metrics_paths(dvc_yaml_text: str) -> set[str]:
             names = item.keys() if isinstance(item, dict) else [item]
             paths.update(_join(wdir, str(n)) for n in names)
     return paths
+
+
+def stale_entries(
+    lock_text: str, dvc_yaml_text: str, md5_of: Callable[[str], str | None]
+) -> list[str]:
+    """Why the committed dvc.lock does not describe the committed pipeline (empty: it does).
+
+    A stage whose command in dvc.yaml is not the locked one, or a dep file whose md5 (as
+    `md5_of(path)` computes it in the clone; None: not a file there) is not the locked one.
+    Only DVC 3 hashes (`hash: md5`) are compared; directories are left to the run.
+    """
+    lock = _load(lock_text, "dvc.lock")
+    dvc_yaml = _load(dvc_yaml_text, "dvc.yaml")
+    declared = {
+        str(name): spec
+        for name, spec in (dvc_yaml.get("stages") or {}).items()
+        if isinstance(spec, dict)
+    }
+    wdirs = _wdirs(dvc_yaml)
+    found: list[str] = []
+    for stage, spec in (lock.get("stages") or {}).items():
+        spec = spec or {}
+        yaml_cmd = (declared.get(str(stage)) or {}).get("cmd")
+        locked_cmd = spec.get("cmd")
+        if isinstance(yaml_cmd, str) and isinstance(locked_cmd, str) and yaml_cmd != locked_cmd:
+            found.append(f"stage {stage}: its cmd in dvc.yaml is not the locked one")
+        for dep in spec.get("deps") or []:
+            md5 = dep.get("md5")
+            if dep.get("hash") != "md5" or not md5 or str(md5).endswith(".dir"):
+                continue
+            path = _join(_stage_wdir(wdirs, str(stage)), str(dep["path"]))
+            now = md5_of(path)
+            if now is not None and now != md5:
+                found.append(f"stage {stage}: dep {path} changed after dvc.lock was written")
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from metricwatch.checks.repro_pipeline import (
     locked_outputs,
     metrics_paths,
     source_deps,
+    stale_entries,
 )
 from metricwatch.checks.repro_session import Session, error_line, failed_stage, last_stage
 from metricwatch.config import Config
@@ -220,6 +222,17 @@ def _second(
     )
 
 
+def _md5(path: Path) -> str | None:
+    """DVC 3's md5 of a file (None: not a regular file in the clone)."""
+    if not path.is_file() or path.is_symlink():
+        return None
+    digest = hashlib.md5(usedforsecurity=False)
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def reproduce(ctx: RunContext) -> Outcome:
     notes = _fetch_sources(ctx)
     missing = _missing_inputs(ctx)
@@ -234,6 +247,7 @@ def reproduce(ctx: RunContext) -> Outcome:
     committed = locked_outputs(ctx.lock_text, ctx.yaml_text)
     metrics = metrics_paths(ctx.yaml_text)
     expected_blobs = _metric_blobs(ctx, committed, metrics, from_tree=True)
+    stale = stale_entries(ctx.lock_text, ctx.yaml_text, lambda p: _md5(ctx.project / p))
     stop, fresh, fresh_blobs = _run_all(ctx, ctx.cfg.repro.timeout_s)
     if stop is not None:
         stop.notes = notes + stop.notes
@@ -261,6 +275,8 @@ def reproduce(ctx: RunContext) -> Outcome:
             f"`dvc status` in the clone did not report a clean pipeline: {error_line(status)}"
         )
     differing = [r for r in rows if not r.match]
+    if stale and not differing:
+        notes.append(f"dvc.lock does not describe the pipeline: {'; '.join(stale)}")
     if not differing and ctx.second_run:
         notes.append("second run skipped: the first fresh run matched the committed dvc.lock")
     if not differing:
@@ -279,6 +295,11 @@ def reproduce(ctx: RunContext) -> Outcome:
             notes=notes,
         )
     message = f"{VERDICT_TEXT['differ']}: {describe(differing)}"
+    if stale:
+        message += (
+            f"; the committed dvc.lock is stale ({'; '.join(stale)}): "
+            "run `dvc repro` and commit dvc.lock"
+        )
     second = None
     if ctx.second_run:
         second = _second(ctx, fresh, fresh_blobs, rows, ctx.cfg.repro.timeout_s)

@@ -55,6 +55,9 @@ def run_check(
     progress(f"collecting {', '.join(parts)}")
     result = collect(cfg, list(parts))
     errors = dict(getattr(result, "errors", None) or {})
+    integrity = getattr(result, "integrity", None)
+    if getattr(integrity, "tags_unavailable", False):  # shallow clone: the tags were not read
+        errors.setdefault("integrity", integrity.notes[0] if integrity.notes else "no tags")
     if not repro:
         errors.pop("repro", None)
     inputs = rule_inputs_from_result(result, cfg)

@@ -35,7 +35,8 @@ def integrity(
     fmt: Format = FormatOpt,
 ) -> int:
     """Check each release tag: git tag, dvc.yaml + dvc.lock, outputs on the DVC remote, the MLflow
-    run tagged with the version, its commit, inputs, metrics and artifacts. Exit 1 when any tag is ❌."""
+    run tagged with the version, its commit, inputs, metrics and artifacts. Exit 1 when any tag is ❌,
+    2 when no tag matched (no verdict; e.g. a shallow clone without its tags)."""
     from rich.markup import escape
 
     from metricwatch.checks.integrity import check_integrity
@@ -68,6 +69,8 @@ def integrity(
         f"{len(rep.orphans)} orphan run(s); {rep.duration_s:.1f} s",
         markup=False,
     )
+    if not rep.tags:
+        return 2  # no verdict: no tag matched (or the tags are not in this shallow clone)
     return 1 if failed else 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from rich.markup import escape
 from rich.table import Table
 
@@ -58,6 +60,9 @@ def orphans_table(rep: IntegrityReport) -> Table:
 
 
 def _cell(text: str) -> str:
+    """One Markdown table cell / list item: pipes and backslashes escaped, and `<`, `>`, `&` as
+    entities, since Markdown renderers pass inline HTML through (a tag named `v<b>9`)."""
+    text = html.escape(text, quote=False)
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 

@@ -52,8 +52,13 @@ def load_yaml(text: bytes | str, source: str) -> Any:
     """YAML with an error that names the file, the line and a merge conflict when there is one."""
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    if _CONFLICT.search(text):
-        raise DvcParseError(f"{source}: unresolved git merge conflict markers (<<<<<<<)")
+    conflict = _CONFLICT.search(text)
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1
+        raise DvcParseError(
+            f"{source}: unresolved git merge conflict (conflict markers from line {line}); "
+            "resolve it (for dvc.lock: re-run `dvc repro`), commit the file and tag again"
+        )
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
     except yaml.MarkedYAMLError as exc:
