@@ -134,3 +134,13 @@ def test_score_known_answers() -> None:
     rmse, _ = score(y, np.array([1.0, 2.0, 3.0, 4.0]))
     assert rmse == 1.0
     assert score(pd.Series([np.nan]), np.array([1.0])) == (None, None)
+
+
+def test_too_few_labelled_rows_give_no_score(tmp_path: Path) -> None:
+    cfg = _cfg(tmp_path, f"sqlite:///{tmp_path / 'unused.db'}")
+    out = concept_drift(cfg, _labelled(200, 0, False), _labelled(3, 1, False))
+    assert out.status == "unavailable" and out.rmse_current is None
+    assert (
+        out.reason
+        == "too few labelled rows to score a model: n=3 in the current, at least 30 needed"
+    )

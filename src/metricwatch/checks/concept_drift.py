@@ -21,6 +21,7 @@ from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
 
 PICKLE_SUFFIXES = (".pkl", ".joblib")
+MIN_SCORED_ROWS = 30  # fewer labelled rows on a side give an RMSE/QWK that means nothing
 
 
 class ConceptDrift(BaseModel):
@@ -163,6 +164,15 @@ def concept_drift(
                 target=target,
                 reason=f"the {side} data has no target column {target!r}: concept drift needs labels",
             )
+    for side, frame in (("reference", reference), ("current", current)):
+        labelled = int(frame[target].notna().sum())
+        if labelled < MIN_SCORED_ROWS:
+            return ConceptDrift(
+                status="unavailable",
+                target=target,
+                reason=f"too few labelled rows to score a model: n={labelled} in the {side}, "
+                f"at least {MIN_SCORED_ROWS} needed",
+            )
     try:
         run = choose_run(cfg, model_run)
     except MetricwatchError as exc:
@@ -191,6 +201,17 @@ def concept_drift(
         uri, local = found
         try:
             model, cols = _predictors(local, reference, target)
+            for side, frame in (("reference", reference), ("current", current)):
+                absent = [c for c in cols if c not in frame.columns]
+                if absent:
+                    return ConceptDrift(
+                        status="unavailable",
+                        model_uri=uri,
+                        reason=f"the {side} data lacks {len(absent)} of the model's "
+                        f"{len(cols)} input column(s): {', '.join(absent[:5])}"
+                        + (" …" if len(absent) > 5 else ""),
+                        **base,
+                    )
             preds = [model.predict(f[cols]) for f in (reference, current)]
         except Exception as exc:  # a user model can raise anything: report it, do not crash
             return ConceptDrift(

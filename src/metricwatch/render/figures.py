@@ -105,6 +105,14 @@ def static_error() -> str | None:
     return _server["failed"]
 
 
+def static_img(b64_png: str, alt: str) -> str:
+    """The hidden <img> the print stylesheet shows instead of the live plot."""
+    return (
+        f'<img class="{STATIC_CLASS}" style="display:none" alt="{html.escape(alt, quote=True)}" '
+        f'src="data:image/png;base64,{html.escape(b64_png, quote=True)}">'
+    )
+
+
 def figure_bundle(
     fig: Any, *, width: int = 900, height: int = 450, static: bool | None = None, alt: str = ""
 ) -> dict[str, Any]:
@@ -129,10 +137,7 @@ def figure_bundle(
     }
     if png is not None:
         b64 = base64.b64encode(png).decode("ascii")
-        parts.append(
-            f'<img class="{STATIC_CLASS}" style="display:none" alt="{html.escape(alt)}" '
-            f'src="data:image/png;base64,{b64}">'
-        )
+        parts.append(static_img(b64, alt))
         bundle["image/png"] = b64
     parts.append("</div>")
     bundle["text/html"] = "".join(parts)

@@ -7,6 +7,8 @@ from metricwatch.report.blocks import Block, Html
 from metricwatch.report.i18n import Lang, t
 from metricwatch.result import MonitoringResult
 
+SUMMARY_LINE_MAX = 400
+
 
 def overall_status(result: MonitoringResult) -> str:
     """fail: a breached `fail` rule; warn: a breached `warn` rule or a part without data; else ok."""
@@ -28,11 +30,16 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
         f"{t('commit', lang)}: {(meta.commit or '—')[:12]} ({meta.describe or '—'})",
         f"{t('date', lang)}: {meta.generated_at.strftime('%Y-%m-%d %H:%M %Z')}",
     ]
+    # one line per rule on page 1: long user text (a 6,000-character param) is cut here
     rules = [
-        f"{f.rule} [{f.severity}] {f.version or ''}: {f.value_display} vs {f.threshold_display} — {f.action}"
+        h.clip(
+            f"{f.rule} [{f.severity}] {f.version or ''}: {f.value_display} vs "
+            f"{f.threshold_display} — {f.action}",
+            SUMMARY_LINE_MAX,
+        )
         for f in breached
     ]
-    missing = [f"{part}: {why}" for part, why in result.errors.items()]
+    missing = [h.clip(f"{part}: {why}", SUMMARY_LINE_MAX) for part, why in result.errors.items()]
     body = (
         f"<h1>{h.esc(title)}</h1>"
         + h.para(t("purpose", lang), "mw-purpose")
