@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 import typer
+from rich.markup import escape
 
 from metricwatch import __version__
 from metricwatch.cli import commands
@@ -79,19 +80,19 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except LockedError as exc:
-        err_console.print(f"[red]error:[/red] {scrub(str(exc))}", highlight=False)
+        err_console.print(f"[red]error:[/red] {escape(scrub(str(exc)))}", highlight=False)
         return 2
     except SourceUnavailableError as exc:
-        err_console.print(f"[red]error:[/red] {scrub(str(exc))}", highlight=False)
+        err_console.print(f"[red]error:[/red] {escape(scrub(str(exc)))}", highlight=False)
         return 1
     except MetricwatchError as exc:
-        err_console.print(f"[red]error:[/red] {scrub(str(exc))}", highlight=False)
+        err_console.print(f"[red]error:[/red] {escape(scrub(str(exc)))}", highlight=False)
         return 1
     except Exception as exc:  # the last resort: say where the details went
         log = _write_crash_log()
         err_console.print(
-            f"[red]unexpected error:[/red] {type(exc).__name__}: {scrub(str(exc))}\n"
-            f"details in {log}; please report it with that file.",
+            f"[red]unexpected error:[/red] {type(exc).__name__}: {escape(scrub(str(exc)))}\n"
+            f"details in {escape(str(log))}; please report it with that file.",
             highlight=False,
         )
         return 3

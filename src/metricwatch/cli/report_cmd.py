@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from metricwatch.cli.console import err_console, out_console
 
@@ -31,7 +32,6 @@ def report(
     ),
 ) -> int:
     """Collect KPIs, integrity, reproducibility, drift, rules and evidence; render HTML + PDF."""
-    from rich.markup import escape
     from rich.table import Table
 
     from metricwatch.cli.evidence_cmd import missing_lines
@@ -49,7 +49,9 @@ def report(
         )
     cfg = with_output(load_config(config), output, lang)
     parts = [p for p in PART_NAMES if p not in skip]
-    err_console.print(f"metricwatch report: project {cfg.project_path} → {cfg.output_dir}")
+    err_console.print(
+        f"metricwatch report: project {escape(str(cfg.project_path))} → {escape(str(cfg.output_dir))}"
+    )
     with err_console.status("collecting") as status:
         outcome = build_report(
             cfg,
@@ -68,7 +70,7 @@ def report(
         table.add_row(stage, f"{secs:.1f}")
     err_console.print(table)
     for part, why in outcome.errors.items():
-        err_console.print(f"[yellow]⚠ {part}:[/yellow] {why}", highlight=False)
+        err_console.print(f"[yellow]⚠ {escape(part)}:[/yellow] {escape(why)}", highlight=False)
     for line in missing_lines(outcome.result_path):
         err_console.print(f"[yellow]⚠ evidence:[/yellow] {escape(line)}", highlight=False)
     pdf_line = outcome.pdf if outcome.pdf is not None else "(not printed: --no-pdf)"
