@@ -94,6 +94,23 @@ def test_integrity_fail_is_a_fail_rule_by_default() -> None:
     assert exit_code(flags) == 1
 
 
+def test_status_flags_read_as_icon_status_and_reason() -> None:
+    flags = evaluate(
+        cfg(),
+        inputs(
+            GOOD,
+            integrity={"v1.0.1": "ok", "v1.0.2": "fail"},
+            integrity_reasons={"v1.0.2": "missing run"},
+            repro_verdict="differ",
+            repro_rev="v1.0.1",
+        ),
+    )
+    shown = {(f.rule, f.version): (f.value_display, f.threshold_display) for f in flags}
+    assert shown[("integrity", "v1.0.1")] == ("✅ ok", "❌ if fail")
+    assert shown[("integrity", "v1.0.2")] == ("❌ fail", "❌ if fail")
+    assert shown[("repro", "v1.0.1")] == ("❌ differ", "❌ if differ / failed / timed_out / error")
+
+
 @pytest.mark.parametrize(
     ("verdict", "outcome"),
     [

@@ -205,6 +205,15 @@ def _metric_flag(
     )
 
 
+_STATUS_ICON = {"ok": "✅", "warn": "⚠️", "fail": "❌", "identical": "✅", "unavailable": "❓"}
+
+
+def status_text(metric: str, status: str) -> str:
+    """A status as a reader says it: "✅ ok", "❌ fail", "✅ identical", "❌ differ"."""
+    icon = _STATUS_ICON.get(status, "❌" if metric == "repro" else "❓")
+    return f"{icon} {status}"
+
+
 def _status_flags(name: str, rule: ThresholdRule, inputs: RuleInputs, lang: str) -> list[Flag]:
     metric = rule.metric or name
     bad = rule.breach_statuses
@@ -213,7 +222,7 @@ def _status_flags(name: str, rule: ThresholdRule, inputs: RuleInputs, lang: str)
         "metric": metric,
         "kind": "breach_on",
         "severity": rule.severity,
-        "threshold_display": "not " + " / ".join(bad),
+        "threshold_display": "❌ if " + " / ".join(bad),
         "message": _text(rule.message, lang, f"{metric} status"),
         "action": _text(rule.action, lang, ""),
     }
@@ -228,7 +237,7 @@ def _status_flags(name: str, rule: ThresholdRule, inputs: RuleInputs, lang: str)
                 outcome="breach" if status in bad else "pass",
                 version=tag,
                 run_id=inputs.integrity_runs.get(tag),
-                value_display=status,
+                value_display=status_text(metric, status),
                 reason=inputs.integrity_reasons.get(tag, ""),
                 **common,
             )
@@ -244,7 +253,7 @@ def _status_flags(name: str, rule: ThresholdRule, inputs: RuleInputs, lang: str)
                 outcome="no data",
                 version=inputs.repro_rev,
                 reason=why,
-                value_display=verdict or "—",
+                value_display=status_text(metric, verdict) if verdict else "—",
                 **common,
             )
         ]
@@ -252,7 +261,7 @@ def _status_flags(name: str, rule: ThresholdRule, inputs: RuleInputs, lang: str)
         Flag(
             outcome="breach" if verdict in bad else "pass",
             version=inputs.repro_rev,
-            value_display=verdict,
+            value_display=status_text(metric, verdict),
             reason=inputs.repro_message if verdict in bad else "",
             **common,
         )

@@ -26,7 +26,7 @@ def print_flags(
         if f.breached and f.severity == "warn":
             style = "yellow"
         if f.breached:
-            note = f"{f.message} → {f.action}" + (f" ({f.reason})" if f.reason else "")
+            note = f"{f.message}" + (f": {f.reason}" if f.reason else "") + f" → {f.action}"
         else:
             note = f.reason or ("—" if f.outcome == "pass" else f.message)
         table.add_row(
