@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 import types
 import typing
 from datetime import UTC, date, datetime
@@ -22,12 +23,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from metricwatch.render.figures import figure_bundle, plot_labels, plot_text, static_img
 from metricwatch.render.html import csp_content, finalize_html, plotly_js
+from metricwatch.render.quarto import _front_matter, markdown_literal
 from metricwatch.report.blocks import Figure, Html
 from metricwatch.report.notebook import _sections, section_blocks
 from metricwatch.result import MonitoringResult
@@ -236,3 +239,16 @@ def test_the_report_page_carries_a_strict_content_security_policy() -> None:
     cdn = '<script src="https://cdn.example/plotly.js"></script><link href="//cdn.example/x.css">'
     final = finalize_html(f"<html><head>{cdn}</head><body></body></html>")
     assert "cdn.example" not in final
+
+
+@settings(max_examples=100, deadline=None)
+@given(TEXT)
+def test_quarto_title_is_plain_text_for_pandoc(s: str) -> None:
+    # Pandoc reads the front matter's title as Markdown (raw HTML included): every ASCII
+    # punctuation character is escaped, and the YAML reads back exactly
+    front = _front_matter(s, "en")
+    assert front.startswith("---\n") and front.endswith("\n---")
+    meta = yaml.safe_load(front[4:-4])
+    assert meta == {"title": markdown_literal(s), "lang": "en"}
+    assert re.sub(r"\\(.)", r"\1", meta["title"], flags=re.S) == s
+    assert not re.search(r"(?<!\\)(\\\\)*[<>*_\[\]`]", meta["title"].replace("\\\\", ""))

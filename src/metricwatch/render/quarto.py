@@ -7,7 +7,7 @@ plotly.js from a CDN, so render.html strips that and inlines plotly.js once.
 
 from __future__ import annotations
 
-import json
+import re
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -35,9 +35,18 @@ def project_config() -> dict:
     return yaml.safe_load(text)
 
 
+def markdown_literal(text: str) -> str:
+    """text for a Markdown field (Pandoc reads the title as Markdown, raw HTML included):
+    every ASCII punctuation character backslash-escaped, so it renders as plain text."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
+
+
 def _front_matter(title: str, lang: str) -> str:
-    # JSON strings are valid YAML scalars, and json.dumps escapes everything YAML cares about.
-    return f"---\ntitle: {json.dumps(title)}\nlang: {json.dumps(lang)}\n---"
+    # yaml.safe_dump quotes and escapes what YAML needs (emoji stay one character, unlike
+    # JSON's surrogate-pair escapes, which YAML readers decode as two broken halves)
+    meta = {"title": markdown_literal(title), "lang": lang}
+    body = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=2**31 - 1)
+    return f"---\n{body}---"
 
 
 def prepare_project(notebook: Path, project_dir: Path, *, title: str, lang: str) -> Path:
