@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -110,6 +112,36 @@ def test_textfile_errors_name_the_path(tmp_path: Path) -> None:
         write_textfile(tmp_path / "metricwatch.txt", snapshot())
     with pytest.raises(AlertError, match=r"nope: folder does not exist"):
         write_textfile(tmp_path / "nope" / "m.prom", snapshot())
+
+
+WRITE_PAST_LIMIT = """
+import resource, sys
+from pathlib import Path
+from metricwatch.alerts.prometheus import Snapshot, write_textfile
+from metricwatch.errors import AlertError
+resource.setrlimit(resource.RLIMIT_FSIZE, (512, 512))  # writes past 512 bytes fail: EFBIG
+try:
+    write_textfile(Path(sys.argv[1]), Snapshot(feature_js={f"f{i}": 0.5 for i in range(100)}))
+except AlertError as exc:
+    print(exc)
+"""
+
+
+def test_textfile_write_failure_keeps_the_previous_file(tmp_path: Path) -> None:
+    path = tmp_path / "metricwatch.prom"
+    path.write_text("previous 1\n")
+    proc = subprocess.run(
+        [sys.executable, "-c", WRITE_PAST_LIMIT, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.stdout.startswith(
+        f"cannot write the Prometheus textfile {path}: File too large. The previous file is "
+        "left in place (node_exporter keeps serving it). To fix: the file is larger than"
+    ), proc.stdout + proc.stderr
+    assert path.read_text() == "previous 1\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["metricwatch.prom"]
 
 
 def test_metrics_endpoint_serves_and_refreshes() -> None:

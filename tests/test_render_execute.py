@@ -79,8 +79,9 @@ def test_cell_timeout(tmp_path: Path, jupyter_dir: Path) -> None:
     with pytest.raises(RenderError) as err:
         execute_notebook(nb, out, {}, jupyter_dir=jupyter_dir, cell_timeout_s=2)
     assert str(err.value) == (
-        "notebook slow.ipynb: cell 1 ('import time') did not finish within 2 s (cell timeout); "
-        f"the partially executed notebook is kept at {out}"
+        "notebook slow.ipynb: cell 1 ('import time') did not finish within 2 s (the cell "
+        "timeout, report.cell_timeout_s); it was stopped and the partially executed notebook is "
+        f"kept at {out}. Make the cell faster, or raise report.cell_timeout_s"
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from datetime import date
@@ -14,14 +16,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from metricwatch.atomic import atomic_copy, atomic_write_bytes
+from metricwatch.atomic import atomic_copy, atomic_write_bytes, publish, write_error_hint
 from metricwatch.errors import LockedError, RenderError
 from metricwatch.render import choose_renderer, default_build_dir, output_lock
 from metricwatch.render.history import keep_history
 from metricwatch.render.html import PLOTLY_SCRIPT_ID, finalize_html
 from metricwatch.render.parameters import check_parameters
 from metricwatch.render.quarto import project_config
-from metricwatch.render.report import _check_folders
+from metricwatch.render.report import _check_folders, _write_failed
 from metricwatch.render.timing import StageTimer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -102,6 +104,90 @@ def test_atomic_copy_failure_keeps_previous(tmp_path: Path) -> None:
         atomic_copy(tmp_path / "missing.pdf", dest)
     assert dest.read_bytes() == b"previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.pdf"]
+
+
+def _report_set(tmp_path: Path) -> tuple[Path, Path, list[tuple[Path, Path]]]:
+    build, out = tmp_path / "build", tmp_path / "out"
+    build.mkdir()
+    out.mkdir()
+    pairs = []
+    for name in ("r.html", "r.pdf", "metrics.json"):
+        (build / name).write_text(f"new {name}")
+        (out / name).write_text(f"old {name}")
+        pairs.append((build / name, out / name))
+    return build, out, pairs
+
+
+def test_publish_changes_the_folder_only_by_the_final_renames(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build, out, pairs = _report_set(tmp_path)
+    seen: list[dict[str, str]] = []
+    real_replace = os.replace
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        if not seen:  # a kill before the first rename leaves exactly this folder
+            seen.append({p.name: p.read_text() for p in out.iterdir()})
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    assert publish(pairs, build / "publish") == [d for _, d in pairs]
+    assert seen == [{n: f"old {n}" for n in ("r.html", "r.pdf", "metrics.json")}]
+    assert {p.name: p.read_text() for p in out.iterdir()} == {
+        n: f"new {n}" for n in ("r.html", "r.pdf", "metrics.json")
+    }
+    assert list((build / "publish").iterdir()) == []
+
+
+def test_publish_failure_keeps_every_previous_file(tmp_path: Path) -> None:
+    build, out, pairs = _report_set(tmp_path)
+    (build / "r.pdf").unlink()  # the second file cannot be staged
+    with pytest.raises(FileNotFoundError):
+        publish(pairs, build / "publish")
+    assert {p.name: p.read_text() for p in out.iterdir()} == {
+        n: f"old {n}" for n in ("r.html", "r.pdf", "metrics.json")
+    }
+    assert list((build / "publish").iterdir()) == []
+
+
+def test_publish_to_another_filesystem_leaves_no_temp(tmp_path: Path) -> None:
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("needs a second filesystem (/dev/shm)")
+    _, out, pairs = _report_set(tmp_path)
+    with tempfile.TemporaryDirectory(dir=shm) as staging:
+        publish(pairs, Path(staging))
+        assert list(Path(staging).iterdir()) == []
+    assert sorted(p.name for p in out.iterdir()) == ["metrics.json", "r.html", "r.pdf"]
+    assert (out / "r.html").read_text() == "new r.html"
+    assert (out / "r.html").stat().st_mode & 0o777 == 0o644
+
+
+def test_temps_of_a_killed_run_are_removed_by_the_next_write(tmp_path: Path) -> None:
+    dest = tmp_path / "m.prom"
+    stale, fresh = tmp_path / ".m.prom.dead.tmp", tmp_path / ".m.prom.busy.tmp"
+    stale.write_text("half")
+    fresh.write_text("another writer at work")
+    os.utime(stale, (time.time() - 3600, time.time() - 3600))
+    atomic_write_bytes(dest, b"new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".m.prom.busy.tmp", "m.prom"]
+
+
+def test_write_error_hints_say_what_to_do() -> None:
+    assert "free space" in write_error_hint(OSError(errno.ENOSPC, "No space left on device"))
+    assert "ulimit -f" in write_error_hint(OSError(errno.EFBIG, "File too large"))
+    assert "writable" in write_error_hint(OSError(errno.EACCES, "Permission denied"))
+
+
+def test_disk_full_in_the_build_folder_names_it_and_keeps_the_report(tmp_path: Path) -> None:
+    err = OSError(errno.ENOSPC, "No space left on device")
+    err.filename = str(tmp_path / "build" / "r.html")
+    assert _write_failed(err, tmp_path / "out", tmp_path / "build") == (
+        f"cannot write {tmp_path / 'build' / 'r.html'} (the build folder): No space left on "
+        "device. To fix: free space on that disk (or raise the quota), or point XDG_CACHE_HOME "
+        f"at a disk with room (the build folder lives under it). The report in {tmp_path / 'out'} "
+        "was not changed."
+    )
 
 
 def test_history_copies_into_dated_folder(tmp_path: Path) -> None:

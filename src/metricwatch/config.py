@@ -256,6 +256,11 @@ class ReportConfig(Section):
     lang: Lang = "en"
     title: str | None = None
     timezone: str = "UTC"
+    # Extra team notebooks rendered after the built-in one (paths relative to this file); each
+    # receives the allow-listed parameters its `parameters` cell declares.
+    notebooks: list[str] = Field(default_factory=list)
+    kernel: str | None = None  # a Jupyter kernel name; None: metricwatch's own Python
+    cell_timeout_s: float = Field(default=600.0, gt=0)
 
 
 class PrometheusConfig(Section):

@@ -14,7 +14,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from pydantic import BaseModel, ConfigDict, Field
 
-from metricwatch.atomic import atomic_write_text
+from metricwatch.atomic import atomic_write_text, write_error_hint
 from metricwatch.config import STATUS_VALUES
 from metricwatch.errors import AlertError
 from metricwatch.redact import redact_url
@@ -193,9 +193,14 @@ def write_textfile(path: Path, snap: Snapshot) -> Path:
         raise AlertError(f"{path}: node_exporter reads only *.prom files; name the textfile *.prom")
     if not path.parent.is_dir():
         raise AlertError(f"{path.parent}: folder does not exist; create it or choose another path")
-    return atomic_write_text(
-        path, render_text(snap)
-    )  # mode 0644: node_exporter may be another user
+    try:  # mode 0644: node_exporter may run as another user
+        return atomic_write_text(path, render_text(snap))
+    except OSError as exc:
+        raise AlertError(
+            f"cannot write the Prometheus textfile {path}: {exc.strerror or exc}. The previous "
+            f"file is left in place (node_exporter keeps serving it). To fix: "
+            f"{write_error_hint(exc)}, or choose another --textfile / alerts.prometheus.textfile."
+        ) from exc
 
 
 def push(gateway: str, job: str, snap: Snapshot, *, timeout_s: float) -> None:

@@ -119,17 +119,22 @@ def execute_notebook(
         index, first = _source_cell(notebook, m.group(1) if m else "")
         cell = f"cell {index} ({first!r})" if index is not None else "a cell"
         raise RenderError(
-            f"{where}: {cell} did not finish within {cell_timeout_s:g} s (cell timeout); "
-            f"the partially executed notebook is kept at {output}"
+            f"{where}: {cell} did not finish within {cell_timeout_s:g} s (the cell timeout, "
+            f"report.cell_timeout_s); it was stopped and the partially executed notebook is kept "
+            f"at {output}. Make the cell faster, or raise report.cell_timeout_s"
         ) from exc
     except NoSuchKernel as exc:
         raise RenderError(
             f"{where}: Jupyter kernel {name!r} not found for the environment {sys.executable}; "
-            f"{install_hint(name)} (or let metricwatch use its own kernel: kernel_name=None)"
+            f"{install_hint(name)}, or remove report.kernel to use metricwatch's own kernel"
         ) from exc
     except (RuntimeError, TimeoutError, DeadKernelError) as exc:
         raise RenderError(
             f"{where}: kernel {name!r} ({sys.executable}) failed to start or died "
             f"(start timeout {start_timeout_s:g} s): {exc}"
         ) from exc
+    except OSError as exc:  # papermill writing the executed notebook (disk full…); after
+        # TimeoutError, which is an OSError too
+        exc.filename = exc.filename or str(output)
+        raise
     return output

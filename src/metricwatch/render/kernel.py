@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -37,7 +39,15 @@ def ensure_kernelspec(jupyter_dir: Path, name: str = KERNEL_NAME) -> Path:
         )
     folder = Path(jupyter_dir) / "kernels" / name
     spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        # no IPython history database: a report run writes nothing into the user's ~/.ipython
+        "argv": [
+            sys.executable,
+            "-m",
+            "ipykernel_launcher",
+            "-f",
+            "{connection_file}",
+            "--HistoryManager.enabled=False",
+        ],
         "display_name": f"Python (metricwatch, {Path(sys.executable).parent.parent.name})",
         "language": "python",
         "metadata": {"debugger": False, "metricwatch": True},
@@ -59,3 +69,48 @@ def kernel_env(jupyter_dir: Path, extra: Mapping[str, str] | None = None) -> Ite
     updates["JUPYTER_PATH"] = os.pathsep.join([str(jupyter_dir), *([old_path] if old_path else [])])
     with scoped_env(updates):
         yield
+
+
+def available_kernels() -> list[str]:
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return sorted(KernelSpecManager().find_kernel_specs())
+
+
+def check_kernel(name: str, *, hint: str = "", timeout_s: float = 60.0) -> None:
+    """Fail early, saying which kernel and which environment, when the kernel `name` cannot
+    start: no such kernelspec, its interpreter missing, or ipykernel not installed there."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    also = f", {hint}" if hint else ""
+    try:
+        spec = KernelSpecManager().get_kernel_spec(name)
+    except NoSuchKernel:
+        found = ", ".join(available_kernels()) or "none"
+        raise RenderError(
+            f"Jupyter kernel {name!r} is not installed for the environment {sys.executable}; "
+            f"{install_hint(name)}{also}. Kernels Jupyter finds: {found}."
+        ) from None
+    argv = list(spec.argv)
+    exe = argv[0] if argv else ""
+    where = f"kernel {name!r} ({spec.resource_dir})"
+    if exe and not shutil.which(exe):
+        raise RenderError(
+            f"{where} starts {exe}, which does not exist: recreate that environment, or "
+            f"reinstall the kernel from the right one: {install_hint(name)}{also}"
+        )
+    if argv[1:3] == ["-m", "ipykernel_launcher"]:
+        try:
+            probe = subprocess.run(
+                [exe, "-c", "import ipykernel"],
+                capture_output=True,
+                text=True,
+                timeout=timeout_s,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise RenderError(f"{where}: cannot run {exe}: {exc}") from exc
+        if probe.returncode != 0:
+            raise RenderError(
+                f"{where}: ipykernel is not installed in the environment {exe}; install it with "
+                f"`{exe} -m pip install ipykernel`{also}"
+            )

@@ -1,7 +1,8 @@
 """render_report: execute notebooks → combine → HTML + PDF → publish atomically (+ history).
 
 Everything heavy happens in a build folder outside the output folder; the output folder only
-ever receives complete files, so a failed run leaves the previous report in place.
+ever receives complete files, all renamed in at the end, so a failed or killed run leaves the
+previous report in place.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ import hashlib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from metricwatch.atomic import atomic_copy
+from metricwatch.atomic import publish, write_error_hint
 from metricwatch.errors import RenderError
 from metricwatch.render import builtin, quarto
 from metricwatch.render.combine import combine_notebooks
@@ -96,13 +97,15 @@ def _execute_all(
     declared = {nb: set(declared_parameters(nb)) for nb in notebooks}
     names = set(allowed) if allowed is not None else set().union(*declared.values())
     params = check_parameters(parameters, names, ", ".join(p.name for p in notebooks))
-    executed = []
-    for nb in notebooks:
+    executed: list[Path] = []
+    for i, nb in enumerate(notebooks):
+        # two notebooks with one name (a team's copy of the built-in one) must not collide
+        name = nb.name if all(p.name != nb.name for p in executed) else f"{i}-{nb.name}"
         with timer.stage(f"execute {nb.name}"):
             executed.append(
                 execute_notebook(
                     nb,
-                    build_dir / "executed" / nb.name,
+                    build_dir / "executed" / name,
                     {k: v for k, v in params.items() if k in declared[nb]},
                     jupyter_dir=build_dir / "jupyter",
                     allowed=declared[nb],
@@ -135,6 +138,7 @@ def render_report(
     cwd: Path | None = None,
     timer: StageTimer | None = None,
     pdf: bool = True,
+    extra_files: Sequence[Path] = (),
 ) -> RenderedReport:
     """Execute, render and publish `<output_dir>/<basename>.html` and `.pdf`.
 
@@ -144,6 +148,9 @@ def render_report(
     is being written to output_dir). When only the PDF step fails, the HTML is still published
     and the RenderError says so. history_date: the day of the history copy (default: today, UTC).
     pdf=False: HTML only (the built-in renderer skips Chromium's print; Quarto renders only HTML).
+    extra_files: files of the build folder published beside the report, under their own names
+    (metrics.json): the output folder changes only when the HTML is published, all at once.
+    A write that fails (disk full…) raises RenderError naming the file; nothing is published.
     """
     timeouts = timeouts or RenderTimeouts()
     timer = timer or StageTimer()
@@ -154,59 +161,149 @@ def render_report(
     chosen = choose_renderer(renderer)
     title = title or basename.replace("_", " ")
     with output_lock(output_dir):
-        build_dir.mkdir(parents=True, exist_ok=True)
-        executed = _execute_all(
-            notebooks, parameters or {}, allowed_parameters, build_dir, timeouts,
-            kernel_name, cwd, timer, static_figures=chosen == "quarto",
-        )  # fmt: skip
-        with timer.stage("combine"):
-            combined = combine_notebooks(
-                executed, build_dir / f"{basename}.ipynb", title=title, lang=lang
+        try:
+            rendered = _render_locked(
+                notebooks, parameters or {}, output_dir, build_dir, basename, chosen, lang,
+                title, timeouts, history, history_date, browser, allowed_parameters,
+                kernel_name, cwd, timer, pdf, [Path(f) for f in extra_files],
+            )  # fmt: skip
+        except OSError as exc:  # disk full, file-size limit, permissions: say where and what to do
+            raise RenderError(_write_failed(exc, output_dir, build_dir)) from exc
+    return rendered
+
+
+def _write_failed(exc: OSError, output_dir: Path, build_dir: Path) -> str:
+    where = Path(exc.filename) if exc.filename else output_dir
+    in_build = where.is_relative_to(build_dir)
+    elsewhere = (
+        "point XDG_CACHE_HOME at a disk with room (the build folder lives under it)"
+        if in_build
+        else "write the report to another folder with --output"
+    )
+    return (
+        f"cannot write {where} ({'the build folder' if in_build else 'the report folder'}): "
+        f"{exc.strerror or exc}. To fix: {write_error_hint(exc)}, or {elsewhere}. "
+        f"The report in {output_dir} was not changed."
+    )
+
+
+class _Built(NamedTuple):
+    executed: list[Path]
+    combined: Path
+    html: Path
+    pdf: Path | None
+    pdf_error: RenderError | None  # the built-in renderer's PDF step failed; the HTML is fine
+    messages: list[str]
+
+
+def _build(
+    notebooks: list[Path],
+    parameters: Mapping[str, Any],
+    build_dir: Path,
+    basename: str,
+    chosen: Literal["builtin", "quarto"],
+    lang: str,
+    title: str,
+    timeouts: RenderTimeouts,
+    browser: str | None,
+    allowed_parameters: Collection[str] | None,
+    kernel_name: str | None,
+    cwd: Path | None,
+    timer: StageTimer,
+    pdf: bool,
+) -> _Built:
+    """Execute, combine and render into the build folder (the output folder is not touched)."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    executed = _execute_all(
+        notebooks, parameters, allowed_parameters, build_dir, timeouts,
+        kernel_name, cwd, timer, static_figures=chosen == "quarto",
+    )  # fmt: skip
+    with timer.stage("combine"):
+        combined = combine_notebooks(
+            executed, build_dir / f"{basename}.ipynb", title=title, lang=lang
+        )
+    if chosen == "quarto":
+        with timer.stage("quarto html + pdf"):
+            html, pdf_built = quarto.render_quarto(
+                combined, build_dir, title=title, lang=lang, timeout_s=timeouts.quarto_s, pdf=pdf
             )
-        html_out, pdf_out = output_dir / f"{basename}.html", output_dir / f"{basename}.pdf"
-        messages: list[str] = []
-        if chosen == "quarto":
-            with timer.stage("quarto html + pdf"):
-                html, pdf_built = quarto.render_quarto(
-                    combined,
-                    build_dir,
-                    title=title,
-                    lang=lang,
-                    timeout_s=timeouts.quarto_s,
-                    pdf=pdf,
-                )
-        else:
-            html = build_dir / f"{basename}.html"
-            pdf_built = build_dir / f"{basename}.pdf" if pdf else None
-            with timer.stage("html"):
-                builtin.render_html(combined, html, title=title, lang=lang)
-            try:
-                if pdf_built is not None:
-                    with timer.stage("pdf"):
-                        messages = builtin.render_pdf(
-                            html, pdf_built, browser=browser, timeout_s=timeouts.browser_s
-                        )
-            except RenderError as exc:
-                atomic_copy(html, html_out)
-                kept = " (the previous PDF is left in place)" if pdf_out.exists() else ""
-                raise RenderError(
-                    f"the HTML report was written to {html_out}, but the PDF was not{kept}: {exc}"
-                ) from exc
-        with timer.stage("publish"):
-            atomic_copy(html, html_out)
-            published = [html_out]
-            if pdf_built is not None:
-                atomic_copy(pdf_built, pdf_out)
-                published.append(pdf_out)
-            copies = keep_history(published, output_dir, history_date) if history else []
+        return _Built(executed, combined, html, pdf_built, None, [])
+    html = build_dir / f"{basename}.html"
+    with timer.stage("html"):
+        builtin.render_html(combined, html, title=title, lang=lang)
+    if not pdf:
+        return _Built(executed, combined, html, None, None, [])
+    pdf_built = build_dir / f"{basename}.pdf"
+    try:
+        with timer.stage("pdf"):
+            messages = builtin.render_pdf(
+                html, pdf_built, browser=browser, timeout_s=timeouts.browser_s
+            )
+    except RenderError as exc:
+        return _Built(executed, combined, html, None, exc, [])
+    return _Built(executed, combined, html, pdf_built, None, messages)
+
+
+def _render_locked(
+    notebooks: list[Path],
+    parameters: Mapping[str, Any],
+    output_dir: Path,
+    build_dir: Path,
+    basename: str,
+    chosen: Literal["builtin", "quarto"],
+    lang: str,
+    title: str,
+    timeouts: RenderTimeouts,
+    history: bool,
+    history_date: date | None,
+    browser: str | None,
+    allowed_parameters: Collection[str] | None,
+    kernel_name: str | None,
+    cwd: Path | None,
+    timer: StageTimer,
+    pdf: bool,
+    extra_files: list[Path],
+) -> RenderedReport:
+    try:
+        built = _build(
+            notebooks, parameters, build_dir, basename, chosen, lang, title, timeouts,
+            browser, allowed_parameters, kernel_name, cwd, timer, pdf,
+        )  # fmt: skip
+    except OSError as exc:  # every write so far went to the build folder
+        exc.filename = exc.filename or str(build_dir)
+        raise
+    except RenderError as exc:
+        raise RenderError(f"{exc}. The report in {output_dir} was not changed.") from exc
+    html_out, pdf_out = output_dir / f"{basename}.html", output_dir / f"{basename}.pdf"
+    staging = build_dir / "publish"
+    extras = [(f, output_dir / f.name) for f in extra_files]
+    if built.pdf_error is not None:
+        publish([(built.html, html_out), *extras], staging)
+        kept = " (the previous PDF is left in place)" if pdf_out.exists() else ""
+        raise RenderError(
+            f"the HTML report was written to {html_out}, but the PDF was not{kept}: "
+            f"{built.pdf_error}"
+        ) from built.pdf_error
+    with timer.stage("publish"):
+        pairs = [(built.html, html_out)]
+        if built.pdf is not None:
+            pairs.append((built.pdf, pdf_out))
+        published = publish([*pairs, *extras], staging)[: len(pairs)]
+    try:
+        copies = keep_history(published, output_dir, history_date) if history else []
+    except OSError as exc:
+        raise RenderError(
+            f"the report was published to {output_dir}, but its --history copy was not: "
+            f"{exc}. To fix: {write_error_hint(exc)}."
+        ) from exc
     return RenderedReport(
         html=html_out,
-        pdf=pdf_out if pdf_built is not None else None,
+        pdf=pdf_out if built.pdf is not None else None,
         renderer=chosen,
-        executed=executed,
-        combined=combined,
+        executed=built.executed,
+        combined=built.combined,
         build_dir=build_dir,
         history=copies,
         timings=timer.as_dict(),
-        browser_messages=messages,
+        browser_messages=built.messages,
     )

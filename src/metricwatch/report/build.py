@@ -1,8 +1,9 @@
-"""`metricwatch report`: collect once → reports/metrics.json → papermill → HTML + PDF.
+"""`metricwatch report`: collect once → metrics.json → papermill → HTML + PDF, published together.
 
-The output folder is locked for the whole run (a second report exits 2), the result is written
-before rendering so the notebooks read it instead of collecting again, and the rendered files
-replace the previous ones atomically (a failing run leaves the previous report in place).
+The output folder is locked for the whole run (a second report exits 2). The result is written
+to the build folder before rendering, so the notebooks read it instead of collecting again; it
+is published beside the HTML/PDF only when they are, so a failing (or killed) run leaves the
+previous report — metrics.json included — as it was.
 """
 
 from __future__ import annotations
@@ -62,6 +63,23 @@ def collect_report(
     return result.model_copy(update={"flags": flags})
 
 
+def report_notebooks(cfg: Config) -> list[Path]:
+    """The built-in report notebook, then the team's `report.notebooks` in their order."""
+    from metricwatch.errors import ConfigError
+
+    extra = []
+    for i, name in enumerate(cfg.report.notebooks):
+        path = cfg.resolve(name)
+        if path.suffix != ".ipynb" or not path.is_file():
+            what = "is not a .ipynb file" if path.is_file() else "does not exist"
+            raise ConfigError(
+                f"{cfg.source}: report.notebooks[{i}]: {path} {what}; list the team notebooks "
+                "to append to the report (paths relative to the config file), or remove the entry"
+            )
+        extra.append(path)
+    return [REPORT_NOTEBOOK, *extra]
+
+
 def build_report(
     cfg: Config,
     *,
@@ -74,36 +92,60 @@ def build_report(
     progress: Callable[[str], None] | None = None,
 ) -> ReportOutcome:
     from metricwatch.atomic import atomic_write_text
-    from metricwatch.render import StageTimer, default_build_dir, output_lock, render_report
+    from metricwatch.render import (
+        RenderTimeouts,
+        StageTimer,
+        default_build_dir,
+        output_lock,
+        render_report,
+    )
+    from metricwatch.render.kernel import check_kernel
 
     output_dir = cfg.output_dir
+    build_dir = default_build_dir(output_dir)
+    notebooks = report_notebooks(cfg)
+    if cfg.report.kernel:  # before the (slow) collection: a missing kernel fails right away
+        check_kernel(cfg.report.kernel, hint=f"or remove report.kernel from {cfg.source}")
     timer = StageTimer(on_start=progress)
     with output_lock(output_dir):
         with timer.stage("collect"):
             result = collect_report(cfg, parts=parts, rev=rev, force=force, progress=progress)
-        result_path = atomic_write_text(output_dir / RESULT_NAME, result.to_json())
+        try:
+            built = atomic_write_text(build_dir / RESULT_NAME, result.to_json())
+        except OSError as exc:
+            from metricwatch.atomic import write_error_hint
+            from metricwatch.errors import RenderError
+
+            raise RenderError(
+                f"cannot write {exc.filename or build_dir} (the build folder): {exc.strerror}. "
+                f"To fix: {write_error_hint(exc)}, or point XDG_CACHE_HOME at a disk with room "
+                f"(the build folder lives under it). The report in {output_dir} was not changed."
+            ) from exc
         rendered = render_report(
-            [REPORT_NOTEBOOK],
+            notebooks,
             {
                 "config_path": str(Path(cfg.source).resolve()),
-                "result_path": str(result_path),
+                "result_path": str(built),
                 "lang": cfg.report.lang,
                 "rev": rev or "",
             },
             output_dir=output_dir,
-            build_dir=default_build_dir(output_dir),
+            build_dir=build_dir,
             basename=BASENAME,
             renderer=renderer,
             lang=cfg.report.lang,
             title=cfg.report.title or f"Metrics Monitoring — {cfg.project_name}",
+            timeouts=RenderTimeouts(cell_s=cfg.report.cell_timeout_s),
             history=history,
             browser=cfg.evidence.browser,
+            kernel_name=cfg.report.kernel,
             cwd=output_dir,
             timer=timer,
             pdf=pdf,
+            extra_files=[built],
         )
     return ReportOutcome(
-        result_path=result_path,
+        result_path=output_dir / RESULT_NAME,
         html=rendered.html,
         pdf=rendered.pdf,
         renderer=rendered.renderer,
