@@ -91,3 +91,21 @@ def test_json_is_strict_and_complete() -> None:
     assert len(doc["flags"]) == len(FLAGS)
     assert doc["flags"][0]["rule"] == "rmse" and doc["flags"][0]["outcome"] == "breach"
     assert "NaN" not in text and "Infinity" not in text
+
+
+def test_hostile_version_tag_stays_text_in_slack_and_teams() -> None:
+    from metricwatch.alerts import slack, teams
+    from metricwatch.alerts.text import AlertContext
+
+    hostile = "<!channel> [open](https://evil.invalid) & <img src=x>"
+    cand = vi(hostile, "bbbb2222", rmse=1.5, qwk=0.8, train_time_s=101.0, drift_pct=2.0)
+    inputs = INPUTS.model_copy(update={"versions": [BASE, cand], "candidate": cand})
+    flags = [f for f in evaluate(CFG, inputs) if f.breached]
+    ctx = AlertContext(project="demo")
+    sent = json.dumps(slack.build_payload(ctx, flags))
+    assert (
+        "<!channel>" not in sent and "&lt;!channel&gt; [open](https://evil.invalid) &amp;" in sent
+    )
+    card = teams.build_payload(ctx, flags)["attachments"][0]["content"]
+    body = json.dumps(card["body"], ensure_ascii=False)  # Markdown; button titles are plain
+    assert "[open](https" not in body and "[open]\u200b(https://evil.invalid)" in body

@@ -20,9 +20,10 @@ def build_payload(ctx: AlertContext, flags: list[Flag]) -> dict[str, Any]:
         {"type": "header", "text": {"type": "plain_text", "text": title[:150], "emoji": True}}
     ]
     for flag in flags[:MAX_BLOCKS]:
-        text = _escape(flag_line(ctx, flag))
+        # cut before escaping, so a cut never leaves half an entity ("&am")
+        text = _escape(flag_line(ctx, flag)[:2500])
         if flag.run_url:
-            text += f"\n<{flag.run_url}|{ctx.t('open run')}>"
+            text += f"\n<{_escape(flag.run_url)}|{ctx.t('open run')}>"
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}})
     if len(flags) > MAX_BLOCKS:
         more = len(flags) - MAX_BLOCKS
@@ -33,4 +34,4 @@ def build_payload(ctx: AlertContext, flags: list[Flag]) -> dict[str, Any]:
             "elements": [{"type": "mrkdwn", "text": _escape(ctx.footer())}],
         }
     )
-    return {"text": title, "blocks": blocks}
+    return {"text": _escape(title), "blocks": blocks}  # the notification text is mrkdwn too

@@ -32,11 +32,17 @@ def is_legacy_connector(url: str) -> bool:
     return host == "outlook.office.com" and path.startswith("/webhook")
 
 
+def plain(text: str) -> str:
+    """Text for an Adaptive Card TextBlock/Fact, which reads Markdown: a run name or tag like
+    `[open](https://…)` must not become a link, so "](" gets a zero-width space between."""
+    return text.replace("](", "]\u200b(")
+
+
 def build_payload(ctx: AlertContext, flags: list[Flag]) -> dict[str, Any]:
     body: list[dict[str, Any]] = [
         {
             "type": "TextBlock",
-            "text": headline(ctx, flags),
+            "text": plain(headline(ctx, flags)),
             "weight": "Bolder",
             "size": "Medium",
             "wrap": True,
@@ -51,19 +57,25 @@ def build_payload(ctx: AlertContext, flags: list[Flag]) -> dict[str, Any]:
                 "items": [
                     {
                         "type": "TextBlock",
-                        "text": f"{flag.rule}: {flag.message}",
+                        "text": plain(f"{flag.rule}: {flag.message}"),
                         "weight": "Bolder",
                         "color": "Attention" if flag.severity == "fail" else "Warning",
                         "wrap": True,
                     },
-                    {"type": "FactSet", "facts": flag_facts(ctx, flag)},
+                    {
+                        "type": "FactSet",
+                        "facts": [
+                            {"title": f["title"], "value": plain(f["value"])}
+                            for f in flag_facts(ctx, flag)
+                        ],
+                    },
                 ],
             }
         )
         if flag.run_url and len(actions) < 5:
             label = f"{ctx.t('open run')} {flag.version or flag.run_id or ''}".strip()
             actions.append({"type": "Action.OpenUrl", "title": label, "url": flag.run_url})
-    body.append({"type": "TextBlock", "text": ctx.footer(), "isSubtle": True, "wrap": True})
+    body.append({"type": "TextBlock", "text": plain(ctx.footer()), "isSubtle": True, "wrap": True})
     card: dict[str, Any] = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
