@@ -89,8 +89,10 @@ def test_metrics_paths_from_stages_and_top_level() -> None:
 
 
 def test_bad_yaml_names_the_file() -> None:
-    with pytest.raises(CheckError, match=r"dvc\.lock: not valid YAML"):
+    with pytest.raises(CheckError, match=r"dvc\.lock: line 2, column 1: YAML error"):
         locked_outputs("stages: [unclosed", DVC_YAML)
+    with pytest.raises(CheckError, match=r"dvc\.lock: unresolved git merge conflict"):
+        locked_outputs("stages:\n<<<<<<< HEAD\n", DVC_YAML)
 
 
 @pytest.mark.parametrize(

@@ -207,3 +207,19 @@ def test_cli_reproduces_repro_rev_from_the_config(tmp_path: Path, capsys) -> Non
     )
     assert main(["repro", "-c", str(config)]) == 1
     assert "using the cached verdict for v2.0.0" in capsys.readouterr().err
+
+
+def test_error_line_keeps_the_targets_a_dvc_error_lists() -> None:
+    from metricwatch.checks.repro_session import error_line
+    from metricwatch.procs import ProcResult
+
+    stderr = (
+        "WARNING: Some of the cache files do not exist\n"
+        "ERROR: failed to pull data from the cloud - Checkout failed for following targets:\n"
+        "data/current/batch.csv\nIs your cache up to date?\n<https://error.dvc.org/missing-files>\n"
+    )
+    res = ProcResult(args=("dvc",), returncode=1, stdout="", stderr=stderr, duration_s=0.1)
+    assert error_line(res) == (
+        "ERROR: failed to pull data from the cloud - Checkout failed for following targets: "
+        "data/current/batch.csv"
+    )

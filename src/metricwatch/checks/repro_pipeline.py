@@ -10,9 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from metricwatch.errors import CheckError
+from metricwatch.sources.dvc_lock import DvcParseError, load_yaml
 
 
 @dataclass(frozen=True)
@@ -23,10 +22,11 @@ class LockedOut:
 
 
 def _load(text: str, source: str) -> dict[str, Any]:
+    """dvc.yaml / dvc.lock through the one DVC-file reader (merge conflicts, error lines)."""
     try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise CheckError(f"{source}: not valid YAML: {exc}") from exc
+        data = load_yaml(text, source) or {}
+    except DvcParseError as exc:
+        raise CheckError(f"{exc}") from exc
     if not isinstance(data, dict):
         raise CheckError(f"{source}: expected a mapping, got {type(data).__name__}")
     return data

@@ -90,9 +90,21 @@ def last_stage(result: ProcResult) -> str | None:
 
 
 def error_line(result: ProcResult) -> str:
+    """DVC's last ERROR line; one that ends with ':' keeps the list it introduces (the targets)."""
     lines = [ln.strip() for ln in _plain(result.stderr or result.stdout).splitlines() if ln.strip()]
-    errors = [ln for ln in lines if ln.startswith("ERROR")]
-    return (errors or lines or [f"exit code {result.returncode}"])[-1]
+    errors = [i for i, ln in enumerate(lines) if ln.startswith("ERROR")]
+    if not errors:
+        return (lines or [f"exit code {result.returncode}"])[-1]
+    at = errors[-1]
+    line = lines[at]
+    if line.endswith(":"):
+        listed = []
+        for nxt in lines[at + 1 : at + 6]:
+            if nxt.startswith(("ERROR", "WARNING", "Is your", "<http")) or nxt.endswith("?"):
+                break
+            listed.append(nxt)
+        line = f"{line} {', '.join(listed)}".rstrip()
+    return line
 
 
 def _plain(text: str) -> str:

@@ -234,7 +234,7 @@ def query_remote(
             box["reason"] = str(exc)
         except Exception as exc:  # DVC config errors and anything unexpected: no verdict
             box["reason"] = scrub(
-                f"DVC remote {remote or '(default)'}: {type(exc).__name__}: {exc}"
+                f"DVC remote {repr(remote) if remote else '(default)'}: {type(exc).__name__}: {exc}"
             )
 
     start = time.monotonic()
@@ -244,8 +244,9 @@ def query_remote(
     elapsed = time.monotonic() - start
     if "status" in box:
         return box["status"].model_copy(update={"duration_s": elapsed})
+    name = repr(remote) if remote else "(default)"
     reason = box.get("reason") or (
-        f"DVC remote {remote or '(default)'} did not answer within {timeout_s:g} s "
+        f"DVC remote {name} did not answer within {timeout_s:g} s "
         "(dvc.timeout_s); check the endpoint and network"
     )
     return RemoteStatus(remote=remote, url=None, available=False, reason=reason, duration_s=elapsed)
