@@ -223,3 +223,11 @@ def test_error_line_keeps_the_targets_a_dvc_error_lists() -> None:
         "ERROR: failed to pull data from the cloud - Checkout failed for following targets: "
         "data/current/batch.csv"
     )
+
+
+def test_report_shows_no_verdict_as_unknown_not_as_a_failure() -> None:
+    from metricwatch.report.sec_repro import _status
+
+    assert _status("identical") == "ok"
+    assert [_status(v) for v in ("differ", "failed", "timed_out")] == ["fail"] * 3
+    assert _status("unavailable") == _status("error") == "unknown"

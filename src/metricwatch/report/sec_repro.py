@@ -30,7 +30,8 @@ _VOL_COLS = {
 
 
 def _status(verdict: str) -> str:
-    return {"identical": "ok", "differ": "fail", "unavailable": "fail"}.get(verdict, "fail")
+    """❌ for a verdict against the commit; ❓ when no verdict was possible (as `repro` exits 2)."""
+    return {"identical": "ok", "unavailable": "unknown", "error": "unknown"}.get(verdict, "fail")
 
 
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
