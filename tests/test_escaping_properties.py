@@ -12,11 +12,15 @@ the way the report notebook renders it (HTML blocks and plotly figures), the pag
 
 from __future__ import annotations
 
+import atexit
 import enum
 import json
 import re
+import shutil
+import tempfile
 import types
 import typing
+import unicodedata
 from datetime import UTC, date, datetime
 from functools import cache
 from html.parser import HTMLParser
@@ -40,6 +44,10 @@ TEXT = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=6
 HARMLESS = "x"
 _PLOTLY_JS = plotly_js().replace("</script", "<\\/script")
 WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+_TMP = tempfile.mkdtemp(prefix="mw-escaping-")
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
+IMAGE = Path(_TMP) / "evidence.png"
+IMAGE.write_bytes(b"\x89PNG\r\n\x1a\n")
 
 
 # --- a result with `s` in every text field -------------------------------------------------
@@ -78,7 +86,7 @@ def _fill(tp: Any, s: str, variant: int, name: str = "") -> Any:
     if tp is date:
         return WHEN.date()
     if tp is Path:
-        return Path("/nonexistent/metricwatch-escaping")
+        return IMAGE
     return None
 
 
@@ -86,16 +94,11 @@ def _model(cls: type[BaseModel], s: str, variant: int) -> BaseModel:
     values = {}
     for name, field in cls.model_fields.items():
         if "path" in name or name in ("commit", "sha256"):
-            values[name] = None if field.annotation is not str else "/nonexistent/mw"
-            if values[name] is None and not _optional(field.annotation):
-                values[name] = _fill(field.annotation, "/nonexistent/mw", variant, name)
+            # a real (tiny) image, so the evidence figures with their alt and caption render
+            values[name] = _fill(field.annotation, str(IMAGE), variant, name)
             continue
         values[name] = _fill(field.annotation, s, variant, name)
     return cls.model_construct(**values)
-
-
-def _optional(tp: Any) -> bool:
-    return type(None) in typing.get_args(tp)
 
 
 def hostile_result(s: str, variant: int) -> MonitoringResult:
@@ -250,5 +253,6 @@ def test_quarto_title_is_plain_text_for_pandoc(s: str) -> None:
     assert front.startswith("---\n") and front.endswith("\n---")
     meta = yaml.safe_load(front[4:-4])
     assert meta == {"title": markdown_literal(s), "lang": "en"}
-    assert re.sub(r"\\(.)", r"\1", meta["title"], flags=re.S) == s
+    shown = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in s)
+    assert re.sub(r"\\(.)", r"\1", meta["title"], flags=re.S) == shown
     assert not re.search(r"(?<!\\)(\\\\)*[<>*_\[\]`]", meta["title"].replace("\\\\", ""))

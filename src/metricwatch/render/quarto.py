@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import unicodedata
 from importlib import resources
 from pathlib import Path
 
@@ -37,7 +38,9 @@ def project_config() -> dict:
 
 def markdown_literal(text: str) -> str:
     """text for a Markdown field (Pandoc reads the title as Markdown, raw HTML included):
-    every ASCII punctuation character backslash-escaped, so it renders as plain text."""
+    every ASCII punctuation character backslash-escaped, so it renders as plain text; control
+    characters and line/paragraph separators (which YAML readers fold) become spaces."""
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
     return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
 
 
