@@ -195,8 +195,15 @@ def publish(files: Sequence[tuple[Path, Path]], staging_dir: Path | None) -> lis
             if staging is not None and os.stat(staging).st_dev != os.stat(dest.parent).st_dev:
                 staging = None
             staged.append((_stage(src, dest, staging, index), dest))
-        for tmp, dest in staged:
-            os.replace(tmp, dest)
+        for i, (tmp, dest) in enumerate(staged):
+            try:
+                os.replace(tmp, dest)
+            except OSError as exc:  # same device, other mount (a bind mount): stage beside dest
+                if exc.errno != errno.EXDEV:
+                    raise
+                tmp.unlink()
+                staged[i] = (_stage_in_folder(dest, _copier(pairs[i][0])), dest)
+                os.replace(staged[i][0], dest)
     except BaseException:
         for tmp, _ in staged:
             with contextlib.suppress(FileNotFoundError):

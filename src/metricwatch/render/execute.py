@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from metricwatch.errors import RenderError
-from metricwatch.render.kernel import KERNEL_NAME, ensure_kernelspec, install_hint, kernel_env
+from metricwatch.render.kernel import (
+    KERNEL_NAME,
+    ensure_kernelspec,
+    install_hint,
+    kernel_env,
+    kernel_environment,
+)
 from metricwatch.render.parameters import check_parameters
 
 _PREVIEW = re.compile(r"-{5,}\n(.*?)\n-{5,}", re.S)
@@ -130,7 +136,7 @@ def execute_notebook(
         ) from exc
     except (RuntimeError, TimeoutError, DeadKernelError) as exc:
         raise RenderError(
-            f"{where}: kernel {name!r} ({sys.executable}) failed to start or died "
+            f"{where}: kernel {name!r} ({kernel_environment(name)}) failed to start or died "
             f"(start timeout {start_timeout_s:g} s): {exc}"
         ) from exc
     except OSError as exc:  # papermill writing the executed notebook (disk full…); after

@@ -71,6 +71,17 @@ def kernel_env(jupyter_dir: Path, extra: Mapping[str, str] | None = None) -> Ite
         yield
 
 
+def kernel_environment(name: str) -> str:
+    """The interpreter a kernelspec starts (sys.executable for metricwatch's own kernel)."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    try:
+        argv = KernelSpecManager().get_kernel_spec(name).argv
+    except Exception:  # only used to word a message: any failure falls back to this process
+        return sys.executable
+    return argv[0] if argv else sys.executable
+
+
 def available_kernels() -> list[str]:
     from jupyter_client.kernelspec import KernelSpecManager
 
