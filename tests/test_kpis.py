@@ -10,7 +10,7 @@ from support import mlflow_fixtures as fx
 from support.mlflow_fixtures import make_cfg, store_uri
 from support.mlflow_stores import build_many_runs_sqlite
 
-from metricwatch.checks.kpis import build_kpis
+from metricwatch.checks.kpis import build_kpis, unknown_values, unknown_values_summary
 from metricwatch.checks.metric_values import metric_value, pick_alias
 from metricwatch.cli import main
 from metricwatch.config import parse_config
@@ -76,6 +76,23 @@ def test_nan_inf_are_flagged_never_numbers(stores, tmp_path) -> None:
         assert broken.values["train_time_s"].state == "inf"
         assert broken.values["drift_pct"].display == "—"
         assert broken.values["drift_pct"].state == "missing"
+
+
+@pytest.mark.slow
+def test_unknown_values_are_named_and_warned(stores, tmp_path, caplog) -> None:
+    with caplog.at_level("WARNING", logger="metricwatch"):
+        report = _kpis(stores, tmp_path)
+    broken = _rows(report)["broken-v1.0.2"]
+    want = f"broken-v1.0.2 ({broken.run_id_short}): rmse = NaN, qwk = -inf, train_time_s = inf"
+    assert unknown_values(report.rows, report.columns) == [want]
+    assert want in caplog.text and "never counted as a pass" in caplog.text
+
+
+def test_unknown_values_summary_caps_the_list() -> None:
+    items = [f"run{i}" for i in range(25)]
+    assert unknown_values_summary(items[:2]) == "run0; run1"
+    summary = unknown_values_summary(items)
+    assert summary.startswith("run0; run1") and summary.endswith("run19; and 5 more run(s)")
 
 
 def test_metric_value_known_answers() -> None:

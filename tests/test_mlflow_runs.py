@@ -18,6 +18,7 @@ from support.mlflow_stores import T0, tree_checksums
 
 from metricwatch.errors import AuthError, SourceError, SourceUnavailableError
 from metricwatch.procs import free_port
+from metricwatch.sources.mlflow_filestore import RUN_NO_META
 from metricwatch.sources.mlflow_runs import list_run_artifacts, load_runs
 
 pytestmark = pytest.mark.slow
@@ -95,7 +96,7 @@ def test_file_store_unchanged_and_malformed_run_skipped(stores, tmp_path) -> Non
     rs = load_runs(make_cfg(root.as_uri(), tmp_path), experiments=["churn"])
     assert tree_checksums(root) == before
     assert [(s.path, s.reason) for s in rs.skipped] == [
-        (str(exp_dir / "0123456789abcdef"), "run folder without meta.yaml: skipped")
+        (str(exp_dir / "0123456789abcdef"), RUN_NO_META)
     ]
     assert len(rs.runs) == 4
 
@@ -137,7 +138,8 @@ def test_server_down_is_clear_and_bounded(tmp_path) -> None:
         load_runs(cfg)
     assert time.monotonic() - start < 20
     msg = str(info.value)
-    assert "tracking server unreachable" in msg and "gave up after" in msg
+    assert "tracking server unreachable while trying to search runs: connection refused" in msg
+    assert "Gave up after" in msg
     assert "127.0.0.1" in msg and "hunter2" not in msg
 
 
@@ -180,7 +182,7 @@ def test_401_fails_fast_naming_the_token_variable(tiny_server, tmp_path, monkeyp
     with pytest.raises(AuthError) as info:
         load_runs(cfg)
     assert time.monotonic() - start < 5
-    assert "MLFLOW_TRACKING_TOKEN" in str(info.value)
+    assert "the token in MLFLOW_TRACKING_TOKEN was rejected" in str(info.value)
     assert "s3cr3t-token-value" not in str(info.value)
 
 
@@ -188,7 +190,7 @@ def test_401_fails_fast_naming_the_token_variable(tiny_server, tmp_path, monkeyp
 def test_slow_server_times_out(tiny_server, tmp_path) -> None:
     cfg = make_cfg(tiny_server, tmp_path, timeout_s=1, max_retries=0)
     start = time.monotonic()
-    with pytest.raises(SourceUnavailableError, match="gave up after"):
+    with pytest.raises(SourceUnavailableError, match="no answer within the 1 s timeout"):
         load_runs(cfg)
     assert time.monotonic() - start < 10
 
@@ -197,3 +199,26 @@ def test_start_time_is_utc(store_cfg) -> None:
     rs = load_runs(store_cfg)
     assert all(r.start_time is None or r.start_time.tzinfo == UTC for r in rs.runs)
     assert all(r.start_time <= datetime.now(UTC) for r in rs.runs if r.start_time)
+
+
+def test_unreachable_causes_and_credential_hints(monkeypatch) -> None:
+    from metricwatch.sources.mlflow_access import _cause, credentials_hint
+
+    refused = (
+        "Max retries exceeded (Caused by NewConnectionError(... [Errno 111] Connection refused))"
+    )
+    assert _cause(refused, 2) == "connection refused (nothing is listening on that port)"
+    slow = (
+        "Max retries exceeded (Caused by ReadTimeoutError(...: Read timed out. (read timeout=1)))"
+    )
+    assert _cause(slow, 1.5) == "no answer within the 1.5 s timeout"
+    assert _cause("something else\nmore", 1) == "something else"
+    for name in ("MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    assert credentials_hint().startswith("no credentials are set; set MLFLOW_TRACKING_TOKEN")
+    monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", "alice-secret-user")
+    assert "MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD was rejected" in credentials_hint()
+    monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", "tok-secret-value")
+    hint = credentials_hint()
+    assert hint.startswith("the token in MLFLOW_TRACKING_TOKEN was rejected")
+    assert "tok-secret-value" not in hint and "alice-secret-user" not in hint

@@ -60,8 +60,10 @@ def _integrity(ctx: Context) -> Any:
 
     try:
         runs = ctx.runs()
-    except MetricwatchError:
-        runs = None  # integrity still checks git and DVC, and says why the run items are unknown
+    except MetricwatchError as exc:
+        # integrity still checks git and DVC and says why the run items are unknown, without
+        # waiting a second time for a tracking server that already failed
+        return check_integrity(ctx.cfg, runs=None, runs_error=str(exc))
     return check_integrity(ctx.cfg, runs=runs)
 
 

@@ -54,9 +54,10 @@ def resolve_baseline(cfg: Config, runs: RunSet) -> BaselineChoice:
         where = ", ".join(e.name for e in runs.experiments) or "no experiment"
         if gone and configured:
             raise CheckError(
-                f"{cfg.source}: baseline ({label}) is a deleted run "
-                f"({', '.join(d.run_id for d in gone)}) in {runs.tracking_uri}; restore it in "
-                "MLflow or change the baseline section. metricwatch never picks another run."
+                f"{cfg.source}: baseline ({label}) is a deleted run; restore it (MLflow UI, or "
+                "MlflowClient().restore_run) or change the baseline section; metricwatch never "
+                "picks another run. Deleted: "
+                f"{', '.join(d.run_id for d in gone)} in {runs.tracking_uri}."
             )
         if configured:
             raise CheckError(

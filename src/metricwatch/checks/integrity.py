@@ -165,8 +165,12 @@ def check_integrity(
     *,
     pattern: str | None = None,
     regex: bool | None = None,
+    runs_error: str | None = None,
 ) -> IntegrityReport:
-    """The integrity report for every tag matching pattern (default: cfg.tags)."""
+    """The integrity report for every tag matching pattern (default: cfg.tags).
+
+    `runs_error`: the runs already failed to load (why); they are not asked for a second time.
+    """
     start = time.monotonic()
     repo = Path(cfg.project_path)
     pattern = cfg.tags.pattern if pattern is None else pattern
@@ -192,8 +196,8 @@ def check_integrity(
     if not (repo / ".dvc").is_dir():
         notes.append(f"{repo} has no .dvc folder: not a DVC project (run `dvc init`)")
     present = dvcx.present_keys(remote) if remote and remote.available else None
-    runs_reason = None
-    if runs is None:
+    runs_reason = runs_error
+    if runs is None and runs_error is None:
         runs, runs_reason = _load_runs(cfg)
     by_version: dict[str, list[Any]] = defaultdict(list)
     for run in runs.runs if runs is not None else []:

@@ -7,6 +7,7 @@ order the config lists them. Every other metric (except MLflow's `system/…`) i
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,6 +26,8 @@ from metricwatch.sources.mlflow_runs import RunRecord, RunSet, SkippedRun, load_
 
 SHORT_ID = 8
 STAGE_TAG = "stage"
+UNKNOWN_LISTED = 20
+log = logging.getLogger("metricwatch")
 
 
 class KpiRow(BaseModel):
@@ -145,6 +148,28 @@ def _system_wanted(runs: RunSet, rows: list[KpiRow]) -> dict[str, list[str]]:
     }
 
 
+def unknown_values(rows: list[KpiRow], columns: list[str]) -> list[str]:
+    """'run (id): metric = NaN, …' for each row whose KPI values are NaN or ±inf."""
+    items = []
+    for r in rows:
+        bad = [
+            f"{m} = {mv.display}"
+            for m in columns
+            if (mv := r.values.get(m)) is not None and mv.state not in ("ok", "missing")
+        ]
+        if bad:
+            items.append(f"{r.run_name} ({r.run_id_short}): {', '.join(bad)}")
+    return items
+
+
+def unknown_values_summary(items: list[str], more: str = "and {n} more run(s)") -> str:
+    """The first UNKNOWN_LISTED items joined, then how many more."""
+    shown = items[:UNKNOWN_LISTED]
+    if len(items) > UNKNOWN_LISTED:
+        shown.append(more.format(n=len(items) - UNKNOWN_LISTED))
+    return "; ".join(shown)
+
+
 def build_kpis(
     cfg: Config,
     runs: RunSet | None = None,
@@ -180,6 +205,12 @@ def build_kpis(
             notes.append(f"DVC metrics unavailable: {exc}")
     aliases = _all_aliases(cfg)
     extra_cols = sorted({k for r in rows for k in r.extra} - aliases)
+    unknown = unknown_values(rows, list(cfg.mlflow.metrics))
+    if unknown:  # on stderr too: a NaN KPI is unknown, never a pass, and must not go unnoticed
+        log.warning(
+            "warning: KPI values that are NaN or ±inf (unknown, never counted as a pass): %s",
+            unknown_values_summary(unknown),
+        )
     return KpiReport(
         tracking_uri=runs.tracking_uri,
         store_kind=runs.store_kind,

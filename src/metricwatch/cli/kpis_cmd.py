@@ -118,7 +118,7 @@ def kpis(
     for s in report.skipped:
         err_console.print(f"skipped: {s.path}: {s.reason}", style="yellow", markup=False)
     err_console.print(
-        f"{len(report.rows)} run(s) from {report.tracking_uri} "
+        f"{len(report.rows):,} run(s) from {report.tracking_uri} "
         f"({', '.join(report.experiments) or 'no experiment'}); "
         f"{report.deleted_excluded} deleted excluded",
         highlight=False,

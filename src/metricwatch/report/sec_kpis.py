@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from metricwatch.checks.kpis import unknown_values, unknown_values_summary
 from metricwatch.report import html as h
 from metricwatch.report.blocks import Block, Figure, Html, part_missing
 from metricwatch.report.i18n import Lang, t
@@ -149,6 +150,28 @@ def dvc_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
     return blocks
 
 
+_COUNT = {
+    "en": "{n} run(s) in {exps}, every one in the table below.",
+    "es": "{n} run(s) en {exps}, todos en la tabla siguiente.",
+}
+_UNKNOWN = {
+    "en": "Unknown values, never counted as a pass: {items}. MLflow's SQL stores keep ±inf as "
+    "±1.797e308, so any |value| ≥ 1.7e308 is read as ±inf.",
+    "es": "Valores desconocidos, nunca contados como aprobados: {items}. Los stores SQL de MLflow "
+    "guardan ±inf como ±1.797e308, así que todo |valor| ≥ 1.7e308 se lee como ±inf.",
+}
+_MORE = {"en": "and {n} more run(s)", "es": "y {n} run(s) más"}
+
+
+def unknown_values_text(result: MonitoringResult, lang: Lang) -> str | None:
+    """One sentence naming the runs whose KPI values are NaN/±inf (None when there are none)."""
+    rep = result.kpis
+    items = unknown_values(rep.rows, list(KPI_COLUMNS)) if rep else []
+    if not items:
+        return None
+    return _UNKNOWN[lang].format(items=unknown_values_summary(items, _MORE[lang]))
+
+
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     rep = result.kpis
     if rep is None:
@@ -156,6 +179,11 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     base = rep.baseline
     lead = f"{rep.store_kind} store {rep.tracking_uri}; baseline: {base.selector} → {base.run_id or '—'}"
     blocks: list[Block] = [Html(h.para(_METRICS_TEXT[lang])), Html(h.para(lead, "mw-small"))]
+    exps = ", ".join(rep.experiments) or "—"
+    blocks.append(Html(h.para(_COUNT[lang].format(n=f"{len(rep.rows):,}", exps=exps), "mw-small")))
+    unknown = unknown_values_text(result, lang)
+    if unknown:
+        blocks.append(Html(h.notice(unknown, "unknown")))
     blocks += [Html(h.notice(n, "warn")) for n in [*base.notes, *rep.notes]]
     if rep.deleted_excluded:
         blocks.append(Html(h.para(f"{rep.deleted_excluded} deleted run(s) excluded.", "mw-small")))

@@ -172,21 +172,40 @@ def translate_errors(cfg: Config, doing: str) -> Iterator[None]:
         if exc.error_code in ("UNAUTHENTICATED", "PERMISSION_DENIED") or code in (401, 403):
             raise AuthError(
                 f"{url}: the tracking server refused our credentials while trying to {doing} "
-                f"(HTTP {code or exc.error_code}). Set MLFLOW_TRACKING_TOKEN (or "
-                "MLFLOW_TRACKING_USERNAME/PASSWORD) to valid credentials."
+                f"(HTTP {code or exc.error_code}): {credentials_hint()}"
             ) from exc
         if _is_unreachable(text):
             raise SourceUnavailableError(
-                f"{url}: tracking server unreachable while trying to {doing}; gave up after "
-                f"{waited:.1f} s (timeout {cfg.mlflow.timeout_s:g} s per request, "
-                f"{cfg.mlflow.max_retries} retries). Check that the server runs, or raise "
-                f"mlflow.timeout_s / mlflow.max_retries. Cause: {_first_line(text)}"
+                f"{url}: tracking server unreachable while trying to {doing}: "
+                f"{_cause(text, cfg.mlflow.timeout_s)}. Gave up after {waited:.1f} s (timeout "
+                f"{cfg.mlflow.timeout_s:g} s per request, {cfg.mlflow.max_retries} retries); "
+                "check that the server runs, or raise mlflow.timeout_s / mlflow.max_retries."
             ) from exc
         raise SourceError(f"{url}: MLflow error while trying to {doing}: {text}") from exc
     except OSError as exc:
         raise SourceUnavailableError(
             f"{url}: cannot {doing} after {time.monotonic() - start:.1f} s: {scrub(str(exc))}"
         ) from exc
+
+
+def credentials_hint() -> str:
+    """Which credential variables are set (names only, never values) and what to do."""
+    token = bool(os.environ.get("MLFLOW_TRACKING_TOKEN"))
+    basic = bool(os.environ.get("MLFLOW_TRACKING_USERNAME"))
+    if token:
+        return (
+            "the token in MLFLOW_TRACKING_TOKEN was rejected; set MLFLOW_TRACKING_TOKEN to a "
+            "valid token for this server."
+        )
+    if basic:
+        return (
+            "the user in MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD was rejected; set "
+            "them to valid credentials for this server."
+        )
+    return (
+        "no credentials are set; set MLFLOW_TRACKING_TOKEN (or MLFLOW_TRACKING_USERNAME and "
+        "MLFLOW_TRACKING_PASSWORD) to valid credentials for this server."
+    )
 
 
 _UNREACHABLE_MARKERS = (
@@ -202,9 +221,32 @@ _UNREACHABLE_MARKERS = (
     "too many 5",
 )
 
+# What the cause in a requests/urllib3 error means, first match wins (searched in full text:
+# the reason sits at the end of a long "HTTPConnectionPool(...): Max retries exceeded" line).
+_CAUSES = (
+    ("connection refused", "connection refused (nothing is listening on that port)"),
+    ("read timed out", "no answer within the {timeout} s timeout"),
+    ("readtimeout", "no answer within the {timeout} s timeout"),
+    ("connecttimeout", "connection timed out (host down or firewalled)"),
+    ("connect timeout", "connection timed out (host down or firewalled)"),
+    ("name or service not known", "host name not found"),
+    ("nameresolutionerror", "host name not found"),
+    ("remotedisconnected", "the server closed the connection without answering"),
+    ("connection aborted", "the server closed the connection without answering"),
+    ("too many 5", "the server kept answering with HTTP 5xx errors"),
+)
+
 
 def _is_unreachable(text: str) -> bool:
     return any(m.lower() in text.lower() for m in _UNREACHABLE_MARKERS)
+
+
+def _cause(text: str, timeout_s: float) -> str:
+    low = text.lower()
+    for marker, meaning in _CAUSES:
+        if marker in low:
+            return meaning.format(timeout=f"{timeout_s:g}")
+    return _first_line(text)
 
 
 def _first_line(text: str, limit: int = 300) -> str:

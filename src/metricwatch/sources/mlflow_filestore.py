@@ -10,6 +10,14 @@ from pathlib import Path
 
 # Sub-folders of an experiment folder that are not runs (mlflow FileStore.RESERVED_EXPERIMENT_FOLDERS).
 _RESERVED = {"tags", "datasets", "traces", "models"}
+EXPERIMENT_NO_META = (
+    "experiment folder without meta.yaml: MLflow cannot read it, so none of its runs are in "
+    "the KPI table; restore its meta.yaml from a backup"
+)
+RUN_NO_META = (
+    "run folder without meta.yaml: MLflow cannot read this run, so it is not in the KPI table; "
+    "restore its meta.yaml from a backup"
+)
 
 
 def _root(uri: str) -> Path:
@@ -28,7 +36,7 @@ def scan_malformed(uri: str, experiment_ids: list[str]) -> list[tuple[str, str]]
         if exp_dir.name in _RESERVED or exp_dir.name == "models":
             continue
         if not (exp_dir / "meta.yaml").is_file():
-            found.append((str(exp_dir), "experiment folder without meta.yaml: skipped"))
+            found.append((str(exp_dir), EXPERIMENT_NO_META))
             continue
         if exp_dir.name not in experiment_ids:
             continue
@@ -36,5 +44,5 @@ def scan_malformed(uri: str, experiment_ids: list[str]) -> list[tuple[str, str]]
             if run_dir.name in _RESERVED:
                 continue
             if not (run_dir / "meta.yaml").is_file():
-                found.append((str(run_dir), "run folder without meta.yaml: skipped"))
+                found.append((str(run_dir), RUN_NO_META))
     return found

@@ -6,6 +6,7 @@ keeps active runs by default and counts the deleted ones it left out.
 
 from __future__ import annotations
 
+import logging
 import math
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +26,8 @@ from metricwatch.sources.mlflow_access import (
     translate_errors,
 )
 from metricwatch.sources.mlflow_filestore import scan_malformed
+
+log = logging.getLogger("metricwatch")
 
 # Runs per search_runs page: mlflow.search_runs uses 10,000 too (server limit 50,000).
 PAGE_SIZE = 10_000
@@ -206,6 +209,8 @@ def load_runs(
         skipped = [
             SkippedRun(path=p, reason=r) for p, r in scan_malformed(uri, [e.id for e in refs])
         ]
+        for s in skipped:  # on stderr too: a run missing from the table must not go unnoticed
+            log.warning("warning: %s: %s", s.path, s.reason)
     if deleted and not cfg.mlflow.include_deleted:
         notes.append(
             f"{len(deleted)} deleted run(s) excluded (set mlflow.include_deleted to show them)"
