@@ -279,3 +279,22 @@ def test_run_links_only_for_http_servers_and_without_credentials(
         assert run_url(base, "abc", "3") == f"{base}/#/experiments/3/runs/abc"
         assert run_url(base, "abc") == f"{base}/#/runs/abc"
     assert run_url(None, "abc") is None
+
+
+def test_summary_line_of_a_status_rule_says_why_not_fail_vs_not_fail() -> None:
+    from metricwatch.report.sec_summary import _breach_line
+
+    flags = evaluate(
+        cfg(),
+        inputs(
+            BAD,
+            integrity={"v1.0.2": "fail"},
+            integrity_reasons={"v1.0.2": "missing run (version=v1.0.2)"},
+        ),
+    )
+    lines = {f.rule: _breach_line(f) for f in flags if f.breached}
+    assert lines["integrity"] == (
+        "integrity [fail] v1.0.2: ❌ fail (missing run (version=v1.0.2)) — tag the MLflow run, "
+        "dvc push the outputs, or fix the release tag"
+    )
+    assert lines["rmse"].startswith("rmse [warn] v1.0.3: 1.2 vs ≤ 1.1")

@@ -6,6 +6,7 @@ from metricwatch.report import html as h
 from metricwatch.report.blocks import Block, Html
 from metricwatch.report.i18n import Lang, t
 from metricwatch.result import MonitoringResult
+from metricwatch.rules import Flag
 
 SUMMARY_LINE_MAX = 400
 
@@ -20,6 +21,14 @@ def overall_status(result: MonitoringResult) -> str:
     return "ok" if result.flags else "unknown"
 
 
+def _breach_line(f: Flag) -> str:
+    """A breached rule in one line: value vs bound, or for a status rule, why it failed."""
+    head = f"{f.rule} [{f.severity}] {f.version or ''}: {f.value_display}"
+    if f.kind == "breach_on":
+        return head + (f" ({f.reason})" if f.reason else "") + f" — {f.action}"
+    return f"{head} vs {f.threshold_display} — {f.action}"
+
+
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     meta = result.meta
     title = meta.title or t("title", lang)
@@ -31,14 +40,7 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
         f"{t('date', lang)}: {meta.generated_at.strftime('%Y-%m-%d %H:%M %Z')}",
     ]
     # one line per rule on page 1: long user text (a 6,000-character param) is cut here
-    rules = [
-        h.clip(
-            f"{f.rule} [{f.severity}] {f.version or ''}: {f.value_display} vs "
-            f"{f.threshold_display} — {f.action}",
-            SUMMARY_LINE_MAX,
-        )
-        for f in breached
-    ]
+    rules = [h.clip(_breach_line(f), SUMMARY_LINE_MAX) for f in breached]
     missing = [h.clip(f"{part}: {why}", SUMMARY_LINE_MAX) for part, why in result.errors.items()]
     body = (
         f"<h1>{h.esc(title)}</h1>"
