@@ -27,20 +27,12 @@ UNICODE = "עברית مرحبا 🚀 e\u0301 ñ"
 LONG = UNICODE + " " + "L" * 10_000
 REPORT_ONLY = ("--no-pdf", "--skip", "evidence", "--skip", "repro")
 
-RUN_NAMES = fault(
-    id="hostile-run-names",
+MLFLOW_STRINGS = fault(
+    id="hostile-mlflow-run-names-params-tags",
     area="Input strings",
-    fault="MLflow run names hold HTML + `<script>`, Markdown with a `javascript:` link and `|` "
-    "pipes, and 10,000 characters of RTL text, emoji and combining marks",
-    command="metricwatch report",
-    exit_code=0,
-    says="HTML:",
-    report=HTML,
-)
-PARAMS_TAGS = fault(
-    id="hostile-params-and-tags",
-    area="Input strings",
-    fault="A run's params and `version` tag hold HTML, Markdown and 6,000-character values",
+    fault="MLflow run names, params and a `version` tag hold HTML + `<script>`, Markdown with a "
+    "`javascript:` link and `|` pipes, and 6,000–10,000 characters of RTL text, emoji and "
+    "combining marks",
     command="metricwatch report",
     exit_code=0,
     says="HTML:",
@@ -98,22 +90,10 @@ def _client(demo: Path):
     return client, exp.experiment_id, runs
 
 
-def test_hostile_run_names_stay_text(demo_copy: Path, tmp_path: Path) -> None:
-    client, _, runs = _client(demo_copy)
+def test_hostile_mlflow_strings_stay_text(demo_copy: Path, tmp_path: Path) -> None:
+    client, exp_id, runs = _client(demo_copy)
     for version, name in zip(("v1.0.0", "v1.0.1", "v1.0.3"), (HTML, MARKDOWN, LONG), strict=True):
         client.update_run(runs[version].info.run_id, name=name)
-    out = tmp_path / "out"
-    run = run_mw("report", "-c", demo_copy / "metricwatch.yaml", "-o", out, *REPORT_ONLY,
-                 "--skip", "drift")  # fmt: skip
-    html = out / "metrics_monitoring.html"
-    expect(RUN_NAMES, run, html=html)
-    text = assert_no_live_markup(html)
-    assert norm(MARKDOWN) in text
-    assert f"{norm(UNICODE)} {'L' * 150}" in text and "characters cut]" in text
-
-
-def test_hostile_params_and_tags_stay_text(demo_copy: Path, tmp_path: Path) -> None:
-    client, exp_id, runs = _client(demo_copy)
     # a re-run of v1.0.2 (which had none) whose params are hostile, compared with dvc.lock
     rerun = client.create_run(exp_id, run_name="v1.0.2-rerun", tags={"version": "v1.0.2"})
     hostile = {"train.n_estimators": HTML, "train.learning_rate": MARKDOWN, "train.max_depth": LONG}
@@ -126,10 +106,13 @@ def test_hostile_params_and_tags_stay_text(demo_copy: Path, tmp_path: Path) -> N
     run = run_mw("report", "-c", demo_copy / "metricwatch.yaml", "-o", out, *REPORT_ONLY,
                  "--skip", "drift")  # fmt: skip
     html = out / "metrics_monitoring.html"
-    expect(PARAMS_TAGS, run, html=html)
+    expect(MLFLOW_STRINGS, run, html=html)
     text = assert_no_live_markup(html)
     assert f"train.n_estimators: run {norm(HTML)} ≠ dvc.lock 50" in text
     assert f"student-performance {norm(HTML)}" in text  # the orphan run's version column
+    assert f"{norm(HTML)} ★ baseline" in text  # the run names in the KPI table
+    assert norm(MARKDOWN) in text
+    assert f"{norm(UNICODE)} {'L' * 150}" in text and "characters cut]" in text
 
 
 def _hostile_frames(n: int = 300) -> tuple[pd.DataFrame, pd.DataFrame]:
