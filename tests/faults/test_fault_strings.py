@@ -171,3 +171,28 @@ def test_console_markup_in_an_error_message_is_printed_as_is(tmp_path: Path) -> 
     closing = run_mw("check", "-c", "[/x]mw.yaml", cwd=tmp_path, timeout=60)
     assert closing.code == 1 and "Traceback" not in closing.err, closing.show()
     assert "error: [/x]mw.yaml: no such config file." in closing.text, closing.show()
+
+
+MARKUP_IN_COLUMNS = fault(
+    id="console-markup-in-column-names",
+    area="Input strings",
+    fault="The drift data's column names hold console markup (`[/x]`, `[bold]b`)",
+    command="metricwatch drift",
+    exit_code=0,
+    says="│ [/x] │ numeric │",
+)
+
+
+def test_console_markup_in_column_names_is_printed_as_is(tmp_path: Path) -> None:
+    # before the fix, "[/x]" crashed the drift table (exit 3) and "[bold]" vanished
+    rng = np.random.default_rng(3)
+    for name in ("reference.csv", "current.csv"):
+        frame = pd.DataFrame(
+            {"[/x]": rng.normal(size=200), "[bold]b": rng.choice(["[/y]", "q"], 200)}
+        )
+        frame.to_csv(tmp_path / name, index=False)
+    cfg = tmp_path / "metricwatch.yaml"
+    cfg.write_text("drift:\n  reference: reference.csv\n  current: current.csv\n", encoding="utf-8")
+    run = run_mw("drift", "-c", cfg, cwd=tmp_path, timeout=120)
+    expect(MARKUP_IN_COLUMNS, run)
+    assert "│ [bold]b │ categorical │" in run.text, run.show()

@@ -105,18 +105,21 @@ def render_markdown(report: DriftReport) -> str:
 
 
 def _print_table(report: DriftReport) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"Data drift: {report.reference} → {report.current}")
+    # column names and categories are user text: "[bold]" or "[/x]" is not console markup
+    table = Table(title=escape(f"Data drift: {report.reference} → {report.current}"))
     for h in HEADERS:
         table.add_column(h, overflow="fold")
     for f in report.features:
         style = "red" if f.drifted else "yellow" if f.drifted is None else None
-        table.add_row(*_row(f), style=style)
+        table.add_row(*map(escape, _row(f)), style=style)
     if report.target is not None:
         table.add_section()
         t = report.target
-        table.add_row(*[f"target: {t.name}", *_row(t)[1:]], style="red" if t.drifted else None)
+        cells = [f"target: {t.name}", *_row(t)[1:]]
+        table.add_row(*map(escape, cells), style="red" if t.drifted else None)
     out_console.print(table)
     for line in _summary(report):
         out_console.print(line, markup=False)
