@@ -30,6 +30,14 @@ HOSTILE_NAME = "<b>bold</b><script>window.pwned=1</script>"
 METRICS = ("rmse", "qwk", "train_time_s", "data_drift_pct")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _private_cache(tmp_path_factory):
+    """Captures here store reusable evidence in a private cache, not the user's."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield
+
+
 def _make_store(root: Path) -> dict[str, str]:
     """A SQLite store: one run per release (metrics, params, model + metrics.json) and a stray."""
     import mlflow

@@ -78,6 +78,14 @@ def test_status_image_is_named_for_what_it_shows():
     assert status_name(broken) == "dvc_status_failed.png"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _private_cache(tmp_path_factory):
+    """Captures here store reusable evidence in a private cache, not the user's."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield
+
+
 @pytest.fixture(scope="module")
 def browser():
     with launch_browser(None, 60) as b:
