@@ -49,15 +49,17 @@ def _parse_since(text: str | None) -> datetime | None:
 
 
 def _print_table(report) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     from metricwatch.cli.kpis_format import dvc_cells, dvc_headers, kpi_cells, kpi_headers
 
-    table = Table(title=f"KPIs — {report.tracking_uri}", title_justify="left")
+    # run names, tags and params are user text: "[/x]" is not console markup
+    table = Table(title=escape(f"KPIs — {report.tracking_uri}"), title_justify="left")
     for h in kpi_headers(report):
         table.add_column(h, no_wrap=h in ("Date", "Run ID"))
     for row, cells in zip(report.rows, kpi_cells(report), strict=True):
-        table.add_row(*cells, style="bold" if row.is_baseline else None)
+        table.add_row(*map(escape, cells), style="bold" if row.is_baseline else None)
     out_console.print(table)
     if report.baseline_run_id:
         out_console.print(
@@ -65,13 +67,16 @@ def _print_table(report) -> None:
         )
     if report.dvc_metrics is not None:
         dvc = Table(
-            title=f"DVC metrics per tag (diff against {report.dvc_metrics.baseline_rev or 'no baseline tag'})",
+            title=escape(
+                "DVC metrics per tag (diff against "
+                f"{report.dvc_metrics.baseline_rev or 'no baseline tag'})"
+            ),
             title_justify="left",
         )
         for h in dvc_headers():
             dvc.add_column(h)
         for cells in dvc_cells(report):
-            dvc.add_row(*cells)
+            dvc.add_row(*map(escape, cells))
         out_console.print(dvc)
 
 
