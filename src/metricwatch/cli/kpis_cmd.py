@@ -120,8 +120,7 @@ def kpis(
         _print_table(report)
     for note in report.notes:
         err_console.print(f"note: {note}", style="yellow", markup=False)
-    for s in report.skipped:
-        err_console.print(f"skipped: {s.path}: {s.reason}", style="yellow", markup=False)
+    # skipped run folders are already on stderr: load_runs warns about each one
     err_console.print(
         f"{len(report.rows):,} run(s) from {report.tracking_uri} "
         f"({', '.join(report.experiments) or 'no experiment'}); "
