@@ -66,34 +66,39 @@ def repro(
 
 
 def _print_table(report: ReproReport) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     from metricwatch.redact import scrub
 
-    table = Table(title=f"{report.rev} ({report.commit[:12]})", show_lines=False)
+    # tags, paths, stage names and DVC's messages are user text, not console markup
+    table = Table(title=escape(f"{report.rev} ({report.commit[:12]})"), show_lines=False)
     for col in ("output", "stage", "committed", "fresh", "result"):
         table.add_column(col, overflow="fold")
     for o in report.outputs:
         mark = "[green]✓ same[/green]" if o.match else "[red]✗ differs[/red]"
         if o.volatile:
             mark = "[yellow]✓ volatile keys only[/yellow]"
-        table.add_row(o.path, o.stage, (o.expected or "—")[:14], (o.actual or "—")[:14], mark)
+        cells = [o.path, o.stage, (o.expected or "—")[:14], (o.actual or "—")[:14]]
+        table.add_row(*map(escape, cells), mark)
     if report.outputs:
         out_console.print(table)
     for v in report.volatile_diffs:
-        out_console.print(f"volatile {v.path}:{v.key}: {v.expected} → {v.actual}")
+        out_console.print(f"volatile {v.path}:{v.key}: {v.expected} → {v.actual}", markup=False)
     style = _STYLE.get(report.verdict, "yellow")
     cached = " [dim](cached verdict; --force to re-run)[/dim]" if report.cached else ""
-    out_console.print(f"[bold {style}]{scrub(report.message)}[/bold {style}]{cached}")
+    out_console.print(f"[bold {style}]{escape(scrub(report.message))}[/bold {style}]{cached}")
     for note in report.notes:
-        out_console.print(f"note: {scrub(note)}")
+        out_console.print(f"note: {scrub(note)}", markup=False)
     env = report.environment
     if env is not None:
         for u in env.undeclared_inputs:
-            out_console.print(f"undeclared input: stage {u.stage} reads {u.path} ({u.evidence})")
+            out_console.print(
+                f"undeclared input: stage {u.stage} reads {u.path} ({u.evidence})", markup=False
+            )
         for note in env.notes:
-            out_console.print(f"environment: {note}")
-    err_console.print(f"log: {report.log_path}\ntranscript: {report.transcript_path}")
+            out_console.print(f"environment: {note}", markup=False)
+    err_console.print(f"log: {report.log_path}\ntranscript: {report.transcript_path}", markup=False)
 
 
 def register(app: typer.Typer) -> None:
