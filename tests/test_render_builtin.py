@@ -182,3 +182,34 @@ def test_no_browser_publishes_html_and_says_how_to_install(tmp_path: Path) -> No
     assert "apt-get install chromium" in msg
     assert "Small report" in (out / "metrics_monitoring.html").read_text()
     assert (out / "metrics_monitoring.pdf").read_bytes() == b"%PDF-previous"
+
+
+def test_the_policy_runs_the_pages_own_script_and_blocks_injected_ones(tmp_path: Path) -> None:
+    """Real Chromium: a script/handler that an escaping bug let through would not run."""
+    _needs_tools()
+    from playwright.sync_api import sync_playwright
+
+    from metricwatch.render.chromium import LAUNCH_ARGS
+    from metricwatch.render.html import finalize_html
+
+    own = "<script>document.title = 'own'; window.ran = ['own'];</script>"
+    page = finalize_html(f"<html><head><title>t</title></head><body>{own}</body></html>")
+    injected = (
+        "<img src=x onerror=\"window.ran.push('onerror')\">"
+        "<script>window.ran.push('script')</script>"
+    )
+    path = tmp_path / "page.html"
+    path.write_text(page.replace("</body>", injected + "</body>"), encoding="utf-8")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(find_browser()), args=list(LAUNCH_ARGS))
+        try:
+            tab = browser.new_page()
+            messages: list[str] = []
+            tab.on("console", lambda m: messages.append(m.text))
+            tab.goto(path.as_uri(), wait_until="load", timeout=60_000)
+            tab.wait_for_timeout(300)  # let the broken image's error event fire (it is blocked)
+            ran = tab.evaluate("window.ran")
+        finally:
+            browser.close()
+    assert ran == ["own"]
+    assert any("Content Security Policy" in m for m in messages), messages

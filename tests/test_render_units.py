@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import errno
+import hashlib
 import os
 import re
 import subprocess
@@ -20,7 +22,7 @@ from metricwatch.atomic import atomic_copy, atomic_write_bytes, publish, write_e
 from metricwatch.errors import LockedError, RenderError
 from metricwatch.render import choose_renderer, default_build_dir, output_lock
 from metricwatch.render.history import keep_history
-from metricwatch.render.html import PLOTLY_SCRIPT_ID, finalize_html
+from metricwatch.render.html import PLOTLY_SCRIPT_ID, csp_content, finalize_html, script_hashes
 from metricwatch.render.parameters import check_parameters
 from metricwatch.render.quarto import project_config
 from metricwatch.render.report import _check_folders, _write_failed
@@ -69,7 +71,12 @@ PAGE = """<!DOCTYPE html><html><head><title>t</title>
 def test_finalize_html_locks_down_and_inlines_plotly_once() -> None:
     out = finalize_html(PAGE)
     assert 'http-equiv="Content-Security-Policy"' in out
-    assert "default-src 'none'" in out and "script-src 'unsafe-inline';" in out
+    assert "default-src 'none'" in out and "'unsafe-inline' " not in out.split("style-src")[0]
+    # the only script allowed is the page's own plotly.js, by its SHA-256
+    js = re.search(rf'<script id="{PLOTLY_SCRIPT_ID}">(.*?)</script>', out, flags=re.S)
+    assert js is not None
+    digest = base64.b64encode(hashlib.sha256(js.group(1).encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}';" in out
     rest = re.sub(rf'<script id="{PLOTLY_SCRIPT_ID}">.*?</script>', "", out, flags=re.S)
     assert "cdn.plot.ly" not in rest and "require.js" not in rest and "fonts.example" not in rest
     assert not re.search(r"<(script|link)[^>]*(src|href)=", rest)
@@ -81,9 +88,17 @@ def test_finalize_html_locks_down_and_inlines_plotly_once() -> None:
     assert again.index("Content-Security-Policy") < again.index(PLOTLY_SCRIPT_ID)
 
 
+def test_script_hashes_follow_the_html_parser() -> None:
+    page = '<script>a()\r\nb()</script><script type="x" src="data:,1"></script><script >a()\nb()</script >'
+    expected = base64.b64encode(hashlib.sha256(b"a()\nb()").digest()).decode()
+    assert script_hashes(page) == [f"'sha256-{expected}'"]  # CRLF read as LF; src skipped; deduped
+    assert "'unsafe-inline' data:" in csp_content(allow_data_scripts=True)  # Quarto's own pages
+
+
 def test_finalize_html_without_figures_has_no_plotly() -> None:
     out = finalize_html("<html><head></head><body><p>x</p></body></html>")
     assert PLOTLY_SCRIPT_ID not in out and "mw-style" in out
+    assert "script-src 'none';" in out  # no script on the page: none may run
     with pytest.raises(ValueError, match="no <head>"):
         finalize_html("<p>fragment</p>")
 

@@ -1,6 +1,9 @@
 """Make a report HTML self-contained and locked down, whichever renderer produced it.
 
-- a Content-Security-Policy meta tag (inline scripts and styles only, images from data: URIs);
+- a Content-Security-Policy meta tag: scripts only the page's own inline scripts, each allowed
+  by its SHA-256 (so an injected `<script>` or `onerror=` attribute would not run even if an
+  escaping bug let it through), inline styles, images from data: URIs. Quarto's HTML (which
+  loads its own scripts from data: URIs and may use inline handlers) keeps 'unsafe-inline';
 - no external scripts or stylesheets (CDN loaders of plotly/require/MathJax are dropped);
 - plotly.js inlined exactly once when the page has plotly figures, so it opens offline;
 - metricwatch's stylesheet (screen + A4 print rules) inlined once.
@@ -8,6 +11,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from functools import cache
 from importlib import resources
@@ -15,7 +20,7 @@ from importlib import resources
 PLOTLY_SCRIPT_ID = "mw-plotlyjs"
 STYLE_ID = "mw-style"
 CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'{extra}; style-src 'unsafe-inline'; "
+    "default-src 'none'; script-src {scripts}; style-src 'unsafe-inline'; "
     "img-src data:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'"
 )
 
@@ -26,6 +31,8 @@ _EXTERNAL_LINK = re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*
 _HEAD_OPEN = re.compile(r"<head\b[^>]*>", re.I)
 _HEAD_CLOSE = re.compile(r"</head\s*>", re.I)
 _CSP_META = re.compile(r"<meta\b[^>]*http-equiv\s*=\s*[\"']?content-security-policy[^>]*>", re.I)
+# an inline script element (no src attribute) and its raw text, as the HTML parser reads it
+_INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script[\s/>]", re.I | re.S)
 
 
 @cache
@@ -40,8 +47,22 @@ def report_css() -> str:
     return resources.files("metricwatch.render").joinpath("templates/report.css").read_text("utf-8")
 
 
-def csp_content(*, allow_data_scripts: bool = False) -> str:
-    return CSP.format(extra=" data:" if allow_data_scripts else "")
+def script_hashes(html: str) -> list[str]:
+    """CSP source expressions ('sha256-…') of every inline script in html, in order."""
+    out: list[str] = []
+    for m in _INLINE_SCRIPT.finditer(html):
+        text = m.group(1).replace("\r\n", "\n").replace("\r", "\n")  # the parser's newlines
+        digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
+        if f"'sha256-{digest}'" not in out:
+            out.append(f"'sha256-{digest}'")
+    return out
+
+
+def csp_content(*, allow_data_scripts: bool = False, hashes: list[str] | None = None) -> str:
+    """The policy: Quarto pages (allow_data_scripts) keep 'unsafe-inline' + data: scripts;
+    other pages allow exactly the inline scripts whose hashes are given (none: no script)."""
+    own = " ".join(hashes or []) or "'none'"
+    return CSP.format(scripts="'unsafe-inline' data:" if allow_data_scripts else own)
 
 
 def has_plotly_figures(html: str) -> bool:
@@ -55,11 +76,6 @@ def finalize_html(html: str, *, allow_data_scripts: bool = False) -> str:
     html = _EXTERNAL_SCRIPT.sub("", html)
     html = _EXTERNAL_LINK.sub("", html)
     html = _CSP_META.sub("", html)
-    meta = (
-        '<meta http-equiv="Content-Security-Policy" '
-        f'content="{csp_content(allow_data_scripts=allow_data_scripts)}">'
-    )
-    html = _HEAD_OPEN.sub(lambda m: m.group(0) + "\n" + meta, html, count=1)
     head_extra = []
     if f'id="{STYLE_ID}"' not in html:
         head_extra.append(f'<style id="{STYLE_ID}">\n{report_css()}\n</style>')
@@ -70,4 +86,7 @@ def finalize_html(html: str, *, allow_data_scripts: bool = False) -> str:
     if head_extra:
         addition = "\n".join(head_extra) + "\n"
         html = _HEAD_CLOSE.sub(lambda m: addition + m.group(0), html, count=1)
-    return html
+    # the policy comes last: it lists the hashes of the page's final inline scripts
+    policy = csp_content(allow_data_scripts=allow_data_scripts, hashes=script_hashes(html))
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    return _HEAD_OPEN.sub(lambda m: m.group(0) + "\n" + meta, html, count=1)
