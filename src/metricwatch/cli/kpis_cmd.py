@@ -122,9 +122,8 @@ def kpis(
         err_console.print(f"note: {note}", style="yellow", markup=False)
     # skipped run folders are already on stderr: load_runs warns about each one
     err_console.print(
-        f"{len(report.rows):,} run(s) from {report.tracking_uri} "
-        f"({', '.join(report.experiments) or 'no experiment'}); "
-        f"{report.deleted_excluded} deleted excluded",
+        f"{len(report.rows):,} run(s) in {', '.join(report.experiments) or 'no experiment'} "
+        f"({report.deleted_excluded} deleted excluded) from {report.tracking_uri}",
         highlight=False,
     )
     return 0
