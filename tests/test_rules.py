@@ -215,6 +215,33 @@ def test_builtin_status_rules_can_be_overridden_or_disabled() -> None:
     flags = evaluate(c, inputs(GOOD, integrity={"v1": "warn"}))
     (integ,) = [f for f in flags if f.metric == "integrity"]
     assert (integ.rule, integ.outcome, integ.severity) == ("i", "breach", "warn")
+    flags = evaluate(c, inputs(GOOD, integrity={"v1": "unknown"}))
+    assert [f.outcome for f in flags if f.metric == "integrity"] == ["breach"]
+
+
+def test_an_integrity_tag_with_unknown_checks_is_no_data_never_a_pass() -> None:
+    flags = evaluate(
+        cfg(),
+        inputs(
+            GOOD,
+            integrity={"v1.0.0": "unknown", "v1.0.1": "warn"},
+            integrity_reasons={"v1.0.0": "4 item(s) unknown: tracking server unreachable"},
+        ),
+    )
+    integ = {f.version: f for f in flags if f.metric == "integrity"}
+    assert integ["v1.0.0"].outcome == "no data"
+    assert integ["v1.0.0"].value_display == "❓ unknown"
+    assert "tracking server unreachable" in integ["v1.0.0"].reason
+    assert integ["v1.0.1"].outcome == "pass"  # a real warning (all checks made) is not a breach
+
+
+def test_rule_inputs_call_a_warn_with_unknown_items_unknown() -> None:
+    from metricwatch.rules_inputs import _rule_status
+
+    assert _rule_status("warn", 4) == "unknown"
+    assert _rule_status("warn", 0) == "warn"
+    assert _rule_status("fail", 2) == "fail"
+    assert _rule_status("ok", 0) == "ok"
 
 
 @pytest.mark.parametrize(

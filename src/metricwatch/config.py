@@ -125,7 +125,7 @@ STATUS_DEFAULTS: dict[str, list[str]] = {
     "repro": ["differ", "failed", "timed_out", "error"],
 }
 STATUS_VALUES: dict[str, tuple[str, ...]] = {
-    "integrity": ("ok", "warn", "fail"),
+    "integrity": ("ok", "warn", "fail", "unknown"),  # unknown: a check could not be made
     "repro": ("identical", "differ", "unavailable", "failed", "timed_out", "error"),
 }
 

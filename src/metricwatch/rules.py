@@ -54,7 +54,8 @@ class RuleInputs(_Frozen):
     candidate: VersionInputs | None = None  # the newest run that is not the baseline
     baseline: VersionInputs | None = None
     dataset_drift_pct: float | None = None  # from the drift report, when it ran
-    integrity: dict[str, Literal["ok", "warn", "fail"]] | None = None  # tag → status
+    # tag → status; "unknown": some of the tag's checks could not be made (source unreachable)
+    integrity: dict[str, Literal["ok", "warn", "fail", "unknown"]] | None = None
     integrity_runs: dict[str, str | None] = Field(default_factory=dict)  # tag → run id
     integrity_reasons: dict[str, str] = Field(default_factory=dict)  # tag → first failing item
     repro_verdict: str | None = None
@@ -214,6 +215,14 @@ def status_text(metric: str, status: str) -> str:
     return f"{icon} {status}"
 
 
+def _integrity_outcome(status: str, bad: list[str]) -> Outcome:
+    """A tag breaches on its listed statuses ("unknown" also under "warn", as it used to be a
+    warning); an unknown tag that does not breach is "no data", never a pass."""
+    if status in bad or (status == "unknown" and "warn" in bad):
+        return "breach"
+    return "no data" if status == "unknown" else "pass"
+
+
 def _status_flags(name: str, rule: ThresholdRule, inputs: RuleInputs, lang: str) -> list[Flag]:
     metric = rule.metric or name
     bad = rule.breach_statuses
@@ -234,7 +243,7 @@ def _status_flags(name: str, rule: ThresholdRule, inputs: RuleInputs, lang: str)
             return [Flag(outcome="no data", reason="no release tags found", **common)]
         return [
             Flag(
-                outcome="breach" if status in bad else "pass",
+                outcome=_integrity_outcome(status, bad),
                 version=tag,
                 run_id=inputs.integrity_runs.get(tag),
                 value_display=status_text(metric, status),

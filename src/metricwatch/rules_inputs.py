@@ -66,6 +66,11 @@ def _when(row: Any) -> datetime:
     return getattr(row, "start_time", None) or _OLDEST
 
 
+def _rule_status(status: str, unknown_count: int) -> str:
+    """A tag whose checks could not all be made is "unknown" to the rules, never a pass."""
+    return "unknown" if status == "warn" and unknown_count else status
+
+
 def rule_inputs_from_result(result: Any, cfg: Config | None = None) -> RuleInputs:
     errors: dict[str, str] = dict(getattr(result, "errors", None) or {})
     base = tracking_ui_base(cfg)
@@ -100,7 +105,11 @@ def rule_inputs_from_result(result: Any, cfg: Config | None = None) -> RuleInput
         candidate=version_inputs(candidate_row, base) if candidate_row is not None else None,
         baseline=version_inputs(baseline_row, base) if baseline_row is not None else None,
         dataset_drift_pct=drift_pct if drift_pct is not None and math.isfinite(drift_pct) else None,
-        integrity={t.tag: t.status for t in integrity.tags} if integrity is not None else None,
+        integrity=(
+            {t.tag: _rule_status(t.status, t.unknown_count) for t in integrity.tags}
+            if integrity is not None
+            else None
+        ),
         integrity_runs={t.tag: t.run_id for t in integrity.tags} if integrity is not None else {},
         integrity_reasons=(
             {t.tag: t.summary for t in integrity.tags if t.status != "ok"}
