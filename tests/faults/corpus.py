@@ -66,8 +66,10 @@ def load_all() -> dict[str, Fault]:
     return FAULTS
 
 
-def _cell(text: str | None) -> str:
+def _cell(text: str | None, command: str = "metricwatch report") -> str:
     if text is None:
+        if "report" not in command:
+            return "— (this command writes no report)"
         return "— (no new report; the previous one is kept)"
     return "`" + text.replace("|", "\\|").replace("`", "'") + "`"
 
@@ -100,7 +102,7 @@ def render_doc(faults: dict[str, Fault]) -> str:
         for f in rows:
             lines.append(
                 f"| {f.fault.replace('|', chr(92) + '|')} | `{f.command}` | {f.exit_code} "
-                f"| {_cell(f.says)} | {_cell(f.report)} |"
+                f"| {_cell(f.says)} | {_cell(f.report, f.command)} |"
             )
     return "\n".join(lines) + "\n"
 
