@@ -11,6 +11,8 @@ PROJECT ?=
 CONFIG ?=
 REPORT_ARGS ?=
 PYTEST_ARGS ?=
+# the suite runs on every core (pytest-xdist; one worker per file keeps module fixtures whole)
+PYTEST_PARALLEL ?= -n auto --dist loadfile
 
 .PHONY: help install chromium report test test-fast demo lab lint format clean failure-modes audit
 
@@ -42,11 +44,11 @@ report: install ## The deliverable: reports/metrics_monitoring.{html,pdf} (the d
 	  $(BIN)/metricwatch report --config "$(or $(CONFIG),$(PROJECT)/metricwatch.yaml)" $(REPORT_ARGS); \
 	fi
 
-test: install ## Run the whole test suite
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+test: install ## Run the whole test suite (in parallel; PYTEST_PARALLEL= for one process)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 test-fast: install ## Run the tests not marked slow
-	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 demo: install ## Build the embedded demo project into ./demo
 	$(BIN)/metricwatch demo $(DEMO) --force

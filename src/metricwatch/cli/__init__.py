@@ -80,13 +80,19 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except LockedError as exc:
-        err_console.print(f"[red]error:[/red] {escape(scrub(str(exc)))}", highlight=False)
+        err_console.print(
+            f"[red]error:[/red] {escape(scrub(str(exc)))}", highlight=False, soft_wrap=True
+        )
         return 2
     except SourceUnavailableError as exc:
-        err_console.print(f"[red]error:[/red] {escape(scrub(str(exc)))}", highlight=False)
+        err_console.print(
+            f"[red]error:[/red] {escape(scrub(str(exc)))}", highlight=False, soft_wrap=True
+        )
         return 1
     except MetricwatchError as exc:
-        err_console.print(f"[red]error:[/red] {escape(scrub(str(exc)))}", highlight=False)
+        err_console.print(
+            f"[red]error:[/red] {escape(scrub(str(exc)))}", highlight=False, soft_wrap=True
+        )
         return 1
     except Exception as exc:  # the last resort: say where the details went
         log = _write_crash_log()
