@@ -6,13 +6,13 @@ import json
 import math
 import shutil
 import sqlite3
-import threading
 import time
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from support import mlflow_fixtures as fx
+from support.loopback import serve
 from support.mlflow_fixtures import make_cfg
 from support.mlflow_stores import T0, tree_checksums
 
@@ -163,15 +163,8 @@ class _Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def tiny_server(request):
     handler = type("H", (_Handler,), {"mode": request.param})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve(handler) as url:
+        yield url
 
 
 @pytest.mark.parametrize("tiny_server", ["401"], indirect=True)

@@ -12,12 +12,13 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from corpus import fault
 from faultkit import edit_config, expect, html_text, run_mw
+from support.loopback import serve
 
 from metricwatch.mlflow_server import local_mlflow_server
 
@@ -84,18 +85,14 @@ def stuck_ui(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     db = tmp_path_factory.mktemp("stuck-ui") / "mlflow.db"
     shutil.copy2(demo_dir / "mlflow.db", db)  # the server may write to its store
     stop = threading.Event()
-    with local_mlflow_server(f"sqlite:///{db}", timeout_s=240) as srv:
-        front = ThreadingHTTPServer(("127.0.0.1", 0), _front(srv.url, stop))
-        front.daemon_threads = True
-        thread = threading.Thread(target=front.serve_forever, daemon=True)
-        thread.start()
+    with (
+        local_mlflow_server(f"sqlite:///{db}", timeout_s=240) as srv,
+        serve(_front(srv.url, stop)) as url,
+    ):
         try:
-            yield f"http://127.0.0.1:{front.server_address[1]}"
+            yield url
         finally:
-            stop.set()
-            front.shutdown()
-            front.server_close()
-            thread.join(timeout=10)
+            stop.set()  # lets the stuck page handlers end before the server shuts down
 
 
 def test_page_that_never_renders_is_missing_with_url_and_timeout(

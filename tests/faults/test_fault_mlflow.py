@@ -23,13 +23,14 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 from corpus import fault
 from faultkit import Run, edit_config, expect, html_text, norm, run_mw
+from support.loopback import serve
 from support.mlflow_stores import file_store_allowed, tree_checksums
 
 from metricwatch.procs import free_port
@@ -237,15 +238,8 @@ def unauthorized_server(seen: list[str]) -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve(Handler) as url:
+        yield url
 
 
 def clone_runs(db: Path, template_id: str, n: int) -> None:
