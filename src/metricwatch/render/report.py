@@ -160,13 +160,16 @@ def render_report(
     notebooks = [Path(nb) for nb in notebooks]
     chosen = choose_renderer(renderer)
     title = title or basename.replace("_", " ")
+    job = _Job(
+        notebooks=notebooks, parameters=parameters or {}, output_dir=output_dir,
+        build_dir=build_dir, basename=basename, chosen=chosen, lang=lang, title=title,
+        timeouts=timeouts, history=history, history_date=history_date, browser=browser,
+        allowed_parameters=allowed_parameters, kernel_name=kernel_name, cwd=cwd, timer=timer,
+        pdf=pdf, extra_files=[Path(f) for f in extra_files],
+    )  # fmt: skip
     with output_lock(output_dir):
         try:
-            rendered = _render_locked(
-                notebooks, parameters or {}, output_dir, build_dir, basename, chosen, lang,
-                title, timeouts, history, history_date, browser, allowed_parameters,
-                kernel_name, cwd, timer, pdf, [Path(f) for f in extra_files],
-            )  # fmt: skip
+            rendered = _render_locked(job)
         except OSError as exc:  # disk full, file-size limit, permissions: say where and what to do
             raise RenderError(_write_failed(exc, output_dir, build_dir)) from exc
     return rendered
@@ -187,6 +190,29 @@ def _write_failed(exc: OSError, output_dir: Path, build_dir: Path) -> str:
     )
 
 
+class _Job(NamedTuple):
+    """One render: render_report's arguments, checked and with defaults filled in."""
+
+    notebooks: list[Path]
+    parameters: Mapping[str, Any]
+    output_dir: Path
+    build_dir: Path
+    basename: str
+    chosen: Literal["builtin", "quarto"]
+    lang: str
+    title: str
+    timeouts: RenderTimeouts
+    history: bool
+    history_date: date | None
+    browser: str | None
+    allowed_parameters: Collection[str] | None
+    kernel_name: str | None
+    cwd: Path | None
+    timer: StageTimer
+    pdf: bool
+    extra_files: list[Path]
+
+
 class _Built(NamedTuple):
     executed: list[Path]
     combined: Path
@@ -196,79 +222,46 @@ class _Built(NamedTuple):
     messages: list[str]
 
 
-def _build(
-    notebooks: list[Path],
-    parameters: Mapping[str, Any],
-    build_dir: Path,
-    basename: str,
-    chosen: Literal["builtin", "quarto"],
-    lang: str,
-    title: str,
-    timeouts: RenderTimeouts,
-    browser: str | None,
-    allowed_parameters: Collection[str] | None,
-    kernel_name: str | None,
-    cwd: Path | None,
-    timer: StageTimer,
-    pdf: bool,
-) -> _Built:
+def _build(job: _Job) -> _Built:
     """Execute, combine and render into the build folder (the output folder is not touched)."""
+    build_dir, basename, timer = job.build_dir, job.basename, job.timer
+    title, lang = job.title, job.lang
     build_dir.mkdir(parents=True, exist_ok=True)
     executed = _execute_all(
-        notebooks, parameters, allowed_parameters, build_dir, timeouts,
-        kernel_name, cwd, timer, static_figures=chosen == "quarto",
+        job.notebooks, job.parameters, job.allowed_parameters, build_dir, job.timeouts,
+        job.kernel_name, job.cwd, timer, static_figures=job.chosen == "quarto",
     )  # fmt: skip
     with timer.stage("combine"):
         combined = combine_notebooks(
             executed, build_dir / f"{basename}.ipynb", title=title, lang=lang
         )
-    if chosen == "quarto":
+    if job.chosen == "quarto":
         with timer.stage("quarto html + pdf"):
             html, pdf_built = quarto.render_quarto(
-                combined, build_dir, title=title, lang=lang, timeout_s=timeouts.quarto_s, pdf=pdf
-            )
+                combined, build_dir, title=title, lang=lang, timeout_s=job.timeouts.quarto_s,
+                pdf=job.pdf,
+            )  # fmt: skip
         return _Built(executed, combined, html, pdf_built, None, [])
     html = build_dir / f"{basename}.html"
     with timer.stage("html"):
         builtin.render_html(combined, html, title=title, lang=lang)
-    if not pdf:
+    if not job.pdf:
         return _Built(executed, combined, html, None, None, [])
     pdf_built = build_dir / f"{basename}.pdf"
     try:
         with timer.stage("pdf"):
             messages = builtin.render_pdf(
-                html, pdf_built, browser=browser, timeout_s=timeouts.browser_s
+                html, pdf_built, browser=job.browser, timeout_s=job.timeouts.browser_s
             )
     except RenderError as exc:
         return _Built(executed, combined, html, None, exc, [])
     return _Built(executed, combined, html, pdf_built, None, messages)
 
 
-def _render_locked(
-    notebooks: list[Path],
-    parameters: Mapping[str, Any],
-    output_dir: Path,
-    build_dir: Path,
-    basename: str,
-    chosen: Literal["builtin", "quarto"],
-    lang: str,
-    title: str,
-    timeouts: RenderTimeouts,
-    history: bool,
-    history_date: date | None,
-    browser: str | None,
-    allowed_parameters: Collection[str] | None,
-    kernel_name: str | None,
-    cwd: Path | None,
-    timer: StageTimer,
-    pdf: bool,
-    extra_files: list[Path],
-) -> RenderedReport:
+def _render_locked(job: _Job) -> RenderedReport:
+    output_dir, build_dir, basename, timer = job.output_dir, job.build_dir, job.basename, job.timer
     try:
-        built = _build(
-            notebooks, parameters, build_dir, basename, chosen, lang, title, timeouts,
-            browser, allowed_parameters, kernel_name, cwd, timer, pdf,
-        )  # fmt: skip
+        built = _build(job)
     except OSError as exc:  # every write so far went to the build folder
         exc.filename = exc.filename or str(build_dir)
         raise
@@ -276,7 +269,7 @@ def _render_locked(
         raise RenderError(f"{exc}. The report in {output_dir} was not changed.") from exc
     html_out, pdf_out = output_dir / f"{basename}.html", output_dir / f"{basename}.pdf"
     staging = build_dir / "publish"
-    extras = [(f, output_dir / f.name) for f in extra_files]
+    extras = [(f, output_dir / f.name) for f in job.extra_files]
     if built.pdf_error is not None:
         publish([(built.html, html_out), *extras], staging)
         kept = " (the previous PDF is left in place)" if pdf_out.exists() else ""
@@ -290,7 +283,7 @@ def _render_locked(
             pairs.append((built.pdf, pdf_out))
         published = publish([*pairs, *extras], staging)[: len(pairs)]
     try:
-        copies = keep_history(published, output_dir, history_date) if history else []
+        copies = keep_history(published, output_dir, job.history_date) if job.history else []
     except OSError as exc:
         raise RenderError(
             f"the report was published to {output_dir}, but its --history copy was not: "
@@ -299,7 +292,7 @@ def _render_locked(
     return RenderedReport(
         html=html_out,
         pdf=pdf_out if built.pdf is not None else None,
-        renderer=chosen,
+        renderer=job.chosen,
         executed=built.executed,
         combined=built.combined,
         build_dir=build_dir,
