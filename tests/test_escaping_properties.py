@@ -1,4 +1,5 @@
-"""Property tests: no user string, whatever it holds, becomes live markup in the report.
+"""Property tests: no user string, whatever it holds, becomes live markup in the report,
+in its HTML form (JupyterLab, the built-in renderer) or its Markdown form (Quarto, via Pandoc).
 
 A MonitoringResult is built from the result model's own field types with the SAME arbitrary
 string in every text field (run names, params, tags, column and category names, reasons,
@@ -34,9 +35,10 @@ from pydantic import BaseModel
 
 from metricwatch.render.figures import figure_bundle, plot_labels, plot_text, static_img
 from metricwatch.render.html import finalize_html, plotly_js, script_hashes
-from metricwatch.render.quarto import _front_matter, markdown_literal
-from metricwatch.report.blocks import Figure, Html
-from metricwatch.report.notebook import _sections, section_blocks
+from metricwatch.render.markdown import literal
+from metricwatch.render.quarto_project import front_matter
+from metricwatch.report.blocks import Figure
+from metricwatch.report.notebook import _sections, bundle, section_blocks
 from metricwatch.result import MonitoringResult
 
 # any text but lone surrogates (not encodable as UTF-8, so never in a file or a store)
@@ -127,8 +129,7 @@ def render(result: MonitoringResult) -> tuple[str, list[Any]]:
                 figures.append(block.figure)
                 parts.append(figure_bundle(block.figure, static=False, alt=block.alt)["text/html"])
             else:
-                assert isinstance(block, Html)
-                parts.append(block.text)
+                parts.append(bundle(block)["text/html"])
     body = "\n".join(parts)
     page = f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{body}</body></html>'
     # plotly.js (4.6 MB, ours, inlined once) is cut out again: parsing it would only cost time
@@ -197,6 +198,44 @@ def test_every_user_string_in_the_report_stays_text(s: str) -> None:
                 assert "<" not in text and ">" not in text, text
 
 
+def markdown_page(result: MonitoringResult) -> str:
+    """Every section's Markdown form (what Quarto reads), as one document."""
+    parts = []
+    for name in _sections():
+        for block in section_blocks(result, name):
+            if not isinstance(block, Figure):
+                parts.append(bundle(block)["text/markdown"])
+    return "\n\n".join(parts)
+
+
+def pandoc_html(markdown: str) -> str:
+    """The Markdown read by Pandoc, Quarto's reader (raw HTML and attributes included)."""
+    import pypandoc
+
+    return pypandoc.convert_text(markdown, "html", format="markdown")
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@cache
+def harmless_markdown_structure(variant: int) -> frozenset[tuple[str, tuple[str, ...]]]:
+    return frozenset(parse(pandoc_html(markdown_page(hostile_result(HARMLESS, variant)))).structure)
+
+
+@settings(max_examples=10, deadline=None)
+@given(TEXT)
+def test_every_user_string_in_the_markdown_stays_text(s: str) -> None:
+    for variant in (0, 1):
+        parsed = parse(pandoc_html(markdown_page(hostile_result(s, variant))))
+        # a line break in user text is shown as one
+        new = set(parsed.structure) - harmless_markdown_structure(variant) - {("br", ())}
+        assert not new, f"markup came from the input: {new}"
+        shown = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in s)
+        assert _words(shown) in _words("".join(parsed.text))
+
+
 @settings(max_examples=60, deadline=None)
 @given(TEXT)
 def test_plot_text_is_escaped_for_plotly_and_html(s: str) -> None:
@@ -255,10 +294,10 @@ def test_the_report_page_carries_a_strict_content_security_policy() -> None:
 def test_quarto_title_is_plain_text_for_pandoc(s: str) -> None:
     # Pandoc reads the front matter's title as Markdown (raw HTML included): every ASCII
     # punctuation character is escaped, and the YAML reads back exactly
-    front = _front_matter(s, "en")
+    front = front_matter(s, "en")
     assert front.startswith("---\n") and front.endswith("\n---")
     meta = yaml.safe_load(front[4:-4])
-    assert meta == {"title": markdown_literal(s), "lang": "en"}
+    assert meta == {"title": literal(s), "lang": "en"}
     shown = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in s)
     assert re.sub(r"\\(.)", r"\1", meta["title"], flags=re.S) == shown
     assert not re.search(r"(?<!\\)(\\\\)*[<>*_\[\]`]", meta["title"].replace("\\\\", ""))

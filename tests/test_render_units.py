@@ -24,7 +24,7 @@ from metricwatch.render import choose_renderer, default_build_dir, output_lock
 from metricwatch.render.history import keep_history
 from metricwatch.render.html import PLOTLY_SCRIPT_ID, csp_content, finalize_html, script_hashes
 from metricwatch.render.parameters import check_parameters
-from metricwatch.render.quarto import project_config
+from metricwatch.render.quarto_project import project_config
 from metricwatch.render.report import _check_folders, _write_failed
 from metricwatch.render.timing import StageTimer
 
@@ -92,7 +92,7 @@ def test_script_hashes_follow_the_html_parser() -> None:
     page = '<script>a()\r\nb()</script><script type="x" src="data:,1"></script><script >a()\nb()</script >'
     expected = base64.b64encode(hashlib.sha256(b"a()\nb()").digest()).decode()
     assert script_hashes(page) == [f"'sha256-{expected}'"]  # CRLF read as LF; src skipped; deduped
-    assert "'unsafe-inline' data:" in csp_content(allow_data_scripts=True)  # Quarto's own pages
+    assert "'unsafe-inline' data:" in csp_content(data_resources=True)  # Quarto's own pages
 
 
 def test_finalize_html_without_figures_has_no_plotly() -> None:

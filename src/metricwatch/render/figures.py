@@ -4,7 +4,8 @@ Notebooks call `show(fig)`. The output carries three representations:
 - `application/vnd.plotly.v1+json`: JupyterLab draws it interactively;
 - `text/html`: a plotly div (plotly.js itself is inlined once per report by the renderer) and a
   hidden `<img class="mw-figure-static">` that the report's print stylesheet shows instead;
-- `image/png`: what Quarto's PDF (Typst) uses.
+- `image/png`, and `text/markdown` showing that PNG with its alt text: what Quarto reads for
+  its PDF (Typst) and HTML (render.quarto_project drops the plotly div for Quarto).
 The PNG comes from kaleido, which drives Debian's Chromium; one kaleido server is kept per
 kernel, so figures after the first cost a fraction of a second (the first costs seconds).
 Whether PNGs are made follows $METRICWATCH_STATIC_FIGURES ("1" by default): render_report sets
@@ -20,6 +21,8 @@ import json
 import os
 import warnings
 from typing import Any
+
+from metricwatch.render import markdown as md
 
 STATIC_CLASS = "mw-figure-static"
 FIGURE_CLASS = "mw-figure"
@@ -139,6 +142,7 @@ def figure_bundle(
         b64 = base64.b64encode(png).decode("ascii")
         parts.append(static_img(b64, alt))
         bundle["image/png"] = b64
+        bundle["text/markdown"] = md.image(f"data:image/png;base64,{b64}", alt=alt or "plot")
     parts.append("</div>")
     bundle["text/html"] = "".join(parts)
     return bundle

@@ -3,7 +3,8 @@
 - a Content-Security-Policy meta tag: scripts only the page's own inline scripts, each allowed
   by its SHA-256 (so an injected `<script>` or `onerror=` attribute would not run even if an
   escaping bug let it through), inline styles, images from data: URIs. Quarto's HTML (which
-  loads its own scripts from data: URIs and may use inline handlers) keeps 'unsafe-inline';
+  embeds its own scripts and stylesheets as data: URLs, `<link href="data:text/css,…">`, and
+  may use inline handlers) keeps 'unsafe-inline' and admits data: scripts and stylesheets;
 - no external scripts or stylesheets (CDN loaders of plotly/require/MathJax are dropped);
 - plotly.js inlined exactly once when the page has plotly figures, so it opens offline;
 - metricwatch's stylesheet (screen + A4 print rules) inlined once.
@@ -20,7 +21,7 @@ from importlib import resources
 PLOTLY_SCRIPT_ID = "mw-plotlyjs"
 STYLE_ID = "mw-style"
 CSP = (
-    "default-src 'none'; script-src {scripts}; style-src 'unsafe-inline'; "
+    "default-src 'none'; script-src {scripts}; style-src {styles}; "
     "img-src data:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'"
 )
 
@@ -58,18 +59,20 @@ def script_hashes(html: str) -> list[str]:
     return out
 
 
-def csp_content(*, allow_data_scripts: bool = False, hashes: list[str] | None = None) -> str:
-    """The policy: Quarto pages (allow_data_scripts) keep 'unsafe-inline' + data: scripts;
-    other pages allow exactly the inline scripts whose hashes are given (none: no script)."""
-    own = " ".join(hashes or []) or "'none'"
-    return CSP.format(scripts="'unsafe-inline' data:" if allow_data_scripts else own)
+def csp_content(*, data_resources: bool = False, hashes: list[str] | None = None) -> str:
+    """The policy: Quarto pages (data_resources) keep 'unsafe-inline' and admit data: scripts
+    and stylesheets; other pages allow exactly the inline scripts whose hashes are given (none:
+    no script) and inline styles."""
+    if data_resources:
+        return CSP.format(scripts="'unsafe-inline' data:", styles="'unsafe-inline' data:")
+    return CSP.format(scripts=" ".join(hashes or []) or "'none'", styles="'unsafe-inline'")
 
 
 def has_plotly_figures(html: str) -> bool:
     return "plotly-graph-div" in html
 
 
-def finalize_html(html: str, *, allow_data_scripts: bool = False) -> str:
+def finalize_html(html: str, *, data_resources: bool = False) -> str:
     """Return html with the CSP, our stylesheet and (if needed) plotly.js, and nothing external."""
     if not _HEAD_OPEN.search(html):
         raise ValueError("the rendered HTML has no <head> element")
@@ -87,6 +90,6 @@ def finalize_html(html: str, *, allow_data_scripts: bool = False) -> str:
         addition = "\n".join(head_extra) + "\n"
         html = _HEAD_CLOSE.sub(lambda m: addition + m.group(0), html, count=1)
     # the policy comes last: it lists the hashes of the page's final inline scripts
-    policy = csp_content(allow_data_scripts=allow_data_scripts, hashes=script_hashes(html))
+    policy = csp_content(data_resources=data_resources, hashes=script_hashes(html))
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     return _HEAD_OPEN.sub(lambda m: m.group(0) + "\n" + meta, html, count=1)

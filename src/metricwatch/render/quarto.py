@@ -1,72 +1,31 @@
 """The Quarto renderer: the combined executed notebook → HTML and PDF (Typst), no re-execution.
 
-Used when `quarto` is on PATH (renderer "auto") or asked for ("quarto"). Figures must carry a
-static PNG (render.figures does) because Typst drops interactive output; Quarto's HTML loads
-plotly.js from a CDN, so render.html strips that and inlines plotly.js once.
+Used when `quarto` is on PATH (renderer "auto") or asked for ("quarto"). Quarto renders in a
+private temporary project folder that it does not skip (render.quarto_project), from a notebook
+whose outputs every format reads; the results are copied into the build folder and the folder
+is removed. Figures must carry a static PNG (render.figures does) because Typst draws no plotly.
+The HTML is finalized by render.html (CSP admitting Quarto's embedded data: resources).
 """
 
 from __future__ import annotations
 
-import re
 import shutil
-import unicodedata
-from importlib import resources
+import tempfile
 from pathlib import Path
-
-import yaml
 
 from metricwatch.atomic import atomic_write_text
 from metricwatch.errors import MetricwatchError, RenderError
 from metricwatch.procs import run
 from metricwatch.redact import scrub
 from metricwatch.render.html import finalize_html
+from metricwatch.render.quarto_project import prepare_project, project_parent
 
 INSTALL_HINT = "install Quarto >= 1.6 from quarto.org, or use --renderer builtin"
+PROJECT_PREFIX = "metricwatch-quarto-"
 
 
 def quarto_executable() -> str | None:
     return shutil.which("quarto")
-
-
-def project_config() -> dict:
-    """The Quarto project settings (the same as the repository's top-level _quarto.yml)."""
-    text = (
-        resources.files("metricwatch.render").joinpath("templates/_quarto.yml").read_text("utf-8")
-    )
-    return yaml.safe_load(text)
-
-
-def markdown_literal(text: str) -> str:
-    """text for a Markdown field (Pandoc reads the title as Markdown, raw HTML included):
-    every ASCII punctuation character backslash-escaped, so it renders as plain text; control
-    characters and line/paragraph separators (which YAML readers fold) become spaces."""
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
-    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
-
-
-def _front_matter(title: str, lang: str) -> str:
-    # yaml.safe_dump quotes and escapes what YAML needs (emoji stay one character, unlike
-    # JSON's surrogate-pair escapes, which YAML readers decode as two broken halves)
-    meta = {"title": markdown_literal(title), "lang": lang}
-    body = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=2**31 - 1)
-    return f"---\n{body}---"
-
-
-def prepare_project(notebook: Path, project_dir: Path, *, title: str, lang: str) -> Path:
-    """Copy the notebook into a fresh Quarto project folder with a title raw cell; return it."""
-    import nbformat
-
-    if project_dir.exists():
-        shutil.rmtree(project_dir)
-    project_dir.mkdir(parents=True)
-    (project_dir / "_quarto.yml").write_text(
-        yaml.safe_dump(project_config(), sort_keys=False), encoding="utf-8"
-    )
-    nb = nbformat.read(notebook, as_version=4)
-    nb.cells.insert(0, nbformat.v4.new_raw_cell(_front_matter(title, lang)))
-    target = project_dir / notebook.name
-    nbformat.write(nb, target)
-    return target
 
 
 def _quarto(args: list[str], cwd: Path, timeout_s: float) -> None:
@@ -91,21 +50,35 @@ def _quarto(args: list[str], cwd: Path, timeout_s: float) -> None:
 def render_quarto(
     notebook: Path, work_dir: Path, *, title: str, lang: str, timeout_s: float, pdf: bool = True
 ) -> tuple[Path, Path | None]:
-    """Render notebook to (html, pdf) inside work_dir/quarto; the HTML is finalized.
+    """Render notebook to (html, pdf) in work_dir/quarto; the HTML is finalized.
 
     pdf=False renders only the HTML format (the PDF comes back as None).
     """
-    project = Path(work_dir) / "quarto"
-    source = prepare_project(notebook, project, title=title, lang=lang)
-    # one call renders every format the project defines (html, typst → PDF)
-    to = "all" if pdf else "html"
-    _quarto(["render", source.name, "--to", to, "--no-execute"], project, timeout_s)
-    out = project / "_output"
-    html = out / source.with_suffix(".html").name
-    pdf_path = out / source.with_suffix(".pdf").name if pdf else None
-    for p in (html, pdf_path):
-        if p is not None and not p.is_file():
-            raise RenderError(f"quarto reported success but {p} was not written")
-    final = finalize_html(html.read_text(encoding="utf-8"), allow_data_scripts=True)
-    atomic_write_text(html, final)
-    return html, pdf_path
+    out = Path(work_dir) / "quarto"
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    with tempfile.TemporaryDirectory(prefix=PROJECT_PREFIX, dir=project_parent()) as tmp:
+        project = Path(tmp) / "report"
+        source = prepare_project(notebook, project, title=title, lang=lang)
+        kept = shutil.copyfile(source, out / source.name)  # what Quarto read, for inspection
+        names = [source.with_suffix(".html").name]
+        if pdf:
+            names.append(source.with_suffix(".pdf").name)
+        try:
+            # one call renders every format the project defines (html, typst → PDF)
+            args = ["render", source.name, "--to", "all" if pdf else "html", "--no-execute"]
+            _quarto(args, project, timeout_s)
+        except RenderError as exc:
+            raise RenderError(f"{exc}\n(the notebook Quarto read is kept at {kept})") from exc
+        for name in names:
+            made = project / "_output" / name
+            if not made.is_file():
+                raise RenderError(
+                    f"quarto reported success but {made.relative_to(project)} was not written "
+                    f"in its project folder (the notebook Quarto read is kept at {kept})"
+                )
+            shutil.copyfile(made, out / name)
+    html = out / names[0]
+    atomic_write_text(html, finalize_html(html.read_text(encoding="utf-8"), data_resources=True))
+    return html, (out / names[1]) if pdf else None

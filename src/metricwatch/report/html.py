@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 CELL_MAX = 300  # characters shown in a table cell or heading
 TEXT_MAX = 4000  # characters shown in a paragraph, list item or notice
+WIDE_CELL = 40  # characters a column is sized for before its text wraps
 STATUS_ICON = {"ok": "✅", "warn": "⚠️", "fail": "❌", "unknown": "❓", "skipped": "⏭️"}
 
 
@@ -51,10 +52,40 @@ def _cell(value: object, tag: str) -> str:
     return f"<{tag}>{_text(value, CELL_MAX)}</{tag}>"
 
 
-def table(columns: Sequence[str], rows: Iterable[Sequence[object]], css: str = "mw-table") -> str:
+def cell_text(value: object) -> str:
+    """What a cell shows, as plain text (cut like the HTML cell)."""
+    return clip(value.text if isinstance(value, Cell) else "" if value is None else str(value))
+
+
+def column_widths(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> list[float]:
+    """Each column's share of the table width: room for its longest word, and for up to
+    WIDE_CELL characters of its longest cell (longer cells wrap)."""
+    texts = [[cell_text(c)] for c in columns]
+    for row in rows:
+        for i, value in enumerate(list(row)[: len(texts)]):
+            texts[i].append(cell_text(value))
+    weights = []
+    for column in texts:
+        word = max((len(w) for text in column for w in text.split()), default=1)
+        weights.append(max(word, min(max(len(text) for text in column), WIDE_CELL), 2))
+    return [w / sum(weights) for w in weights]
+
+
+def table(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    css: str = "mw-table",
+    widths: Sequence[float] | None = None,
+) -> str:
+    """widths: fractions of the table width per column, written as a <colgroup>."""
+    cols = "".join(f'<col style="width: {100 * w:.1f}%">' for w in widths or [])
+    group = f"<colgroup>{cols}</colgroup>" if cols else ""
     head = "".join(_cell(c, "th") for c in columns)
     body = "".join("<tr>" + "".join(_cell(v, "td") for v in row) + "</tr>" for row in rows)
-    return f'<table class="{esc(css)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (
+        f'<table class="{esc(css)}">{group}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
 
 
 def para(text: str, css: str = "") -> str:

@@ -6,8 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from metricwatch.report import html as h
-from metricwatch.report.blocks import Block, Figure, Html
+from metricwatch.report.blocks import Block, Figure, Heading, Text
 from metricwatch.report.i18n import Lang, t
 from metricwatch.result import MonitoringResult
 
@@ -59,26 +58,36 @@ def section_blocks(result: MonitoringResult, name: str) -> list[Block]:
         raise KeyError(f"unknown section {name!r}; valid: {', '.join(sections)}")
     heading, builder = sections[name]
     lang: Lang = result.meta.lang if result.meta.lang in ("en", "es") else "en"  # type: ignore[assignment]
-    blocks: list[Block] = [Html(h.heading(t(heading, lang), 2))] if heading else []
+    blocks: list[Block] = [Heading(t(heading, lang), 2)] if heading else []
     return blocks + builder(result, lang)
 
 
+def bundle(block: Text) -> dict[str, str]:
+    """The display data of a (non-figure) block: Markdown for Quarto, HTML for JupyterLab and
+    the built-in renderer, plain text for everything else (never an object's repr)."""
+    return {
+        "text/markdown": block.markdown(),
+        "text/html": block.html(),
+        "text/plain": block.plain(),
+    }
+
+
 def show(result: MonitoringResult, name: str) -> None:
-    """Display a section in the notebook: HTML blocks, and figures interactive + static."""
-    from IPython.display import HTML, display
+    """Display a section in the notebook, one output per block; figures interactive + static."""
+    from IPython.display import display
 
     from metricwatch.render.figures import show as show_figure
 
     for block in section_blocks(result, name):
         if isinstance(block, Figure):
-            show_figure(block.figure)
+            show_figure(block.figure, alt=block.alt)
         else:
-            display(HTML(block.text))
+            display(bundle(block), raw=True)
 
 
 def as_html(result: MonitoringResult, names: list[str] | None = None) -> str:
     """Every section as one HTML fragment (figures omitted): for tests and quick previews."""
     parts: list[Any] = []
     for name in names or list(_sections()):
-        parts += [b.text for b in section_blocks(result, name) if isinstance(b, Html)]
+        parts += [b.html() for b in section_blocks(result, name) if not isinstance(b, Figure)]
     return "\n".join(parts)

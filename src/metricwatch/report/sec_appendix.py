@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from metricwatch.report import html as h
-from metricwatch.report.blocks import Block, Html, part_missing
+from metricwatch.report.blocks import Block, Bullets, Code, Notice, Paragraph, Table, part_missing
 from metricwatch.report.i18n import Lang
 from metricwatch.result import MonitoringResult
 
@@ -48,7 +48,7 @@ def appendix_a(result: MonitoringResult, lang: Lang) -> list[Block]:
         "en": "Logging this project's KPIs under the metric names metricwatch reads:",
         "es": "Registro de los KPIs de este proyecto con los nombres de métricas que lee metricwatch:",
     }[lang]
-    return [Html(h.para(intro) + h.code(text, "python"))]
+    return [Paragraph(intro), Code(text, "python")]
 
 
 def appendix_b(result: MonitoringResult, lang: Lang) -> list[Block]:
@@ -58,12 +58,12 @@ def appendix_b(result: MonitoringResult, lang: Lang) -> list[Block]:
             "en": "dvc.yaml declares no metrics or plots (or has none at the workspace).",
             "es": "dvc.yaml no declara metrics ni plots (o no existe en el workspace).",
         }[lang]
-        return [Html(h.notice(msg, "warn"))]
+        return [Notice(msg, "warn")]
     intro = {
         "en": "What this project's dvc.yaml declares (read by `dvc metrics show` / `dvc plots show`):",
         "es": "Lo que declara el dvc.yaml de este proyecto (lo leen `dvc metrics show` / `dvc plots show`):",
     }[lang]
-    return [Html(h.para(intro) + h.code(excerpt, "yaml"))]
+    return [Paragraph(intro), Code(excerpt, "yaml")]
 
 
 def appendix_c(result: MonitoringResult, lang: Lang) -> list[Block]:
@@ -110,4 +110,4 @@ def appendix_c(result: MonitoringResult, lang: Lang) -> list[Block]:
             "Controlar timezone y funciones no deterministas (now() sólo como insumo explícito).",
         ],
     }[lang]
-    return [Html(h.bullets(lines) + h.table(cols, rows, "mw-table mw-small") + h.bullets(advice))]
+    return [Bullets(tuple(lines)), Table(cols, rows, "mw-table mw-small"), Bullets(tuple(advice))]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from metricwatch.report import html as h
-from metricwatch.report.blocks import Block, Html, part_missing
+from metricwatch.report.blocks import Block, Heading, Notice, Paragraph, Table, part_missing
 from metricwatch.report.i18n import Lang, t
 from metricwatch.result import MonitoringResult
 
@@ -26,9 +26,9 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     rep = result.integrity
     if rep is None:
         return part_missing(result, "integrity", lang)
-    blocks: list[Block] = [Html(h.para(_RULE[lang]))]
+    blocks: list[Block] = [Paragraph(_RULE[lang])]
     for note in rep.notes:
-        blocks.append(Html(h.notice(note, "warn")))
+        blocks.append(Notice(note, "warn"))
     rows = [
         [
             c.tag,
@@ -38,9 +38,8 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
         ]
         for c in rep.correspondence
     ]
-    blocks.append(Html(h.heading(t("correspondence", lang))))
-    blocks.append(Html(h.table(_COLS[lang], rows)))
-    blocks.append(Html(h.heading(t("checklist", lang))))
+    blocks += [Heading(t("correspondence", lang)), Table(_COLS[lang], rows)]
+    blocks.append(Heading(t("checklist", lang)))
     for tag in rep.tags:
         when = tag.date.date().isoformat() if tag.date else "—"
         title = f"{tag.tag} — {(tag.commit or '—')[:10]} — {when}"
@@ -50,17 +49,13 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
             [ITEM_LABELS.get(i.name, {}).get(lang, i.name), h.status_badge(i.status), i.reason]
             for i in tag.items
         ]
-        blocks.append(
-            Html(h.heading(title, 4) + h.table(_CHECK_COLS[lang], items, "mw-table mw-check"))
-        )
+        blocks += [Heading(title, 4), Table(_CHECK_COLS[lang], items, "mw-table mw-check")]
     if rep.orphans:
-        blocks.append(Html(h.heading({"en": "Orphan runs", "es": "Runs huérfanos"}[lang], 4)))
+        blocks.append(Heading({"en": "Orphan runs", "es": "Runs huérfanos"}[lang], 4))
         blocks.append(
-            Html(
-                h.table(
-                    ["Run ID", "Run name", "Experiment", "version"],
-                    [[o.run_id[:12], o.run_name, o.experiment, o.version] for o in rep.orphans],
-                )
+            Table(
+                ["Run ID", "Run name", "Experiment", "version"],
+                [[o.run_id[:12], o.run_name, o.experiment, o.version] for o in rep.orphans],
             )
         )
     return blocks

@@ -6,7 +6,15 @@ from typing import Any
 
 from metricwatch.checks.kpis import unknown_values, unknown_values_summary
 from metricwatch.report import html as h
-from metricwatch.report.blocks import Block, Figure, Html, part_missing
+from metricwatch.report.blocks import (
+    Block,
+    Figure,
+    Heading,
+    Notice,
+    Paragraph,
+    Table,
+    part_missing,
+)
 from metricwatch.report.i18n import Lang, t
 from metricwatch.result import MonitoringResult
 
@@ -70,7 +78,7 @@ def _value_cell(row: Any, metric: str, breaches: dict) -> object:
     return text
 
 
-def kpi_table(result: MonitoringResult, lang: Lang) -> str:
+def kpi_table(result: MonitoringResult, lang: Lang) -> Table:
     rep = result.kpis
     breaches = _breaches(result)
     rows = []
@@ -85,7 +93,7 @@ def kpi_table(result: MonitoringResult, lang: Lang) -> str:
         cells += [_value_cell(r, m, breaches) for m in KPI_COLUMNS]
         cells.append(r.params_hash or "—")
         rows.append(cells)
-    return h.table(_HEAD[lang], rows, "mw-table mw-kpis")
+    return Table(_HEAD[lang], rows, "mw-table mw-kpis")
 
 
 def trend_figure(result: MonitoringResult) -> Any | None:
@@ -142,11 +150,11 @@ def dvc_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
         for d in dm.diffs
     ]
     blocks: list[Block] = [
-        Html(h.heading(f"{t('dvc_metrics', lang)} (baseline: {dm.baseline_rev or '—'})"))
+        Heading(f"{t('dvc_metrics', lang)} (baseline: {dm.baseline_rev or '—'})")
     ]
-    blocks += [Html(h.notice(r.reason or r.rev, "unknown")) for r in dm.revs if r.status != "ok"]
-    blocks += [Html(h.para(n, "mw-small")) for n in dm.notes]
-    blocks.append(Html(h.table(cols, rows, "mw-table mw-small")))
+    blocks += [Notice(r.reason or r.rev, "unknown") for r in dm.revs if r.status != "ok"]
+    blocks += [Paragraph(n, "mw-small") for n in dm.notes]
+    blocks.append(Table(cols, rows, "mw-table mw-small"))
     return blocks
 
 
@@ -178,20 +186,20 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
         return part_missing(result, "kpis", lang)
     base = rep.baseline
     lead = f"{rep.store_kind} store {rep.tracking_uri}; baseline: {base.selector} → {base.run_id or '—'}"
-    blocks: list[Block] = [Html(h.para(_METRICS_TEXT[lang])), Html(h.para(lead, "mw-small"))]
+    blocks: list[Block] = [Paragraph(_METRICS_TEXT[lang]), Paragraph(lead, "mw-small")]
     exps = ", ".join(rep.experiments) or "—"
-    blocks.append(Html(h.para(_COUNT[lang].format(n=f"{len(rep.rows):,}", exps=exps), "mw-small")))
+    blocks.append(Paragraph(_COUNT[lang].format(n=f"{len(rep.rows):,}", exps=exps), "mw-small"))
     unknown = unknown_values_text(result, lang)
     if unknown:
-        blocks.append(Html(h.notice(unknown, "unknown")))
-    blocks += [Html(h.notice(n, "warn")) for n in [*base.notes, *rep.notes]]
+        blocks.append(Notice(unknown, "unknown"))
+    blocks += [Notice(n, "warn") for n in [*base.notes, *rep.notes]]
     if rep.deleted_excluded:
-        blocks.append(Html(h.para(f"{rep.deleted_excluded} deleted run(s) excluded.", "mw-small")))
-    blocks += [Html(h.notice(f"{s.path}: {s.reason}", "unknown")) for s in rep.skipped]
-    blocks.append(Html(h.heading(t("kpi_table", lang)) + kpi_table(result, lang)))
+        blocks.append(Paragraph(f"{rep.deleted_excluded} deleted run(s) excluded.", "mw-small"))
+    blocks += [Notice(f"{s.path}: {s.reason}", "unknown") for s in rep.skipped]
+    blocks += [Heading(t("kpi_table", lang)), kpi_table(result, lang)]
     fig = trend_figure(result)
     if fig is not None:
-        blocks += [Html(h.heading(t("trends", lang))), Figure(fig, alt="KPI trends")]
+        blocks += [Heading(t("trends", lang)), Figure(fig, alt="KPI trends")]
     blocks += dvc_blocks(result, lang)
     return blocks
 
@@ -222,4 +230,4 @@ def efficiency_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
                 "—" if not u or u.peak_cpu_pct is None else f"{u.peak_cpu_pct:.0f}",
             ]
         )
-    return [Html(h.heading(t("efficiency", lang)) + h.table(cols, rows, "mw-table mw-small"))]
+    return [Heading(t("efficiency", lang)), Table(cols, rows, "mw-table mw-small")]

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from metricwatch.report import html as h
-from metricwatch.report.blocks import Block, Figure, Html, fmt_num, part_missing
+from metricwatch.report.blocks import (
+    Block,
+    Figure,
+    Heading,
+    Notice,
+    Paragraph,
+    Table,
+    fmt_num,
+    part_missing,
+)
 from metricwatch.report.i18n import Lang, t
 from metricwatch.report.sec_kpis import efficiency_blocks
 from metricwatch.result import MonitoringResult
@@ -60,37 +69,35 @@ def drift_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
     pct = "—" if rep.dataset_drift_pct is None else f"{rep.dataset_drift_pct:.1f} %"
     lead = {"en": "Dataset drift", "es": "Drift del dataset"}[lang]
     blocks: list[Block] = [
-        Html(
-            h.notice(
-                f"{lead}: {pct} ({', '.join(rep.drifted_features) or t('none', lang)})",
-                "fail" if rep.drifted_features else "ok",
-            )
+        Notice(
+            f"{lead}: {pct} ({', '.join(rep.drifted_features) or t('none', lang)})",
+            "fail" if rep.drifted_features else "ok",
         ),
-        Html(h.para(rep.definition)),
-        Html(h.para(f"{rep.reference} → {rep.current} (n = {rep.n_reference} / {rep.n_current})")),
+        Paragraph(rep.definition),
+        Paragraph(f"{rep.reference} → {rep.current} (n = {rep.n_reference} / {rep.n_current})"),
     ]
     rows = [_feature_row(f) for f in rep.features]
     if rep.target is not None:
         rows.append(
             _feature_row(rep.target.model_copy(update={"name": f"{rep.target.name} (target)"}))
         )
-    blocks.append(Html(h.table(_DRIFT_COLS[lang], rows, "mw-table mw-drift")))
-    blocks.append(Html(h.para(" ".join([rep.binning, rep.smoothing, rep.tests]), "mw-small")))
+    blocks.append(Table(_DRIFT_COLS[lang], rows, "mw-table mw-drift"))
+    blocks.append(Paragraph(" ".join([rep.binning, rep.smoothing, rep.tests]), "mw-small"))
     if rep.target_note:
-        blocks.append(Html(h.para(rep.target_note)))
+        blocks.append(Paragraph(rep.target_note))
     for note in rep.notes:
-        blocks.append(Html(h.para(note, "mw-small")))
+        blocks.append(Paragraph(note, "mw-small"))
     blocks.extend(Figure(fig, alt="drift") for fig in drift_figures(rep))
     blocks.extend(concept_blocks(rep.concept, lang))
     return blocks
 
 
 def concept_blocks(cd, lang: Lang) -> list[Block]:
-    title = Html(h.heading(t("concept", lang)))
+    title = Heading(t("concept", lang))
     if cd is None:
-        return [title, Html(h.notice("—", "unknown"))]
+        return [title, Notice("—", "unknown")]
     if cd.status != "ok":
-        return [title, Html(h.notice(cd.reason, "unknown"))]
+        return [title, Notice(cd.reason, "unknown")]
     cols = ["", "RMSE", "QWK"]
     rows = [
         [
@@ -106,7 +113,7 @@ def concept_blocks(cd, lang: Lang) -> list[Block]:
         ["Δ", fmt_num(cd.rmse_change), fmt_num(cd.qwk_change)],
     ]
     model = f"model: {cd.version or ''} run {(cd.run_id or '')[:12]} ({cd.model_uri or '—'})"
-    return [title, Html(h.para(model)), Html(h.table(cols, rows))]
+    return [title, Paragraph(model), Table(cols, rows)]
 
 
 def flag_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
@@ -123,18 +130,14 @@ def flag_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
         for f in result.flags
     ]
     if not rows:
-        return [Html(h.heading(t("thresholds", lang))), Html(h.notice("—", "unknown"))]
-    return [
-        Html(
-            h.heading(t("thresholds", lang)) + h.table(_FLAG_COLS[lang], rows, "mw-table mw-flags")
-        )
-    ]
+        return [Heading(t("thresholds", lang)), Notice("—", "unknown")]
+    return [Heading(t("thresholds", lang)), Table(_FLAG_COLS[lang], rows, "mw-table mw-flags")]
 
 
 def artifact_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
     rep = result.integrity
     if rep is None:
-        return [Html(h.heading(t("artifacts", lang))), *part_missing(result, "integrity", lang)]
+        return [Heading(t("artifacts", lang)), *part_missing(result, "integrity", lang)]
     names = ("dvc_push", "mlflow_run", "metrics_artifacts")
     cols = ["Tag", "DVC remote", "MLflow run", "metrics + artifacts"]
     rows = []
@@ -144,7 +147,7 @@ def artifact_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
             item = tag.item(name)
             row.append(h.status_badge(item.status, item.reason) if item else "—")
         rows.append(row)
-    return [Html(h.heading(t("artifacts", lang)) + h.table(cols, rows, "mw-table mw-small"))]
+    return [Heading(t("artifacts", lang)), Table(cols, rows, "mw-table mw-small")]
 
 
 def channel_blocks(cfg_data: dict, lang: Lang) -> list[Block]:
@@ -167,11 +170,11 @@ def channel_blocks(cfg_data: dict, lang: Lang) -> list[Block]:
         ["Pushgateway", yes if prom.get("pushgateway") else no],
         ["CI / cron / systemd", "metricwatch check (exit 0/1/2), deploy/"],
     ]
-    return [Html(h.heading(t("channels", lang)) + h.table(["Channel", ""], rows))]
+    return [Heading(t("channels", lang)), Table(["Channel", ""], rows)]
 
 
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
-    blocks: list[Block] = [Html(h.heading(t("drift", lang)))]
+    blocks: list[Block] = [Heading(t("drift", lang))]
     blocks += drift_blocks(result, lang)
     blocks += efficiency_blocks(result, lang)
     blocks += artifact_blocks(result, lang)

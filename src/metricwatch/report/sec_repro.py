@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from metricwatch.report import html as h
-from metricwatch.report.blocks import Block, Html, part_missing
+from metricwatch.report.blocks import (
+    Block,
+    Code,
+    Heading,
+    Image,
+    Notice,
+    Paragraph,
+    Table,
+    part_missing,
+)
 from metricwatch.report.i18n import Lang, t
 from metricwatch.result import MonitoringResult
 
@@ -41,12 +50,12 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     cached = {"en": " (cached verdict for this commit)", "es": " (veredicto en caché)"}[lang]
     head = f"{rep.message} — {rep.rev} @ {rep.commit[:10]}" + (cached if rep.cached else "")
     blocks: list[Block] = [
-        Html(h.para(_GOAL[lang])),
-        Html(h.heading(t("verdict", lang))),
-        Html(h.notice(head, _status(rep.verdict))),
+        Paragraph(_GOAL[lang]),
+        Heading(t("verdict", lang)),
+        Notice(head, _status(rep.verdict)),
     ]
     if rep.second_run:
-        blocks.append(Html(h.notice(rep.second_run.text, "warn")))
+        blocks.append(Notice(rep.second_run.text, "warn"))
     rows = [
         [
             o.path,
@@ -59,18 +68,18 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
         for o in rep.outputs
     ]
     if rows:
-        blocks.append(Html(h.heading(t("hashes", lang)) + h.table(_COLS[lang], rows)))
+        blocks += [Heading(t("hashes", lang)), Table(_COLS[lang], rows)]
     if rep.volatile_diffs:
         vol = [[v.path, v.key, v.expected or "—", v.actual or "—"] for v in rep.volatile_diffs]
-        blocks.append(Html(h.table(_VOL_COLS[lang], vol)))
+        blocks.append(Table(_VOL_COLS[lang], vol))
     for note in rep.notes:
-        blocks.append(Html(h.para(note)))
+        blocks.append(Paragraph(note))
     if rep.log_path:
-        blocks.append(Html(h.heading(t("log", lang)) + h.code(_log_tail(rep.log_path))))
+        blocks += [Heading(t("log", lang)), Code(_log_tail(rep.log_path))]
     blocks += _terminal_images(result)
     status = rep.transcript.find("dvc", "status")
     if status is not None:
-        blocks.append(Html(h.code(f"$ {status.display_command}\n{_plain(status.stdout)}", "bash")))
+        blocks.append(Code(f"$ {status.display_command}\n{_plain(status.stdout)}", "bash"))
     return blocks
 
 
@@ -94,8 +103,6 @@ def _terminal_images(result: MonitoringResult) -> list[Block]:
     """The terminal captures of `dvc repro` (named for what they show) from the evidence part."""
     from pathlib import Path
 
-    from metricwatch.report.sec_evidence import _img
-
     ev = result.evidence
     if ev is None:
         return []
@@ -103,10 +110,5 @@ def _terminal_images(result: MonitoringResult) -> list[Block]:
     for item in ev.items:
         shown = item.kind == "terminal" and item.name.startswith("dvc_repro")
         if shown and item.status == "ok" and item.path and Path(item.path).is_file():
-            out.append(
-                Html(
-                    f'<figure class="mw-figure-evidence">{_img(item.path, item.shows)}'
-                    f"<figcaption>{h.esc(item.name)} — {h.esc(item.shows)}</figcaption></figure>"
-                )
-            )
+            out.append(Image(item.path, alt=item.shows, caption=f"{item.name} — {item.shows}"))
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from metricwatch.report import html as h
-from metricwatch.report.blocks import Block, Html
+from metricwatch.report.blocks import Block, Bullets, Heading, Notice, Paragraph, Title
 from metricwatch.report.i18n import Lang, t
 from metricwatch.result import MonitoringResult
 from metricwatch.rules import Flag
@@ -42,19 +42,18 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     # one line per rule on page 1: long user text (a 6,000-character param) is cut here
     rules = [h.clip(_breach_line(f), SUMMARY_LINE_MAX) for f in breached]
     missing = [h.clip(f"{part}: {why}", SUMMARY_LINE_MAX) for part, why in result.errors.items()]
-    body = (
-        f"<h1>{h.esc(title)}</h1>"
-        + h.para(t("purpose", lang), "mw-purpose")
-        + '<div class="mw-summary">'
-        + h.heading(f"{t('summary', lang)} — {t('overall', lang)}", 2)
-        + h.notice(t("overall", lang), status)
-        + h.bullets(lines)
-        + h.heading(f"{t('breached', lang)} ({len(rules)})", 4)
-        + (h.bullets(rules) if rules else h.para(t("none", lang)))
-        + (h.heading(t("unavailable", lang), 4) + h.bullets(missing) if missing else "")
-        + "</div>"
-    )
-    return [Html(body)]
+    blocks: list[Block] = [
+        Title(title),
+        Paragraph(t("purpose", lang), "mw-purpose"),
+        Heading(f"{t('summary', lang)} — {t('overall', lang)}", 2),
+        Notice(t("overall", lang), status),
+        Bullets(tuple(lines)),
+        Heading(f"{t('breached', lang)} ({len(rules)})", 4),
+        Bullets(tuple(rules)) if rules else Paragraph(t("none", lang)),
+    ]
+    if missing:
+        blocks += [Heading(t("unavailable", lang), 4), Bullets(tuple(missing))]
+    return blocks
 
 
 def footer(result: MonitoringResult, lang: Lang) -> list[Block]:
@@ -63,4 +62,4 @@ def footer(result: MonitoringResult, lang: Lang) -> list[Block]:
         f"{t('owner', lang)} {meta.project} · {t('updated', lang)}: "
         f"{meta.generated_at.strftime('%Y-%m-%d %H:%M:%S %Z')} · metricwatch {meta.metricwatch_version}"
     )
-    return [Html(h.para(text, "mw-footer"))]
+    return [Paragraph(text, "mw-footer")]
