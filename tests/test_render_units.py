@@ -311,3 +311,73 @@ def test_top_level_quarto_project_matches_the_packaged_one() -> None:
     assert top["execute"]["enabled"] is False
     assert packaged["format"]["typst"]["papersize"] == "a4"
     assert packaged["format"]["html"]["embed-resources"] is True
+
+
+# --- the notebook and folder Quarto renders ------------------------------------------------
+def test_quarto_project_folder_has_no_dot_component(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from metricwatch.render.quarto_project import hidden_component, project_parent
+
+    hidden = tmp_path / ".hidden"
+    (hidden / "tmp").mkdir(parents=True)
+    monkeypatch.setenv("TMPDIR", str(hidden / "tmp"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(hidden / "cache"))
+    monkeypatch.setenv("HOME", str(hidden / "home"))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # gettempdir() reads TMPDIR again
+    assert hidden_component(hidden / "tmp") == ".hidden"
+    assert hidden_component(default_build_dir(tmp_path / "reports")) == ".hidden"
+    parent = project_parent()
+    assert hidden_component(parent) is None
+    assert not parent.is_relative_to(hidden)
+    # a symlink to a dot-folder is seen through
+    (tmp_path / "plain").symlink_to(hidden / "tmp")
+    assert hidden_component(tmp_path / "plain") == ".hidden"
+
+
+def test_quarto_reads_no_html_output() -> None:
+    from metricwatch.render.quarto_project import quarto_output
+
+    def out(**data: str) -> dict:
+        return {"output_type": "display_data", "metadata": {}, "data": data}
+
+    both = out(**{"text/markdown": "## A", "text/html": "<h2>A</h2>", "text/plain": "A"})
+    assert quarto_output(both)["data"] == {"text/markdown": "## A", "text/plain": "A"}
+    figure = out(
+        **{"text/html": "<div>plot</div>", "image/png": "iVBO", "application/javascript": "x"}
+    )
+    assert quarto_output(figure)["data"] == {"image/png": "iVBO"}
+    table = out(**{"text/html": "<table><tr><td>1</td></tr></table>", "text/plain": "1"})
+    assert quarto_output(table)["data"] == {
+        "text/markdown": "```{=html}\n<table><tr><td>1</td></tr></table>\n```",
+        "text/plain": "1",
+    }
+    stream = {"output_type": "stream", "name": "stdout", "text": "<b>x</b>"}
+    assert quarto_output(stream) == stream
+
+
+def test_quarto_project_has_the_settings_and_a_title_cell(tmp_path: Path) -> None:
+    import nbformat
+
+    from metricwatch.render.quarto_project import prepare_project
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("show()")
+    cell.outputs = [nbformat.v4.new_output("display_data", {"text/html": "<p>x</p>"})]
+    nb.cells = [cell]
+    nbformat.write(nb, tmp_path / "r.ipynb")
+    target = prepare_project(
+        tmp_path / "r.ipynb", tmp_path / "q", title='A "quoted" <title>', lang="es"
+    )
+    assert yaml.safe_load((tmp_path / "q" / "_quarto.yml").read_text()) == project_config()
+    first, second = nbformat.read(target, as_version=4).cells
+    # Pandoc reads the title as Markdown: its punctuation is escaped to stay plain text
+    assert first.cell_type == "raw"
+    assert yaml.safe_load(first.source.strip("-\n")) == {
+        "title": 'A \\"quoted\\" \\<title\\>',
+        "lang": "es",
+    }
+    assert second.outputs[0]["data"] == {"text/markdown": "```{=html}\n<p>x</p>\n```"}
+    assert project_config()["execute"]["enabled"] is False
+    links = project_config()["format"]["html"]["format-links"]
+    assert links == ["html", {"format": "typst", "text": "PDF"}]

@@ -99,6 +99,8 @@ def _print_pdf(
                     format="A4",
                     print_background=True,
                     prefer_css_page_size=True,
+                    outline=True,  # the headings as PDF bookmarks
+                    tagged=True,
                     display_header_footer=True,
                     header_template="<span></span>",
                     footer_template=(
