@@ -381,3 +381,13 @@ def test_quarto_project_has_the_settings_and_a_title_cell(tmp_path: Path) -> Non
     assert project_config()["execute"]["enabled"] is False
     links = project_config()["format"]["html"]["format-links"]
     assert links == ["html", {"format": "typst", "text": "PDF"}]
+
+
+def test_markdown_fences_and_lines_hold_any_text() -> None:
+    from metricwatch.render import markdown as md
+
+    assert md.raw_html("<p>```</p>") == "````{=html}\n<p>```</p>\n````"
+    assert md.code("x = 1", "py thon") == "```python\nx = 1\n```"
+    # blank lines dropped, indentation kept as no-break spaces, trailing spaces removed
+    assert md.literal_lines("  a  \n\n b*") == "\u00a0\u00a0a\\\n\u00a0b\\*"
+    assert md.attribute(' say "hi" \\ ') == '"say \\"hi\\" \\\\"'

@@ -16,10 +16,13 @@ _BACKTICKS = re.compile(r"`+")
 _INFO = re.compile(r"[^A-Za-z0-9_+-]")
 
 
+def _one_line(text: str) -> str:
+    return "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+
+
 def literal(text: str) -> str:
     """text as one line of Markdown that renders as exactly that text."""
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
-    return _PUNCT.sub(r"\\\1", text)
+    return _PUNCT.sub(r"\\\1", _one_line(text))
 
 
 def literal_lines(text: str) -> str:
@@ -30,8 +33,8 @@ def literal_lines(text: str) -> str:
     lines = []
     for line in text.splitlines():
         if line.strip():
-            stripped = line.strip(" ")
-            lines.append("\u00a0" * (len(line) - len(stripped)) + literal(stripped))
+            indent = len(line) - len(line.lstrip(" "))
+            lines.append("\u00a0" * indent + literal(line.strip(" ")))
     return "\\\n".join(lines)
 
 
@@ -54,8 +57,7 @@ def raw_html(html: str) -> str:
 
 def attribute(value: str) -> str:
     """A double-quoted Pandoc attribute value (stripped: Pandoc does not read `" "`)."""
-    flat = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in value)
-    flat = flat.strip()
+    flat = _one_line(value).strip()
     return '"' + flat.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
