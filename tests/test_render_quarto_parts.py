@@ -32,7 +32,7 @@ from test_report import EN_HEADINGS, ES_HEADINGS
 from metricwatch.render.combine import combine_notebooks
 from metricwatch.render.execute import execute_notebook
 from metricwatch.render.figures import STATIC_ENV
-from metricwatch.render.quarto import prepare_project
+from metricwatch.render.quarto_project import prepare_project
 from metricwatch.report.build import REPORT_NOTEBOOK
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.timeout(1800)]
