@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from support.quarto_parts import pdf_images, pdf_outline, pdf_text
-from test_report import EN_HEADINGS, ES_HEADINGS
+from support.report_text import EN_HEADINGS, ES_HEADINGS, SUMMARY
 
 pytestmark = [
     pytest.mark.quarto,
@@ -62,7 +62,7 @@ def test_quarto_html_is_styled_locked_down_and_complete(english: Path) -> None:
 def test_quarto_pdf_has_text_sections_outline_and_screenshots(english: Path) -> None:
     pdf = english / "metrics_monitoring.pdf"
     text = " ".join(pdf_text(pdf).split())
-    for heading in ["Summary — Overall status", *EN_HEADINGS]:
+    for heading in [SUMMARY["en"], *EN_HEADINGS]:
         assert heading in text
     assert "Purpose: ensure reproducibility" in text and "IPython.core.display" not in text
     assert [h for h in pdf_outline(pdf) if h in EN_HEADINGS] == EN_HEADINGS
@@ -72,6 +72,6 @@ def test_quarto_pdf_has_text_sections_outline_and_screenshots(english: Path) -> 
 def test_quarto_spanish_report(demo_dir: Path, tmp_path: Path) -> None:
     out = quarto_report(demo_dir, tmp_path, "--lang", "es", "--skip", "repro")
     text = " ".join(pdf_text(out / "metrics_monitoring.pdf").split())
-    for heading in ["Resumen — Estado general", *ES_HEADINGS]:
+    for heading in [SUMMARY["es"], *ES_HEADINGS]:
         assert heading in text
     assert "IPython.core.display" not in text

@@ -27,7 +27,7 @@ from support.quarto_parts import (
     typst_settings,
     words_past_right_margin,
 )
-from test_report import EN_HEADINGS, ES_HEADINGS
+from support.report_text import EN_HEADINGS, ES_HEADINGS, SUMMARY
 
 from metricwatch.render.combine import combine_notebooks
 from metricwatch.render.execute import execute_notebook
@@ -37,7 +37,6 @@ from metricwatch.report.build import REPORT_NOTEBOOK
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.timeout(1800)]
 HEADINGS = {"en": EN_HEADINGS, "es": ES_HEADINGS}
-SUMMARY = {"en": "Summary — Overall status", "es": "Resumen — Estado general"}
 
 
 @dataclass

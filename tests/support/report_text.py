@@ -1,0 +1,23 @@
+"""The report's section headings, as the seed template names them (English and Spanish)."""
+
+EN_HEADINGS = [
+    "1. Project KPIs",
+    "2. Version integrity — DVC + MLflow",
+    "3. End-to-end reproducibility",
+    "4. Continuous monitoring and alerts",
+    "5. Evidence for delivery",
+    "6. Appendix A — Instrumentation snippets",
+    "7. Appendix B — DVC metrics and plots declaration",
+    "8. Appendix C — Seeds and environments",
+]
+ES_HEADINGS = [
+    "1. KPIs del proyecto",
+    "2. Integridad de versiones — DVC + MLflow",
+    "3. Reproducibilidad de extremo a extremo",
+    "4. Plan de monitoreo continuo y alertas",
+    "5. Evidencia para entrega (PDF)",
+    "6. Apéndice A — Snippets para instrumentación",
+    "7. Apéndice B — Declaración de metrics y plots en DVC",
+    "8. Apéndice C — Recomendaciones de seeds y entornos",
+]
+SUMMARY = {"en": "Summary — Overall status", "es": "Resumen — Estado general"}
