@@ -110,7 +110,8 @@ def _yaml_outs(project: Path) -> list[str]:
 
 
 def dvc_tracked_stores(project: Path) -> list[TrackedStore]:
-    """DVC-tracked paths that look like tracking stores, with whether each is pulled."""
+    """DVC-tracked paths that look like tracking stores, with whether each is pulled; `.dvc`
+    files shallowest first, then the outputs of the root dvc.yaml."""
     project = project.resolve()
     stores: list[TrackedStore] = []
     for dvc_file in _dvc_files(project):
