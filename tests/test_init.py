@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from support.course_project import run_mlflow_script
 from support.repos import commit_all, git, init_repo
 
 from metricwatch.cli import main
@@ -40,17 +38,7 @@ def _err(capsys: pytest.CaptureFixture[str]) -> str:
 
 
 def _log_runs(uri: str, cwd: Path) -> None:
-    env = {**os.environ, "MLFLOW_ALLOW_FILE_STORE": "true"}
-    proc = subprocess.run(
-        [sys.executable, "-c", LOG_RUNS, uri],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
+    run_mlflow_script(LOG_RUNS, uri, cwd=cwd, timeout=300)
 
 
 def _digest(folder: Path) -> str:

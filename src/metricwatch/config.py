@@ -243,7 +243,7 @@ class DriftConfig(Section):
 
 
 class ReproConfig(Section):
-    rev: str | None = None  # the revision to reproduce; default: the newest matching tag, else HEAD
+    rev: str | None = None  # default: the newest matching tag with a dvc.yaml, else HEAD
     timeout_s: float = Field(default=900.0, gt=0)
     volatile_keys: list[str] = Field(default_factory=lambda: ["time", "duration", "timestamp"])
     cache: Literal["own", "user"] = "own"

@@ -53,8 +53,8 @@ def check_repro(
     second_run: bool | None = None,
     progress: Progress | None = None,
 ) -> ReproReport:
-    """Reproduce the pipeline at rev (default: repro.rev, else the newest matching tag, else
-    HEAD) in a clean clone.
+    """Reproduce the pipeline at rev (default: repro.rev, else the newest matching tag with a
+    dvc.yaml, else HEAD) in a clean clone.
 
     A cached verdict for the same commit and config is returned (report.cached) unless force.
     Raises CheckError for inputs that allow no check at all (not a git repo, unknown rev, no
