@@ -99,3 +99,19 @@ def test_an_untracked_missing_store_says_check_the_uri(tmp_path: Path) -> None:
     assert gone.fix == "check mlflow.tracking_uri (relative to the config file)"
     unset = missing_store(_cfg(tmp_path))
     assert unset is not None and unset.message.endswith("never falls back to creating ./mlruns.")
+
+
+def test_a_pipeline_output_that_looks_like_a_store_is_found(tmp_path: Path) -> None:
+    (tmp_path / "dvc.yaml").write_text(
+        "stages:\n  train:\n    cmd: python train.py\n    outs:\n    - mlruns\n"
+        "    - models/model.pkl\n    - tracking/mlflow.db:\n        cache: true\n"
+    )
+    stores = {s.path: s for s in dvc_tracked_stores(tmp_path)}
+    assert set(stores) == {"mlruns", "tracking/mlflow.db"}
+    assert not stores["mlruns"].pulled and stores["mlruns"].pull == "dvc pull mlruns"
+    assert stores["tracking/mlflow.db"].uri == "sqlite:///tracking/mlflow.db"
+    unset = missing_store(_cfg(tmp_path))
+    assert (
+        unset is not None
+        and unset.fix == "run `dvc pull mlruns`, then set mlflow.tracking_uri: mlruns"
+    )
