@@ -184,7 +184,7 @@ def _inspection(project: Path, **fields: object):
         project=str(project), stores=[], contents=None, aliases=map_metrics([])[0],
         unmapped_metrics=[], git_tags=["data-v1.0", "models-v1.0-baseline"],
         tag_pattern="data-v*", tag_families={"data-v*": 1, "models-v*": 1}, shallow=False,
-        version_tag="version", runs_versioned=False, has_stage_baseline=False,
+        version_tag="version", has_stage_baseline=False,
         baseline_version=None, baseline_tag_unmatched="models-v1.0-baseline", dvc_remote="s",
         dvc_remotes=["s"], dvc_stores=[], output="reports", notes=[],
     )  # fmt: skip
@@ -229,3 +229,10 @@ def test_the_report_folder_never_takes_over_the_projects_reports(tmp_path: Path)
     assert propose_output(tmp_path) == "reports"
     (tmp_path / "reports" / "metrics.json").write_text("{}")  # e.g. a DVC metrics file
     assert propose_output(tmp_path) == "reports/metricwatch"
+    (tmp_path / "reports" / "metricwatch").mkdir()  # `init --force` keeps it
+    assert propose_output(tmp_path) == "reports/metricwatch"
+    ours = tmp_path / "ours"
+    (ours / "reports").mkdir(parents=True)
+    (ours / "reports" / "metrics_monitoring.html").write_text("<html></html>")
+    (ours / "reports" / "metrics.json").write_text("{}")
+    assert propose_output(ours) == "reports"  # a metricwatch report is already there

@@ -54,7 +54,6 @@ class Inspection(Model):
     tag_families: dict[str, int]
     shallow: bool
     version_tag: str
-    runs_versioned: bool  # some run's version tag names a git tag
     has_stage_baseline: bool
     baseline_version: str | None  # a git tag naming a baseline that a run is tagged with
     baseline_tag_unmatched: str | None  # a git tag naming a baseline that no run is tagged with
@@ -281,11 +280,16 @@ def _baseline_tags(tags: list[str], versions: set[str]) -> tuple[str | None, str
 
 
 def propose_output(root: Path) -> str:
-    """`reports`, unless the project already keeps files there (a DVC `reports/metrics.json`
-    would be overwritten by the report's own metrics.json): then `reports/metricwatch`."""
+    """`reports`, unless the project already keeps its own files there (a DVC
+    `reports/metrics.json` would be overwritten by the report's metrics.json): then
+    `reports/metricwatch`. A folder that already holds a metricwatch report keeps it."""
     folder = root / "reports"
+    if (folder / "metricwatch").is_dir():
+        return "reports/metricwatch"
+    if (folder / "metrics_monitoring.html").is_file():
+        return "reports"
     try:
-        used = folder.is_dir() and any(c.name != "metricwatch" for c in folder.iterdir())
+        used = folder.is_dir() and any(folder.iterdir())
     except OSError:
         used = True
     return "reports/metricwatch" if used else "reports"
@@ -354,7 +358,6 @@ def inspect_project(project: Path | str, env: Mapping[str, str] | None = None) -
         tag_families=families,
         shallow=shallow,
         version_tag=version_tag,
-        runs_versioned=bool(versions),
         has_stage_baseline=has_stage_baseline,
         baseline_version=None if has_stage_baseline else baseline_version,
         baseline_tag_unmatched=baseline_unmatched,
