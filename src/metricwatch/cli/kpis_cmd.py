@@ -69,11 +69,15 @@ def _print_table(report) -> None:
         ),
         soft_wrap=False,
     )
-    if dropped and report.rows:
-        out_console.print(f"(no value in any run: {', '.join(dropped)})", markup=False)
+    if dropped and report.rows:  # wrapped at the width, like the table
+        out_console.print(
+            f"(no value in any run: {', '.join(dropped)})", markup=False, soft_wrap=False
+        )
     if report.baseline_run_id:
         out_console.print(
-            f"◆ baseline: run {report.baseline_run_id} ({report.baseline.selector})", markup=False
+            f"◆ baseline: run {report.baseline_run_id} ({report.baseline.selector})",
+            markup=False,
+            soft_wrap=False,
         )
     if report.dvc_metrics is not None:
         title = (
