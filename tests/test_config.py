@@ -7,6 +7,7 @@ import pytest
 from metricwatch.cli import main
 from metricwatch.config import load_config, parse_config
 from metricwatch.errors import ConfigError
+from metricwatch.sources.store_presence import missing_store
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -79,11 +80,27 @@ def test_yaml_syntax_error_shows_line(tmp_path: Path) -> None:
         load_config(p)
 
 
-def test_missing_project_and_store_are_named(tmp_path: Path) -> None:
+def test_missing_project_is_an_error_a_missing_store_is_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(ConfigError, match="project.path: folder .*nowhere does not exist"):
         load_config(write(tmp_path, "project:\n  path: nowhere\n"))
-    with pytest.raises(ConfigError, match=r"tracking store .*missing\.db does not exist"):
-        load_config(write(tmp_path, "mlflow:\n  tracking_uri: sqlite:///missing.db\n"))
+    # a store that is not there leaves the git/DVC checks running: the run source says why
+    path = write(tmp_path, "mlflow:\n  tracking_uri: sqlite:///missing.db\n")
+    cfg = load_config(path)
+    gone = missing_store(cfg)
+    assert (
+        gone is not None and gone.reason == f"tracking store {tmp_path / 'missing.db'} is not there"
+    )
+    assert main(["config", "check", "-c", str(path)]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"note: {path}: mlflow.tracking_uri: tracking store {tmp_path / 'missing.db'}" in err
+
+
+@pytest.mark.parametrize("text", ["baseline:\n", "baseline: null\n", "baseline: {}\n"])
+def test_an_empty_baseline_section_is_the_default(tmp_path: Path, text: str) -> None:
+    cfg = load_config(write(tmp_path, text))
+    assert cfg.baseline.is_default and cfg.baseline.selector() == {"tag": {"stage": "baseline"}}
 
 
 def test_tracking_uri_relative_to_config_and_never_mlruns(tmp_path: Path, monkeypatch) -> None:

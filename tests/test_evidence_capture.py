@@ -274,3 +274,23 @@ def test_no_browser_gives_skipped_items_with_the_exact_reason(world, monkeypatch
     manifest = json.loads(Path(report.manifest_path).read_text())
     assert manifest["images"] == []
     assert {m["reason"] for m in manifest["missing"]} == {NO_BROWSER}
+
+
+def test_release_rows_are_highlighted_in_the_runs_list(captured):
+    """Three release runs and one stray: three rows carry the highlight colour, not four."""
+    from itertools import pairwise
+
+    from PIL import Image
+
+    shot = next(i for i in captured["report"].items if i.name == "mlflow_runs.png")
+    with Image.open(shot.path) as img:
+        rgb = img.convert("RGB")
+        width, height = rgb.size
+        pixels = rgb.load()
+        marked = [
+            y
+            for y in range(height)
+            if sum(pixels[x, y] == (255, 241, 184) for x in range(0, width, 4)) > 40
+        ]
+    rows = 1 + sum(1 for a, b in pairwise(marked) if b - a > 1)
+    assert marked and rows == 3, (rows, len(marked))

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from support.course_project import run_mlflow_script
 from support.repos import commit_all, git, init_repo
 
 from metricwatch.cli import main
@@ -40,17 +38,7 @@ def _err(capsys: pytest.CaptureFixture[str]) -> str:
 
 
 def _log_runs(uri: str, cwd: Path) -> None:
-    env = {**os.environ, "MLFLOW_ALLOW_FILE_STORE": "true"}
-    proc = subprocess.run(
-        [sys.executable, "-c", LOG_RUNS, uri],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
+    run_mlflow_script(LOG_RUNS, uri, cwd=cwd, timeout=300)
 
 
 def _digest(folder: Path) -> str:
@@ -187,3 +175,64 @@ def test_map_metrics_uses_defaults_then_infers() -> None:
     assert aliases["train_time_s"][0] == "training_duration"
     assert aliases["drift_pct"] == ["data_drift_pct", "drift_pct"]
     assert unmapped == ["auc"]
+
+
+def _inspection(project: Path, **fields: object):
+    from metricwatch.project_inspect import Inspection
+
+    base: dict[str, object] = dict(
+        project=str(project), stores=[], contents=None, aliases=map_metrics([])[0],
+        unmapped_metrics=[], git_tags=["data-v1.0", "models-v1.0-baseline"],
+        tag_pattern="data-v*", tag_families={"data-v*": 1, "models-v*": 1}, shallow=False,
+        version_tag="version", has_stage_baseline=False,
+        baseline_version=None, baseline_tag_unmatched="models-v1.0-baseline", dvc_remote="s",
+        dvc_remotes=["s"], dvc_stores=[], output="reports", notes=[],
+    )  # fmt: skip
+    return Inspection(**{**base, **fields})
+
+
+def test_no_marked_baseline_leaves_the_section_out_and_says_how_to_mark_one(
+    tmp_path: Path,
+) -> None:
+    from metricwatch.cli.init_cmd import render_config
+
+    text = render_config(_inspection(tmp_path))
+    data = yaml.safe_load(text)
+    assert "baseline" not in data  # the default: "no baseline" with a note, never an error
+    assert '#   mlflow.set_tag("stage", "baseline")' in text
+    assert "# The git tag models-v1.0-baseline names a baseline, but no run is tagged" in text
+    (tmp_path / "metricwatch.yaml").write_text(text)
+    assert load_config(tmp_path / "metricwatch.yaml").baseline.is_default
+    # uncommenting the section's header alone keeps the default too
+    (tmp_path / "metricwatch.yaml").write_text(text.replace("# baseline:\n", "baseline:\n"))
+    assert load_config(tmp_path / "metricwatch.yaml").baseline.is_default
+
+
+def test_a_store_tracked_by_dvc_but_not_pulled_is_proposed_commented_out(tmp_path: Path) -> None:
+    from metricwatch.cli.init_cmd import render_config
+    from metricwatch.sources.store_presence import TrackedStore
+
+    store = TrackedStore("data/mlflow", "data/mlflow.dvc", pulled=False)
+    text = render_config(_inspection(tmp_path, dvc_stores=[store]))
+    assert yaml.safe_load(text)["mlflow"]["tracking_uri"] is None
+    assert '  # tracking_uri: "data/mlflow"' in text
+    assert "run `dvc pull data/mlflow.dvc`, then `metricwatch init --force`" in " ".join(
+        line.strip("# ") for line in text.splitlines()
+    )
+
+
+def test_the_report_folder_never_takes_over_the_projects_reports(tmp_path: Path) -> None:
+    from metricwatch.project_inspect import propose_output
+
+    assert propose_output(tmp_path) == "reports"
+    (tmp_path / "reports").mkdir()
+    assert propose_output(tmp_path) == "reports"
+    (tmp_path / "reports" / "metrics.json").write_text("{}")  # e.g. a DVC metrics file
+    assert propose_output(tmp_path) == "reports/metricwatch"
+    (tmp_path / "reports" / "metricwatch").mkdir()  # `init --force` keeps it
+    assert propose_output(tmp_path) == "reports/metricwatch"
+    ours = tmp_path / "ours"
+    (ours / "reports").mkdir(parents=True)
+    (ours / "reports" / "metrics_monitoring.html").write_text("<html></html>")
+    (ours / "reports" / "metrics.json").write_text("{}")
+    assert propose_output(ours) == "reports"  # a metricwatch report is already there

@@ -194,10 +194,10 @@ def test_repo_without_dvc_and_runs_unavailable(release_repo: ReleaseRepo, tmp_pa
     (row,) = rep.tags
     assert row.item("dvc_files").reason == "dvc.yaml and dvc.lock not committed at v1.0.0"
     assert row.item("dvc_push").status == "unknown"
-    assert (
-        row.item("mlflow_run").status == "unknown"
-        and "runs unavailable" in row.item("mlflow_run").reason
-    )
+    gone = f"not checked (tracking store {tmp_path / 'none.db'} is not there): check mlflow"
+    for name in ("mlflow_run", "git_commit", "same_inputs", "metrics_artifacts"):
+        item = row.item(name)
+        assert item.status == "unknown" and item.reason.startswith(gone), item
     assert rep.runs_available is False and "none.db" in rep.runs_reason
     assert any("not a DVC project" in n for n in rep.notes)
     assert row.status == "fail"
@@ -363,7 +363,19 @@ def test_cli_formats_and_exit_code(
     assert f"| v1.0.0 | {release_repo.run_ids['v1.0.0']} | releases | ✅ |" in out
     assert main(["integrity", "-c", str(cfg), "--tags", "^v1\\.0\\.3$", "--regex"]) == 1
     captured = capsys.readouterr()
-    assert "model.pkl" in captured.out and "1 tag(s): 0 ✅, 0 ⚠, 1 ❌" in captured.err
+    assert "model.pkl" in captured.out and "1 tag(s): 0 ✅, 0 ⚠, 1 ❌, 0 ❓" in captured.err
+    # no tracking store: git and DVC are still checked; the MLflow items are ❓ and, as in
+    # `check`, "no verdict" (2) wins over the ❌ that could be established (v1.0.3 not pushed)
+    cfg.write_text(f"project: {{path: {release_repo.repo}}}\ndvc: {{timeout_s: 20}}\n")
+    assert main(["integrity", "-c", str(cfg), "-f", "markdown"]) == 2
+    captured = capsys.readouterr()
+    out, err = captured.out, " ".join(captured.err.split())
+    assert "- [x] ✅ outputs on the DVC remote: all 2 output(s) on the remote 'local'" in out
+    assert (
+        "- [ ] ❓ MLflow run tagged with the version: not checked (mlflow.tracking_uri is " in out
+    )
+    assert "4 tag(s): 0 ✅, 0 ⚠, 1 ❌, 3 ❓" in err
+    assert "exit 2: no verdict for 3 tag(s) (v1.0.0, v1.0.1, v1.0.2)" in err
 
 
 def test_dvc_file_outputs_are_relative_to_their_folder() -> None:
@@ -375,6 +387,43 @@ def test_dvc_file_outputs_are_relative_to_their_folder() -> None:
         "v1",
     )
     assert [o.path for o in rel.dvc_file_outs] == ["data/current/batch.csv"]
+
+
+def test_a_tag_with_only_dvc_files_is_a_data_release_not_a_missing_pipeline() -> None:
+    from metricwatch.checks.integrity_dvc import dvc_files_item, parse_release
+
+    dvc = b"outs:\n- md5: abc\n  path: train.csv\n  hash: md5\n"
+    data = parse_release("c0ffee", {"data/train.csv.dvc": dvc, "dvc.yaml": None}, "data-v1")
+    item = dvc_files_item(data, "data-v1")
+    assert (item.status, item.reason) == (
+        "ok",
+        "1 .dvc file(s) committed (data/train.csv.dvc); no pipeline (dvc.yaml) at this tag",
+    )
+    half = parse_release("c0ffee", {"data/train.csv.dvc": dvc, "dvc.yaml": b"stages: {}\n"}, "v")
+    assert dvc_files_item(half, "v").reason == "dvc.lock not committed at v"
+    none = parse_release("c0ffee", {"dvc.yaml": None}, "v")
+    assert dvc_files_item(none, "v").reason == "dvc.yaml and dvc.lock not committed at v"
+
+
+def test_a_tag_that_fails_nothing_but_has_unknown_items_is_unknown() -> None:
+    from metricwatch.checks.integrity_model import TagIntegrity
+
+    ok = CheckItem(name="git_tag", status="ok", reason="fine")
+    unk = CheckItem(name="mlflow_run", status="unknown", reason="no store")
+    fail = CheckItem(name="dvc_push", status="fail", reason="not pushed")
+
+    def tag(*items: CheckItem) -> TagIntegrity:
+        status, summary, unknown = overall(list(items))
+        return TagIntegrity(
+            tag="v1", commit=None, date=None, annotated=None, status=status, summary=summary,
+            items=list(items), unknown_count=unknown,
+        )  # fmt: skip
+
+    assert [tag(ok).verdict, tag(ok, unk).verdict, tag(ok, unk, fail).verdict] == [
+        "ok",
+        "unknown",
+        "fail",
+    ]
 
 
 def test_a_tag_pattern_with_a_space_says_it_can_never_match() -> None:

@@ -169,6 +169,7 @@ def test_cli_table_from_a_cached_verdict_and_help(tmp_path: Path, capsys) -> Non
 
     repo = init_repo(tmp_path / "project", with_dvc=False)
     (repo / "f").write_text("x\n")
+    (repo / "dvc.yaml").write_text("stages: {}\n")  # the tag has a pipeline: it is chosen
     commit = commit_all(repo, "one", tag="v2.0.0")
     (tmp_path / "metricwatch.yaml").write_text("project: {path: project}\n")
     cfg = load_config(tmp_path / "metricwatch.yaml")
@@ -231,3 +232,42 @@ def test_report_shows_no_verdict_as_unknown_not_as_a_failure() -> None:
     assert _status("identical") == "ok"
     assert [_status(v) for v in ("differ", "failed", "timed_out")] == ["fail"] * 3
     assert _status("unavailable") == _status("error") == "unknown"
+
+
+def test_default_revision_is_the_newest_matching_tag_with_a_pipeline(tmp_path: Path) -> None:
+    """A course project: data tags with `.dvc` files only, the pipeline came later."""
+    from support.repos import commit_all, git, init_repo
+
+    from metricwatch.checks.repro_clone import resolve_target
+
+    repo = init_repo(tmp_path / "p", with_dvc=False)
+    (repo / "sub").mkdir()
+    cfg = parse_config({"project": {"path": str(repo)}, "tags": {"pattern": "data-v*"}}, "t", repo)
+    (repo / "a.csv.dvc").write_text("outs: []\n")
+    commit_all(repo, "data", tag="data-v1.0")
+    target = resolve_target(cfg, None)
+    assert (target.rev, target.why) == (
+        "HEAD",
+        "HEAD: none of the 1 tag(s) matching 'data-v*' has a dvc.yaml (newest: data-v1.0)",
+    )
+    (repo / "dvc.yaml").write_text("stages: {}\n")
+    commit_all(repo, "pipeline", tag="data-v1.1")
+    (repo / "dvc.yaml").unlink()
+    commit_all(repo, "pipeline dropped", tag="data-v1.2")
+    (repo / "b.csv.dvc").write_text("outs: []\n")
+    commit_all(repo, "more data", tag="data-v1.3")
+    target = resolve_target(cfg, None)
+    assert target.rev == "data-v1.1"
+    assert target.commit == git(repo, "rev-parse", "data-v1.1^{commit}").stdout.strip()
+    assert target.why == (
+        "data-v1.1: the newest tag matching 'data-v*' with a dvc.yaml "
+        "(newer without one: data-v1.3, data-v1.2)"
+    )
+    assert resolve_target(cfg, "data-v1.3").why == ""  # asked for: no choice to explain
+    none = parse_config({"project": {"path": str(repo)}, "tags": {"pattern": "v*"}}, "t", repo)
+    assert resolve_target(none, None).why == "HEAD: no tag matches 'v*'"
+    # a DVC project in a subfolder: its dvc.yaml is looked for there
+    sub = parse_config({"project": {"path": str(repo / "sub")}, "tags": {"pattern": "data-v*"}},
+                       "t", repo)  # fmt: skip
+    assert resolve_target(sub, None).why.startswith("HEAD: none of the 4 tag(s) matching")
+    assert "has a sub/dvc.yaml" in resolve_target(sub, None).why

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from metricwatch.config import Config
-from metricwatch.errors import MetricwatchError
+from metricwatch.errors import MetricwatchError, SourceError
 from metricwatch.redact import scrub
 from metricwatch.report.meta import ReportMeta, dvc_declared, git_facts, now_utc, tool_versions
 from metricwatch.result import PART_NAMES, MonitoringResult
@@ -35,12 +35,19 @@ class Context:
     _runs_loaded: bool = False
 
     def runs(self) -> Any:
-        """The RunSet, loaded once; raises the same error for every part that needs it."""
+        """The RunSet, loaded once; raises the same error for every part that needs it.
+
+        A tracking store that is not there (URI unset, a local store not pulled) is said once,
+        with the fix, before MLflow is asked anything."""
         if not self._runs_loaded:
             from metricwatch.sources.mlflow_runs import load_runs
+            from metricwatch.sources.store_presence import missing_store
 
             self._runs_loaded = True
+            missing = missing_store(self.cfg)
             try:
+                if missing is not None:
+                    raise SourceError(missing.message)
                 self._runs = load_runs(self.cfg)
             except MetricwatchError as exc:
                 self._runs_error = scrub(str(exc))

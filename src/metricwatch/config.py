@@ -29,6 +29,11 @@ from metricwatch.redact import redact_url
 CONFIG_NAME = "metricwatch.yaml"
 CANONICAL_METRICS = ("rmse", "qwk", "train_time_s", "drift_pct")
 Lang = Literal["en", "es"]
+TRACKING_URI_UNSET = "mlflow.tracking_uri is not set and MLFLOW_TRACKING_URI is empty"
+TRACKING_URI_FIX = (
+    "set one (e.g. sqlite:///mlflow.db or http://127.0.0.1:5000). metricwatch never falls back "
+    "to creating ./mlruns."
+)
 
 
 class Section(BaseModel):
@@ -238,7 +243,7 @@ class DriftConfig(Section):
 
 
 class ReproConfig(Section):
-    rev: str | None = None  # the revision to reproduce; default: the newest matching tag, else HEAD
+    rev: str | None = None  # default: the newest matching tag with a dvc.yaml, else HEAD
     timeout_s: float = Field(default=900.0, gt=0)
     volatile_keys: list[str] = Field(default_factory=lambda: ["time", "duration", "timestamp"])
     cache: Literal["own", "user"] = "own"
@@ -293,6 +298,12 @@ class Config(Section):
     report: ReportConfig = Field(default_factory=ReportConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
 
+    @field_validator("baseline", mode="before")
+    @classmethod
+    def _empty_baseline_is_default(cls, v: Any) -> Any:
+        """`baseline:` with every key commented out means the default (stage=baseline)."""
+        return {} if v is None else v
+
     @field_validator("thresholds")
     @classmethod
     def _rules_have_aliases(
@@ -343,11 +354,7 @@ class Config(Section):
         """The tracking URI with relative file/SQLite paths made absolute; never ./mlruns by default."""
         uri = self.mlflow.tracking_uri or os.environ.get("MLFLOW_TRACKING_URI")
         if not uri:
-            raise ConfigError(
-                f"{self.source}: mlflow.tracking_uri is not set and MLFLOW_TRACKING_URI is empty; "
-                "set one (e.g. sqlite:///mlflow.db or http://127.0.0.1:5000). metricwatch never "
-                "falls back to creating ./mlruns."
-            )
+            raise ConfigError(f"{self.source}: {TRACKING_URI_UNSET}; {TRACKING_URI_FIX}")
         return absolutize_tracking_uri(uri, Path(self.root))
 
     def redacted_tracking_uri(self) -> str:
@@ -427,21 +434,11 @@ def load_config(path: str | Path | None = None, *, check_paths: bool = True) -> 
 
 
 def _check_paths(cfg: Config) -> None:
+    """The project folder must exist. A tracking store that is not there is not a config error:
+    the parts that need no MLflow still run, and the run source says why its items are unknown
+    (see metricwatch.sources.store_presence)."""
     if not cfg.project_path.is_dir():
         raise ConfigError(
             f"{cfg.source}: project.path: folder {cfg.project_path} does not exist; "
             "point it at your git + DVC repository."
         )
-    uri = cfg.mlflow.tracking_uri
-    if uri:
-        resolved = absolutize_tracking_uri(uri, Path(cfg.root))
-        local = None
-        if resolved.startswith("sqlite:///"):
-            local = Path(resolved[len("sqlite:///") :])
-        elif resolved.startswith("file://"):
-            local = Path(resolved[len("file://") :])
-        if local is not None and not local.exists():
-            raise ConfigError(
-                f"{cfg.source}: mlflow.tracking_uri: tracking store {local} does not exist; "
-                "check the path (it is relative to the config file)."
-            )

@@ -25,6 +25,7 @@ from metricwatch.sources.mlflow_store_scan import (
     read_remote_store,
     read_sqlite_store,
 )
+from metricwatch.sources.store_presence import TrackedStore, dvc_tracked_stores
 
 SKIP_DIRS = {".git", ".dvc", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache"}
 SEARCH_DEPTH = 3
@@ -54,10 +55,17 @@ class Inspection(Model):
     shallow: bool
     version_tag: str
     has_stage_baseline: bool
-    baseline_version: str | None
+    baseline_version: str | None  # a git tag naming a baseline that a run is tagged with
+    baseline_tag_unmatched: str | None  # a git tag naming a baseline that no run is tagged with
     dvc_remote: str | None
     dvc_remotes: list[str]
+    dvc_stores: list[TrackedStore]  # DVC-tracked paths that look like tracking stores
+    output: str  # the report folder to propose (never one the project already uses)
     notes: list[str]
+
+    @property
+    def unpulled_store(self) -> TrackedStore | None:
+        return next((s for s in self.dvc_stores if not s.pulled), None)
 
     @property
     def store(self) -> StoreCandidate | None:
@@ -262,19 +270,56 @@ def _version_tag(tag_values: dict[str, list[str]], tags: list[str]) -> str:
     return best
 
 
-def inspect_project(project: Path | str, env: Mapping[str, str] | None = None) -> Inspection:
-    root = Path(project).resolve()
-    env = os.environ if env is None else env
-    notes: list[str] = []
-    stores = find_stores(root, env)
-    contents = read_store(stores[0]) if stores else None
-    if not stores:
+def _baseline_tags(tags: list[str], versions: set[str]) -> tuple[str | None, str | None]:
+    """(a git tag naming a baseline that some run carries, one that no run carries)."""
+    named = [t for t in tags if "baseline" in t.lower()]
+    return (
+        next((t for t in named if t in versions), None),
+        next((t for t in named if t not in versions), None),
+    )
+
+
+def propose_output(root: Path) -> str:
+    """`reports`, unless the project already keeps its own files there (a DVC
+    `reports/metrics.json` would be overwritten by the report's metrics.json): then
+    `reports/metricwatch`. A folder that already holds a metricwatch report keeps it."""
+    folder = root / "reports"
+    if (folder / "metricwatch").is_dir():
+        return "reports/metricwatch"
+    if (folder / "metrics_monitoring.html").is_file():
+        return "reports"
+    try:
+        used = folder.is_dir() and any(folder.iterdir())
+    except OSError:
+        used = True
+    return "reports/metricwatch" if used else "reports"
+
+
+def _store_notes(stores: list[StoreCandidate], contents, tracked: list[TrackedStore]) -> list[str]:
+    notes = []
+    unpulled = next((s for s in tracked if not s.pulled), None)
+    if unpulled is not None:
+        notes.append(
+            f"{unpulled.path} is an MLflow store tracked by DVC ({unpulled.dvc_file}) and not "
+            f"pulled: run `{unpulled.pull}`, then `metricwatch init --force`"
+        )
+    if not stores and unpulled is None:
         notes.append(
             "no tracking store found (MLFLOW_TRACKING_URI, mlflow.db, mlruns/, or a "
             "folder of MLflow experiment folders); set mlflow.tracking_uri"
         )
     elif contents and contents.error:
         notes.append(contents.error)
+    return notes
+
+
+def inspect_project(project: Path | str, env: Mapping[str, str] | None = None) -> Inspection:
+    root = Path(project).resolve()
+    env = os.environ if env is None else env
+    stores = find_stores(root, env)
+    contents = read_store(stores[0]) if stores else None
+    tracked = dvc_tracked_stores(root)
+    notes = _store_notes(stores, contents, tracked)
     names = contents.metric_names if contents else []
     aliases, unmapped = map_metrics(names)
     tags, shallow, problem = git_tags(root)
@@ -287,10 +332,18 @@ def inspect_project(project: Path | str, env: Mapping[str, str] | None = None) -
         t for t in tags if tag_family(t) == pattern or (pattern == "*@v*" and "@v" in t)
     ]
     tag_values = contents.tag_values if contents else {}
+    version_tag = _version_tag(tag_values, tags)
+    versions = set(tag_values.get(version_tag, [])) & set(tags)
     has_stage_baseline = "baseline" in tag_values.get("stage", [])
-    baseline_version = None
-    if not has_stage_baseline:
-        baseline_version = next((t for t in release_tags if "baseline" in t.lower()), None)
+    baseline_version, baseline_unmatched = _baseline_tags(
+        sorted(tags, key=lambda t: t not in release_tags), versions
+    )
+    if contents and any(e.runs for e in contents.experiments) and tags and not versions:
+        notes.append(
+            f"no run is tagged with a git tag name ({version_tag}=<tag>), so integrity will "
+            "list every release without its run: tag each release's run (metricwatch.track."
+            "log_lineage does it), or set mlflow.version_tag to the run tag you use"
+        )
     default_remote, remotes = dvc_remotes(root)
     if not (root / ".dvc").is_dir():
         notes.append(f"{root}: no .dvc folder; integrity and reproducibility need a DVC project")
@@ -304,10 +357,13 @@ def inspect_project(project: Path | str, env: Mapping[str, str] | None = None) -
         tag_pattern=pattern,
         tag_families=families,
         shallow=shallow,
-        version_tag=_version_tag(tag_values, tags),
+        version_tag=version_tag,
         has_stage_baseline=has_stage_baseline,
-        baseline_version=baseline_version,
+        baseline_version=None if has_stage_baseline else baseline_version,
+        baseline_tag_unmatched=baseline_unmatched,
         dvc_remote=default_remote or (remotes[0] if remotes else None),
         dvc_remotes=remotes,
+        dvc_stores=tracked,
+        output=propose_output(root),
         notes=notes,
     )

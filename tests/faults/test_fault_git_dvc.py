@@ -90,8 +90,8 @@ S3_NO_CREDENTIALS = fault(
     area=AREA,
     fault="The DVC remote is S3 (moto on loopback, data pushed) and no AWS credentials are set",
     command=INTEGRITY,
-    exit_code=0,
-    says="- [ ] ? outputs on the DVC remote: unknown: DVC remote 's3' (s3://demo-remote/store) "
+    exit_code=2,
+    says="- [ ] ❓ outputs on the DVC remote: unknown: DVC remote 's3' (s3://demo-remote/store) "
     "unreachable: NoCredentialsError: Unable to locate credentials; set AWS credentials "
     "(environment or `dvc remote modify --local`)",
     report="outputs on the DVC remote ❓ unknown: DVC remote 's3' (s3://demo-remote/store) "
@@ -103,8 +103,8 @@ S3_HANGS = fault(
     area=AREA,
     fault="The S3 endpoint accepts connections and never answers (dvc.timeout_s: 5)",
     command=INTEGRITY,
-    exit_code=0,
-    says="- [ ] ? outputs on the DVC remote: unknown: DVC remote 's3' did not answer within 5 s "
+    exit_code=2,
+    says="- [ ] ❓ outputs on the DVC remote: unknown: DVC remote 's3' did not answer within 5 s "
     "(dvc.timeout_s); check the endpoint and network",
     report="outputs on the DVC remote ❓ unknown: DVC remote 's3' did not answer within 5 s "
     "(dvc.timeout_s); check the endpoint and network",
@@ -263,7 +263,7 @@ def test_s3_remote_without_credentials(demo_copy: Path, tmp_path: Path, moto_s3:
     report(demo_copy, out, "kpis", "drift", env=env, unset=NO_AWS)
     run = integrity(demo_copy, env=env, unset=NO_AWS)
     expect(S3_NO_CREDENTIALS, run, html=out / "metrics_monitoring.html")
-    assert "2 tag(s): 0 ✅, 2 ⚠, 0 ❌" in run.text  # unknown is never ✅
+    assert "2 tag(s): 0 ✅, 0 ⚠, 0 ❌, 2 ❓" in run.text  # unknown is never ✅
 
 
 @pytest.fixture
@@ -286,6 +286,6 @@ def test_s3_endpoint_that_hangs(demo_copy: Path, tmp_path: Path, hanging_endpoin
     assert took < 30, f"integrity took {took} s with dvc.timeout_s 5"
     run = integrity(demo_copy, env=FAKE_AWS, timeout=120)
     expect(S3_HANGS, run, html=out / "metrics_monitoring.html")
-    assert "2 tag(s): 0 ✅, 2 ⚠, 0 ❌" in run.text
+    assert "2 tag(s): 0 ✅, 0 ⚠, 0 ❌, 2 ❓" in run.text
     for text in (run.out + run.err, (out / "metrics_monitoring.html").read_text()):
         assert FAKE_AWS["AWS_SECRET_ACCESS_KEY"] not in text

@@ -113,6 +113,16 @@ URI_UNSET_CHECK = fault(
     exit_code=2,
     says=URI_UNSET.says,
 )
+URI_UNSET_INTEGRITY = fault(
+    id="mlflow-tracking-uri-unset-integrity",
+    area="MLflow",
+    fault="No mlflow.tracking_uri in the config and no MLFLOW_TRACKING_URI (release integrity: "
+    "git and DVC are still checked, every MLflow item is ❓)",
+    command="metricwatch integrity --format markdown",
+    exit_code=2,
+    says="- [ ] ❓ MLflow run tagged with the version: not checked (mlflow.tracking_uri is not "
+    "set): set mlflow.tracking_uri (e.g. sqlite:///mlflow.db or http://127.0.0.1:5000)",
+)
 NO_META = fault(
     id="mlflow-file-store-run-without-meta",
     area="MLflow",
@@ -317,7 +327,7 @@ class Case:
     cfg: Path
     env: dict[str, str] = field(default_factory=dict)
     unset: tuple[str, ...] = ()
-    commands: tuple[str, ...] = ("report",)  # also "check", "kpis"
+    commands: tuple[str, ...] = ("report",)  # also "check", "kpis", "integrity"
     facts: dict[str, Any] = field(default_factory=dict)
     runs: dict[str, Run] = field(default_factory=dict)
 
@@ -330,6 +340,8 @@ class Case:
             return ["report", "-c", self.cfg, "-o", self.cfg.parent / "out", *REPORT]
         if command == "check":
             return ["check", "-c", self.cfg, "-f", "json"]
+        if command == "integrity":
+            return ["integrity", "-c", self.cfg, "--format", "markdown"]
         return ["kpis", "-c", self.cfg, "--format", "csv", "--no-dvc"]
 
 
@@ -362,7 +374,7 @@ def server_401(demo: Path, servers: Servers) -> Case:
 
 def uri_unset(demo: Path, _: Servers) -> Case:
     cfg = edit_config(demo / "metricwatch.yaml", mlflow={"tracking_uri": None})
-    return Case(cfg, unset=("MLFLOW_TRACKING_URI",), commands=("report", "check"))
+    return Case(cfg, unset=("MLFLOW_TRACKING_URI",), commands=("report", "check", "integrity"))
 
 
 def no_meta(demo: Path, _: Servers) -> Case:
@@ -490,6 +502,17 @@ def test_unset_tracking_uri(broken: dict[str, Case]) -> None:
     check = case.runs["check"]
     expect(URI_UNSET_CHECK, check)
     assert "exit 2: no verdict possible: kpis:" in check.text
+    integrity = case.runs["integrity"]
+    expect(URI_UNSET_INTEGRITY, integrity)
+    # one row per tag; the git and DVC items are checked (v1.0.3 was never pushed: ❌)
+    for tag in ("v1.0.0", "v1.0.1", "v1.0.2", "v1.0.3"):
+        assert f"**{tag}**" in integrity.out
+    assert integrity.out.count("- [x] ✅ git tag exists") == 4
+    assert integrity.out.count("- [x] ✅ dvc.yaml + dvc.lock at the tag") == 4
+    assert integrity.out.count("- [x] ✅ outputs on the DVC remote") == 3
+    assert integrity.out.count("- [ ] ❌ outputs on the DVC remote") == 1
+    assert integrity.out.count("- [ ] ❓") == 4 * 4
+    assert "4 tag(s): 0 ✅, 0 ⚠, 1 ❌, 3 ❓" in integrity.text
 
 
 def test_file_store_run_without_meta_yaml_is_named_not_dropped(broken: dict[str, Case]) -> None:

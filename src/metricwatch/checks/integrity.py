@@ -28,17 +28,32 @@ from metricwatch.errors import MetricwatchError
 from metricwatch.redact import scrub
 from metricwatch.sources import git_dvc
 from metricwatch.sources.dvc_remote import RemoteStatus, query_remote
+from metricwatch.sources.store_presence import MissingStore, missing_store
 
 __all__ = ["check_integrity"]
+MLFLOW_ITEMS = ("mlflow_run", "git_commit", "same_inputs", "metrics_artifacts")
 
 
 def _load_runs(cfg: Config) -> tuple[Any | None, str | None]:
     from metricwatch.sources.mlflow_runs import load_runs
 
+    missing = missing_store(cfg)
+    if missing is not None:  # nothing to ask MLflow: say why, with the fix
+        return None, scrub(missing.message)
     try:
         return load_runs(cfg), None
     except MetricwatchError as exc:
         return None, scrub(str(exc))
+
+
+def _runs_unavailable(reason: str | None, missing: MissingStore | None) -> list[CheckItem]:
+    """The four MLflow items of a tag when no run could be read: unknown, each saying why and,
+    when the store is not there, what to do."""
+    if missing is not None:
+        why = f"not checked ({missing.reason}): {missing.fix}"
+        return [CheckItem(name=n, status="unknown", reason=why) for n in MLFLOW_ITEMS]
+    first = CheckItem(name="mlflow_run", status="unknown", reason=f"runs unavailable: {reason}")
+    return [first, *_not_checked("runs unavailable")]
 
 
 def _logged_model_runs(cfg: Config, runs: list[Any]) -> set[str]:
@@ -77,10 +92,7 @@ def _artifacts(cfg: Config, run_id: str) -> tuple[list[str] | None, str | None]:
 
 
 def _not_checked(reason: str) -> list[CheckItem]:
-    return [
-        CheckItem(name=n, status="unknown", reason=reason)
-        for n in ("git_commit", "same_inputs", "metrics_artifacts")
-    ]
+    return [CheckItem(name=n, status="unknown", reason=reason) for n in MLFLOW_ITEMS[1:]]
 
 
 def _tag_items(
@@ -90,6 +102,7 @@ def _tag_items(
     remote: RemoteStatus | None,
     runs: list[Any] | None,
     runs_reason: str | None,
+    store_gone: MissingStore | None,
     model_owners: set[str],
     present: set[tuple[str, bool]] | None,
 ) -> TagIntegrity:
@@ -104,12 +117,7 @@ def _tag_items(
     run = None
     duplicates: list[str] = []
     if runs is None:
-        items.append(
-            CheckItem(
-                name="mlflow_run", status="unknown", reason=f"runs unavailable: {runs_reason}"
-            )
-        )
-        items += _not_checked("runs unavailable")
+        items += _runs_unavailable(runs_reason, store_gone)
     else:
         items.append(mlx.run_item(tag.name, runs, cfg.mlflow.version_tag))
         if not runs:
@@ -199,6 +207,20 @@ def check_integrity(
     runs_reason = runs_error
     if runs is None and runs_error is None:
         runs, runs_reason = _load_runs(cfg)
+    store_gone = missing_store(cfg) if runs is None else None
+    if store_gone is not None:
+        notes.append(f"MLflow items not checked: {store_gone.message}")
+    if (
+        runs is not None
+        and runs.runs
+        and not any(cfg.mlflow.version_tag in r.tags for r in runs.runs)
+    ):
+        notes.append(
+            f"no MLflow run carries the tag {cfg.mlflow.version_tag!r}, so no release has its "
+            f"run: tag each release's run with {cfg.mlflow.version_tag}=<its git tag> "
+            "(metricwatch.track.log_lineage does it), or set mlflow.version_tag to the run tag "
+            "you use"
+        )
     by_version: dict[str, list[Any]] = defaultdict(list)
     for run in runs.runs if runs is not None else []:
         version = run.tags.get(cfg.mlflow.version_tag)
@@ -214,6 +236,7 @@ def check_integrity(
             remote,
             None if runs is None else by_version.get(tag.name, []),
             runs_reason,
+            store_gone,
             owners,
             present,
         )

@@ -39,6 +39,7 @@ class ReleaseFiles(BaseModel):
     lock_error: str | None = None
     lock: LockFile | None = None
     uncached: list[str] = Field(default_factory=list)  # outs declared cache: false
+    dvc_files: list[str] = Field(default_factory=list)  # `.dvc` files committed at the tag
     dvc_file_outs: list[LockEntry] = Field(default_factory=list)
     dvc_file_errors: list[str] = Field(default_factory=list)
     params_yaml: dict[str, Any] | None = None  # flattened params.yaml at the tag
@@ -88,6 +89,7 @@ def parse_release(commit: str, files: dict[str, bytes | None], tag: str) -> Rele
             lock_error = str(exc)
     outs: list[LockEntry] = []
     errors: list[str] = []
+    dvc_files = sorted(p for p, data in files.items() if p.endswith(".dvc") and data is not None)
     for path, data in sorted(files.items()):
         if path.endswith(".dvc") and data is not None:
             try:  # a `.dvc` file's outputs are relative to its own folder
@@ -112,6 +114,7 @@ def parse_release(commit: str, files: dict[str, bytes | None], tag: str) -> Rele
         lock_error=lock_error,
         lock=lock,
         uncached=uncached,
+        dvc_files=dvc_files,
         dvc_file_outs=outs,
         dvc_file_errors=errors,
         params_yaml=params,
@@ -140,6 +143,18 @@ def dvc_files_item(rel: ReleaseFiles, tag: str) -> CheckItem:
     if rel.yaml_error or rel.lock_error:
         return CheckItem(
             name="dvc_files", status="fail", reason=rel.lock_error or rel.yaml_error or ""
+        )
+    if not (rel.has_dvc_yaml or rel.has_dvc_lock or rel.dvc_file_errors) and rel.dvc_files:
+        # a data release: `dvc add`-ed files, no pipeline yet (dvc.yaml came later)
+        named = ", ".join(rel.dvc_files[:MAX_NAMED])
+        more = (
+            f" and {len(rel.dvc_files) - MAX_NAMED} more" if len(rel.dvc_files) > MAX_NAMED else ""
+        )
+        return CheckItem(
+            name="dvc_files",
+            status="ok",
+            reason=f"{len(rel.dvc_files)} .dvc file(s) committed ({named}{more}); "
+            "no pipeline (dvc.yaml) at this tag",
         )
     missing = [
         n for n, has in (("dvc.yaml", rel.has_dvc_yaml), ("dvc.lock", rel.has_dvc_lock)) if not has

@@ -27,7 +27,7 @@ ITEM_LABELS: dict[str, dict[str, str]] = {
     },
 }
 ITEM_ORDER = tuple(ITEM_LABELS)
-STATUS_ICON = {"ok": "✅", "warn": "⚠", "fail": "❌", "unknown": "?"}
+STATUS_ICON = {"ok": "✅", "warn": "⚠", "fail": "❌", "unknown": "❓"}
 
 
 class CheckItem(BaseModel):
@@ -57,6 +57,12 @@ class TagIntegrity(BaseModel):
 
     def item(self, name: str) -> CheckItem | None:
         return next((i for i in self.items if i.name == name), None)
+
+    @property
+    def verdict(self) -> ItemStatus:
+        """The status, but "unknown" for a tag that fails nothing and has items that could not
+        be checked (a source unreachable): never a pass, and not a known problem either."""
+        return "unknown" if self.status == "warn" and self.unknown_count else self.status
 
 
 class OrphanRun(BaseModel):
@@ -120,6 +126,11 @@ class IntegrityReport(BaseModel):
     @property
     def failed(self) -> list[str]:
         return [t.tag for t in self.tags if t.status == "fail"]
+
+    @property
+    def unknown(self) -> list[str]:
+        """Tags whose verdict is unknown: some of their checks could not be made."""
+        return [t.tag for t in self.tags if t.verdict == "unknown"]
 
 
 def overall(items: list[CheckItem]) -> tuple[TagStatus, str, int]:

@@ -53,8 +53,8 @@ def check_repro(
     second_run: bool | None = None,
     progress: Progress | None = None,
 ) -> ReproReport:
-    """Reproduce the pipeline at rev (default: repro.rev, else the newest matching tag, else
-    HEAD) in a clean clone.
+    """Reproduce the pipeline at rev (default: repro.rev, else the newest matching tag with a
+    dvc.yaml, else HEAD) in a clean clone.
 
     A cached verdict for the same commit and config is returned (report.cached) unless force.
     Raises CheckError for inputs that allow no check at all (not a git repo, unknown rev, no
@@ -62,13 +62,17 @@ def check_repro(
     """
     say = progress or (lambda _msg: None)
     target = resolve_target(cfg, rev or cfg.repro.rev)
+    chosen = [f"reproducing {target.why}"] if target.why else []
+    for line in chosen:
+        say(line)
     want_second = cfg.repro.second_run if second_run is None else second_run
     key = repro_cache.cache_key(cfg, want_second)
     if not force:
         hit = repro_cache.load(cfg, target.commit, key)
         if hit is not None:
             say(f"using the cached verdict for {target.rev} ({target.commit[:12]})")
-            return hit
+            kept = [n for n in hit.notes if not n.startswith("reproducing ")]
+            return hit.model_copy(update={"notes": [*chosen, *kept]})
     started, t0 = now_utc(), time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="metricwatch-repro-"))
     try:
@@ -89,7 +93,7 @@ def check_repro(
         checked_at=started,
         duration_s=round(time.monotonic() - t0, 3),
         cache_mode=cfg.repro.cache,
-        notes=[*notes, *outcome.notes],
+        notes=[*chosen, *notes, *outcome.notes],
     )
     transcript_path = write_transcript(cfg, target.commit, report.transcript)
     report = report.model_copy(

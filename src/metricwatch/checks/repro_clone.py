@@ -30,6 +30,7 @@ class Target:
     commit: str
     toplevel: Path  # the user's git work tree root
     subdir: str  # the DVC project inside it ("" for the root)
+    why: str = ""  # how the revision was chosen when none was asked for
 
 
 def git_env() -> dict[str, str]:
@@ -41,8 +42,8 @@ def _git(repo: Path, *args: str, timeout_s: float = GIT_TIMEOUT_S) -> ProcResult
     return run(["git", "-C", str(repo), *args], timeout_s=timeout_s, env=git_env())
 
 
-def newest_tag(repo: Path, pattern: str, regex: bool) -> str | None:
-    """The newest tag (creation date, then version order) matching the configured pattern."""
+def matching_tags(repo: Path, pattern: str, regex: bool) -> list[str]:
+    """Tags matching the configured pattern, newest first (creation date, then version order)."""
     res = _git(
         repo,
         "for-each-ref",
@@ -52,15 +53,56 @@ def newest_tag(repo: Path, pattern: str, regex: bool) -> str | None:
         "refs/tags",
     )
     if not res.ok:
-        return None
+        return []
     rx = re.compile(pattern) if regex else None
-    for name in res.stdout.split():
-        if rx.search(name) if rx else fnmatch.fnmatchcase(name, pattern):
-            return name
-    return None
+    return [
+        name
+        for name in res.stdout.split()
+        if (rx.search(name) if rx else fnmatch.fnmatchcase(name, pattern))
+    ]
+
+
+def with_pipeline(repo: Path, tags: list[str], subdir: str) -> list[str]:
+    """The tags (in the given order) that have a dvc.yaml in subdir; one `git cat-file`."""
+    if not tags:
+        return []
+    path = f"{subdir}/dvc.yaml" if subdir else "dvc.yaml"
+    lines = "".join(f"refs/tags/{t}:{path}\n" for t in tags)
+    res = run(
+        ["git", "-C", str(repo), "cat-file", "--batch-check"],
+        timeout_s=GIT_TIMEOUT_S,
+        env=git_env(),
+        input_text=lines,
+    )
+    if not res.ok:
+        return []
+    answers = res.stdout.splitlines()
+    return [t for t, a in zip(tags, answers, strict=False) if a.split()[1:2] == ["blob"]]
+
+
+def default_rev(cfg: Config, toplevel: Path, subdir: str) -> tuple[str, str]:
+    """(revision, why): the newest tag matching tags.pattern that has a pipeline, else HEAD."""
+    pattern = cfg.tags.pattern
+    tags = matching_tags(cfg.project_path, pattern, cfg.tags.regex)
+    if not tags:
+        return "HEAD", f"HEAD: no tag matches {pattern!r}"
+    usable = with_pipeline(toplevel, tags, subdir)
+    where = f"{subdir}/dvc.yaml" if subdir else "dvc.yaml"
+    if not usable:
+        return "HEAD", (
+            f"HEAD: none of the {len(tags)} tag(s) matching {pattern!r} has a {where} "
+            f"(newest: {tags[0]})"
+        )
+    skipped = tags[: tags.index(usable[0])]
+    why = f"{usable[0]}: the newest tag matching {pattern!r} with a {where}"
+    if skipped:
+        why += f" (newer without one: {', '.join(skipped)})"
+    return usable[0], why
 
 
 def resolve_target(cfg: Config, rev: str | None) -> Target:
+    """The revision to reproduce: `rev` as given, else the newest matching tag that has a
+    pipeline, else HEAD (Target.why says which and why)."""
     project = cfg.project_path
     top = _git(project, "rev-parse", "--show-toplevel")
     if not top.ok:
@@ -69,7 +111,9 @@ def resolve_target(cfg: Config, rev: str | None) -> Target:
             "the reproducibility check clones it at a revision; run `git init` and commit first."
         )
     toplevel = Path(top.stdout.strip()).resolve()
-    chosen = rev or newest_tag(project, cfg.tags.pattern, cfg.tags.regex) or "HEAD"
+    subdir = project.resolve().relative_to(toplevel).as_posix()
+    subdir = "" if subdir == "." else subdir
+    chosen, why = (rev, "") if rev else default_rev(cfg, toplevel, subdir)
     res = _git(project, "rev-parse", "--verify", "--quiet", f"{chosen}^{{commit}}")
     if not res.ok and rev is None:
         raise CheckError(
@@ -81,8 +125,7 @@ def resolve_target(cfg: Config, rev: str | None) -> Target:
             f"git revision {chosen!r} does not exist in {toplevel}: give a tag, branch or commit "
             "that `git rev-parse` knows (see `git tag --list`)."
         )
-    subdir = project.resolve().relative_to(toplevel).as_posix()
-    return Target(chosen, res.stdout.strip(), toplevel, "" if subdir == "." else subdir)
+    return Target(chosen, res.stdout.strip(), toplevel, subdir, why)
 
 
 def clone_at(target: Target, dest: Path) -> list[ProcResult]:

@@ -28,7 +28,16 @@ def _mlflow_lines(insp) -> list[str]:
     store = insp.store
     for other in insp.stores[1:]:
         lines.append(f"  # also found: {other.source} ({_q(redact_url(other.uri))})")
-    if store is None:
+    unpulled = insp.unpulled_store
+    if store is None and unpulled is not None:
+        lines += [
+            f"  # {unpulled.path} is an MLflow store tracked by DVC ({unpulled.dvc_file}), not",
+            f"  # pulled: run `{unpulled.pull}`, then `metricwatch init --force`. Until then the",
+            "  # MLflow items of the report are unknown (❓); the git and DVC ones are checked.",
+            f"  # tracking_uri: {_q(unpulled.uri)}",
+            "  tracking_uri: null",
+        ]
+    elif store is None:
         lines.append(
             "  # no tracking store found: set one, e.g. sqlite:///mlflow.db or http://host:5000"
         )
@@ -69,21 +78,35 @@ def _mlflow_lines(insp) -> list[str]:
 
 
 def _baseline_lines(insp) -> list[str]:
-    lines = [
-        "baseline:",
-        "  # the run every other run is compared with: run_id, version (a tag) or tag",
-    ]
+    """A baseline section only when a run carries it: the file must work for the next command."""
     if insp.has_stage_baseline:
-        lines += ["  # a run tagged stage=baseline exists", '  tag: {"stage": "baseline"}']
-    elif insp.baseline_version:
-        lines += [
-            "  # no run tagged stage=baseline; this release tag names a baseline",
+        return [
+            "baseline:",
+            "  # the run every other run is compared with: run_id, version (a tag) or tag",
+            "  # a run tagged stage=baseline exists",
+            '  tag: {"stage": "baseline"}',
+        ]
+    if insp.baseline_version:
+        return [
+            "baseline:",
+            "  # the run every other run is compared with: run_id, version (a tag) or tag",
+            f"  # no run tagged stage=baseline; a run is tagged {insp.version_tag}="
+            f"{insp.baseline_version}",
             f"  version: {_q(insp.baseline_version)}",
         ]
-    else:
+    lines = [
+        '# baseline: no run is marked as the baseline yet, so the report says "no baseline"',
+        "# (ratios to the baseline are not computed). Mark the run to compare with:",
+        '#   mlflow.set_tag("stage", "baseline")  (in the run, or on its MLflow page: Tags)',
+        "# or pin it here (one of run_id, version, tag):",
+        "# baseline:",
+        '#   run_id: "<the run id>"',
+    ]
+    if insp.baseline_tag_unmatched:
+        tag = insp.baseline_tag_unmatched
         lines += [
-            "  # no run tagged stage=baseline yet: tag your baseline run, or set version/run_id",
-            '  tag: {"stage": "baseline"}',
+            f"# The git tag {tag} names a baseline, but no run is tagged {insp.version_tag}={tag}:",
+            f"# tag that run with it, then use  version: {_q(tag)}",
         ]
     return lines
 
@@ -139,7 +162,12 @@ def render_config(insp) -> str:
         "",
         "report:",
         "  lang: en  # en | es",
-        "  output: reports",
+        *(
+            ["  # reports/ holds the project's own files: the report gets a folder of its own"]
+            if insp.output != "reports"
+            else []
+        ),
+        f"  output: {_q(insp.output)}",
     ]
     if insp.notes:
         lines += ["", "# notes from `metricwatch init`:", *[f"# - {n}" for n in insp.notes]]
@@ -150,6 +178,7 @@ def init(project: Path = ProjectArg, force: bool = ForceOpt) -> int:
     """Inspect PROJECT (tracking store, experiments, metrics, tags, DVC remote) and write
     PROJECT/metricwatch.yaml with comments; never overwrites one without --force."""
     import yaml
+    from rich.markup import escape
 
     from metricwatch.config import CONFIG_NAME, parse_config
     from metricwatch.errors import ConfigError
@@ -167,7 +196,11 @@ def init(project: Path = ProjectArg, force: bool = ForceOpt) -> int:
     parse_config(yaml.safe_load(text), str(target), root)  # never write a file that fails to load
     target.write_text(text, encoding="utf-8")
     store = insp.store
-    out_console.print(f"tracking store  {store.source if store else 'not found'}")
+    unpulled = insp.unpulled_store
+    found = store.source if store else "not found"
+    if store is None and unpulled is not None:
+        found = f"{unpulled.path} (tracked by DVC in {unpulled.dvc_file}, not pulled)"
+    out_console.print(f"tracking store  {found}")
     if insp.contents and insp.contents.experiments:
         out_console.print("experiments     " + ", ".join(e.name for e in insp.contents.experiments))
     mapped = {
@@ -180,8 +213,9 @@ def init(project: Path = ProjectArg, force: bool = ForceOpt) -> int:
     )
     out_console.print(f"tag pattern     {insp.tag_pattern} ({len(insp.git_tags)} git tags)")
     out_console.print(f"DVC remote      {insp.dvc_remote or 'none'}")
+    out_console.print(f"report folder   {insp.output}")
     for note in insp.notes:
-        err_console.print(f"[yellow]note:[/yellow] {note}")
+        err_console.print(f"[yellow]note:[/yellow] {escape(note)}", soft_wrap=True)
     err_console.print(
         f"[green]✓[/green] wrote {target}; check it with `metricwatch config check -c {target}`"
     )

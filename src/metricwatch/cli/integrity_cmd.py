@@ -34,21 +34,27 @@ def integrity(
     regex: bool = RegexOpt,
     fmt: Format = FormatOpt,
 ) -> int:
-    """Check each release tag: git tag, dvc.yaml + dvc.lock, outputs on the DVC remote, the MLflow
-    run tagged with the version, its commit, inputs, metrics and artifacts. Exit 1 when any tag is ❌,
-    2 when no tag matched (no verdict; e.g. a shallow clone without its tags)."""
+    """Check each release tag: git tag, dvc.yaml + dvc.lock (or .dvc files), outputs on the DVC
+    remote, the MLflow run tagged with the version, its commit, inputs, metrics and artifacts.
+    Exit 2 (no verdict) when no tag matched or some checks could not be made (❓: tracking store
+    or remote not there; the ❌ rows are still listed), else 1 when any tag is ❌, else 0."""
     from rich.markup import escape
 
     from metricwatch.checks.integrity import check_integrity
     from metricwatch.cli import integrity_format as fmt_mod
     from metricwatch.config import load_config
+    from metricwatch.errors import ConfigError
 
     cfg = load_config(config)
     pattern = tags if tags is not None else cfg.tags.pattern
     use_regex = regex if tags is not None else cfg.tags.regex
+    try:
+        runs_from = cfg.redacted_tracking_uri()
+    except ConfigError:  # no tracking store: the git and DVC items are still checked
+        runs_from = "nowhere (mlflow.tracking_uri is not set)"
     with err_console.status(
         f"checking tags {pattern!r} in {cfg.project_path} (remote {cfg.dvc.remote or 'default'}, "
-        f"runs from {cfg.redacted_tracking_uri()})…"
+        f"runs from {runs_from})…"
     ):
         rep = check_integrity(cfg, pattern=pattern, regex=use_regex)
     if fmt is Format.json:
@@ -62,16 +68,23 @@ def integrity(
             out_console.print(fmt_mod.orphans_table(rep))
     for note in rep.notes:
         err_console.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
-    failed = rep.failed
-    counts = {s: sum(1 for t in rep.tags if t.status == s) for s in ("ok", "warn", "fail")}
+    counts = {s: sum(1 for t in rep.tags if t.verdict == s) for s in fmt_mod.TAG_ICON}
     err_console.print(
-        f"{len(rep.tags)} tag(s): {counts['ok']} ✅, {counts['warn']} ⚠, {counts['fail']} ❌; "
-        f"{len(rep.orphans)} orphan run(s); {rep.duration_s:.1f} s",
+        f"{len(rep.tags)} tag(s): {counts['ok']} ✅, {counts['warn']} ⚠, {counts['fail']} ❌, "
+        f"{counts['unknown']} ❓; {len(rep.orphans)} orphan run(s); {rep.duration_s:.1f} s",
         markup=False,
     )
     if not rep.tags:
         return 2  # no verdict: no tag matched (or the tags are not in this shallow clone)
-    return 1 if failed else 0
+    if rep.unknown:  # like `check`: a check that could not read its sources is incomplete
+        err_console.print(
+            f"exit 2: no verdict for {len(rep.unknown)} tag(s) ({', '.join(rep.unknown)}): "
+            "some checks could not be made (❓ rows say why and what to do)",
+            markup=False,
+            soft_wrap=True,
+        )
+        return 2
+    return 1 if rep.failed else 0
 
 
 def register(app: typer.Typer) -> None:

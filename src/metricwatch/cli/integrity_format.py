@@ -9,11 +9,15 @@ from rich.table import Table
 
 from metricwatch.checks.integrity_model import ITEM_LABELS, STATUS_ICON, IntegrityReport
 
-TAG_ICON = {"ok": "✅", "warn": "⚠", "fail": "❌"}
+TAG_ICON = {"ok": "✅", "warn": "⚠", "fail": "❌", "unknown": "❓"}
 
 
 def status_text(status: str, summary: str, unknown: int) -> str:
-    extra = f" ({unknown} unknown)" if unknown else ""
+    """A tag's cell: its verdict icon (❓ when it fails nothing but some checks could not be
+    made), the first reason, and how many items are unknown."""
+    if status == "warn" and unknown:
+        status = "unknown"
+    extra = f" ({unknown} unknown)" if unknown and status != "unknown" else ""
     if status == "ok":
         return f"{TAG_ICON[status]}{extra}"
     return f"{TAG_ICON[status]} {summary}{extra}"

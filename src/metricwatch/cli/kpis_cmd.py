@@ -49,35 +49,45 @@ def _parse_since(text: str | None) -> datetime | None:
 
 
 def _print_table(report) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
+    """The KPI and DVC tables, readable at any width (see kpis_layout); user text is never markup."""
     from metricwatch.cli.kpis_format import dvc_cells, dvc_headers, kpi_cells, kpi_headers
+    from metricwatch.cli.kpis_layout import drop_empty, fit
 
-    # run names, tags and params are user text: "[/x]" is not console markup
-    table = Table(title=escape(f"KPIs — {report.tracking_uri}"), title_justify="left")
-    for h in kpi_headers(report):
-        table.add_column(h, no_wrap=h in ("Date", "Run ID"))
-    for row, cells in zip(report.rows, kpi_cells(report), strict=True):
-        table.add_row(*map(escape, cells), style="bold" if row.is_baseline else None)
-    out_console.print(table)
+    headers, cells, dropped = drop_empty(
+        kpi_headers(report), kpi_cells(report), keep=("Date", "Run name", "Run ID")
+    )
+    bold = {n for n, row in enumerate(report.rows) if row.is_baseline}
+    out_console.print(
+        fit(
+            out_console,
+            f"KPIs — {report.tracking_uri}",
+            headers,
+            cells,
+            no_wrap=("Date", "Run ID"),
+            lead=("Run name", "Run ID", "Date", "Status", "Baseline"),
+            bold=bold,
+        ),
+        soft_wrap=False,
+    )
+    if dropped and report.rows:  # wrapped at the width, like the table
+        out_console.print(
+            f"(no value in any run: {', '.join(dropped)})", markup=False, soft_wrap=False
+        )
     if report.baseline_run_id:
         out_console.print(
-            f"◆ baseline: run {report.baseline_run_id} ({report.baseline.selector})", markup=False
+            f"◆ baseline: run {report.baseline_run_id} ({report.baseline.selector})",
+            markup=False,
+            soft_wrap=False,
         )
     if report.dvc_metrics is not None:
-        dvc = Table(
-            title=escape(
-                "DVC metrics per tag (diff against "
-                f"{report.dvc_metrics.baseline_rev or 'no baseline tag'})"
-            ),
-            title_justify="left",
+        title = (
+            "DVC metrics per tag (diff against "
+            f"{report.dvc_metrics.baseline_rev or 'no baseline tag'})"
         )
-        for h in dvc_headers():
-            dvc.add_column(h)
-        for cells in dvc_cells(report):
-            dvc.add_row(*map(escape, cells))
-        out_console.print(dvc)
+        table = fit(
+            out_console, title, dvc_headers(), dvc_cells(report), lead=("Rev", "File", "Key")
+        )
+        out_console.print(table, soft_wrap=False)
 
 
 def kpis(
@@ -99,9 +109,14 @@ def kpis(
         to_markdown,
     )
     from metricwatch.config import load_config
+    from metricwatch.errors import SourceError
     from metricwatch.sources.mlflow_access import display_uri
+    from metricwatch.sources.store_presence import missing_store
 
     cfg = load_config(config)
+    missing = missing_store(cfg)
+    if missing is not None:  # say why, with the fix, before MLflow is asked anything
+        raise SourceError(missing.message)
     when = _parse_since(since)
     with err_console.status(f"reading runs from {display_uri(cfg)} and DVC metrics per tag…"):
         report = build_kpis(cfg, since=when, experiments=experiment or None, with_dvc=not no_dvc)

@@ -27,7 +27,9 @@ _STYLE = {"identical": "green", "differ": "red", "failed": "red", "timed_out": "
 def repro(
     config: Path | None = ConfigOpt,
     rev: str | None = typer.Option(
-        None, "--rev", help="Tag, branch or commit (default: the newest matching tag, else HEAD)."
+        None,
+        "--rev",
+        help="Tag, branch or commit (default: the newest matching tag with a dvc.yaml, else HEAD).",
     ),
     force: bool = typer.Option(False, "--force", help="Re-run even if a verdict is cached."),
     second_run: bool = typer.Option(

@@ -30,14 +30,21 @@ def mlflow_items(s: Session, runs: Any, browser_error: str | None) -> None:
             return
     releases, notes = release_runs(cfg, runs)
     s.notes += notes
-    if not releases:
+    if not runs.runs:
+        where = ", ".join(e.name for e in runs.experiments) or "the tracking store"
         s.miss(
             "mlflow_runs.png", "mlflow", "skipped", RUNS_SHOWS,
-            f"no MLflow run is tagged {cfg.mlflow.version_tag}=<a git tag matching "
-            f"{cfg.tags.pattern!r}>: there is no release run to show",
+            f"no MLflow run in {where}: there is no run to show",
         )  # fmt: skip
         return
+    if not releases:
+        s.notes.append(
+            f"no MLflow run is tagged {cfg.mlflow.version_tag}=<a git tag matching "
+            f"{cfg.tags.pattern!r}>: the runs list shows every run; compare-runs and the "
+            "release run pages need release runs"
+        )
     specs = page_specs(cfg, releases, runs)
+    shown = list(releases.values()) or runs.runs
     if browser_error or s.browser is None:
         for spec in specs:
             s.miss(spec.name, "mlflow", "skipped", spec.shows, browser_error or "no browser")
@@ -52,10 +59,8 @@ def mlflow_items(s: Session, runs: Any, browser_error: str | None) -> None:
                 ui.display_url,
                 ui.started,
             )
-            exps = sorted({r.experiment_id for r in releases.values()})
-            state = storage_state(
-                ui.url, exps, metric_keys(cfg, list(releases.values())), cfg.mlflow.version_tag
-            )
+            exps = sorted({r.experiment_id for r in shown})
+            state = storage_state(ui.url, exps, metric_keys(cfg, shown), cfg.mlflow.version_tag)
             for spec in specs:
                 if spec.tab == "Artifacts":
                     try:

@@ -4,7 +4,8 @@ Selectors use visible text, ARIA roles and the document's landmarks (`main`), ne
 class names, so a 2.x server works as well as the installed 3.x UI. The UI's own saved view
 state (metric columns, the "Model training" workflow, the assistant panel closed) is given to
 the browser as local storage before the page loads; a stylesheet hides floating assistant
-buttons. No script is ever injected into MLflow's pages.
+buttons, and release runs are highlighted in the runs list the same way. No script is ever
+injected into MLflow's pages.
 """
 
 from __future__ import annotations
@@ -44,6 +45,18 @@ class PageSpec:
     collapse: list[str] = field(default_factory=list)  # section buttons to collapse by name
     tab: str | None = None  # a tab to photograph as well (e.g. "Artifacts")
     tab_texts: list[str] = field(default_factory=list)  # must be visible on that tab
+    highlight: list[str] = field(default_factory=list)  # run ids whose rows are highlighted
+
+
+def highlight_css(run_ids: list[str]) -> str:
+    """CSS (no script) that marks the rows of these runs in the runs list. MLflow 3's grid
+    gives each row its run id (`row-id`), in the pinned and the scrolled half alike; on a UI
+    without it nothing matches and the list is shown as it is."""
+    rows = [f'[role="row"][row-id="{rid}"]' for rid in run_ids if rid.isalnum()]
+    if not rows:
+        return ""
+    targets = [*rows, *(f'{row} [role="gridcell"]' for row in rows)]
+    return f"{', '.join(targets)} {{ background: #fff1b8 !important; }}"
 
 
 def storage_state(url: str, experiment_ids: list[str], metric_keys: list[str], version_tag: str):
@@ -150,7 +163,7 @@ def capture_page(browser: Browser, base_url: str, spec: PageSpec, state: dict, t
     )
     try:
         _load(page, base_url + spec.route, spec, where, browser.timeout_s)
-        page.add_style_tag(content=HIDE_CSS)
+        page.add_style_tag(content=HIDE_CSS + highlight_css(spec.highlight))
         _wait_texts(page, spec, spec.texts, ms, where)
         for section in spec.collapse:
             button = page.get_by_role("button", name=section)

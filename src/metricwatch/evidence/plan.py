@@ -1,7 +1,9 @@
-"""Which runs are release runs, and which MLflow pages to photograph for them.
+"""Which runs are release runs, and which MLflow pages to photograph.
 
 A release run is a run whose version tag (cfg.mlflow.version_tag) names a git tag that matches
-cfg.tags; when several runs carry the same version, the newest one is shown.
+cfg.tags; when several runs carry the same version, the newest one is shown. The runs list (the
+seed's `mlflow_runs.png`) is taken whenever the experiment has runs, release runs highlighted;
+compare-runs and the run pages need release runs.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from metricwatch.sources.mlflow_runs import RunRecord, RunSet
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 ML = "workflowType=machine_learning"
 ROW_PX, TABLE_BASE_PX, MAX_LIST_ROWS = 38, 420, 60
+VERIFIED_ROWS = 5  # without release runs: the newest runs that must be visible on the list
 COMPARE_BASE_PX, COMPARE_ROW_PX = 1320, 46  # title, plot, run details, section headers
 
 
@@ -65,33 +68,56 @@ def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_") or "run"
 
 
+def _list_spec(
+    n: int, exp_id: str, shown: list[RunRecord], in_exp: int, keys: list[str], highlight: bool
+) -> PageSpec:
+    """The runs list of one experiment: `shown` must be visible (they are highlighted when they
+    are release runs; with more than MAX_LIST_ROWS runs the list is filtered to them)."""
+    route = f"/#/experiments/{exp_id}/runs?{ML}"
+    if highlight and in_exp > MAX_LIST_ROWS:  # the release runs only; the filter is in the picture
+        flt = "attributes.run_id IN (" + ", ".join(f"'{r.run_id}'" for r in shown) + ")"
+        route += "&searchFilter=" + quote(flt)
+    name = shown[0].experiment_name
+    what = "" if highlight else " (no release run: every run, newest first)"
+    return PageSpec(
+        name="mlflow_runs.png" if n == 0 else f"mlflow_runs_{slug(name)}.png",
+        route=route,
+        shows=f"MLflow runs list of experiment {name!r} with the KPI columns{what}",
+        texts=[r.run_name for r in shown if r.run_name] + keys,
+        run_ids=[r.run_id for r in shown],
+        height=TABLE_BASE_PX + ROW_PX * min(in_exp, MAX_LIST_ROWS),
+        highlight=[r.run_id for r in shown] if highlight else [],
+    )
+
+
+def runs_list_specs(
+    cfg: Config, releases: dict[str, RunRecord], all_runs: RunSet
+) -> list[PageSpec]:
+    """One runs list per experiment: of the release runs' experiments (those rows highlighted),
+    else of every experiment with runs, its newest runs checked on the page."""
+    runs = list(releases.values())
+    by_exp = Counter(r.experiment_id for r in runs or all_runs.runs)
+    specs = []
+    for n, (exp, _count) in enumerate(by_exp.most_common()):
+        members = [r for r in all_runs.runs if r.experiment_id == exp]
+        if runs:
+            shown = [r for r in runs if r.experiment_id == exp]
+        else:  # the list is sorted newest first: its top rows must be on the page
+            shown = sorted(members, key=lambda r: r.start_time or _EPOCH, reverse=True)
+            shown = shown[:VERIFIED_ROWS]
+        keys = metric_keys(cfg, runs or members)
+        specs.append(_list_spec(n, exp, shown, len(members), keys, highlight=bool(runs)))
+    return specs
+
+
 def page_specs(cfg: Config, releases: dict[str, RunRecord], all_runs: RunSet) -> list[PageSpec]:
+    """The runs list(s), then (with release runs) compare-runs and each release run's page."""
     runs = list(releases.values())
     keys = metric_keys(cfg, runs)
     ids = [r.run_id for r in runs]
     names = [r.run_name for r in runs if r.run_name]
     by_exp = Counter(r.experiment_id for r in runs)
-    specs: list[PageSpec] = []
-    for n, (exp, _count) in enumerate(by_exp.most_common()):
-        members = [r for r in runs if r.experiment_id == exp]
-        in_exp = sum(1 for r in all_runs.runs if r.experiment_id == exp)
-        route = f"/#/experiments/{exp}/runs?{ML}"
-        if in_exp > MAX_LIST_ROWS:  # show the release runs only; the filter is in the picture
-            flt = "attributes.run_id IN (" + ", ".join(f"'{r.run_id}'" for r in members) + ")"
-            route += "&searchFilter=" + quote(flt)
-        rows = min(in_exp, MAX_LIST_ROWS)
-        specs.append(
-            PageSpec(
-                name="mlflow_runs.png"
-                if n == 0
-                else f"mlflow_runs_{slug(members[0].experiment_name)}.png",
-                route=route,
-                shows=f"MLflow runs list of experiment {members[0].experiment_name!r} with the KPI columns",
-                texts=[r.run_name for r in members if r.run_name] + keys,
-                run_ids=[r.run_id for r in members],
-                height=TABLE_BASE_PX + ROW_PX * rows,
-            )
-        )
+    specs = runs_list_specs(cfg, releases, all_runs)
     if len(runs) > 1:
         exps = sorted(by_exp)
         n_params = len({p for r in runs for p in r.params})

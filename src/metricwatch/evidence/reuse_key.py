@@ -157,7 +157,7 @@ def evidence_key(
             if runs is None:
                 raise NoKey("the MLflow runs could not be read")
             releases, _notes = release_runs(cfg, runs)
-            specs = page_specs(cfg, releases, runs) if releases else []
+            specs = page_specs(cfg, releases, runs)
             inputs["pages"] = [dataclasses.asdict(s) for s in specs]
             inputs["store"] = store_digest(cfg, list(releases.values()))
         if "terminal" in parts:

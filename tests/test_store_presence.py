@@ -1,0 +1,117 @@
+"""Is the tracking store there? DVC-tracked stores (pulled or not) in real git + DVC repos."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from support.repos import commit_all, dvc, init_repo
+
+from metricwatch.config import parse_config
+from metricwatch.sources.store_presence import dvc_tracked_stores, looks_like_store, missing_store
+
+META = "experiment_id: '1'\nname: grades\nlifecycle_stage: active\nartifact_location: x\n"
+
+
+@pytest.fixture(scope="module")
+def tracked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project whose file store data/mlflow and SQLite mlflow.db are `dvc add`-ed, pushed and
+    committed; the work tree holds both (a copy per test removes them as a fresh clone would)."""
+    base = tmp_path_factory.mktemp("tracked")
+    repo = init_repo(base / "course", remote=base / "remote")
+    exp = repo / "data" / "mlflow" / "1"
+    exp.mkdir(parents=True)
+    (exp / "meta.yaml").write_text(META)
+    (repo / "mlflow.db").write_bytes(b"SQLite format 3\x00" + b"\x00" * 84)
+    dvc(repo, "add", "-q", "data/mlflow", "mlflow.db")
+    dvc(repo, "push", "-q")
+    commit_all(repo, "stores under DVC")
+    return repo
+
+
+def _copy(src: Path, dest: Path, *drop: str) -> Path:
+    shutil.copytree(src, dest, symlinks=True)
+    for rel in drop:
+        target = dest / rel
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+    return dest
+
+
+def _cfg(project: Path, uri: str | None = None):
+    data = {"project": {"path": str(project)}, "mlflow": {"tracking_uri": uri}}
+    return parse_config(data, str(project / "metricwatch.yaml"), project)
+
+
+@pytest.mark.parametrize(
+    ("path", "looks"),
+    [
+        ("data/mlflow", True),
+        ("mlruns", True),
+        ("tracking/mlflow.db", True),
+        ("mlflow_store", True),
+        ("data/raw", False),
+        ("models/mlflowish", False),
+    ],
+)
+def test_looks_like_store(path: str, looks: bool) -> None:
+    assert looks_like_store(path) is looks
+
+
+def test_pulled_stores_are_found_and_need_no_fix(tracked: Path, tmp_path: Path) -> None:
+    repo = _copy(tracked, tmp_path / "p")
+    found = {(s.path, s.dvc_file, s.pulled) for s in dvc_tracked_stores(repo)}
+    assert found == {("data/mlflow", "data/mlflow.dvc", True), ("mlflow.db", "mlflow.db.dvc", True)}
+    assert missing_store(_cfg(repo, "data/mlflow")) is None
+    assert missing_store(_cfg(repo, "sqlite:///mlflow.db")) is None
+    assert missing_store(_cfg(repo, "http://127.0.0.1:9")) is None  # a server says for itself
+    unset = missing_store(_cfg(repo))
+    # the shallowest store is proposed first
+    assert unset is not None and unset.fix == "set mlflow.tracking_uri: sqlite:///mlflow.db"
+
+
+def test_a_store_that_is_not_pulled_names_the_dvc_pull(tracked: Path, tmp_path: Path) -> None:
+    repo = _copy(tracked, tmp_path / "p", "data/mlflow", "mlflow.db", "mlflow.db.dvc")
+    stores = dvc_tracked_stores(repo)
+    assert {s.path: s.pulled for s in stores} == {"data/mlflow": False}
+    unset = missing_store(_cfg(repo))
+    assert unset is not None
+    assert (unset.reason, unset.fix) == (
+        "mlflow.tracking_uri is not set",
+        "run `dvc pull data/mlflow.dvc`, then set mlflow.tracking_uri: data/mlflow",
+    )
+    assert unset.message.startswith(f"{repo / 'metricwatch.yaml'}: mlflow.tracking_uri is not set")
+    assert "(or run `metricwatch init --force`)" in unset.message
+    repo = _copy(tracked, tmp_path / "q", "data/mlflow", "mlflow.db")
+    db = missing_store(_cfg(repo, "sqlite:///mlflow.db"))
+    assert db is not None
+    assert db.reason == "tracking store mlflow.db is tracked by DVC and not pulled"
+    assert db.fix == f"run `dvc pull mlflow.db.dvc` in {repo}"
+    (repo / "data" / "mlflow").mkdir()  # an empty folder where the store should be
+    folder = missing_store(_cfg(repo, "data/mlflow"))
+    assert folder is not None and folder.fix == f"run `dvc pull data/mlflow.dvc` in {repo}"
+
+
+def test_an_untracked_missing_store_says_check_the_uri(tmp_path: Path) -> None:
+    gone = missing_store(_cfg(tmp_path, "file:///nowhere/my%20store"))
+    assert gone is not None
+    assert gone.reason == "tracking store /nowhere/my store is not there"
+    assert gone.fix == "check mlflow.tracking_uri (relative to the config file)"
+    unset = missing_store(_cfg(tmp_path))
+    assert unset is not None and unset.message.endswith("never falls back to creating ./mlruns.")
+
+
+def test_a_pipeline_output_that_looks_like_a_store_is_found(tmp_path: Path) -> None:
+    (tmp_path / "dvc.yaml").write_text(
+        "stages:\n  train:\n    cmd: python train.py\n    outs:\n    - mlruns\n"
+        "    - models/model.pkl\n    - tracking/mlflow.db:\n        cache: true\n"
+    )
+    stores = {s.path: s for s in dvc_tracked_stores(tmp_path)}
+    assert set(stores) == {"mlruns", "tracking/mlflow.db"}
+    assert not stores["mlruns"].pulled and stores["mlruns"].pull == "dvc pull mlruns"
+    assert stores["tracking/mlflow.db"].uri == "sqlite:///tracking/mlflow.db"
+    unset = missing_store(_cfg(tmp_path))
+    assert (
+        unset is not None
+        and unset.fix == "run `dvc pull mlruns`, then set mlflow.tracking_uri: mlruns"
+    )
