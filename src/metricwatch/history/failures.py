@@ -26,8 +26,7 @@ def locked(path: Path, waited_s: float, source: str) -> HistoryError:
 
 def alert_locked(path: Path, waited_s: float) -> HistoryError:
     return HistoryError(
-        f"another metricwatch is sending alerts (it holds {path}; waited {waited_s:g} s): this "
-        "run sends its breaches without the alert state, so they may repeat what it sent"
+        f"another metricwatch is sending alerts and held {path} for more than {waited_s:g} s"
     )
 
 
