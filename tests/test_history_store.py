@@ -79,12 +79,19 @@ def test_selection_by_date_command_and_count(tmp_path: Path) -> None:
 def test_retention_by_count_keeps_the_newest(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite"
     with open_w(path) as db:
-        ids = [write_snapshot(db, snapshot(h), keep=3) for h in range(5)]
+        ids = [
+            write_snapshot(db, snapshot(h, flags=[flag("rmse", "v1", reason=f"why {h}")]), keep=3)
+            for h in range(5)
+        ]
         assert snapshot_ids(db.conn) == ids[-3:]
-        orphans = db.conn.execute(
-            "SELECT COUNT(*) FROM snapshot_flags WHERE snapshot_id NOT IN (SELECT id FROM snapshots)"
-        ).fetchone()[0]
-    assert orphans == 0  # the rows of a dropped snapshot go with it
+        for table in ("snapshot_versions", "snapshot_kpis", "snapshot_flags", "snapshot_features"):
+            orphans = db.conn.execute(
+                f"SELECT COUNT(*) FROM {table} WHERE snapshot_id NOT IN (SELECT id FROM snapshots)"
+            ).fetchone()[0]
+            assert orphans == 0, table  # the rows of a dropped snapshot go with it
+        texts = {r[0] for r in db.conn.execute("SELECT text FROM texts")}
+    # the words of the kept flags, once each; the dropped snapshots' reasons are gone
+    assert texts == {"rmse message", "rmse action", "why 2", "why 3", "why 4"}
 
 
 def test_retention_by_age(tmp_path: Path) -> None:

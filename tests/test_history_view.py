@@ -24,6 +24,20 @@ def test_fingerprint_is_rule_and_version_not_value() -> None:
     assert len(fingerprint(a)) == 16
 
 
+def test_a_per_feature_flag_is_its_own_breach_and_keeps_its_feature() -> None:
+    from metricwatch.history.flag_rows import _extra
+    from metricwatch.rules import Flag
+
+    class FeatureFlag(Flag):  # what a per-feature rule's flag carries
+        feature: str | None = None
+
+    a = FeatureFlag(**flag("drift_js", "v1.0.3").model_dump(), feature="study_hours")
+    b = FeatureFlag(**flag("drift_js", "v1.0.3").model_dump(), feature="age")
+    assert fingerprint(a) != fingerprint(b) != fingerprint(flag("drift_js", "v1.0.3"))
+    assert _extra(a) == '{"feature": "study_hours"}'  # stored until it has a column
+    assert _extra(flag("rmse", "v1")) is None
+
+
 @pytest.mark.parametrize(
     ("now", "verdict", "resolved"),
     [

@@ -288,7 +288,7 @@ class AlertsConfig(Section):
 class HistoryConfig(Section):
     enabled: bool = True
     path: str | None = None  # default: <report.output>/history.sqlite
-    keep: Keep = "365d"  # a count of snapshots, or an age
+    keep: Keep = "90d"  # a count of snapshots, or an age
     timeout_s: float = Field(default=30.0, gt=0)  # how long a writer waits for another's lock
 
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Annotated
 
@@ -30,19 +31,13 @@ def _check_duration(text: str) -> str:
 
 
 def _check_keep(value: int | str) -> int | str:
-    if isinstance(value, bool):
-        raise ValueError(f"expected a count of snapshots (≥ 1) or an age, {FORMAT}, got {value!r}")
-    if isinstance(value, int):
-        if value < 1:
-            raise ValueError(f"expected a count of snapshots ≥ 1 or an age ({FORMAT}), got {value}")
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
         return value
-    try:
-        seconds(value)
-    except ValueError:
-        raise ValueError(
-            f"expected a count of snapshots (≥ 1) or an age, {FORMAT}, got {value!r}"
-        ) from None
-    return value
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            seconds(value)
+            return value
+    raise ValueError(f"expected a count of snapshots (≥ 1) or an age, {FORMAT}, got {value!r}")
 
 
 Duration = Annotated[str, AfterValidator(_check_duration)]

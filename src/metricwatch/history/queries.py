@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from metricwatch.history import flag_rows
 from metricwatch.history.clock import parse, ts
 from metricwatch.history.snapshot import FeatureStat, Snapshot, TagState, VersionKpis
-from metricwatch.rules import Flag
 
 
 def snapshot_ids(
@@ -42,26 +42,39 @@ def snapshot_ids(
     return sorted(int(r[0]) for r in conn.execute(sql, args))
 
 
-def _grouped(conn: sqlite3.Connection, table: str, ids: list[int], order: str) -> dict[int, list]:
+def _grouped(conn: sqlite3.Connection, sql: str, ids: list[int]) -> dict[int, list[Any]]:
+    """Rows of `sql` (its first column the snapshot id) per snapshot, in `position` order."""
     marks = ", ".join("?" * len(ids))
     out: dict[int, list[Any]] = defaultdict(list)
-    sql = f"SELECT * FROM {table} WHERE snapshot_id IN ({marks}) ORDER BY snapshot_id, {order}"  # noqa: S608 - table and order are constants
-    for row in conn.execute(sql, ids):
+    full = f"{sql} WHERE snapshot_id IN ({marks}) ORDER BY snapshot_id, position"
+    for row in conn.execute(full, ids):
         out[row[0]].append(row[1:])
     return out
 
 
-def _versions(rows: list[tuple[Any, ...]]) -> list[VersionKpis]:
-    by_pos: dict[int, dict[str, Any]] = {}
-    for pos, version, run_id, base, cand, metric, value, state in rows:
-        v = by_pos.setdefault(pos, {"version": version, "run_id": run_id, "baseline": bool(base),
-                                    "candidate": bool(cand), "values": {}, "states": {}})  # fmt: skip
-        if metric is None:
-            continue
-        v["values"][metric] = value
+_PARTS = {
+    "versions": "SELECT snapshot_id, version, run_id, is_baseline, is_candidate "
+    "FROM snapshot_versions",
+    "kpis": "SELECT snapshot_id, position, metric, value, state FROM snapshot_kpis",
+    "features": "SELECT snapshot_id, name, is_target, status, js, psi, p_value, drifted "
+    "FROM snapshot_features",
+    "tags": "SELECT snapshot_id, tag, status, run_id FROM snapshot_tags",
+    "flags": flag_rows.SELECT,
+}
+
+
+def _versions(heads: list[tuple[Any, ...]], kpis: list[tuple[Any, ...]]) -> list[VersionKpis]:
+    values: dict[int, dict[str, Any]] = defaultdict(dict)
+    states: dict[int, dict[str, str]] = defaultdict(dict)
+    for pos, metric, value, state in kpis:
+        values[pos][metric] = value
         if state != "ok":
-            v["states"][metric] = state
-    return [VersionKpis(**by_pos[p]) for p in sorted(by_pos)]
+            states[pos][metric] = state
+    return [
+        VersionKpis(version=v, run_id=r, baseline=bool(b), candidate=bool(c),
+                    values=values[pos], states=states[pos])
+        for pos, (v, r, b, c) in enumerate(heads)
+    ]  # fmt: skip
 
 
 def _snapshot(head: tuple[Any, ...], parts: dict[str, list[Any]]) -> Snapshot:
@@ -70,7 +83,7 @@ def _snapshot(head: tuple[Any, ...], parts: dict[str, list[Any]]) -> Snapshot:
     return Snapshot(
         id=sid, taken_at=parse(taken_at), command=command, project=project,
         commit=commit, describe=describe, tool_version=tool_version, exit_code=exit_code,
-        versions=_versions(parts["kpis"]), dataset_drift_pct=drift_pct,
+        versions=_versions(parts["versions"], parts["kpis"]), dataset_drift_pct=drift_pct,
         features=[
             FeatureStat(name=n, target=bool(t), status=s, js=js, psi=psi, p_value=p,
                         drifted=None if d is None else bool(d))
@@ -79,7 +92,7 @@ def _snapshot(head: tuple[Any, ...], parts: dict[str, list[Any]]) -> Snapshot:
         tags=[TagState(tag=t, status=s, run_id=r) for t, s, r in parts["tags"]]
         if tags_checked else None,
         repro_verdict=repro_verdict, repro_rev=repro_rev,
-        flags=[Flag.model_validate_json(row[-1]) for row in parts["flags"]],
+        flags=[flag_rows.flag_of(row) for row in parts["flags"]],
         missing_parts=json.loads(missing), timings=json.loads(timings),
     )  # fmt: skip
 
@@ -91,12 +104,7 @@ def load_snapshots(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Snapsho
         return []
     marks = ", ".join("?" * len(ids))
     heads = {r[0]: r for r in conn.execute(f"SELECT * FROM snapshots WHERE id IN ({marks})", ids)}  # noqa: S608 - only placeholders
-    parts = {
-        "kpis": _grouped(conn, "snapshot_kpis", ids, "position, metric"),
-        "features": _grouped(conn, "snapshot_features", ids, "rowid"),
-        "tags": _grouped(conn, "snapshot_tags", ids, "rowid"),
-        "flags": _grouped(conn, "snapshot_flags", ids, "position"),
-    }
+    parts = {name: _grouped(conn, sql, ids) for name, sql in _PARTS.items()}
     return [
         _snapshot(heads[i], {k: v.get(i, []) for k, v in parts.items()}) for i in ids if i in heads
     ]

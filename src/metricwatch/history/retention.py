@@ -1,6 +1,7 @@
 """Retention (`history.keep`): a count keeps the newest N snapshots, an age (`90d`) keeps those
-taken since then. The snapshot just written is always kept. Alert state of breaches resolved
-before the oldest kept snapshot goes with them; breaches still firing are never pruned.
+taken since then. The snapshot just written is always kept. Words no kept flag uses go too, and
+the alert state of breaches resolved before the oldest kept snapshot; breaches still firing are
+never pruned.
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ def prune(conn: sqlite3.Connection, keep: int | str, *, now: datetime) -> int:
         return 0
     gone = conn.execute("DELETE FROM snapshots WHERE id < ?", (first,)).rowcount
     oldest = conn.execute("SELECT taken_at FROM snapshots WHERE id = ?", (first,)).fetchone()
+    if gone:
+        conn.execute(
+            "DELETE FROM texts WHERE id NOT IN (SELECT message FROM snapshot_flags WHERE message"
+            " IS NOT NULL UNION SELECT action FROM snapshot_flags WHERE action IS NOT NULL UNION"
+            " SELECT reason FROM snapshot_flags WHERE reason IS NOT NULL)"
+        )
     if gone and oldest:
         conn.execute(
             "DELETE FROM alert_deliveries WHERE fingerprint IN (SELECT fingerprint FROM "

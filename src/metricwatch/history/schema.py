@@ -13,8 +13,10 @@ from datetime import UTC, datetime
 
 from metricwatch import __version__
 
-# 1: snapshots (item by item: versions' KPIs, features, tags, flags)
+# 1: snapshots, item by item (versions and their KPIs, features, tags, flags; the flags' words
+#    once each in `texts`); child tables are clustered on (snapshot_id, position)
 # 2: alert lifecycle (each breach's firing streak, what each sink was last told)
+_CHILD = "snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE"
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         """CREATE TABLE snapshots (
@@ -33,43 +35,62 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             missing_parts TEXT NOT NULL,
             timings TEXT NOT NULL)""",
         "CREATE INDEX snapshots_taken_at ON snapshots(taken_at)",
-        """CREATE TABLE snapshot_kpis (
-            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+        f"""CREATE TABLE snapshot_versions (
+            {_CHILD},
             position INTEGER NOT NULL,
             version TEXT,
             run_id TEXT,
             is_baseline INTEGER NOT NULL,
             is_candidate INTEGER NOT NULL,
-            metric TEXT,
+            PRIMARY KEY (snapshot_id, position)) WITHOUT ROWID""",
+        f"""CREATE TABLE snapshot_kpis (
+            {_CHILD},
+            position INTEGER NOT NULL,
+            metric TEXT NOT NULL,
             value REAL,
-            state TEXT)""",
-        "CREATE INDEX snapshot_kpis_snapshot ON snapshot_kpis(snapshot_id)",
-        """CREATE TABLE snapshot_features (
-            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+            state TEXT NOT NULL,
+            PRIMARY KEY (snapshot_id, position, metric)) WITHOUT ROWID""",
+        f"""CREATE TABLE snapshot_features (
+            {_CHILD},
+            position INTEGER NOT NULL,
             name TEXT NOT NULL,
             is_target INTEGER NOT NULL,
             status TEXT NOT NULL,
             js REAL,
             psi REAL,
             p_value REAL,
-            drifted INTEGER)""",
-        "CREATE INDEX snapshot_features_snapshot ON snapshot_features(snapshot_id)",
-        """CREATE TABLE snapshot_tags (
-            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+            drifted INTEGER,
+            PRIMARY KEY (snapshot_id, position)) WITHOUT ROWID""",
+        f"""CREATE TABLE snapshot_tags (
+            {_CHILD},
+            position INTEGER NOT NULL,
             tag TEXT NOT NULL,
             status TEXT NOT NULL,
-            run_id TEXT)""",
-        "CREATE INDEX snapshot_tags_snapshot ON snapshot_tags(snapshot_id)",
-        """CREATE TABLE snapshot_flags (
-            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+            run_id TEXT,
+            PRIMARY KEY (snapshot_id, position)) WITHOUT ROWID""",
+        "CREATE TABLE texts (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)",
+        f"""CREATE TABLE snapshot_flags (
+            {_CHILD},
             position INTEGER NOT NULL,
             fingerprint TEXT NOT NULL,
             rule TEXT NOT NULL,
-            version TEXT,
+            metric TEXT NOT NULL,
+            kind TEXT NOT NULL,
             severity TEXT NOT NULL,
             outcome TEXT NOT NULL,
-            flag TEXT NOT NULL)""",
-        "CREATE INDEX snapshot_flags_snapshot ON snapshot_flags(snapshot_id)",
+            version TEXT,
+            run_id TEXT,
+            value REAL,
+            value_display TEXT NOT NULL,
+            threshold REAL,
+            threshold_display TEXT NOT NULL,
+            baseline REAL,
+            run_url TEXT,
+            message INTEGER,
+            action INTEGER,
+            reason INTEGER,
+            extra TEXT,
+            PRIMARY KEY (snapshot_id, position)) WITHOUT ROWID""",
     ),
     (
         """CREATE TABLE alert_fingerprints (

@@ -1,7 +1,6 @@
 """Write one snapshot, row by row, in one serialized transaction; retention runs in the same one.
 
-Times are stored as UTC ISO text with microseconds (one fixed width, so text order is time
-order); flags as their JSON (their message and action are the rule's own words).
+Times are UTC ISO text (clock.py); flags go through flag_rows.py (their words stored once).
 """
 
 from __future__ import annotations
@@ -9,23 +8,19 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from metricwatch.history import flag_rows
 from metricwatch.history.clock import ts
 from metricwatch.history.db import HistoryDB
-from metricwatch.history.fingerprint import fingerprint
 from metricwatch.history.retention import prune
 from metricwatch.history.snapshot import Snapshot
 
 
 def _kpi_rows(sid: int, snap: Snapshot) -> list[tuple[object, ...]]:
-    rows: list[tuple[object, ...]] = []
-    for pos, v in enumerate(snap.versions):
-        head = (sid, pos, v.version, v.run_id, int(v.baseline), int(v.candidate))
-        metrics = sorted(set(v.values) | set(v.states))
-        # a version without any metric still gets a row, so it is read back
-        rows += [(*head, m, v.values.get(m), v.states.get(m, "ok")) for m in metrics] or [
-            (*head, None, None, None)
-        ]
-    return rows
+    return [
+        (sid, pos, m, v.values.get(m), v.states.get(m, "ok"))
+        for pos, v in enumerate(snap.versions)
+        for m in sorted(set(v.values) | set(v.states))
+    ]
 
 
 def insert_snapshot(conn: sqlite3.Connection, snap: Snapshot) -> int:
@@ -41,28 +36,26 @@ def insert_snapshot(conn: sqlite3.Connection, snap: Snapshot) -> int:
         ),
     )  # fmt: skip
     sid = int(cur.lastrowid or 0)
-    conn.executemany("INSERT INTO snapshot_kpis VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     _kpi_rows(sid, snap))  # fmt: skip
     conn.executemany(
-        "INSERT INTO snapshot_features VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO snapshot_versions VALUES (?, ?, ?, ?, ?, ?)",
+        [(sid, pos, v.version, v.run_id, int(v.baseline), int(v.candidate))
+         for pos, v in enumerate(snap.versions)],
+    )  # fmt: skip
+    conn.executemany("INSERT INTO snapshot_kpis VALUES (?, ?, ?, ?, ?)", _kpi_rows(sid, snap))
+    conn.executemany(
+        "INSERT INTO snapshot_features VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (sid, f.name, int(f.target), f.status, f.js, f.psi, f.p_value,
+            (sid, pos, f.name, int(f.target), f.status, f.js, f.psi, f.p_value,
              None if f.drifted is None else int(f.drifted))
-            for f in snap.features
+            for pos, f in enumerate(snap.features)
         ],
     )  # fmt: skip
     conn.executemany(
-        "INSERT INTO snapshot_tags VALUES (?, ?, ?, ?)",
-        [(sid, t.tag, t.status, t.run_id) for t in snap.tags or []],
+        "INSERT INTO snapshot_tags VALUES (?, ?, ?, ?, ?)",
+        [(sid, pos, t.tag, t.status, t.run_id) for pos, t in enumerate(snap.tags or [])],
     )
-    conn.executemany(
-        "INSERT INTO snapshot_flags VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (sid, pos, fingerprint(f), f.rule, f.version, f.severity, f.outcome,
-             f.model_dump_json())
-            for pos, f in enumerate(snap.flags)
-        ],
-    )  # fmt: skip
+    ids = flag_rows.text_ids(conn, (getattr(f, t) for f in snap.flags for t in flag_rows.TEXTS))
+    conn.executemany(flag_rows.INSERT, flag_rows.rows(sid, snap.flags, ids))
     return sid
 
 
