@@ -13,7 +13,7 @@ reads the state, writes nothing and sends nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from metricwatch.alerts.lifecycle import Notice, advance, next_reminder, plan, sent_after
@@ -46,6 +46,7 @@ class SinkPlan:
     report: SinkReport | None = None  # None: nothing sent (nothing to say, or a dry run)
     still_firing: int = 0  # breaches this sink already knows about and is not reminded of now
     next_reminder: datetime | None = None
+    sent: list[Sent] = field(default_factory=list)  # what the sink has now been told
 
 
 @dataclass(frozen=True)
@@ -62,37 +63,47 @@ class _NoState(Exception):
     """The alert state cannot be used (raised before anything was delivered)."""
 
 
-def _plans(sinks: list[Sink], streaks: dict[str, Streak], state: AlertState, now: datetime,
-           repeat: timedelta) -> list[tuple[Sink, list[Notice]]]:  # fmt: skip
-    return [
-        (s, plan(s.name, streaks, state.sent, now=now, repeat=repeat, resend=s.resend))
-        for s in sinks
-    ]
+@dataclass(frozen=True)
+class _Round:
+    """One notifying run: the streaks after this run's flags, and what each sink was told."""
 
+    cfg: Config
+    ctx: AlertContext
+    state: AlertState
+    streaks: dict[str, Streak]
+    now: datetime
+    repeat: timedelta
 
-def _deliver(cfg: Config, ctx: AlertContext, planned: list[tuple[Sink, list[Notice]]],
-             streaks: dict[str, Streak], state: AlertState, repeat: timedelta, send: Deliver,
-             dry_run: bool) -> tuple[list[SinkPlan], list[Sent]]:  # fmt: skip
-    now = ctx.now or datetime.now(UTC)
-    plans, sent = [], []
-    for sink, notices in planned:
+    @classmethod
+    def start(cls, cfg: Config, ctx: AlertContext, state: AlertState, judged: Judged) -> _Round:
+        now = ctx.now or datetime.now(UTC)
+        repeat = timedelta(seconds=seconds(cfg.alerts.repeat_interval))
+        return cls(cfg, ctx, state, advance(state.streaks, judged, now), now, repeat)
+
+    def run(self, sinks: list[Sink], send: Deliver, *, dry_run: bool) -> list[SinkPlan]:
+        return [self._one(sink, send, dry_run) for sink in sinks]
+
+    def _one(self, sink: Sink, send: Deliver, dry_run: bool) -> SinkPlan:
+        notices = plan(sink.name, self.streaks, self.state.sent, now=self.now,
+                       repeat=self.repeat, resend=sink.resend)  # fmt: skip
         if dry_run:
             report = None
         elif notices:
-            report = send(cfg, sink, ctx, notices)
-        else:  # nothing to say: still say when the sink could not be reached if there were
-            report = _unusable(cfg, sink)
-        done = sent_after(sink.name, notices, now) if report is not None and report.ok else []
-        sent += done
-        after = {**state.sent, **{(x.fingerprint, x.sink): x for x in done}}
+            report = send(self.cfg, sink, self.ctx, notices)
+        else:  # nothing to say: still tell when the sink could not be reached if there were
+            report = _unusable(self.cfg, sink)
+        done = sent_after(sink.name, notices, self.now) if report is not None and report.ok else []
+        after = {**self.state.sent, **{(x.fingerprint, x.sink): x for x in done}}
         told = {n.fingerprint for n in notices}
         quiet = sum(
-            1 for fp, s in streaks.items()
+            1 for fp, s in self.streaks.items()
             if s.firing and fp not in told and (fp, sink.name) in after
         )  # fmt: skip
-        plans.append(SinkPlan(sink, notices, report, quiet,
-                              next_reminder(sink.name, streaks, after, repeat)))  # fmt: skip
-    return plans, sent
+        return SinkPlan(sink, notices, report, quiet,
+                        next_reminder(sink.name, self.streaks, after, self.repeat), done)  # fmt: skip
+
+    def changed(self) -> list[Streak]:
+        return [s for fp, s in self.streaks.items() if self.state.streaks.get(fp) != s]
 
 
 def _unusable(cfg: Config, sink: Sink) -> SinkReport | None:
@@ -100,28 +111,25 @@ def _unusable(cfg: Config, sink: Sink) -> SinkReport | None:
     try:
         resolve_url(cfg, sink)
     except AlertError as exc:
-        return SinkReport(
-            sink.name, env_var(cfg, sink), False, scrub(str(exc), secret_env_vars(cfg))
-        )
+        detail = scrub(str(exc), secret_env_vars(cfg))
+        return SinkReport(sink.name, env_var(cfg, sink), False, detail)
     return None
 
 
-def _with_state(cfg: Config, judged: Judged, sinks: list[Sink], ctx: AlertContext,
-                repeat: timedelta, send: Deliver) -> Notified:  # fmt: skip
-    now = ctx.now or datetime.now(UTC)
+def _with_state(
+    cfg: Config, judged: Judged, sinks: list[Sink], ctx: AlertContext, send: Deliver
+) -> Notified:
     wait = cfg.history.timeout_s + delivery_bound_s(cfg, sinks)
     try:
         lock = alert_lock(history_path(cfg), wait_s=wait, source=cfg.source)
         with lock, open_for(cfg, write=True) as db:
             with db.errors():
                 state = load_state(db.conn)
-            streaks = advance(state.streaks, judged, now)
-            planned = _plans(sinks, streaks, state, now, repeat)
-            plans, sent = _deliver(cfg, ctx, planned, streaks, state, repeat, send, False)
-            changed = [s for fp, s in streaks.items() if state.streaks.get(fp) != s]
+            round_ = _Round.start(cfg, ctx, state, judged)
+            plans = round_.run(sinks, send, dry_run=False)
             try:
                 with db.write() as conn:
-                    save_state(conn, changed, sent)
+                    save_state(conn, round_.changed(), [x for p in plans for x in p.sent])
             except HistoryError as exc:
                 why = f"alert state not saved ({exc}); the next run may send these again"
                 return Notified(plans, why)
@@ -140,25 +148,26 @@ def _read_only_state(cfg: Config) -> tuple[AlertState, str | None]:
         return AlertState(), f"alert state unavailable ({exc}); shown as if every breach were new"
 
 
-def notify(cfg: Config, judged: Judged, sinks: list[Sink], ctx: AlertContext, *,
-           dry_run: bool = False, send: Deliver = deliver) -> Notified:  # fmt: skip
+def notify(
+    cfg: Config,
+    judged: Judged,
+    sinks: list[Sink],
+    ctx: AlertContext,
+    *,
+    dry_run: bool = False,
+    send: Deliver = deliver,
+) -> Notified:
     """Decide and (unless dry_run) deliver each sink's notices; never raises for a sink."""
-    now = ctx.now or datetime.now(UTC)
-    repeat = timedelta(seconds=seconds(cfg.alerts.repeat_interval))
     if dry_run:
         state, warning = _read_only_state(cfg)
-        streaks = advance(state.streaks, judged, now)
-        plans, _ = _deliver(cfg, ctx, _plans(sinks, streaks, state, now, repeat), streaks,
-                            state, repeat, send, True)  # fmt: skip
+        plans = _Round.start(cfg, ctx, state, judged).run(sinks, send, dry_run=True)
         return Notified(plans, warning)
     if cfg.history.enabled:
         try:
-            return _with_state(cfg, judged, sinks, ctx, repeat, send)
+            return _with_state(cfg, judged, sinks, ctx, send)
         except _NoState as exc:
             warning = f"alert state unavailable ({exc}); every breach is sent as firing"
     else:
         warning = "history.enabled is false: no alert state; every breach is sent as firing"
-    streaks = advance({}, judged, now)
-    planned = _plans(sinks, streaks, AlertState(), now, repeat)
-    plans, _ = _deliver(cfg, ctx, planned, streaks, AlertState(), repeat, send, False)
+    plans = _Round.start(cfg, ctx, AlertState(), judged).run(sinks, send, dry_run=False)
     return Notified(plans, warning)
