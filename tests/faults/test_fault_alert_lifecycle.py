@@ -47,7 +47,7 @@ AM_DOWN = fault(
     command="metricwatch check --notify",
     exit_code=1,
     says="✗ alertmanager: alertmanager (from $MW_FAULT_AM): not delivered after 3 attempt(s) "
-    "within 5 s: connection failed (ConnectError)",
+    "within 10 s: connection failed (ConnectError)",
 )
 AM_400 = fault(
     id="alertmanager-400",
@@ -56,7 +56,7 @@ AM_400 = fault(
     command="metricwatch check --notify",
     exit_code=1,
     says="✗ alertmanager: alertmanager (from $MW_FAULT_AM): not delivered after 1 attempt(s) "
-    'within 5 s: HTTP 400: "start time must be before end time"',
+    'within 10 s: HTTP 400: "start time must be before end time"',
 )
 AM_500 = fault(
     id="alertmanager-500",
@@ -65,7 +65,7 @@ AM_500 = fault(
     command="metricwatch check --notify",
     exit_code=1,
     says="✗ alertmanager: alertmanager (from $MW_FAULT_AM): not delivered after 3 attempt(s) "
-    "within 5 s: HTTP 500: internal error",
+    "within 10 s: HTTP 500: internal error",
 )
 SECRET = "am-secret-token"
 
@@ -79,7 +79,7 @@ def receiver() -> Iterator[Receiver]:
 def am_config(demo: Path) -> Path:
     return edit_config(
         demo / "metricwatch.yaml",
-        alerts={"alertmanager_url_env": "MW_FAULT_AM", "timeout_s": 5, "max_retries": 2},
+        alerts={"alertmanager_url_env": "MW_FAULT_AM", "timeout_s": 10, "max_retries": 2},
     )
 
 
@@ -107,7 +107,7 @@ def test_alertmanager_errors(demo_copy: Path, receiver: Receiver, case, reply: R
     expect(case, run)
     assert SECRET not in run.text and str(receiver.port) not in run.text
     times = [r.at for r in receiver.requests]
-    assert times[-1] - times[0] < 5  # retried with backoff, all within alerts.timeout_s
+    assert times[-1] - times[0] < 10  # retried with backoff, all within alerts.timeout_s
     assert {r.path for r in receiver.requests} == {f"/am/{SECRET}/api/v2/alerts"}
 
 

@@ -117,10 +117,8 @@ def post_json(
                     break
                 wait = retry_after_s(resp.headers.get("Retry-After"), wait)
             if attempt < max_retries:
-                if end is not None:
-                    wait = min(wait, end - time.monotonic())
-                    if wait <= 0:
-                        break
+                if end is not None and time.monotonic() + wait >= end:
+                    break  # after that wait no time would be left for another attempt
                 time.sleep(wait)
     within = f" within {deadline_s:g} s" if deadline_s is not None else ""
     return Delivery(

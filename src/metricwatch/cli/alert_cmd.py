@@ -93,61 +93,60 @@ def _counts(notices: list[Notice]) -> str:
 
 
 def _say(cfg: Config, ctx: AlertContext, item: SinkPlan, dry_run: bool, secrets: list[str]) -> None:
-    from metricwatch.alerts.sinks import origin, resolve_url
-
     name = item.sink.name
-    if item.report is not None and not item.report.ok and not item.notices:
+    if item.report is not None and not item.report.ok:
         err_console.print(
             f"[red]✗ {name}:[/red] {escape(scrub(item.report.detail, secrets))}", soft_wrap=True
         )
-        return
-    if not item.notices:
-        if item.still_firing:
-            when = (
-                item.next_reminder.replace(microsecond=0).isoformat() if item.next_reminder else "—"
-            )
-            why = (f"{item.still_firing} breach(es) still firing, already sent; next reminder "
-                   f"after {when}")  # fmt: skip
-        else:
-            why = "no rule breached, none resolved"
-        verb = "would be sent" if dry_run else "to send"
-        err_console.print(f"– {name}: nothing {verb}: {escape(why)}", soft_wrap=True)
-        return
-    if dry_run:
-        payload = json.dumps(
-            item.sink.build_payload(ctx, item.notices),
-            indent=2,
-            ensure_ascii=False,
-        )
-        err_console.print(
-            f"[bold]{name}[/bold] payload (dry run, nothing posted): {_counts(item.notices)}",
-            soft_wrap=True,
-        )
-        try:
-            warning = item.sink.warn_url(resolve_url(cfg, item.sink))
-        except AlertError as exc:  # a dry run still says what a real run would miss
-            warning = str(exc)
-        if warning:
+    elif not item.notices:
+        _say_quiet(item, dry_run)
+    elif dry_run:
+        _say_dry_run(cfg, ctx, item, secrets)
+    elif item.report is not None:
+        from metricwatch.alerts.sinks import origin
+
+        if item.report.warning:
             err_console.print(
-                f"[yellow]warning:[/yellow] {name}: {escape(scrub(warning, secrets))}",
-                soft_wrap=True,
+                f"[yellow]warning:[/yellow] {name}: {item.report.warning}", soft_wrap=True
             )
-        out_console.print(scrub(payload, secrets), markup=False)
-        return
-    report = item.report
-    assert report is not None
-    if report.warning:
-        err_console.print(f"[yellow]warning:[/yellow] {name}: {report.warning}", soft_wrap=True)
-    if report.ok:
         err_console.print(
             f"[green]✓[/green] {name}: {_counts(item.notices)} sent "
-            f"({item.sink.kind or 'URL'} from {origin(cfg, item.sink)}): {escape(report.detail)}",
+            f"({item.sink.kind or 'URL'} from {origin(cfg, item.sink)}): "
+            f"{escape(item.report.detail)}",
             soft_wrap=True,
         )
-    else:
-        err_console.print(
-            f"[red]✗ {name}:[/red] {escape(scrub(report.detail, secrets))}", soft_wrap=True
+
+
+def _say_quiet(item: SinkPlan, dry_run: bool) -> None:
+    if item.still_firing:
+        when = item.next_reminder.replace(microsecond=0).isoformat() if item.next_reminder else "—"
+        why = (
+            f"{item.still_firing} breach(es) still firing, already sent; next reminder after {when}"
         )
+    else:
+        why = "no rule breached, none resolved"
+    verb = "would be sent" if dry_run else "to send"
+    err_console.print(f"– {item.sink.name}: nothing {verb}: {escape(why)}", soft_wrap=True)
+
+
+def _say_dry_run(cfg: Config, ctx: AlertContext, item: SinkPlan, secrets: list[str]) -> None:
+    from metricwatch.alerts.sinks import resolve_url
+
+    name = item.sink.name
+    payload = json.dumps(item.sink.build_payload(ctx, item.notices), indent=2, ensure_ascii=False)
+    err_console.print(
+        f"[bold]{name}[/bold] payload (dry run, nothing posted): {_counts(item.notices)}",
+        soft_wrap=True,
+    )
+    try:
+        warning = item.sink.warn_url(resolve_url(cfg, item.sink))
+    except AlertError as exc:  # a dry run still says what a real run would miss
+        warning = str(exc)
+    if warning:
+        err_console.print(
+            f"[yellow]warning:[/yellow] {name}: {escape(scrub(warning, secrets))}", soft_wrap=True
+        )
+    out_console.print(scrub(payload, secrets), markup=False)
 
 
 def alert(
