@@ -15,9 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 from prometheus_client.parser import text_string_to_metric_families
-from support.repos import commit_all, init_repo
+from support.check_project import build_check_project, write_cfg
 from support.webhook_receiver import Receiver, Reply
 
 from metricwatch.cli import main
@@ -28,63 +27,10 @@ pytestmark = pytest.mark.slow
 SECRET_PATH = "T0PLANTED/B0PLANTED/xoxb-planted-webhook-secret"
 SECRET_TOKEN = "planted-mlflow-token-abcdef"
 
-# A project where the candidate v1.0.1 breaches the RMSE ratio (1.3 > 1.10 × 1.0) and the train
-# time ratio (130 > 1.25 × 100); the QWK and drift rules pass or have no data.
-RUNS = [
-    (
-        "v1.0.0",
-        "baseline",
-        {"rmse": 1.0, "qwk": 0.80, "train_time_s": 100.0, "data_drift_pct": 1.0},
-    ),
-    (
-        "v1.0.1",
-        "candidate",
-        {"rmse": 1.3, "qwk": 0.75, "train_time_s": 130.0, "data_drift_pct": 2.0},
-    ),
-]
-
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import mlflow
-
-    root = tmp_path_factory.mktemp("mwcheck")
-    repo = init_repo(root / "project", remote=root / "remote")
-    for version, _, _ in RUNS:
-        (repo / "VERSION").write_text(version)
-        commit_all(repo, f"release {version}", tag=version)
-    (repo / "VERSION").write_text("v1.0.2")
-    commit_all(repo, "release v1.0.2 (no run logged)", tag="v1.0.2")
-    uri = f"sqlite:///{root / 'mlflow.db'}"
-    client = mlflow.MlflowClient(tracking_uri=uri)
-    exp = client.create_experiment("demo", artifact_location=str(root / "artifacts"))
-    for i, (version, stage, metrics) in enumerate(RUNS):
-        run = client.create_run(
-            exp, run_name=f"train-{version}", tags={"version": version, "stage": stage},
-            start_time=1_700_000_000_000 + i * 60_000,
-        )  # fmt: skip
-        for k, v in metrics.items():
-            client.log_metric(run.info.run_id, k, v)
-        client.set_terminated(run.info.run_id)
-    return root
-
-
-def write_cfg(root: Path, name: str, extra: dict | None = None) -> Path:
-    data = {
-        "project": {"path": "project", "name": "cli-test"},
-        "mlflow": {"tracking_uri": "sqlite:///mlflow.db", "experiments": ["demo"]},
-        "alerts": {
-            "slack_webhook_env": "MW_TEST_SLACK",
-            "teams_webhook_env": "MW_TEST_TEAMS",
-            "timeout_s": 2,
-            "max_retries": 1,
-        },
-    }
-    for k, v in (extra or {}).items():
-        data[k] = {**data.get(k, {}), **v} if isinstance(v, dict) and k != "thresholds" else v
-    path = root / name
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    return path
+    return build_check_project(tmp_path_factory.mktemp("mwcheck"))
 
 
 @pytest.fixture(scope="module")
@@ -181,14 +127,24 @@ def test_check_notify_posts_and_delivery_failure_keeps_the_exit_code(
     text = json.dumps(slack)
     assert slack["blocks"][0]["type"] == "header" and "cli-test" in slack["text"]
     assert "*rmse*" in text and "*integrity*" in text and "v1.0.2" in text
-    assert "✓ slack" in err and "(webhook from $MW_TEST_SLACK)" in err
+    assert "✓ slack: 5 firing sent (webhook from $MW_TEST_SLACK)" in err
     for r in receiver.requests:
         assert SECRET_PATH not in r.body.decode() and SECRET_TOKEN not in r.body.decode()
-    # the webhook answers 500 twice (1 retry): reported, exit code unchanged
+    # the same breaches an hour later: already announced, nothing is posted
+    receiver.reset()
+    code, _, err = run_cli(capsys, "check", "-c", str(cfg), "--notify")
+    assert code == 1 and receiver.requests == []
+    assert "– slack: nothing to send: 5 breach(es) still firing, already sent" in err
+    # a fresh alert state; the webhook answers 500 twice (1 retry): reported, exit code unchanged
+    cfg = write_cfg(project, "default.yaml")
     receiver.reset(*[Reply(500, body="nope")] * 4)
     code, _, err = run_cli(capsys, "check", "-c", str(cfg), "--notify")
     assert code == 1
     assert "✗ slack:" in err and "not delivered after 2 attempt(s): HTTP 500" in err
+    # what was not delivered is sent by the next run
+    receiver.reset()
+    code, _, err = run_cli(capsys, "check", "-c", str(cfg), "--notify")
+    assert len(receiver.requests) == 2 and "✓ slack: 5 firing sent" in err
 
 
 def test_alert_dry_run_prints_payloads_without_url(
@@ -221,7 +177,11 @@ def test_alert_delivers_and_unset_variable_is_named(
     assert code == 0 and len(receiver.requests) == 2
     monkeypatch.delenv("MW_TEST_TEAMS")
     receiver.reset()
-    code, _, err = run_cli(capsys, "alert", "-c", str(cfg))
+    code, _, err = run_cli(capsys, "alert", "-c", str(cfg))  # nothing new, but teams is broken
+    assert code == 1 and receiver.requests == []
+    assert "environment variable MW_TEST_TEAMS (alerts.teams_webhook_env) is unset" in err
+    receiver.reset()
+    code, _, err = run_cli(capsys, "alert", "-c", str(write_cfg(project, "default.yaml")))
     assert code == 1 and len(receiver.requests) == 1
     assert "environment variable MW_TEST_TEAMS (alerts.teams_webhook_env) is unset" in err
 

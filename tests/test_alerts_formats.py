@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 from pathlib import Path
 
 from metricwatch.alerts.formats import to_json, to_junit, to_markdown
@@ -101,11 +102,15 @@ def test_hostile_version_tag_stays_text_in_slack_and_teams() -> None:
     cand = vi(hostile, "bbbb2222", rmse=1.5, qwk=0.8, train_time_s=101.0, drift_pct=2.0)
     inputs = INPUTS.model_copy(update={"versions": [BASE, cand], "candidate": cand})
     flags = [f for f in evaluate(CFG, inputs) if f.breached]
+    from metricwatch.alerts.lifecycle import Notice
+    from metricwatch.history.fingerprint import fingerprint
+
     ctx = AlertContext(project="demo")
-    sent = json.dumps(slack.build_payload(ctx, flags))
+    notices = [Notice("firing", fingerprint(f), f, datetime(2026, 1, 1, tzinfo=UTC)) for f in flags]
+    sent = json.dumps(slack.build_payload(ctx, notices))
     assert (
         "<!channel>" not in sent and "&lt;!channel&gt; [open](https://evil.invalid) &amp;" in sent
     )
-    card = teams.build_payload(ctx, flags)["attachments"][0]["content"]
+    card = teams.build_payload(ctx, notices)["attachments"][0]["content"]
     body = json.dumps(card["body"], ensure_ascii=False)  # Markdown; button titles are plain
     assert "[open](https" not in body and "[open]\u200b(https://evil.invalid)" in body

@@ -2,16 +2,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from support.webhook_receiver import Receiver, Reply
 
 from metricwatch.alerts import slack, teams
+from metricwatch.alerts.lifecycle import Notice
 from metricwatch.alerts.sinks import SINKS, configured_sinks, deliver, get_sink, resolve_url
 from metricwatch.alerts.text import AlertContext
 from metricwatch.config import parse_config
 from metricwatch.errors import AlertError
+from metricwatch.history.fingerprint import fingerprint
 from metricwatch.rules import Flag
 
 SECRET = "T0SECRET/B0SECRET/xoxb-planted-secret"
@@ -48,6 +51,8 @@ FLAGS = [
     ),
 ]
 CTX = AlertContext(project="demo", lang="en", checked_at="2026-01-01T00:00:00Z")
+SINCE = datetime(2026, 1, 1, tzinfo=UTC)
+NOTICES = [Notice("firing", fingerprint(f), f, SINCE) for f in FLAGS]
 
 
 @pytest.fixture(scope="module")
@@ -63,16 +68,22 @@ def cfg(**alerts):
 
 
 def test_slack_block_kit_payload() -> None:
-    p = slack.build_payload(CTX, FLAGS)
-    assert p["text"] == "❌ demo: 2 rules breached"
+    p = slack.build_payload(CTX, NOTICES)
+    assert p["text"] == "❌ demo: 2 firing"
     header, s1, s2, context = p["blocks"]
     assert header == {
         "type": "header",
-        "text": {"type": "plain_text", "text": "❌ demo: 2 rules breached", "emoji": True},
+        "text": {"type": "plain_text", "text": "❌ demo: 2 firing", "emoji": True},
     }
     assert s1["type"] == "section" and s1["text"]["type"] == "mrkdwn"
     text = s1["text"]["text"]
-    for part in ("*rmse*", "value: 1.2", "threshold: ≤ 1.1 (1.1 × 1)", "baseline: 1", "v1.0.3"):
+    for part in (
+        "*rmse* (warn) — firing:",
+        "value: 1.2",
+        "threshold: ≤ 1.1 (1.1 × 1)",
+        "baseline: 1",
+        "v1.0.3",
+    ):
         assert part in text
     assert "run: abc123" in text
     assert "<http://127.0.0.1:5000/#/experiments/1/runs/abc123|open run>" in text
@@ -81,14 +92,15 @@ def test_slack_block_kit_payload() -> None:
 
 
 def test_teams_adaptive_card_payload() -> None:
-    p = teams.build_payload(AlertContext(project="demo", lang="es"), FLAGS)
+    p = teams.build_payload(AlertContext(project="demo", lang="es"), NOTICES)
     assert p["type"] == "message"
     (att,) = p["attachments"]
     assert att["contentType"] == "application/vnd.microsoft.card.adaptive"
     card = att["content"]
     assert card["type"] == "AdaptiveCard" and card["version"] == "1.4"
-    assert card["body"][0]["text"] == "❌ demo: 2 reglas incumplidas"
-    facts = {f["title"]: f["value"] for f in card["body"][1]["items"][1]["facts"]}
+    assert card["body"][0]["text"] == "❌ demo: 2 activas"
+    assert card["body"][1]["items"][1]["text"] == "activa"
+    facts = {f["title"]: f["value"] for f in card["body"][1]["items"][2]["facts"]}
     assert facts["valor"] == "1.2" and facts["umbral"] == "≤ 1.1 (1.1 × 1)"
     assert facts["baseline"] == "1" and facts["versión"] == "v1.0.3" and facts["run"] == "abc123"
     assert card["actions"] == [
@@ -118,7 +130,7 @@ def test_teams_legacy_connector_detection(url: str, legacy: bool) -> None:
 
 def test_unknown_sink_lists_valid_names() -> None:
     with pytest.raises(
-        AlertError, match=r"^unknown alert sink 'email'; valid sinks: slack, teams$"
+        AlertError, match=r"^unknown alert sink 'email'; valid sinks: slack, teams, alertmanager$"
     ):
         get_sink("email")
 
@@ -146,7 +158,7 @@ def test_delivery_to_both_sinks_and_secret_stays_in_its_request(
     monkeypatch.setenv("MW_TEAMS_URL", teams_url)
     c = cfg(slack_webhook_env="MW_SLACK_URL", teams_webhook_env="MW_TEAMS_URL")
     receiver.reset()
-    reports = [deliver(c, s, CTX, FLAGS) for s in configured_sinks(c)]
+    reports = [deliver(c, s, CTX, NOTICES) for s in configured_sinks(c)]
     assert [(r.sink, r.ok, r.variable) for r in reports] == [
         ("slack", True, "MW_SLACK_URL"),
         ("teams", True, "MW_TEAMS_URL"),
@@ -167,7 +179,7 @@ def test_failed_delivery_report_never_shows_the_url(
     url = receiver.url(f"/slack/{SECRET}")
     monkeypatch.setenv("MW_SLACK_URL", url)
     receiver.reset(Reply(500, body=f"error for {url}"), Reply(500, body=f"error for {url}"))
-    r = deliver(cfg(slack_webhook_env="MW_SLACK_URL"), SINKS["slack"], CTX, FLAGS, backoff_s=0.01)
+    r = deliver(cfg(slack_webhook_env="MW_SLACK_URL"), SINKS["slack"], CTX, NOTICES, backoff_s=0.01)
     assert not r.ok
     assert r.detail.startswith(
         "slack webhook (from $MW_SLACK_URL): not delivered after 2 attempt(s)"
@@ -179,7 +191,7 @@ def test_http_to_a_public_host_is_refused_before_any_request(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("MW_SLACK_URL", f"http://hooks.slack.com/services/{SECRET}")
-    r = deliver(cfg(slack_webhook_env="MW_SLACK_URL"), SINKS["slack"], CTX, FLAGS)
+    r = deliver(cfg(slack_webhook_env="MW_SLACK_URL"), SINKS["slack"], CTX, NOTICES)
     assert not r.ok and "refused a http webhook URL" in r.detail and SECRET not in r.detail
 
 

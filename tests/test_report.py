@@ -207,3 +207,21 @@ def test_no_secret_appears_in_any_output(delivered: Delivered) -> None:
     needles = [*SECRETS.values(), HOOK_SECRET]
     hits = [(name, n) for name, text in texts.items() for n in needles if n in text]
     assert hits == [], f"secrets found in outputs: {hits}"
+
+
+def test_history_lists_the_report_and_the_check(
+    delivered: Delivered, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["history", "-c", str(delivered.root / "metricwatch.yaml"), "--format", "json"])
+    snaps = json.loads(capsys.readouterr().out)
+    assert code == 0 and [s["command"] for s in snaps] == ["report", "check"]
+    report, check = snaps
+    assert report["tags"] == {"v1.0.0": "ok", "v1.0.1": "ok", "v1.0.2": "fail", "v1.0.3": "fail"}
+    assert report["repro_verdict"] == "identical" and check["repro_verdict"] is None
+    assert report["candidate"] == check["candidate"] == "v1.0.3"
+    assert report["dataset_drift_pct"] == check["dataset_drift_pct"] == 20.0
+    assert {("integrity", "v1.0.2"), ("rmse", "v1.0.3")} <= {
+        (b["rule"], b["version"]) for b in check["breaches"]
+    }
+    assert check["exit_code"] == 1 and report["exit_code"] is None
+    assert {"kpis", "collect", "publish"} <= report["timings"].keys()  # per part, then per stage

@@ -23,8 +23,9 @@ from pydantic import (
 )
 
 from metricwatch.config_errors import format_validation_error
+from metricwatch.durations import Duration, Keep
 from metricwatch.errors import ConfigError
-from metricwatch.redact import redact_url
+from metricwatch.redact import REDACTED, redact_url
 
 CONFIG_NAME = "metricwatch.yaml"
 CANONICAL_METRICS = ("rmse", "qwk", "train_time_s", "drift_pct")
@@ -279,9 +280,21 @@ class PrometheusConfig(Section):
 class AlertsConfig(Section):
     slack_webhook_env: str | None = None
     teams_webhook_env: str | None = None
+    # Alertmanager's base URL (it may carry credentials: never printed), or the variable holding it
+    alertmanager_url: str | None = None
+    alertmanager_url_env: str | None = None
+    alertmanager_valid_for: Duration = "3h"  # a firing alert's endsAt = now + this
+    repeat_interval: Duration = "24h"  # Slack/Teams: remind of a breach still firing after this
     timeout_s: float = Field(default=10.0, gt=0)
     max_retries: int = Field(default=3, ge=0, le=10)
     prometheus: PrometheusConfig = Field(default_factory=PrometheusConfig)
+
+
+class HistoryConfig(Section):
+    enabled: bool = True
+    path: str | None = None  # default: <report.output>/history.sqlite
+    keep: Keep = "90d"  # a count of snapshots, or an age
+    timeout_s: float = Field(default=30.0, gt=0)  # how long a writer waits for another's lock
 
 
 class Config(Section):
@@ -297,6 +310,7 @@ class Config(Section):
     evidence: EvidenceConfig = Field(default_factory=EvidenceConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    history: HistoryConfig = Field(default_factory=HistoryConfig)
 
     @field_validator("baseline", mode="before")
     @classmethod
@@ -368,6 +382,8 @@ class Config(Section):
         pg = data["alerts"]["prometheus"]["pushgateway"]
         if pg:
             data["alerts"]["prometheus"]["pushgateway"] = redact_url(pg)
+        if data["alerts"]["alertmanager_url"]:
+            data["alerts"]["alertmanager_url"] = REDACTED
         return data
 
 

@@ -40,3 +40,7 @@ class AlertError(MetricwatchError):
 
 class LockedError(MetricwatchError):
     """Raised when another metricwatch process holds the output folder's lock (exit 2)."""
+
+
+class HistoryError(MetricwatchError):
+    """Raised when the history database cannot be used (locked, corrupt, newer schema)."""

@@ -22,6 +22,7 @@ AREAS = (
     "Drift",
     "Rendering",
     "Alerts",
+    "History",
     "Output",
     "Input strings",
 )

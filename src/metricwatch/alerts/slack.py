@@ -1,11 +1,12 @@
-"""Slack incoming webhook payload (Block Kit): one section per breached rule."""
+"""Slack incoming webhook payload (Block Kit): one section per notice (firing, still firing
+since …, resolved)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from metricwatch.alerts.text import AlertContext, flag_line, headline
-from metricwatch.rules import Flag
+from metricwatch.alerts.lifecycle import Notice
+from metricwatch.alerts.text import AlertContext, headline, notice_line
 
 MAX_BLOCKS = 45  # Slack allows 50 blocks per message
 
@@ -14,19 +15,19 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def build_payload(ctx: AlertContext, flags: list[Flag]) -> dict[str, Any]:
-    title = headline(ctx, flags)
+def build_payload(ctx: AlertContext, notices: list[Notice]) -> dict[str, Any]:
+    title = headline(ctx, notices)
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": title[:150], "emoji": True}}
     ]
-    for flag in flags[:MAX_BLOCKS]:
+    for notice in notices[:MAX_BLOCKS]:
         # cut before escaping, so a cut never leaves half an entity ("&am")
-        text = _escape(flag_line(ctx, flag)[:2500])
-        if flag.run_url:
-            text += f"\n<{_escape(flag.run_url)}|{ctx.t('open run')}>"
+        text = _escape(notice_line(ctx, notice)[:2500])
+        if notice.flag.run_url:
+            text += f"\n<{_escape(notice.flag.run_url)}|{ctx.t('open run')}>"
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}})
-    if len(flags) > MAX_BLOCKS:
-        more = len(flags) - MAX_BLOCKS
+    if len(notices) > MAX_BLOCKS:
+        more = len(notices) - MAX_BLOCKS
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"… +{more}"}})
     blocks.append(
         {

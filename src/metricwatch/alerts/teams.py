@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from metricwatch.alerts.text import AlertContext, flag_facts, headline
-from metricwatch.rules import Flag
+from metricwatch.alerts.lifecycle import Notice
+from metricwatch.alerts.text import AlertContext, headline, notice_facts, status
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 LEGACY_WARNING = (
@@ -38,18 +38,25 @@ def plain(text: str) -> str:
     return text.replace("](", "]\u200b(")
 
 
-def build_payload(ctx: AlertContext, flags: list[Flag]) -> dict[str, Any]:
+def _color(notice: Notice) -> str:
+    if notice.kind == "resolved":
+        return "Good"
+    return "Attention" if notice.flag.severity == "fail" else "Warning"
+
+
+def build_payload(ctx: AlertContext, notices: list[Notice]) -> dict[str, Any]:
     body: list[dict[str, Any]] = [
         {
             "type": "TextBlock",
-            "text": plain(headline(ctx, flags)),
+            "text": plain(headline(ctx, notices)),
             "weight": "Bolder",
             "size": "Medium",
             "wrap": True,
         }
     ]
     actions: list[dict[str, Any]] = []
-    for flag in flags:
+    for notice in notices:
+        flag = notice.flag
         body.append(
             {
                 "type": "Container",
@@ -59,14 +66,15 @@ def build_payload(ctx: AlertContext, flags: list[Flag]) -> dict[str, Any]:
                         "type": "TextBlock",
                         "text": plain(f"{flag.rule}: {flag.message}"),
                         "weight": "Bolder",
-                        "color": "Attention" if flag.severity == "fail" else "Warning",
+                        "color": _color(notice),
                         "wrap": True,
                     },
+                    {"type": "TextBlock", "text": plain(status(ctx, notice)), "wrap": True},
                     {
                         "type": "FactSet",
                         "facts": [
                             {"title": f["title"], "value": plain(f["value"])}
-                            for f in flag_facts(ctx, flag)
+                            for f in notice_facts(ctx, notice)
                         ],
                     },
                 ],

@@ -1,9 +1,16 @@
-"""The words of an alert, shared by the Slack and Teams payloads, in English or Spanish."""
+"""The words of an alert, shared by the Slack and Teams payloads, in English or Spanish.
+
+Each notice says where its breach is in its life: firing, still firing since …, resolved.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from metricwatch.alerts.lifecycle import Notice
 from metricwatch.rules import Flag
 
 _ES = {
@@ -15,10 +22,16 @@ _ES = {
     "run": "run",
     "action": "acción",
     "reason": "motivo",
-    "rules breached": "reglas incumplidas",
-    "all rules pass": "todas las reglas se cumplen",
     "checked at": "revisado el",
+    "firing": "activa",
+    "still firing since": "sigue activa desde",
+    "resolved": "resuelta",
+    "firing since": "activa desde",
+    "new": "activas",
+    "still firing": "siguen activas",
+    "resolved (count)": "resueltas",
 }
+_EN = {"new": "firing", "resolved (count)": "resolved"}
 
 
 @dataclass(frozen=True)
@@ -27,9 +40,15 @@ class AlertContext:
     lang: str = "en"
     checked_at: str = ""  # ISO timestamp of the check
     tracking: str = ""  # redacted tracking URI, for the footer
+    timezone: str = "UTC"  # report.timezone: how "since" times are written
+    now: datetime | None = None  # the check's time (Alertmanager's endsAt is counted from it)
+    valid_for_s: float = 3 * 3600.0  # alerts.alertmanager_valid_for, in seconds
 
     def t(self, words: str) -> str:
-        return _ES.get(words, words) if self.lang == "es" else words
+        return _ES.get(words, words) if self.lang == "es" else _EN.get(words, words)
+
+    def when(self, moment: datetime) -> str:
+        return moment.astimezone(ZoneInfo(self.timezone)).strftime("%Y-%m-%d %H:%M %Z")
 
     def footer(self) -> str:
         parts = [f"metricwatch · {self.project}"]
@@ -40,31 +59,54 @@ class AlertContext:
         return " · ".join(parts)
 
 
-def headline(ctx: AlertContext, flags: list[Flag]) -> str:
-    breached = [f for f in flags if f.breached]
-    icon = "❌" if any(f.severity == "fail" for f in breached) else "⚠️"
-    if not breached:
-        return f"✅ {ctx.project}: {ctx.t('all rules pass')}"
-    return f"{icon} {ctx.project}: {len(breached)} {ctx.t('rules breached')}"
+def icon(notice: Notice) -> str:
+    if notice.kind == "resolved":
+        return "✅"
+    return "❌" if notice.flag.severity == "fail" else "⚠️"
 
 
-def flag_facts(ctx: AlertContext, flag: Flag) -> list[dict[str, str]]:
-    facts = [
-        {"title": ctx.t("value"), "value": flag.value_display},
-        {"title": ctx.t("threshold"), "value": flag.threshold_display},
-    ]
-    if flag.baseline is not None:
-        facts.append({"title": ctx.t("baseline"), "value": f"{flag.baseline:.4g}"})
+def headline(ctx: AlertContext, notices: list[Notice]) -> str:
+    """ "❌ demo: 2 firing · 1 still firing · 1 resolved" (only the kinds present)."""
+    n = Counter(x.kind for x in notices)
+    firing = [x for x in notices if x.kind != "resolved"]
+    mark = "✅" if not firing else ("❌" if any(x.flag.severity == "fail" for x in firing) else "⚠️")
+    words = {"firing": "new", "repeat": "still firing", "resolved": "resolved (count)"}
+    counts = " · ".join(f"{n[k]} {ctx.t(w)}" for k, w in words.items() if n[k])
+    return f"{mark} {ctx.project}: {counts}"
+
+
+def status(ctx: AlertContext, notice: Notice) -> str:
+    if notice.kind == "firing":
+        return ctx.t("firing")
+    if notice.kind == "repeat":
+        return f"{ctx.t('still firing since')} {ctx.when(notice.since)}"
+    return f"{ctx.t('resolved')} ({ctx.t('firing since')} {ctx.when(notice.since)})"
+
+
+def flag_facts(ctx: AlertContext, flag: Flag, *, resolved: bool = False) -> list[dict[str, str]]:
+    facts = []
+    if not resolved:  # a resolved breach's last value would read as the current one
+        facts += [
+            {"title": ctx.t("value"), "value": flag.value_display},
+            {"title": ctx.t("threshold"), "value": flag.threshold_display},
+        ]
+        if flag.baseline is not None:
+            facts.append({"title": ctx.t("baseline"), "value": f"{flag.baseline:.4g}"})
     facts.append({"title": ctx.t("version"), "value": flag.version or "—"})
     facts.append({"title": ctx.t("run"), "value": flag.run_id or "—"})
-    if flag.reason:
+    if flag.reason and not resolved:
         facts.append({"title": ctx.t("reason"), "value": flag.reason})
-    if flag.action:
+    if flag.action and not resolved:
         facts.append({"title": ctx.t("action"), "value": flag.action})
     return facts
 
 
-def flag_line(ctx: AlertContext, flag: Flag) -> str:
-    icon = "❌" if flag.severity == "fail" else "⚠️"
-    facts = " · ".join(f"{f['title']}: {f['value']}" for f in flag_facts(ctx, flag))
-    return f"{icon} *{flag.rule}* ({flag.severity}): {flag.message}\n{facts}"
+def notice_facts(ctx: AlertContext, notice: Notice) -> list[dict[str, str]]:
+    return flag_facts(ctx, notice.flag, resolved=notice.kind == "resolved")
+
+
+def notice_line(ctx: AlertContext, notice: Notice) -> str:
+    flag = notice.flag
+    facts = " · ".join(f"{f['title']}: {f['value']}" for f in notice_facts(ctx, notice))
+    head = f"{icon(notice)} *{flag.rule}* ({flag.severity}) — {status(ctx, notice)}"
+    return f"{head}: {flag.message}\n{facts}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import email.utils
 import ipaddress
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -71,31 +72,38 @@ def retry_after_s(value: str | None, default: float) -> float:
 
 def post_json(
     url: str,
-    payload: dict[str, Any],
+    payload: Any,
     *,
     label: str,
     timeout_s: float,
     max_retries: int,
     backoff_s: float = 0.5,
+    deadline_s: float | None = None,
+    check: Callable[[str, str], None] = check_url,
 ) -> Delivery:
     """Deliver payload; retries on 408/425/429/5xx, timeouts and connection errors.
 
+    With deadline_s, every attempt and wait fits in that many seconds from the first request.
     Returns a Delivery (never raises for a delivery failure); raises AlertError for a refused URL.
     """
     import httpx
 
-    check_url(url, label)
+    check(url, label)
     detail = ""
     status: int | None = None
     attempts = 0
+    end = None if deadline_s is None else time.monotonic() + deadline_s
     with httpx.Client(timeout=timeout_s, follow_redirects=False) as client:
         for attempt in range(max_retries + 1):
+            per_try = timeout_s if end is None else min(timeout_s, end - time.monotonic())
+            if per_try <= 0:
+                break
             attempts = attempt + 1
             wait = backoff_s * (2**attempt)
             try:
-                resp = client.post(url, json=payload)
+                resp = client.post(url, json=payload, timeout=per_try)
             except httpx.TimeoutException:
-                status, detail = None, f"timed out after {timeout_s:g} s"
+                status, detail = None, f"timed out after {per_try:.3g} s"
             except httpx.TransportError as exc:
                 status, detail = None, f"connection failed ({type(exc).__name__})"
             except (httpx.HTTPError, httpx.InvalidURL) as exc:  # messages may hold the URL
@@ -109,7 +117,13 @@ def post_json(
                     break
                 wait = retry_after_s(resp.headers.get("Retry-After"), wait)
             if attempt < max_retries:
+                if end is not None and time.monotonic() + wait >= end:
+                    break  # after that wait no time would be left for another attempt
                 time.sleep(wait)
+    within = f" within {deadline_s:g} s" if deadline_s is not None else ""
     return Delivery(
-        False, status, attempts, f"{label}: not delivered after {attempts} attempt(s): {detail}"
+        False,
+        status,
+        attempts,
+        f"{label}: not delivered after {attempts} attempt(s){within}: {detail}",
     )

@@ -1,12 +1,16 @@
-"""`metricwatch alert`: post the breached rules of a fresh check to Slack and/or Teams.
+"""`metricwatch alert` (and `check --notify`): tell Slack, Teams and Alertmanager what changed.
 
-Exit codes: 0 delivered (or nothing breached), 1 a delivery failed or no sink is configured,
-2 no verdict possible. `--dry-run` prints each payload (never the URL) and posts nothing.
+A breach is announced when it starts firing, again after `alerts.repeat_interval` while it still
+fires, and once when it is resolved (alerts/notify.py); Alertmanager gets every firing breach on
+every run. Exit codes: 0 delivered (or nothing to send), 1 a delivery failed or no sink is
+configured, 2 no verdict possible. `--dry-run` prints each payload (never the URL), posts
+nothing and records nothing.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,8 +18,13 @@ import typer
 from rich.markup import escape
 
 from metricwatch.cli.console import err_console, out_console
+from metricwatch.errors import AlertError
+from metricwatch.redact import scrub
 
 if TYPE_CHECKING:
+    from metricwatch.alerts.lifecycle import Notice
+    from metricwatch.alerts.notify import SinkPlan
+    from metricwatch.alerts.text import AlertContext
     from metricwatch.cli.check_run import CheckRun
     from metricwatch.config import Config
 
@@ -27,94 +36,137 @@ ConfigOpt = typer.Option(
 def send_alerts(
     cfg: Config, run: CheckRun, *, dry_run: bool, sinks: list[str] | None = None
 ) -> bool:
-    """Post (or print) the breached flags to each sink; True when nothing failed."""
-    from metricwatch.alerts.sinks import (
-        configured_sinks,
-        deliver,
-        env_var,
-        get_sink,
-        resolve_url,
-        secret_env_vars,
-    )
-    from metricwatch.alerts.text import AlertContext
-    from metricwatch.errors import AlertError
-    from metricwatch.redact import scrub
+    """Tell each sink what started, still fires (after repeat_interval) or stopped; print it.
+
+    True when nothing failed. A dry run prints the payloads, sends and records nothing."""
+    from metricwatch.alerts.notify import notify
+    from metricwatch.alerts.sinks import configured_sinks, get_sink, secret_env_vars
+    from metricwatch.history.fingerprint import judge
 
     secrets = secret_env_vars(cfg)
     chosen = [get_sink(n) for n in sinks] if sinks else configured_sinks(cfg)
     if not chosen:
         err_console.print(
-            "[red]no alert sink configured:[/red] set alerts.slack_webhook_env and/or "
-            f"alerts.teams_webhook_env in {cfg.source} to the names of environment variables",
+            "[red]no alert sink configured:[/red] set alerts.slack_webhook_env, "
+            "alerts.teams_webhook_env and/or alerts.alertmanager_url_env to the names of "
+            f"environment variables (or alerts.alertmanager_url) in {cfg.source}",
             soft_wrap=True,
         )
         return False
-    breached = [f for f in run.flags if f.breached]
-    if not breached:
-        err_console.print("[green]nothing to alert:[/green] no rule breached", soft_wrap=True)
-        return True
+    judged = judge(run.flags, verdict=not run.no_verdict)
+    ctx = alert_context(cfg, run)
+    with err_console.status("sending alerts…"):
+        notified = notify(cfg, judged, chosen, ctx, dry_run=dry_run)
+    if notified.warning:
+        err_console.print(
+            f"[yellow]warning:[/yellow] alerts: {escape(scrub(notified.warning, secrets))}",
+            soft_wrap=True,
+        )
+    for item in notified.plans:
+        _say(cfg, ctx, item, dry_run, secrets)
+    return notified.ok
+
+
+def alert_context(cfg: Config, run: CheckRun) -> AlertContext:
+    from metricwatch.alerts.text import AlertContext
+    from metricwatch.durations import seconds
+
     try:
         tracking = cfg.redacted_tracking_uri()
     except Exception:
         tracking = ""
-    ctx = AlertContext(
+    return AlertContext(
         project=cfg.project_name,
         lang=cfg.report.lang,
         checked_at=run.checked_at.replace(microsecond=0).isoformat(),
         tracking=tracking,
+        timezone=cfg.report.timezone,
+        now=run.checked_at,
+        valid_for_s=seconds(cfg.alerts.alertmanager_valid_for),
     )
-    ok = True
-    for sink in chosen:
-        if dry_run:
-            payload = json.dumps(sink.build_payload(ctx, breached), indent=2, ensure_ascii=False)
+
+
+def _counts(notices: list[Notice]) -> str:
+    n = Counter(x.kind for x in notices)
+    words = {"firing": "firing", "repeat": "still firing", "resolved": "resolved"}
+    return ", ".join(f"{n[k]} {w}" for k, w in words.items() if n[k])
+
+
+def _say(cfg: Config, ctx: AlertContext, item: SinkPlan, dry_run: bool, secrets: list[str]) -> None:
+    name = item.sink.name
+    if item.report is not None and not item.report.ok:
+        err_console.print(
+            f"[red]✗ {name}:[/red] {escape(scrub(item.report.detail, secrets))}", soft_wrap=True
+        )
+    elif not item.notices:
+        _say_quiet(item, dry_run)
+    elif dry_run:
+        _say_dry_run(cfg, ctx, item, secrets)
+    elif item.report is not None:
+        from metricwatch.alerts.sinks import origin
+
+        if item.report.warning:
             err_console.print(
-                f"[bold]{sink.name}[/bold] payload (dry run, nothing posted):", soft_wrap=True
+                f"[yellow]warning:[/yellow] {name}: {item.report.warning}", soft_wrap=True
             )
-            try:
-                warning = sink.warn_url(resolve_url(cfg, sink))
-            except AlertError as exc:  # a dry run still says what a real run would miss
-                warning = str(exc)
-            if warning:
-                err_console.print(
-                    f"[yellow]warning:[/yellow] {sink.name}: {escape(scrub(warning, secrets))}",
-                    soft_wrap=True,
-                )
-            out_console.print(scrub(payload, secrets), markup=False)
-            continue
-        with err_console.status(f"posting to {sink.name}…"):
-            report = deliver(cfg, sink, ctx, breached)
-        if report.warning:
-            err_console.print(
-                f"[yellow]warning:[/yellow] {sink.name}: {report.warning}", soft_wrap=True
-            )
-        if report.ok:
-            err_console.print(
-                f"[green]✓[/green] {sink.name}: {len(breached)} breached rule(s) sent "
-                f"(webhook from ${env_var(cfg, sink)}): {escape(report.detail)}",
-                soft_wrap=True,
-            )
-        else:
-            ok = False
-            err_console.print(
-                f"[red]✗ {sink.name}:[/red] {escape(scrub(report.detail, secrets))}", soft_wrap=True
-            )
-    return ok
+        err_console.print(
+            f"[green]✓[/green] {name}: {_counts(item.notices)} sent "
+            f"({item.sink.kind or 'URL'} from {origin(cfg, item.sink)}): "
+            f"{escape(item.report.detail)}",
+            soft_wrap=True,
+        )
+
+
+def _say_quiet(item: SinkPlan, dry_run: bool) -> None:
+    if item.still_firing:
+        when = item.next_reminder.replace(microsecond=0).isoformat() if item.next_reminder else "—"
+        why = (
+            f"{item.still_firing} breach(es) still firing, already sent; next reminder after {when}"
+        )
+    else:
+        why = "no rule breached, none resolved"
+    verb = "would be sent" if dry_run else "to send"
+    err_console.print(f"– {item.sink.name}: nothing {verb}: {escape(why)}", soft_wrap=True)
+
+
+def _say_dry_run(cfg: Config, ctx: AlertContext, item: SinkPlan, secrets: list[str]) -> None:
+    from metricwatch.alerts.sinks import resolve_url
+
+    name = item.sink.name
+    payload = json.dumps(item.sink.build_payload(ctx, item.notices), indent=2, ensure_ascii=False)
+    err_console.print(
+        f"[bold]{name}[/bold] payload (dry run, nothing posted): {_counts(item.notices)}",
+        soft_wrap=True,
+    )
+    try:
+        warning = item.sink.warn_url(resolve_url(cfg, item.sink))
+    except AlertError as exc:  # a dry run still says what a real run would miss
+        warning = str(exc)
+    if warning:
+        err_console.print(
+            f"[yellow]warning:[/yellow] {name}: {escape(scrub(warning, secrets))}", soft_wrap=True
+        )
+    out_console.print(scrub(payload, secrets), markup=False)
 
 
 def alert(
     config: Path | None = ConfigOpt,
     dry_run: bool = typer.Option(
-        False, "--dry-run", help="Print each payload instead of posting it (never the URL)."
+        False,
+        "--dry-run",
+        help="Print each payload instead of posting it (never the URL); record nothing.",
     ),
     sink: Annotated[
         list[str] | None,
         typer.Option(
-            "--sink", help="Only this sink (slack, teams); repeatable. Default: every configured."
+            "--sink",
+            help="Only this sink (slack, teams, alertmanager); repeatable. Default: every "
+            "configured.",
         ),
     ] = None,
     repro: bool = typer.Option(False, "--repro", help="Include the reproducibility check."),
 ) -> int:
-    """Run the check and post its breached rules to Slack / Microsoft Teams webhooks."""
+    """Run the check; tell Slack / Teams / Alertmanager what started, still fires or resolved."""
     from metricwatch.cli.check_run import run_check
     from metricwatch.config import load_config
 

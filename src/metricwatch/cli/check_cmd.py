@@ -43,10 +43,15 @@ def check(
     ] = FailOn.fail,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output on stdout.")] = Format.table,
     notify: bool = typer.Option(
-        False, "--notify", help="Post breached rules to the configured Slack/Teams webhooks."
+        False,
+        "--notify",
+        help="Tell the configured Slack / Teams / Alertmanager which breaches started, still "
+        "fire (after alerts.repeat_interval) or were resolved.",
     ),
     dry_run: bool = typer.Option(
-        False, "--dry-run", help="With --notify: print the alert payloads instead of posting."
+        False,
+        "--dry-run",
+        help="With --notify: print the alert payloads instead of posting; record no history.",
     ),
     repro: bool = typer.Option(
         False, "--repro", help="Include the reproducibility check (cached verdict per commit)."
@@ -91,6 +96,10 @@ def check(
         junit_xml.parent.mkdir(parents=True, exist_ok=True)
         junit_xml.write_text(scrub(to_junit(run.flags, **common), secrets), encoding="utf-8")
         err_console.print(f"JUnit report written to {escape(str(junit_xml))}", soft_wrap=True)
+    if not dry_run:
+        from metricwatch.history.record import record_snapshot
+
+        record_snapshot(cfg, run.result, run.flags, command="check", exit_code=code)
     if notify:
         from metricwatch.cli.alert_cmd import send_alerts
 

@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "metricwatch.cli.drift_cmd",
     "metricwatch.cli.integrity_cmd",
     "metricwatch.cli.check_cmd",
+    "metricwatch.cli.history_cmd",
     "metricwatch.cli.alert_cmd",
     "metricwatch.cli.export_cmd",
     "metricwatch.cli.serve_cmd",

@@ -144,6 +144,10 @@ def build_report(
             pdf=pdf,
             extra_files=[built],
         )
+        from metricwatch.history.record import record_snapshot
+
+        timings = {**result.timings, **timer.as_dict()}  # per part, then per stage
+        record_snapshot(cfg, result, result.flags, command="report", timings=timings)
     return ReportOutcome(
         result_path=output_dir / RESULT_NAME,
         html=rendered.html,

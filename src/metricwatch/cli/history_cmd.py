@@ -1,0 +1,76 @@
+"""`metricwatch history`: list the snapshots in the history database (oldest first).
+
+Reads only: the database is opened read-only, never created, migrated or waited for. No database
+yet is an empty list; a corrupt or newer one is exit 1 with the message naming the file.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from metricwatch.cli.console import err_console, out_console
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+ConfigOpt = typer.Option(
+    None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
+)
+
+
+def history(
+    config: Path | None = ConfigOpt,
+    since: str | None = typer.Option(
+        None,
+        "--since",
+        help="Only snapshots taken on/after this date (YYYY-MM-DD or ISO 8601; UTC if no zone).",
+    ),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+) -> int:
+    """List the snapshots every `report` and `check` recorded (KPIs, drift, tags, breaches)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from metricwatch.cli.history_format import TABLE_HEADERS, table_cells, to_csv, to_json
+    from metricwatch.cli.kpis_cmd import _parse_since
+    from metricwatch.config import load_config
+    from metricwatch.history.db import history_path, open_for
+    from metricwatch.history.queries import load_snapshots, snapshot_ids
+
+    cfg = load_config(config, check_paths=False)
+    when = _parse_since(since)
+    path = history_path(cfg)
+    snaps = []
+    if path.exists():
+        with open_for(cfg, write=False) as db, db.errors():
+            snaps = load_snapshots(db.conn, snapshot_ids(db.conn, since=when))
+    if fmt is Format.json:
+        typer.echo(to_json(snaps))
+    elif fmt is Format.csv:
+        typer.echo(to_csv(snaps), nl=False)
+    else:
+        table = Table(title=escape(f"History — {path}"), title_justify="left")
+        for h in TABLE_HEADERS:
+            table.add_column(h, no_wrap=h in ("When",))
+        for cells in table_cells(snaps, cfg.report.timezone):
+            table.add_row(*map(escape, cells))
+        out_console.print(table)
+    what = f"{len(snaps)} snapshot(s)" if path.exists() else "no history yet"
+    err_console.print(
+        f"{what} in {escape(str(path))}"
+        + ("" if path.exists() else " (every `metricwatch report` and `check` adds one)"),
+        highlight=False,
+        soft_wrap=True,
+    )
+    return 0
+
+
+def register(app: typer.Typer) -> None:
+    app.command("history")(history)

@@ -1,0 +1,92 @@
+"""What the report's History section needs, in one call: the last N snapshots as points (KPIs
+and dataset drift % per snapshot) and "since the last render" (diff.py).
+
+The report builds its own snapshot before it is stored (`snapshot_of`) and passes it as
+`current`: the points end with it and the diff compares it with the newest stored one. Without
+`current`, the points are the stored ones and the diff compares the newest two. Reading never
+writes and never waits for a writer; no database yet gives an empty view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from metricwatch.config import Config
+from metricwatch.history.db import history_path, opened
+from metricwatch.history.diff import SinceLast, since_last
+from metricwatch.history.queries import load_snapshots, snapshot_ids
+from metricwatch.history.snapshot import Snapshot, VersionKpis
+
+RENDERS = ("report",)
+
+
+class HistoryPoint(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    snapshot_id: int | None  # None: the current run, not stored yet
+    taken_at: datetime
+    command: str
+    commit: str | None
+    candidate: str | None  # the candidate run's version (or run id when untagged)
+    kpis: dict[str, float | None] = Field(default_factory=dict)  # the candidate's
+    versions: list[VersionKpis] = Field(default_factory=list)
+    dataset_drift_pct: float | None = None
+    breaches: int = 0
+    breaches_fail: int = 0
+
+
+class HistoryView(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    points: list[HistoryPoint] = Field(default_factory=list)  # oldest first
+    since_last: SinceLast | None = None  # None: fewer than two snapshots
+
+    @property
+    def has_history(self) -> bool:
+        return len(self.points) >= 2
+
+
+def point_of(snap: Snapshot) -> HistoryPoint:
+    cand = snap.candidate
+    return HistoryPoint(
+        snapshot_id=snap.id,
+        taken_at=snap.taken_at,
+        command=snap.command,
+        commit=snap.commit,
+        candidate=(cand.version or cand.run_id) if cand else None,
+        kpis=dict(cand.values) if cand else {},
+        versions=snap.versions,
+        dataset_drift_pct=snap.dataset_drift_pct,
+        breaches=len(snap.breaches),
+        breaches_fail=sum(f.severity == "fail" for f in snap.breaches),
+    )
+
+
+def view_of(stored: list[Snapshot], current: Snapshot | None = None) -> HistoryView:
+    """The view over stored snapshots (oldest first) and, when given, the current one."""
+    snaps = [*stored, current] if current is not None else list(stored)
+    diff = since_last(snaps[-2], snaps[-1]) if len(snaps) >= 2 else None
+    return HistoryView(points=[point_of(s) for s in snaps], since_last=diff)
+
+
+def history_view(
+    cfg: Config,
+    *,
+    last: int = 10,
+    current: Snapshot | None = None,
+    commands: Sequence[str] | None = RENDERS,
+) -> HistoryView:
+    """The last `last` snapshots of `commands` (default: reports; None: every command)."""
+    path = history_path(cfg)
+    if not path.exists():
+        return view_of([], current)
+    stored_n = last - 1 if current is not None else last
+    if stored_n < 1:
+        return view_of([], current)
+    cm = opened(path, timeout_s=cfg.history.timeout_s, source=cfg.source, write=False)
+    with cm as db, db.errors():
+        ids = snapshot_ids(db.conn, commands=commands, last=stored_n)
+        return view_of(load_snapshots(db.conn, ids), current)
