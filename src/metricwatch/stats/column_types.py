@@ -5,7 +5,8 @@ take at most INT_CATEGORICAL_MAX distinct values in the reference are categorica
 are numeric. drift.categorical / drift.numeric override it; drift.ordinal gives a category order
 (and makes the column categorical). Text with more than TEXT_MAX_DISTINCT distinct values
 (identifiers, free text) is not compared unless listed in drift.categorical. drift.include limits
-the columns, drift.exclude removes some; the target (drift.target) is handled apart.
+the columns, drift.exclude removes some; the target (drift.target) is handled apart and the
+time column (drift.time_column) only cuts windows.
 """
 
 from __future__ import annotations
@@ -72,15 +73,10 @@ def high_cardinality_reason(n_distinct: int) -> str:
     )
 
 
-def plan_columns(
-    reference: pd.DataFrame, current_columns: list[str], dcfg: DriftConfig
-) -> tuple[list[ColumnSpec], list[str], list[str]]:
-    """(specs for the reference's chosen columns, columns only in the reference, only in current)."""
-    names = [str(c) for c in reference.columns]
-    wanted = [c for c in names if not dcfg.include or c in dcfg.include]
-    wanted = [c for c in wanted if c not in dcfg.exclude and c != dcfg.target]
+def plan_columns(reference: pd.DataFrame, dcfg: DriftConfig) -> list[ColumnSpec]:
+    """Specs of the reference's feature columns (the target and the time column are apart)."""
     specs: list[ColumnSpec] = []
-    for name in wanted:
+    for name in feature_names([str(c) for c in reference.columns], dcfg):
         weight = float(dcfg.weights.get(name, 1.0))
         if name in dcfg.ordinal:
             specs.append(
@@ -95,17 +91,18 @@ def plan_columns(
         else:
             kind, reason = auto_kind(reference[name])
             specs.append(ColumnSpec(name, kind, reason=reason, weight=weight))
-    current = set(current_columns)
-    only_ref = [s.name for s in specs if s.name not in current]
-    only_cur = [
+    return specs
+
+
+def feature_names(columns: list[str], dcfg: DriftConfig) -> list[str]:
+    """The columns compared as features: drift.include / drift.exclude applied, and never the
+    target or the time column."""
+    apart = {dcfg.target, dcfg.time_column}
+    return [
         c
-        for c in current_columns
-        if c not in set(names)
-        and c != dcfg.target
-        and c not in dcfg.exclude
-        and (not dcfg.include or c in dcfg.include)
+        for c in columns
+        if (not dcfg.include or c in dcfg.include) and c not in dcfg.exclude and c not in apart
     ]
-    return specs, only_ref, only_cur
 
 
 def target_spec(reference: pd.DataFrame, dcfg: DriftConfig) -> ColumnSpec | None:
