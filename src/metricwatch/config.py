@@ -265,6 +265,7 @@ class SparkConfig(Section):
 
     master: str = "local[*]"  # local[2], spark://host:7077, yarn, k8s://…
     conf: dict[str, str] = Field(default_factory=dict)  # extra spark.* settings
+    format: Literal["parquet", "csv", "delta", "orc", "json"] | None = None  # else by suffix
     start_timeout_s: float = Field(default=180.0, gt=0)  # session start (JVM, master, executors)
     timeout_s: float = Field(default=1800.0, gt=0)  # every counting job
 

@@ -32,7 +32,7 @@ def fine_ranks(n_finite: int, bins: int) -> np.ndarray:
 
 def edges_from_quantiles(at_ranks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(coarse, fine) edges from the reference's values at `fine_ranks`."""
-    values = np.asarray(at_ranks, dtype=np.float64)
+    values = np.asarray(at_ranks, dtype=np.float64) + 0.0  # -0.0 -> 0.0 (one zero for engines)
     return np.unique(values[::FINE_BINS_PER_BIN]), np.unique(values)
 
 

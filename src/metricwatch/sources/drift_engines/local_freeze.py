@@ -61,17 +61,18 @@ def numeric_bins(spec: ColumnSpec, values, bins: int, counted: bool = True) -> B
     if finite.size == 0:
         reason = f"column {spec.name!r}: no finite value in the reference (all NaN or ±inf)"
         return _skip(spec, "all missing", reason, "numeric")
-    coarse, fine = edges_from_quantiles(finite[fine_ranks(finite.size, bins)])
-    c = kernels.counts_from_sorted(s, search_edges(fine), n_nan) if counted else None
-    return NumericBins(
-        name=spec.name,
-        edges=coarse.tolist(),
-        fine_edges=fine.tolist(),
-        counts=c.fine.tolist() if c else [],
-        n_nan=c.n_nan if c else 0,
-        n_posinf=c.n_posinf if c else 0,
-        n_neginf=c.n_neginf if c else 0,
-    )
+    at_ranks = finite[fine_ranks(finite.size, bins)]
+    bins_ = numeric_skeleton(spec.name, at_ranks)
+    if not counted:
+        return bins_
+    c = kernels.counts_from_sorted(s, search_edges(bins_.fine_edges), n_nan)
+    return bins_.model_copy(update=_numeric_fields(c))
+
+
+def numeric_skeleton(name: str, at_ranks: np.ndarray) -> NumericBins:
+    """Numeric bins from the reference's values at the fine ranks, without counts yet."""
+    coarse, fine = edges_from_quantiles(at_ranks)
+    return NumericBins(name=name, edges=coarse.tolist(), fine_edges=fine.tolist(), counts=[])
 
 
 def categorical_bins(spec: ColumnSpec, counts: CategoryCounts) -> Bins:
@@ -105,14 +106,16 @@ def _specs(frame: pd.DataFrame, dcfg: DriftConfig) -> list[ColumnSpec]:
     return [*plan_columns(frame, dcfg), *([tspec] if tspec else [])]
 
 
-def _spec(dcfg: DriftConfig, info: ReferenceInfo, bins: list[Bins]) -> BinSpec:
+def spec_of(
+    dcfg: DriftConfig, info: ReferenceInfo, bins: list[Bins], engine: str = "local"
+) -> BinSpec:
     target = next((b for b in bins if b.name == dcfg.target), None) if dcfg.target else None
     return BinSpec(
         config=SpecConfig.of(dcfg),
         reference=info,
         columns=[b for b in bins if b is not target],
         target=target,
-        made_by={"engine": "local"},
+        made_by={"engine": engine},
     ).sealed()
 
 
@@ -121,7 +124,7 @@ def freeze_frame(reference: pd.DataFrame, dcfg: DriftConfig, *, label: str) -> B
     specs = _specs(reference, dcfg)
     with mapper(len(reference) >= 100_000) as run:
         bins = run(lambda s: _bins(s, reference[s.name], dcfg.bins), specs)
-    return _spec(dcfg, ReferenceInfo(label=label, n_rows=len(reference)), bins)
+    return spec_of(dcfg, ReferenceInfo(label=label, n_rows=len(reference)), bins)
 
 
 def _take(b: Batch, mask: np.ndarray) -> Batch:
@@ -184,24 +187,29 @@ def freeze_batches(
         for s in specs
     ]
     del frame
-    draft = _spec(dcfg, ReferenceInfo(label=label, n_rows=0), skeleton)
+    draft = spec_of(dcfg, ReferenceInfo(label=label, n_rows=0), skeleton)
     counted = count(reference(), tasks_of(draft), side="reference")
     info = ReferenceInfo(label=label, n_rows=counted.n_rows, sample_rows=sample, seed=seed)
+    return spec_of(dcfg, info, completed(specs, skeleton, counted.overall, counted.errors))
+
+
+def completed(
+    specs: list[ColumnSpec], skeleton: list[Bins], overall: dict, errors: dict
+) -> list[Bins]:
+    """Skeleton bins (edges, no counts) completed with the reference's counts; categorical
+    vocabularies from every reference row."""
     bins: list[Bins] = []
     for spec, b in zip(specs, skeleton, strict=True):
-        if spec.name in counted.errors:
-            bins.append(_skip(spec, *counted.errors[spec.name], "numeric"))
+        if spec.name in errors:
+            bins.append(_skip(spec, *errors[spec.name], "numeric"))
         elif isinstance(b, NumericBins):
-            c = counted.overall.get(spec.name, NumericCounts.zeros(len(b.fine_edges) + 1))
-            assert isinstance(c, NumericCounts)
+            c = overall.get(spec.name, NumericCounts.zeros(len(b.fine_edges) + 1))
             bins.append(b.model_copy(update=_numeric_fields(c)))
         elif isinstance(b, CategoricalBins):
-            cc = counted.overall.get(spec.name, CategoryCounts())
-            assert isinstance(cc, CategoryCounts)
-            bins.append(categorical_bins(spec, cc))
+            bins.append(categorical_bins(spec, overall.get(spec.name, CategoryCounts())))
         else:
             bins.append(b)
-    return _spec(dcfg, info, bins)
+    return bins
 
 
 def _numeric_fields(c: NumericCounts) -> dict:

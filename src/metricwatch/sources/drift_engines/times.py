@@ -1,7 +1,8 @@
 """The time column, parsed the same way in every batch: UTC microseconds per row.
 
 Accepted: date/time columns (naive ones are read as UTC, zoned ones converted to UTC) and ISO
-8601 text (`2026-03-14`, `2026-03-14 10:00:00`, `2026-03-14T10:00:00Z`, `…+01:00`). Counted for
+8601 text (`2026-03-14`, `2026-03-14 10:00:00`, `2026-03-14T10:00:00.5Z`, `…+01:00`), the
+same TIME_TEXT on every engine. Counted for
 the caller: missing times (left out of the windows, said so), values that are not ISO times,
 and text with and without a UTC offset (both at once is an error: naive times cannot be placed
 among zoned ones). Numbers are not times.
@@ -18,8 +19,12 @@ import pyarrow as pa
 from metricwatch.sources.drift_engines.counted import TimeTally
 
 MISSING = np.iinfo(np.int64).min
-# a UTC offset after a time of day (a bare date such as 2026-03-14 has none)
-_ZONED = r"\d{2}:\d{2}(?::\d{2}(?:[.,]\d*)?)?\s*(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$"
+# The time text every engine accepts (pandas and Spark each accept more, differently): an ISO
+# 8601 date, optionally a time of day (up to µs), optionally a UTC offset after the time.
+TIME_TEXT = (
+    r"^\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
+ZONED = r"(?:Z|[+-]\d{2}:?\d{2})$"
 
 
 @dataclass
@@ -52,9 +57,10 @@ def parse_times(col: pd.Series | pa.Array | pa.ChunkedArray) -> TimeParse:
         return TimeParse(missing, TimeTally(n_missing=n, numbers=bool(s.notna().any())))
     text = s.astype("string").str.strip()
     present = text.notna() & (text != "")
-    parsed = pd.to_datetime(text.where(present), utc=True, errors="coerce", format="ISO8601")
+    ok = text.str.match(TIME_TEXT).fillna(False).astype(bool)
+    parsed = pd.to_datetime(text.where(ok), utc=True, errors="coerce", format="ISO8601")
     bad = parsed.isna() & present
-    zoned = text.str.contains(_ZONED, regex=True).fillna(False).astype(bool) & present & ~bad
+    zoned = text.str.contains(ZONED, regex=True).fillna(False).astype(bool) & present & ~bad
     naive = present & ~bad & ~zoned
     return TimeParse(
         _us(parsed),
