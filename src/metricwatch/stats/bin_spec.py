@@ -5,7 +5,9 @@ categorical: the category vocabulary, with an 'unseen' bin added at comparison),
 reference's counts on those bins and its missing / ±inf counts, plus the drift config that made
 it (the keys that shape bins) and where the reference came from. Columns the reference could
 not bin are kept with their status. `hash` is the SHA-256 of the canonical JSON of everything
-but `hash` and `made_by` (informational), so a spec edited by hand no longer matches its hash.
+but `hash`, `made_by` and the reference's label (informational: where the data was read from),
+so a spec edited by hand no longer matches its hash, and the same data frozen anywhere gets the
+same hash.
 Given the same spec and data, every engine counts the same bins and gives the same numbers.
 """
 
@@ -121,7 +123,9 @@ class BinSpec(_Strict):
     made_by: dict[str, str] = {}
 
     def content_hash(self) -> str:
-        body = self.model_dump(mode="json", exclude={"hash", "made_by"})
+        body = self.model_dump(
+            mode="json", exclude={"hash": True, "made_by": True, "reference": {"label"}}
+        )
         return "sha256:" + hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
     def sealed(self) -> BinSpec:
