@@ -1,4 +1,5 @@
-"""`metricwatch drift` on the embedded demo: exactly the two drifted features and the target."""
+"""`metricwatch drift` on the embedded demo: exactly the two drifted features and the target,
+and the week the drift starts."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from metricwatch.cli import main
-from metricwatch.demo.data import DRIFTED_FEATURES, TARGET
+from metricwatch.demo.data import DRIFT_SINCE, DRIFT_WEEK, DRIFTED_FEATURES, TARGET, TIME_COLUMN
 
 
 def _hash(path: Path) -> str:
@@ -36,3 +37,15 @@ def test_demo_drift_flags_the_two_features_the_target_and_scores_v101(
     assert concept["version"] == "v1.0.1"
     assert concept["rmse_current"] > concept["rmse_reference"]
     assert _hash(db) == before
+    # honest multiple testing: BH across the features, the effect floor stated
+    assert data["correction"] == "bh" and data["n_tests"] == n and data["js_threshold"] == 0.1
+    assert data["bin_spec"]["hash"].startswith("sha256:") and not data["bin_spec"]["frozen"]
+    # windowed drift names the week the drift starts, and the time column is no feature
+    windows = data["windows"]
+    assert windows["status"] == "ok" and windows["time_column"] == TIME_COLUMN
+    assert TIME_COLUMN not in [f["name"] for f in data["features"]]
+    assert windows["first_drift"] == dict.fromkeys(DRIFTED_FEATURES, DRIFT_SINCE)
+    before_drift = windows["windows"][: DRIFT_WEEK - 1]
+    assert len(windows["windows"]) == 8 and all(w["drifted_features"] == [] for w in before_drift)
+    assert all(sorted(w["drifted_features"]) == sorted(DRIFTED_FEATURES)
+               for w in windows["windows"][DRIFT_WEEK - 1 :])  # fmt: skip

@@ -62,8 +62,11 @@ def finite_part(s: np.ndarray) -> np.ndarray:
 
 def group_order(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(row order grouping equal ids, the distinct ids, each group's start in that order)."""
-    rel = ids - ids.min() if ids.size else ids
-    if ids.size and int(rel.max()) < 2**16:
+    if ids.size == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, empty
+    rel = ids - ids.min()
+    if int(rel.max()) < 2**16:
         rel = rel.astype(np.uint16)  # numpy's stable sort of 16-bit integers is a radix sort
     order = np.argsort(rel, kind="stable")
     sorted_ids = ids[order]
