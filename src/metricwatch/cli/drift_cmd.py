@@ -233,10 +233,7 @@ def drift(
 
 
 def _with_engine(cfg, engine: str):
-    drift = cfg.drift.model_copy(update={"engine": engine})
-    out = cfg.model_copy(update={"drift": drift})
-    out._source, out._root = cfg.source, cfg.root
-    return out
+    return cfg.model_copy(update={"drift": cfg.drift.model_copy(update={"engine": engine})})
 
 
 def _freeze(cfg, dest: Path, reference: str | None) -> int:

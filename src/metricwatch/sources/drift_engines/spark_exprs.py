@@ -69,6 +69,12 @@ def code(value: Any, bucket: Any, bad: Any) -> Any:
     )
 
 
+def finite(x: Any) -> Any:
+    """Not null, not NaN, not ±inf (Spark's ANSI mode fails on floor/cast of the others)."""
+    F = _F()
+    return x.isNotNull() & ~F.isnan(x) & (F.abs(x) != float("inf"))
+
+
 def category_key(col: Any, kind: str) -> tuple[Any, Any]:
     """(text key or null, double for fractional non-whole values or null)."""
     F = _F()
@@ -79,14 +85,14 @@ def category_key(col: Any, kind: str) -> tuple[Any, Any]:
         return col.cast("string"), none_d
     if kind == "number":
         x = col.cast("double")
-        whole = (x == F.floor(x)) & (F.abs(x) < F.lit(float(MAX_EXACT_INT)))
+        whole = F.when(finite(x), (F.abs(x) < F.lit(float(MAX_EXACT_INT))) & (x % 1.0 == 0.0))
         text = (
             F.when(x.isNull() | F.isnan(x), none_s)
             .when(x == float("inf"), "inf")
             .when(x == float("-inf"), "-inf")
             .when(whole, x.cast("long").cast("string"))
         )
-        frac = F.when(x.isNotNull() & ~F.isnan(x) & ~whole & (F.abs(x) != float("inf")), x)
+        frac = F.when(finite(x) & ~whole, x)
         return text, frac.cast("double")
     return col.cast("string"), none_d
 

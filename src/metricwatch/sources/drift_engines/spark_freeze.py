@@ -12,8 +12,6 @@ from the same counting job as the current data (spark_count.py).
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from metricwatch.config import DriftConfig
@@ -43,12 +41,6 @@ APPROX_MARGIN = 5  # approx_count_distinct is exact enough to rule out 5 × the 
 DATETIME_REASON = "date/time column: not compared (convert it to a number, or exclude it)"
 
 
-def _finite(x: Any) -> Any:
-    from pyspark.sql import functions as F
-
-    return x.isNotNull() & ~F.isnan(x) & (F.abs(x) != float("inf"))
-
-
 def _profile(session, df, names: list[str], kinds: dict, timeout: float) -> dict:
     """Per column: finite count, min/max, non-whole count, approximate distinct count."""
     from pyspark.sql import functions as F
@@ -58,12 +50,12 @@ def _profile(session, df, names: list[str], kinds: dict, timeout: float) -> dict
         kind = kinds[name]
         if kind in ("integral", "number", "text"):
             x, _ = X.numeric_value(F.col(name), kind)
-            fin = _finite(x)
+            fin = X.finite(x)
             aggs += [
                 F.sum(fin.cast("long")).alias(f"fin{i}"),
                 F.min(F.when(fin, x)).alias(f"min{i}"),
                 F.max(F.when(fin, x)).alias(f"max{i}"),
-                F.sum((fin & (x != F.floor(x))).cast("long")).alias(f"frac{i}"),
+                F.sum(F.when(fin & (x % 1.0 != 0.0), 1).otherwise(0)).alias(f"frac{i}"),
                 F.approx_count_distinct(F.when(fin, x) if kind != "text" else F.col(name)).alias(
                     f"approx{i}"
                 ),
@@ -81,7 +73,7 @@ def _exact_distinct(session, df, names: list[str], kinds: dict, timeout: float) 
     aggs = []
     for i, name in enumerate(names):
         x, _ = X.numeric_value(F.col(name), kinds[name])
-        aggs.append(F.size(F.collect_set(F.when(_finite(x), x))).alias(f"d{i}"))
+        aggs.append(F.size(F.collect_set(F.when(X.finite(x), x))).alias(f"d{i}"))
     row = run_job(session, lambda: df.agg(*aggs).first(), timeout, "metricwatch drift: distinct")
     return {name: int(row[f"d{i}"]) for i, name in enumerate(names)}
 
@@ -169,10 +161,9 @@ def order_stats(
     for c, (name, kind, lo, hi, _) in enumerate(cols):
         x, _ = X.numeric_value(F.col(name), kind)
         scale = CELLS / (hi - lo) if hi > lo else 0.0
-        cell = F.least(
-            F.greatest(F.floor((x - F.lit(lo)) * F.lit(scale)), F.lit(0)), F.lit(CELLS - 1)
-        )
-        v = F.when(_finite(x), x)
+        raw = F.when(X.finite(x), F.floor((x - F.lit(lo)) * F.lit(scale)))
+        cell = F.least(F.greatest(raw, F.lit(0)), F.lit(CELLS - 1))
+        v = F.when(X.finite(x), x)
         structs.append(F.struct(F.lit(c).alias("c"), v.alias("v"), cell.cast("int").alias("cell")))
     values = (
         df.select(F.explode(F.array(*structs)).alias("e"))
