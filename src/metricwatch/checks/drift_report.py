@@ -20,7 +20,7 @@ from metricwatch.checks.drift_local import run_local
 from metricwatch.checks.drift_spec import load_spec, spec_path, write_spec
 from metricwatch.checks.drift_text import binning_text, definition_text, tests_text
 from metricwatch.config import Config, DriftConfig
-from metricwatch.errors import ConfigError
+from metricwatch.errors import CheckError, ConfigError
 from metricwatch.sources import datasets
 from metricwatch.sources.drift_engines.counted import Counted
 from metricwatch.sources.drift_engines.local_count import count, tasks_of
@@ -183,9 +183,19 @@ def run_drift(
         from metricwatch.checks.drift_spark import run_spark
 
         spark = run_spark(cfg, ref, cur, frozen, path)
-        note = "concept drift is not computed on the Spark engine (the rows stay on the cluster)"
-        return build_report(spark.spec, spark.current, cfg.drift, reference=ref.label if ref else spark.spec.reference.label,
-                            current=cur.label, mode="spark", engine="spark", frozen_path=path, notes=[note])  # fmt: skip
+        return build_report(
+            spark.spec,
+            spark.current,
+            cfg.drift,
+            reference=ref.label if ref else spark.spec.reference.label,
+            current=cur.label,
+            mode="spark",
+            engine="spark",
+            frozen_path=path,
+            notes=[
+                "concept drift is not computed on the Spark engine (the rows stay on the cluster)"
+            ],
+        )
     run = run_local(cfg, ref, cur, frozen, path, batch_rows=batch_rows)
     cd, notes = None, []
     if run.streamed:
@@ -229,8 +239,6 @@ def frames_report(reference: pd.DataFrame, current: pd.DataFrame, dcfg: DriftCon
     """The report for two in-memory frames (no concept drift): for notebooks and benchmarks."""
     dup = current.columns[current.columns.duplicated()]
     if len(dup):
-        from metricwatch.errors import CheckError
-
         raise CheckError(
             f"the current data has column {dup[0]!r} more than once; rename the duplicates"
         )

@@ -112,6 +112,9 @@ def run_spark(
 ) -> SparkRun:
     dcfg, timeout = cfg.drift, cfg.drift.spark.timeout_s
     window = _window(cfg)
+    for data in (ref, cur):  # before a JVM starts: a wrong path fails in a second, not minutes
+        if data is not None:
+            _check(data)
     with spark_session(dcfg.spark) as session, utc(session):
         if frozen is None:
             assert ref is not None
@@ -133,6 +136,7 @@ def run_spark(
 
 
 def freeze_on_spark(cfg: Config, ref: DataSpec) -> BinSpec:
+    _check(ref)
     with spark_session(cfg.drift.spark) as session, utc(session):
         df = read(session, cfg, ref)
         return freeze_spark(

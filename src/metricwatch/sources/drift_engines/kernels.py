@@ -22,22 +22,28 @@ from metricwatch.stats.counts import NumericCounts
 _local = threading.local()
 
 
-def scratch(n: int) -> np.ndarray:
-    """This thread's float64 work buffer of at least n values (reused, grown when needed)."""
-    buf = getattr(_local, "buf", None)
+def scratch(n: int, dtype: type = np.float64) -> np.ndarray:
+    """This thread's work buffer of at least n values (reused, grown when needed): in a fresh
+    process every new large array costs page faults, so buffers are not reallocated per column."""
+    name = np.dtype(dtype).name
+    buf = getattr(_local, name, None)
     if buf is None or buf.size < n:
-        buf = np.empty(max(n, 1), dtype=np.float64)
-        _local.buf = buf
+        buf = np.empty(max(n, 1), dtype=dtype)
+        setattr(_local, name, buf)
     return buf[:n]
 
 
 def release_scratch() -> None:
-    _local.buf = None
+    _local.__dict__.clear()
+
+
+def count_nan(x: np.ndarray) -> int:
+    return int(np.count_nonzero(np.isnan(x, out=scratch(x.size, np.bool_))))
 
 
 def sort_in_scratch(x: np.ndarray) -> tuple[np.ndarray, int]:
     """(the non-NaN values of x sorted, in this thread's scratch; the NaN count)."""
-    n_nan = int(np.count_nonzero(np.isnan(x)))
+    n_nan = count_nan(x)
     buf = scratch(x.size)
     np.copyto(buf, x)
     buf.sort()  # NaN sort last
@@ -85,7 +91,7 @@ def grouped_counts(
     out: dict[int, NumericCounts] = {}
     for gid, lo, hi in zip(ids.tolist(), bounds[:-1], bounds[1:], strict=True):
         part = buf[lo:hi]
-        n_nan = int(np.count_nonzero(np.isnan(part)))
+        n_nan = count_nan(part)
         part.sort()
         out[gid] = counts_from_sorted(part[: part.size - n_nan], search, n_nan)
     return out
