@@ -16,7 +16,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from metricwatch.checks.concept_drift import ConceptDrift, concept_drift
-from metricwatch.checks.drift_local import run_local
+from metricwatch.checks.drift_local import LocalRun, run_local
 from metricwatch.checks.drift_spec import load_spec, spec_path, write_spec
 from metricwatch.checks.drift_text import binning_text, definition_text, tests_text
 from metricwatch.config import Config, DriftConfig
@@ -183,38 +183,37 @@ def run_drift(
         from metricwatch.checks.drift_spark import run_spark
 
         spark = run_spark(cfg, ref, cur, frozen, path)
-        return build_report(
-            spark.spec,
-            spark.current,
-            cfg.drift,
-            reference=ref.label if ref else spark.spec.reference.label,
-            current=cur.label,
-            mode="spark",
-            engine="spark",
-            frozen_path=path,
-            notes=[
-                "concept drift is not computed on the Spark engine (the rows stay on the cluster)"
-            ],
-        )
-    run = run_local(cfg, ref, cur, frozen, path, batch_rows=batch_rows)
-    cd, notes = None, []
-    if run.streamed:
-        notes.append("concept drift is not computed on batched (larger-than-memory) inputs")
-    elif concept and run.reference_frame is not None and run.current_frame is not None:
-        cd = concept_drift(cfg, run.reference_frame, run.current_frame, model_run=model_run)
-    elif concept and run.reference_frame is None:
-        notes.append("concept drift needs the reference data: set drift.reference")
+        spec, counted, mode = spark.spec, spark.current, "spark"
+        cd, notes = None, ["concept drift is not computed on the Spark engine (rows stay there)"]
+    else:
+        run = run_local(cfg, ref, cur, frozen, path, batch_rows=batch_rows)
+        spec, counted = run.spec, run.current
+        mode = "batches" if run.streamed else "in memory"
+        cd, notes = _concept(cfg, run, concept, model_run)
     return build_report(
-        run.spec,
-        run.current,
+        spec,
+        counted,
         cfg.drift,
-        reference=ref.label if ref else run.spec.reference.label,
+        reference=ref.label if ref else spec.reference.label,
         current=cur.label,
-        mode="batches" if run.streamed else "in memory",
+        mode=mode,
+        engine=cfg.drift.engine,
         frozen_path=path,
         concept=cd,
         notes=notes,
     )
+
+
+def _concept(
+    cfg: Config, run: LocalRun, concept: bool, model_run: str | None
+) -> tuple[ConceptDrift | None, list[str]]:
+    if run.streamed:
+        return None, ["concept drift is not computed on batched (larger-than-memory) inputs"]
+    if not concept:
+        return None, []
+    if run.reference_frame is None or run.current_frame is None:
+        return None, ["concept drift needs the reference data: set drift.reference"]
+    return concept_drift(cfg, run.reference_frame, run.current_frame, model_run=model_run), []
 
 
 def freeze_spec(

@@ -20,6 +20,7 @@ from metricwatch.config import DriftConfig
 
 INT_CATEGORICAL_MAX = 20
 TEXT_MAX_DISTINCT = 1000
+DATETIME_REASON = "date/time column: not compared (convert it to a number, or exclude it)"
 TYPING_RULE = (
     f"booleans and text are categorical; whole numbers with at most {INT_CATEGORICAL_MAX} "
     "distinct values in the reference are categorical; other numbers are numeric "
@@ -46,7 +47,7 @@ def auto_kind(s: pd.Series) -> tuple[str, str]:
     if pd.api.types.is_bool_dtype(s.dtype):
         return "categorical", ""
     if pd.api.types.is_datetime64_any_dtype(s.dtype) or isinstance(s.dtype, pd.PeriodDtype):
-        return "skip", "date/time column: not compared (convert it to a number, or exclude it)"
+        return "skip", DATETIME_REASON
     if is_number_dtype(s):
         if pd.api.types.is_integer_dtype(s.dtype):
             return ("categorical" if s.nunique() <= INT_CATEGORICAL_MAX else "numeric"), ""
@@ -73,24 +74,28 @@ def high_cardinality_reason(n_distinct: int) -> str:
     )
 
 
+def configured_spec(name: str, dcfg: DriftConfig) -> ColumnSpec | None:
+    """The spec drift.ordinal / drift.categorical / drift.numeric give a column, else None."""
+    weight = float(dcfg.weights.get(name, 1.0))
+    if name in dcfg.ordinal:
+        order = tuple(dcfg.ordinal[name])
+        return ColumnSpec(name, "categorical", order, weight=weight, auto=False)
+    if name in dcfg.categorical:
+        return ColumnSpec(name, "categorical", weight=weight, auto=False)
+    if name in dcfg.numeric:
+        return ColumnSpec(name, "numeric", weight=weight, auto=False)
+    return None
+
+
 def plan_columns(reference: pd.DataFrame, dcfg: DriftConfig) -> list[ColumnSpec]:
     """Specs of the reference's feature columns (the target and the time column are apart)."""
     specs: list[ColumnSpec] = []
     for name in feature_names([str(c) for c in reference.columns], dcfg):
-        weight = float(dcfg.weights.get(name, 1.0))
-        if name in dcfg.ordinal:
-            specs.append(
-                ColumnSpec(
-                    name, "categorical", tuple(dcfg.ordinal[name]), weight=weight, auto=False
-                )
-            )
-        elif name in dcfg.categorical:
-            specs.append(ColumnSpec(name, "categorical", weight=weight, auto=False))
-        elif name in dcfg.numeric:
-            specs.append(ColumnSpec(name, "numeric", weight=weight, auto=False))
-        else:
+        spec = configured_spec(name, dcfg)
+        if spec is None:
             kind, reason = auto_kind(reference[name])
-            specs.append(ColumnSpec(name, kind, reason=reason, weight=weight))
+            spec = ColumnSpec(name, kind, reason=reason, weight=float(dcfg.weights.get(name, 1.0)))
+        specs.append(spec)
     return specs
 
 

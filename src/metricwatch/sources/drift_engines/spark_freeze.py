@@ -29,16 +29,17 @@ from metricwatch.sources.drift_engines.spark_session import run_job
 from metricwatch.stats.bin_spec import BinSpec, CategoricalBins, ReferenceInfo
 from metricwatch.stats.binning import fine_ranks
 from metricwatch.stats.column_types import (
+    DATETIME_REASON,
     INT_CATEGORICAL_MAX,
     TEXT_MAX_DISTINCT,
     ColumnSpec,
+    configured_spec,
     feature_names,
     high_cardinality_reason,
 )
 
 CELLS = 1 << 14
 APPROX_MARGIN = 5  # approx_count_distinct is exact enough to rule out 5 × the limit
-DATETIME_REASON = "date/time column: not compared (convert it to a number, or exclude it)"
 
 
 def _profile(session, df, names: list[str], kinds: dict, timeout: float) -> dict:
@@ -120,24 +121,15 @@ def plan(
     text_distinct = _exact_text_distinct(session, df, wide, timeout)
     specs = []
     for i, name in enumerate(names):
-        weight = float(dcfg.weights.get(name, 1.0))
-        if name in dcfg.ordinal:
-            specs.append(
-                ColumnSpec(
-                    name, "categorical", tuple(dcfg.ordinal[name]), weight=weight, auto=False
-                )
-            )
-        elif name in dcfg.categorical:
-            specs.append(ColumnSpec(name, "categorical", weight=weight, auto=False))
-        elif name in dcfg.numeric:
-            specs.append(ColumnSpec(name, "numeric", weight=weight, auto=False))
-        else:
+        spec = configured_spec(name, dcfg)
+        if spec is None:
             kind = _auto(name, kinds[name], prof, i, exact)
             reason = DATETIME_REASON if kind == "skip" else ""
             if text_distinct.get(name, 0) > TEXT_MAX_DISTINCT:
                 kind = "skip"
                 reason = f"column {name!r}: {high_cardinality_reason(text_distinct[name])}"
-            specs.append(ColumnSpec(name, kind, reason=reason, weight=weight))
+            spec = ColumnSpec(name, kind, reason=reason, weight=float(dcfg.weights.get(name, 1.0)))
+        specs.append(spec)
     return specs, {**prof, "names": names}
 
 
