@@ -10,6 +10,8 @@ One command: `make bench-drift` (= .venv/bin/python benchmarks/bench_drift.py). 
   windows   5M current rows in 52 weekly windows vs the same comparison without windows.
   spark     local engine vs Spark local[2] on the same Parquet files, 1M and 10M rows.
   profile   cProfile of one warm 1M call (what dominates).
+  kernels   the ways to get 1,001 quantile edges and counts on them for 1M doubles, CPU time
+            (why the local engine sorts: see sources/drift_engines/kernels.py).
 Every timed run is a fresh subprocess that loads its inputs first, resets the kernel's peak-RSS
 mark (/proc/self/clear_refs) and times only the drift call; each records the 1-minute load
 average when it starts. Data: fixed seeds, Parquet files in benchmarks/_work/ (not committed).
@@ -38,7 +40,7 @@ EV_PY = WORK / "evidently-venv" / "bin" / "python"
 RESULTS = HERE / "RESULTS.md"
 CATS = (5, 10, 20, 35, 50)
 SECTION = "## Drift"
-ALL = ("speed", "scaling", "stream", "windows", "spark", "profile")
+ALL = ("speed", "scaling", "stream", "windows", "spark", "profile", "kernels")
 
 
 # --- data --------------------------------------------------------------------------------
@@ -337,6 +339,63 @@ def profile() -> list[str]:
     return [*lines, ""]
 
 
+def _cpu_ms(fn, repeat: int = 9) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.process_time()
+        fn()
+        times.append(time.process_time() - t0)
+    return 1000 * statistics.median(times)
+
+
+def kernels() -> list[str]:
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=1_000_000), rng.normal(0.1, 1, size=1_000_000)
+    ranks = np.floor(np.arange(1001) / 1000 * (x.size - 1)).astype(np.int64)
+    edges = np.sort(x)[ranks]
+    buf = np.empty_like(x)
+
+    def sort_in_place() -> None:
+        np.copyto(buf, x)
+        buf.sort()
+
+    def recursive_select() -> None:
+        np.copyto(buf, x)
+        stack = [(0, x.size, 0, ranks.size)]
+        while stack:
+            lo, hi, i, j = stack.pop()
+            if i < j:
+                m = (i + j) // 2
+                buf[lo:hi].partition(ranks[m] - lo)
+                stack += [(lo, int(ranks[m]), i, m), (int(ranks[m]) + 1, hi, m + 1, j)]
+
+    text = pd.Series(
+        rng.choice(np.array([f"c_{i:02d}" for i in range(50)], dtype=object), 1_000_000)
+    ).astype("str")
+    arr = pa.array(text)
+    rows = [
+        ("copy + in-place np.sort (edges at ranks, counts by searchsorted of the edges)", sort_in_place),
+        ("np.partition at the 1,001 ranks", lambda: np.partition(x, ranks)),
+        ("np.partition at 11 ranks (coarse edges only)", lambda: np.partition(x, ranks[::100])),
+        ("recursive single-rank partitions at the 1,001 ranks", recursive_select),
+        ("np.searchsorted of 1M unsorted values among 1,001 edges", lambda: np.searchsorted(edges, y)),
+        ("11 comparisons + count_nonzero (coarse counts only, no KS grid)",
+         lambda: [np.count_nonzero(y < e) for e in edges[::100]]),
+        ("Arrow value_counts of 1M short strings (50 categories)", lambda: pc.value_counts(arr)),
+        ("Arrow dictionary_encode of the same", lambda: pc.dictionary_encode(arr)),
+        ("pandas factorize of the same", lambda: pd.factorize(text)),
+    ]  # fmt: skip
+    lines = ["### Kernels: 1M values, CPU time (median of 9, `time.process_time`)", "",
+             "| operation | ms |", "|---|---:|"]  # fmt: skip
+    lines += [f"| {name} | {_cpu_ms(fn):.1f} |" for name, fn in rows]
+    return [*lines, ""]
+
+
 def machine() -> str:
     cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
                 if ln.startswith("model name")), "unknown")  # fmt: skip
@@ -368,6 +427,7 @@ def main() -> None:
         "stream": lambda: stream(1),
         "windows": windows,
         "spark": spark,
+        "kernels": kernels,
     }
     for name in ALL:
         if name in args.only:
