@@ -156,3 +156,21 @@ def test_spark_refuses_what_it_cannot_do(spark, tmp_path: Path) -> None:
         ConfigError, match=r"ref\.parquet@v1: PATH@REV \(a DVC revision\) needs the local engine"
     ):
         run_drift(_cfg(tmp_path, "spark", reference="ref.parquet@v1"), concept=False)
+
+
+def test_a_job_past_its_timeout_is_cancelled_and_named(spark) -> None:
+    import time
+
+    from metricwatch.errors import SourceUnavailableError
+    from metricwatch.sources.drift_engines.spark_session import run_job
+
+    slow = spark.sparkContext.parallelize([1, 2], 2).map(lambda x: time.sleep(120) or x)
+    started = time.monotonic()
+    with pytest.raises(
+        SourceUnavailableError,
+        match=r"Spark job 'a slow job' \(drift\.spark\.timeout_s; are executors available\?\) did not finish within 3 s",
+    ):
+        run_job(spark, slow.collect, 3, "a slow job")
+    assert time.monotonic() - started < 60
+    # the job group was cancelled: the session is free for the next job at once
+    assert run_job(spark, lambda: spark.range(5).count(), 120, "next job") == 5
