@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 # the suite runs on every core (pytest-xdist; one worker per file keeps module fixtures whole)
 PYTEST_PARALLEL ?= -n auto --dist loadfile
 
-.PHONY: help install chromium report test test-fast demo lab lint format clean failure-modes audit
+.PHONY: help install chromium report test test-fast demo lab lint format clean failure-modes audit bench-drift
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -75,3 +75,6 @@ audit: install ## pip-audit of requirements.lock (needs the vulnerability databa
 
 failure-modes: install ## Regenerate docs/failure-modes.md from the fault corpus (tests/faults)
 	cd tests/faults && ../../$(BIN)/python corpus.py
+
+bench-drift: install ## Drift benchmark (speed vs Evidently, scaling, 10M streamed, windows, Spark) into benchmarks/RESULTS.md
+	$(BIN)/python benchmarks/bench_drift.py $(BENCH_ARGS)

@@ -55,7 +55,9 @@ def test_markdown_and_table_outputs(project: Path, capsys: pytest.CaptureFixture
     cfg = str(project / "metricwatch.yaml")
     assert main(["drift", "-c", cfg, "--format", "markdown", "--no-concept"]) == 0
     md = capsys.readouterr().out
-    assert "| feature | kind | PSI | KL | JS | test | p-value | NaN ref/cur | verdict |" in md
+    assert (
+        "| feature | kind | PSI | KL | JS | test | p-value | adj. p | NaN ref/cur | verdict |" in md
+    )
     assert "| a | numeric |" in md and "DRIFT" in md
     assert "- Dataset drift: 66.7 % (drifting: a, kind)" in md
     assert "Smoothing: bins empty on both sides are dropped" in md

@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metricwatch.checks.drift_report import drift_pct, frames_report
+from metricwatch.checks.drift_report import frames_report
 from metricwatch.config import DriftConfig
 from metricwatch.stats.feature_drift import FeatureDrift
+from metricwatch.stats.verdicts import drift_pct
 
 
 def _frames(n: int = 2000) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -54,7 +55,8 @@ def test_report_definition_target_and_typing() -> None:
     assert report.drifted_features == ["moved"]
     assert report.dataset_drift_pct == 25.0
     assert report.definition == (
-        "A feature drifts when its Jensen–Shannon distance ≥ 0.1 AND its test p-value < 0.05 "
+        "A feature drifts when its Jensen–Shannon distance ≥ 0.1 (the effect floor) AND its "
+        "test p-value adjusted across the 4 tested feature(s) (Benjamini–Hochberg) < 0.05 "
         "(Kolmogorov–Smirnov for numeric, chi-square for categorical features). Dataset drift % "
         "= 1 of 4 comparable features that drift = 25.0 %. The target is reported apart (label "
         "drift) and not counted; 0 feature(s) without a verdict (insufficient data, constant, "

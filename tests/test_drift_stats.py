@@ -12,9 +12,18 @@ from hypothesis import strategies as st
 from scipy.spatial.distance import jensenshannon
 from scipy.stats import chisquare, ks_2samp
 
+from metricwatch.checks.drift_report import frames_report
 from metricwatch.config import DriftConfig
 from metricwatch.errors import CheckError
-from metricwatch.stats.binning import CategoricalPlan, NumericPlan, value_counts
+from metricwatch.sources.drift_engines.columns import category_counts
+from metricwatch.sources.drift_engines.kernels import (
+    counts_from_sorted,
+    finite_part,
+    sort_in_scratch,
+)
+from metricwatch.stats.binning import NumericPlan, edges_from_quantiles, fine_ranks
+from metricwatch.stats.categories import to_vector, vocabulary
+from metricwatch.stats.counts import NumericCounts
 from metricwatch.stats.divergence import (
     EPSILON,
     STATISTICS,
@@ -22,7 +31,6 @@ from metricwatch.stats.divergence import (
     get_statistic,
     smoothed_shares,
 )
-from metricwatch.stats.frame_drift import drift_frames
 from metricwatch.stats.tests import chi_square, get_test, ks_from_histograms
 
 # --- known answers ----------------------------------------------------------------------
@@ -88,61 +96,73 @@ def test_js_equals_scipy_on_the_same_smoothed_shares(ref: list[int], cur: list[i
     assert get_statistic("js")(p, q) == pytest.approx(jensenshannon(p, q, base=2), abs=1e-12)
 
 
-# --- binning -----------------------------------------------------------------------------
+# --- binning ---------------------------------------------------------------------------
+
+
+def plan_of(ref: np.ndarray, bins: int) -> NumericPlan:
+    s, _ = sort_in_scratch(np.asarray(ref, dtype=float))
+    finite = finite_part(s).copy()
+    return NumericPlan.from_edges(*edges_from_quantiles(finite[fine_ranks(finite.size, bins)]))
+
+
+def counts_of(plan: NumericPlan, x: np.ndarray) -> NumericCounts:
+    s, n_nan = sort_in_scratch(np.asarray(x, dtype=float))
+    return counts_from_sorted(s, plan.search, n_nan)
 
 
 def test_numeric_bins_on_reference_quantiles_with_overflow_bins() -> None:
     ref = np.arange(100, dtype=float)  # 0..99
-    plan = NumericPlan.from_sorted(np.sort(ref), 4)
+    plan = plan_of(ref, 4)
     assert plan.edges.tolist() == [0.0, 24.0, 49.0, 74.0, 99.0]  # method "lower"
     assert plan.n_bins == 6  # below min, 4 quantile bins, above max
-    coarse = plan.coarse(plan.count(ref).counts)
+    coarse = plan.coarse(counts_of(plan, ref).fine)
     assert coarse.tolist() == [0, 24, 25, 25, 26, 0]
     assert np.quantile(ref, [0.25, 0.5], method="lower").tolist() == [24.0, 49.0]
-    out = plan.coarse(plan.count(np.array([-5.0, 0.0, 99.0, 100.0, np.inf, -np.inf])).counts)
+    out = plan.coarse(counts_of(plan, np.array([-5.0, 0.0, 99.0, 100.0, np.inf, -np.inf])).fine)
     assert out.tolist() == [2, 1, 0, 0, 1, 2]
     assert plan.labels()[0] == "< 0" and plan.labels()[-1] == "> 99"
 
 
 def test_duplicate_edges_are_merged_for_discrete_data() -> None:
     ref = np.array([1.0] * 50 + [2.0] * 30 + [3.0] * 20)
-    plan = NumericPlan.from_sorted(ref, 10)
+    plan = plan_of(ref, 10)
     assert plan.edges.tolist() == [1.0, 2.0, 3.0]
-    assert plan.coarse(plan.count(ref).counts).tolist() == [0, 50, 50, 0]
+    assert plan.coarse(counts_of(plan, ref).fine).tolist() == [0, 50, 50, 0]
 
 
-def test_count_sorted_equals_count() -> None:
+def test_counts_equal_a_plain_searchsorted_with_nan_and_inf_apart() -> None:
     rng = np.random.default_rng(1)
     x = np.concatenate([rng.normal(size=500), [np.inf, -np.inf, np.nan]])
-    plan = NumericPlan.from_sorted(np.sort(x[np.isfinite(x)]), 10)
-    a = plan.count(x)
-    s = np.sort(x[~np.isnan(x)])
-    b = plan.count_sorted(s, 1)
-    assert a.counts.tolist() == b.counts.tolist()
-    assert (a.n_nan, a.n_posinf, a.n_neginf) == (b.n_nan, b.n_posinf, b.n_neginf) == (1, 1, 1)
+    plan = plan_of(x, 10)
+    c = counts_of(plan, x)
+    finite_and_inf = x[~np.isnan(x)]
+    expected = np.bincount(
+        np.searchsorted(plan.search, finite_and_inf, side="right"), minlength=plan.n_fine
+    )
+    assert c.fine.tolist() == expected.tolist()
+    assert (c.n_nan, c.n_posinf, c.n_neginf) == (1, 1, 1)
 
 
-def test_histograms_merge_across_batches() -> None:
+def test_counts_merge_across_batches() -> None:
     rng = np.random.default_rng(2)
     x = rng.normal(size=1000)
-    plan = NumericPlan.from_sorted(np.sort(x), 10)
-    merged = plan.count(x[:300]) + plan.count(x[300:])
-    assert merged.counts.tolist() == plan.count(x).counts.tolist()
+    plan = plan_of(x, 10)
+    merged = counts_of(plan, x[:300]) + counts_of(plan, x[300:])
+    assert merged.same_as(counts_of(plan, x))
 
 
 def test_new_category_goes_to_unseen() -> None:
-    ref = pd.Series(["a", "b", "a", None])
-    plan = CategoricalPlan.from_counts(value_counts(ref)[0])
-    assert plan.labels() == ["a", "b", "unseen"]
-    h = plan.count(pd.Series(["a", "c", "c", None, None]))
-    assert h.counts.tolist() == [1, 0, 2]
-    assert h.n_nan == 2
+    ref = category_counts(pd.Series(["a", "b", "a", None]))
+    vocab = vocabulary(ref.counts)
+    assert vocab == ["a", "b"]
+    cur = category_counts(pd.Series(["a", "c", "c", None, None]))
+    assert to_vector(cur, vocab).tolist() == [1, 0, 2]
+    assert cur.n_nan == 2
 
 
 def test_ordinal_order_comes_first() -> None:
-    counts, _ = value_counts(pd.Series(["high", "low", "mid", "other"]))
-    plan = CategoricalPlan.from_counts(counts, ("low", "mid", "high"))
-    assert plan.labels() == ["low", "mid", "high", "other", "unseen"]
+    counts = category_counts(pd.Series(["high", "low", "mid", "other"]))
+    assert vocabulary(counts.counts, ("low", "mid", "high")) == ["low", "mid", "high", "other"]
 
 
 # --- tests -------------------------------------------------------------------------------
@@ -151,8 +171,8 @@ def test_ordinal_order_comes_first() -> None:
 def test_ks_from_fine_histogram_matches_scipy() -> None:
     rng = np.random.default_rng(3)
     a, b = rng.normal(size=5000), rng.normal(0.1, 1.0, size=4000)
-    plan = NumericPlan.from_sorted(np.sort(a), 10)  # 1000 fine quantile bins
-    d, p = ks_from_histograms(plan.count(a).counts, plan.count(b).counts)
+    plan = plan_of(a, 10)  # 1000 fine quantile bins
+    d, p = ks_from_histograms(counts_of(plan, a).fine, counts_of(plan, b).fine)
     exact = ks_2samp(a, b, method="asymp")
     assert d <= exact.statistic + 1e-12
     assert exact.statistic - d < 2.5 / 1000  # at most about one fine bin's share
@@ -203,15 +223,15 @@ def test_results_do_not_depend_on_row_order(seed: int) -> None:
     ref = pd.DataFrame({"x": rng.normal(size=n), "c": rng.choice(list("abcd"), n)})
     cur = pd.DataFrame({"x": rng.normal(0.3, 1, size=n), "c": rng.choice(list("abcde"), n)})
     dcfg = DriftConfig()
-    a = drift_frames(ref, cur, dcfg)
-    b = drift_frames(ref.sample(frac=1, random_state=seed % 1000), cur[::-1], dcfg)
+    a = frames_report(ref, cur, dcfg)
+    b = frames_report(ref.sample(frac=1, random_state=seed % 1000), cur[::-1], dcfg)
     assert [f.model_dump() for f in a.features] == [f.model_dump() for f in b.features]
 
 
 def test_unseen_categories_are_named_in_the_reason() -> None:
     ref = pd.DataFrame({"c": ["a", "b"] * 100})
     cur = pd.DataFrame({"c": ["a", "b"] * 80 + ["new"] * 30 + ["<b>x</b>"] * 10})
-    (feat,) = drift_frames(ref, cur, DriftConfig()).features
+    (feat,) = frames_report(ref, cur, DriftConfig()).features
     assert feat.status == "ok" and feat.drifted is not None
     assert feat.reason == (
         "2 categories not in the reference ('new', '<b>x</b>'): 40 of 200 current values, "

@@ -26,6 +26,7 @@ from metricwatch.config_errors import format_validation_error
 from metricwatch.durations import Duration, Keep
 from metricwatch.errors import ConfigError
 from metricwatch.redact import REDACTED, redact_url
+from metricwatch.window_spec import parse_window
 
 CONFIG_NAME = "metricwatch.yaml"
 CANONICAL_METRICS = ("rmse", "qwk", "train_time_s", "drift_pct")
@@ -239,8 +240,40 @@ class DriftConfig(Section):
     ordinal: dict[str, list[str | int | float]] = Field(default_factory=dict)
     weights: dict[str, float] = Field(default_factory=dict)
     bins: int = Field(default=10, ge=2, le=1000)
-    js_threshold: float = Field(default=0.1, gt=0, le=1)
+    js_threshold: float = Field(default=0.1, gt=0, le=1)  # the effect floor
     p_value: float = Field(default=0.05, gt=0, lt=1)
+    correction: Literal["bh", "bonferroni", "none"] = "bh"  # across a comparison's features
+    bin_spec: str | None = None  # a frozen bin spec (metricwatch drift --freeze FILE)
+    time_column: str | None = None  # cuts the current data into windows of `window`
+    window: str | int | None = None  # 1D, 7D, 1M … or a number of rows
+    engine: Literal["local", "spark"] = "local"
+    spark: SparkConfig = Field(default_factory=lambda: SparkConfig())
+
+    @field_validator("window")
+    @classmethod
+    def _window_form(cls, v: str | int | None) -> str | int | None:
+        if v is not None:
+            parse_window(v)
+        return v
+
+    @model_validator(mode="after")
+    def _window_needs_time(self) -> DriftConfig:
+        if self.window is None and self.time_column is not None:
+            raise ValueError("time_column needs window (e.g. window: 7D)")
+        by_time = isinstance(self.window, str) and not self.window.strip().isdigit()
+        if by_time and self.time_column is None:
+            raise ValueError(f"window {self.window!r} cuts by time: set time_column too")
+        return self
+
+
+class SparkConfig(Section):
+    """The Spark engine: where the driver connects and how long it may wait."""
+
+    master: str = "local[*]"  # local[2], spark://host:7077, yarn, k8s://…
+    conf: dict[str, str] = Field(default_factory=dict)  # extra spark.* settings
+    format: Literal["parquet", "csv", "delta", "orc", "json"] | None = None  # else by suffix
+    start_timeout_s: float = Field(default=180.0, gt=0)  # session start (JVM, master, executors)
+    timeout_s: float = Field(default=1800.0, gt=0)  # every counting job
 
 
 class ReproConfig(Section):

@@ -1,29 +1,52 @@
-"""`run_drift`: data drift per feature, label drift, dataset drift % and concept drift.
+"""`run_drift`: data drift per feature, label drift, dataset drift %, drift per time window and
+concept drift.
 
-Reads the two data sets (sources/datasets), compares every column (stats/frame_drift), and
-states in the report exactly what the numbers mean (binning, smoothing, tests, the drift %
-definition with its thresholds and counts).
+Reads the two data sets with an engine that counts them on one bin spec (local: in memory or in
+batches; spark: on a cluster), compares every column from those counts (stats/), and states
+exactly what the numbers mean (binning with the spec's hash, smoothing, tests, the correction,
+the drift % definition with its thresholds and counts). `freeze_spec` writes a bin spec.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from metricwatch.checks.concept_drift import ConceptDrift, concept_drift
+from metricwatch.checks.drift_local import LocalRun, run_local
+from metricwatch.checks.drift_spec import load_spec, spec_path, write_spec
+from metricwatch.checks.drift_text import binning_text, definition_text, tests_text
 from metricwatch.config import Config, DriftConfig
-from metricwatch.errors import ConfigError
+from metricwatch.errors import CheckError, ConfigError
 from metricwatch.sources import datasets
-from metricwatch.stats.binning import FINE_BINS_PER_BIN
+from metricwatch.sources.drift_engines.counted import Counted
+from metricwatch.sources.drift_engines.local_count import count, tasks_of
+from metricwatch.sources.drift_engines.local_freeze import freeze_frame
+from metricwatch.stats.bin_spec import BinSpec
 from metricwatch.stats.column_types import TYPING_RULE
 from metricwatch.stats.divergence import SMOOTHING
-from metricwatch.stats.feature_drift import MIN_ROWS_PER_BIN, FeatureDrift
-from metricwatch.stats.frame_drift import SAMPLE_ROWS, FrameDrift, drift_batches, drift_frames
+from metricwatch.stats.feature_drift import FeatureDrift
+from metricwatch.stats.spec_drift import compare_all
+from metricwatch.stats.verdicts import drift_pct
+from metricwatch.stats.windows import Note, WindowedDrift, unavailable, window_drift
+from metricwatch.window_spec import parse_window
 
-STREAM_ROWS = 2_000_000  # Parquet with more rows than this on a side is read in batches
-BATCH_ROWS = 250_000
+Mode = Literal["in memory", "batches", "spark"]
+
+
+class SpecInfo(BaseModel):
+    """The bin spec behind the numbers: same hash and data, same numbers on every engine."""
+
+    model_config = ConfigDict(frozen=True)
+    hash: str
+    frozen: bool  # read from drift.bin_spec (else made from the reference for this run)
+    path: str | None = None
+    reference: str
+    reference_rows: int
+    sample_rows: int | None = None
 
 
 class DriftReport(BaseModel):
@@ -32,7 +55,8 @@ class DriftReport(BaseModel):
     current: str
     n_reference: int
     n_current: int
-    mode: Literal["in memory", "batches"]
+    mode: Mode
+    engine: Literal["local", "spark"] = "local"
     features: list[FeatureDrift]
     target: FeatureDrift | None
     target_note: str = ""
@@ -46,85 +70,64 @@ class DriftReport(BaseModel):
     typing: str
     tests: str
     bins: int
-    js_threshold: float
+    js_threshold: float  # the effect floor
     p_value: float
+    correction: str = "bh"
+    n_tests: int = 0  # p-values adjusted together (the tested features)
+    bin_spec: SpecInfo | None = None
+    windows: WindowedDrift | None = None
     concept: ConceptDrift | None = None
     notes: list[str] = []
 
 
-def drift_pct(features: list[FeatureDrift]) -> tuple[float | None, list[str], int]:
-    """(weighted % of comparable features that drift, their names, comparable count)."""
-    comparable = [f for f in features if f.drifted is not None]
-    drifted = [f for f in comparable if f.drifted]
-    total = sum(f.weight for f in comparable)
-    if not comparable or total <= 0:
-        return None, [f.name for f in drifted], len(comparable)
-    return (
-        100.0 * sum(f.weight for f in drifted) / total,
-        [f.name for f in drifted],
-        len(comparable),
+def spec_info(spec: BinSpec, path: Path | None) -> SpecInfo:
+    return SpecInfo(
+        hash=spec.hash,
+        frozen=path is not None,
+        path=str(path) if path else None,
+        reference=spec.reference.label,
+        reference_rows=spec.reference.n_rows,
+        sample_rows=spec.reference.sample_rows,
     )
 
 
-def definition_text(dcfg: DriftConfig, features: list[FeatureDrift]) -> str:
-    pct, drifted, n = drift_pct(features)
-    skipped = len(features) - n
-    rule = (
-        f"A feature drifts when its Jensen–Shannon distance ≥ {dcfg.js_threshold:g} AND its "
-        f"test p-value < {dcfg.p_value:g} (Kolmogorov–Smirnov for numeric, chi-square for "
-        "categorical features). "
-    )
-    if pct is None:
-        return rule + (
-            f"Dataset drift % is undefined here: none of the {len(features)} feature(s) could "
-            "be compared (see each feature's status)."
-        )
-    weighted = any(f.weight != 1.0 for f in features if f.drifted is not None)
-    share = "the weighted share (drift.weights) of" if weighted else f"{len(drifted)} of {n}"
-    return rule + (
-        f"Dataset drift % = {share} comparable features that drift = {pct:.1f} %. "
-        f"The target is reported apart (label drift) and not counted; {skipped} feature(s) "
-        "without a verdict (insufficient data, constant, missing, type mismatch…) are left "
-        "out of both counts."
-    )
+def windows_of(spec: BinSpec, counted: Counted, dcfg: DriftConfig) -> WindowedDrift | None:
+    wc = counted.windows
+    if wc is None:
+        return None
+    if wc.problem is not None:
+        return unavailable(wc.spec, dcfg, wc.problem)
+    notes = []
+    if wc.spec.by_time and wc.tally.n_missing:
+        params = {"column": dcfg.time_column, "count": wc.tally.n_missing}
+        notes.append(Note(code="rows_without_time", params=params))
+    skip = set(counted.errors) | {c.name for c in spec.binned() if c.name not in counted.columns}
+    return window_drift(spec, wc.counts, wc.rows, wc.spec, dcfg, skip=skip, notes=notes)
 
 
 def build_report(
-    frame: FrameDrift,
+    spec: BinSpec,
+    counted: Counted,
     dcfg: DriftConfig,
     *,
     reference: str,
     current: str,
-    n_reference: int,
-    n_current: int,
-    mode: Literal["in memory", "batches"] = "in memory",
+    mode: Mode = "in memory",
+    engine: Literal["local", "spark"] = "local",
+    frozen_path: Path | None = None,
     concept: ConceptDrift | None = None,
     notes: list[str] | None = None,
 ) -> DriftReport:
+    frame = compare_all(spec, counted.overall, counted.columns, counted.errors, dcfg)
     pct, drifted, n = drift_pct(frame.features)
-    binning = (
-        f"numeric: {dcfg.bins} bins on reference quantiles (duplicate edges merged for "
-        "discrete-ish data) plus two overflow bins below the reference minimum and above its "
-        "maximum; categorical: one bin per reference category plus an 'unseen' bin"
-    )
-    if mode == "batches":
-        binning += (
-            f"; read in batches: quantile edges from a uniform random sample of at most "
-            f"{SAMPLE_ROWS:,} reference rows (fixed seed), counts over all rows"
-        )
-    tests = (
-        f"KS from the empirical CDFs on a fine grid of {dcfg.bins * FINE_BINS_PER_BIN} reference "
-        "quantiles (exact at the grid points; p-value as scipy's ks_2samp(method='asymp'), "
-        "the Kolmogorov limit above an effective n of 10,000), "
-        "chi-square on the 2 × k table of category counts; no verdict below "
-        f"{MIN_ROWS_PER_BIN} × bins values on a side"
-    )
+    info = spec_info(spec, frozen_path)
     return DriftReport(
         reference=reference,
         current=current,
-        n_reference=n_reference,
-        n_current=n_current,
+        n_reference=spec.reference.n_rows,
+        n_current=counted.n_rows,
         mode=mode,
+        engine=engine,
         features=frame.features,
         target=frame.target,
         target_note=frame.target_note,
@@ -134,20 +137,28 @@ def build_report(
         n_not_comparable=len(frame.features) - n,
         definition=definition_text(dcfg, frame.features),
         smoothing=SMOOTHING,
-        binning=binning,
+        binning=binning_text(dcfg, info),
         typing=TYPING_RULE,
-        tests=tests,
+        tests=tests_text(dcfg),
         bins=dcfg.bins,
         js_threshold=dcfg.js_threshold,
         p_value=dcfg.p_value,
+        correction=dcfg.correction,
+        n_tests=n,
+        bin_spec=info,
+        windows=windows_of(spec, counted, dcfg),
         concept=concept,
         notes=notes or [],
     )
 
 
-def _spec(cfg: Config, given: str | None, key: str) -> datasets.DataSpec:
+def _data(
+    cfg: Config, given: str | None, key: str, required: bool = True
+) -> datasets.DataSpec | None:
     text = given or getattr(cfg.drift, key)
     if not text:
+        if not required:
+            return None
         raise ConfigError(
             f"{cfg.source}: drift.{key} is not set; set it (PATH or PATH@REV) or pass --{key}"
         )
@@ -164,52 +175,73 @@ def run_drift(
     batch_rows: int | None = None,
 ) -> DriftReport:
     """Data, label and concept drift between the configured (or given) reference and current data."""
-    ref, cur = _spec(cfg, reference, "reference"), _spec(cfg, current, "current")
-    dcfg = cfg.drift
-    if ref.is_parquet and cur.is_parquet:
-        n_ref, n_cur = datasets.parquet_rows(cfg, ref), datasets.parquet_rows(cfg, cur)
-        if batch_rows or max(n_ref, n_cur) > STREAM_ROWS:
-            size = batch_rows or BATCH_ROWS
-            frame = drift_batches(
-                lambda: datasets.iter_parquet(cfg, ref, batch_rows=size),
-                datasets.iter_parquet(cfg, cur, batch_rows=size),
-                n_ref,
-                dcfg,
-            )
-            note = "concept drift is not computed on batched (larger-than-memory) inputs"
-            return build_report(
-                frame,
-                dcfg,
-                reference=ref.label,
-                current=cur.label,
-                n_reference=n_ref,
-                n_current=n_cur,
-                mode="batches",
-                notes=[note],
-            )
-    ref_df = datasets.read_frame(cfg, ref)
-    cur_df = datasets.read_frame(cfg, cur)
-    frame = drift_frames(ref_df, cur_df, dcfg)
-    cd = concept_drift(cfg, ref_df, cur_df, model_run=model_run) if concept else None
+    frozen, path = load_spec(cfg), spec_path(cfg)
+    ref = _data(cfg, reference, "reference", required=frozen is None)
+    cur = _data(cfg, current, "current")
+    assert cur is not None
+    if cfg.drift.engine == "spark":
+        from metricwatch.checks.drift_spark import run_spark
+
+        spark = run_spark(cfg, ref, cur, frozen, path)
+        spec, counted, mode = spark.spec, spark.current, "spark"
+        cd, notes = None, ["concept drift is not computed on the Spark engine (rows stay there)"]
+    else:
+        run = run_local(cfg, ref, cur, frozen, path, batch_rows=batch_rows)
+        spec, counted = run.spec, run.current
+        mode = "batches" if run.streamed else "in memory"
+        cd, notes = _concept(cfg, run, concept, model_run)
     return build_report(
-        frame,
-        dcfg,
-        reference=ref.label,
+        spec,
+        counted,
+        cfg.drift,
+        reference=ref.label if ref else spec.reference.label,
         current=cur.label,
-        n_reference=len(ref_df),
-        n_current=len(cur_df),
+        mode=mode,
+        engine=cfg.drift.engine,
+        frozen_path=path,
         concept=cd,
+        notes=notes,
     )
+
+
+def _concept(
+    cfg: Config, run: LocalRun, concept: bool, model_run: str | None
+) -> tuple[ConceptDrift | None, list[str]]:
+    if run.streamed:
+        return None, ["concept drift is not computed on batched (larger-than-memory) inputs"]
+    if not concept:
+        return None, []
+    if run.reference_frame is None or run.current_frame is None:
+        return None, ["concept drift needs the reference data: set drift.reference"]
+    return concept_drift(cfg, run.reference_frame, run.current_frame, model_run=model_run), []
+
+
+def freeze_spec(
+    cfg: Config, dest: Path, reference: str | None = None, *, batch_rows: int | None = None
+) -> BinSpec:
+    """Freeze the reference's bins and counts into a spec file (the engine of drift.engine)."""
+    ref = _data(cfg, reference, "reference")
+    assert ref is not None
+    if cfg.drift.engine == "spark":
+        from metricwatch.checks.drift_spark import freeze_on_spark
+
+        spec = freeze_on_spark(cfg, ref)
+    else:
+        from metricwatch.checks.drift_local import freeze
+
+        spec = freeze(cfg, ref, batch_rows)
+    write_spec(spec, dest)
+    return spec
 
 
 def frames_report(reference: pd.DataFrame, current: pd.DataFrame, dcfg: DriftConfig) -> DriftReport:
     """The report for two in-memory frames (no concept drift): for notebooks and benchmarks."""
-    frame = drift_frames(reference, current, dcfg)
-    return build_report(
-        frame,
-        dcfg,
-        reference="reference frame",
-        current="current frame",
-        n_reference=len(reference),
-        n_current=len(current),
-    )
+    dup = current.columns[current.columns.duplicated()]
+    if len(dup):
+        raise CheckError(
+            f"the current data has column {dup[0]!r} more than once; rename the duplicates"
+        )
+    spec = freeze_frame(reference, dcfg, label="reference frame")
+    window = parse_window(dcfg.window) if dcfg.window is not None else None
+    counted = count([current], tasks_of(spec), window=window, time_column=dcfg.time_column)
+    return build_report(spec, counted, dcfg, reference="reference frame", current="current frame")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from metricwatch.cli.console import err_console, out_console
+from metricwatch.cli.drift_windows import WINDOW_HEADERS, matrix, summary, window_rows
 
 if TYPE_CHECKING:
     from metricwatch.checks.drift_report import DriftReport
@@ -44,12 +45,15 @@ def _row(f: FeatureDrift) -> list[str]:
         _num(f.js),
         f.test or "—",
         _num(f.p_value, ".3g"),
+        _num(f.p_adjusted, ".3g"),
         _nan(f),
         _verdict(f),
     ]
 
 
-HEADERS = ["feature", "kind", "PSI", "KL", "JS", "test", "p-value", "NaN ref/cur", "verdict"]
+HEADERS = [
+    "feature", "kind", "PSI", "KL", "JS", "test", "p-value", "adj. p", "NaN ref/cur", "verdict",
+]  # fmt: skip
 
 
 def _concept_lines(report: DriftReport) -> list[str]:
@@ -73,6 +77,7 @@ def _summary(report: DriftReport) -> list[str]:
     lines = [
         f"Dataset drift: {pct} (drifting: {', '.join(report.drifted_features) or 'none'})",
         f"Definition: {report.definition}",
+        f"Engine: {report.engine} ({report.mode}).",
         f"Binning: {report.binning}.",
         f"Smoothing: {report.smoothing}.",
         f"Tests: {report.tests}.",
@@ -80,6 +85,8 @@ def _summary(report: DriftReport) -> list[str]:
     ]
     if report.target_note:
         lines.append(f"Target: {report.target_note}")
+    if report.windows is not None:
+        lines += summary(report.windows)
     return lines + _concept_lines(report) + [f"Note: {n}" for n in report.notes]
 
 
@@ -100,8 +107,19 @@ def render_markdown(report: DriftReport) -> str:
             "|" + "---|" * len(HEADERS),
             "| " + " | ".join(esc(c) for c in _row(report.target)) + " |",
         ]
+    if report.windows is not None and report.windows.windows:
+        out += ["", "Drift by window:", "", *_md_table(WINDOW_HEADERS, window_rows(report.windows))]
+        grid = matrix(report.windows)
+        if grid is not None:
+            out += ["", "JS per feature and window (* drifts):", "", *_md_table(*grid)]
     out += [""] + [f"- {line.strip()}" for line in _summary(report)]
     return "\n".join(out) + "\n"
+
+
+def _md_table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    esc = lambda s: s.replace("|", "\\|")  # noqa: E731
+    lines = ["| " + " | ".join(map(esc, headers)) + " |", "|" + "---|" * len(headers)]
+    return lines + ["| " + " | ".join(map(esc, r)) + " |" for r in rows]
 
 
 def _print_table(report: DriftReport) -> None:
@@ -121,8 +139,25 @@ def _print_table(report: DriftReport) -> None:
         cells = [f"target: {t.name}", *_row(t)[1:]]
         table.add_row(*map(escape, cells), style="red" if t.drifted else None)
     out_console.print(table)
+    if report.windows is not None and report.windows.windows:
+        _print_grid("Drift by window", WINDOW_HEADERS, window_rows(report.windows))
+        grid = matrix(report.windows)
+        if grid is not None:
+            _print_grid("JS per feature and window (* drifts)", *grid)
     for line in _summary(report):
         out_console.print(line, markup=False)
+
+
+def _print_grid(title: str, headers: list[str], rows: list[list[str]]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=escape(title))
+    for h in headers:
+        table.add_column(escape(h), overflow="fold")
+    for r in rows:
+        table.add_row(*map(escape, r))
+    out_console.print(table)
 
 
 ConfigOpt = typer.Option(
@@ -144,6 +179,18 @@ NoConceptOpt = typer.Option(False, "--no-concept", help="Skip concept drift.")
 FiguresOpt = typer.Option(
     None, "--figures", help="Write the drift figures (one HTML page) to this file."
 )
+FreezeOpt = typer.Option(
+    None,
+    "--freeze",
+    help="Freeze the reference's bins and counts into this bin spec file (JSON) and exit; "
+    "use it with drift.bin_spec.",
+)
+EngineOpt = typer.Option(None, "--engine", help="Counting engine (default: drift.engine).")
+
+
+class Engine(StrEnum):
+    local = "local"
+    spark = "spark"
 
 
 def drift(
@@ -154,13 +201,20 @@ def drift(
     model_run: str | None = ModelRunOpt,
     no_concept: bool = NoConceptOpt,
     figures: Path | None = FiguresOpt,
+    freeze: Path | None = FreezeOpt,
+    engine: Engine | None = EngineOpt,
 ) -> int:
-    """PSI, KL and JS per feature, label drift, dataset drift % and concept drift."""
+    """PSI, KL and JS per feature, label drift, dataset drift %, drift by time window and concept
+    drift; --freeze writes a bin spec."""
     from metricwatch.checks.drift_report import run_drift
     from metricwatch.config import load_config
 
     cfg = load_config(config)
-    with err_console.status("comparing reference and current data…"):
+    if engine is not None:
+        cfg = _with_engine(cfg, engine.value)
+    if freeze is not None:
+        return _freeze(cfg, freeze, reference)
+    with err_console.status(f"comparing reference and current data ({cfg.drift.engine} engine)…"):
         report = run_drift(cfg, reference, current, model_run=model_run, concept=not no_concept)
     if fmt is Format.json:
         typer.echo(report.model_dump_json(indent=2))
@@ -175,6 +229,29 @@ def drift(
     if report.dataset_drift_pct is None:
         err_console.print("[yellow]no feature could be compared: no drift verdict[/yellow]")
         return 2
+    return 0
+
+
+def _with_engine(cfg, engine: str):
+    return cfg.model_copy(update={"drift": cfg.drift.model_copy(update={"engine": engine})})
+
+
+def _freeze(cfg, dest: Path, reference: str | None) -> int:
+    from metricwatch.checks.drift_report import freeze_spec
+
+    with err_console.status(f"freezing the reference's bins ({cfg.drift.engine} engine)…"):
+        spec = freeze_spec(cfg, dest, reference)
+    binned = [c.name for c in spec.columns if c.kind != "skip"]
+    skipped = [c.name for c in spec.columns if c.kind == "skip"]
+    err_console.print(
+        f"bin spec written to {dest} ({spec.hash}): {len(binned)} feature(s) binned"
+        + (f", {len(skipped)} without bins ({', '.join(skipped)})" if skipped else "")
+        + (f", target {spec.target.name}" if spec.target is not None else "")
+        + f"; reference {spec.reference.label}, {spec.reference.n_rows:,} rows. "
+        f"Use it with drift.bin_spec: {dest}",
+        markup=False,
+        soft_wrap=True,
+    )
     return 0
 
 

@@ -122,7 +122,7 @@ def _write_batch(project: Path, batch: tuple[int, bool]) -> None:
     seed, drifted = batch
     path = project / "data" / "current" / "batch.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    data.students(BATCH_ROWS, seed, drifted=drifted).to_csv(path, index=False)
+    data.batch(BATCH_ROWS, seed, drifted=drifted).to_csv(path, index=False)
 
 
 def _write_params(project: Path, release: Release) -> None:

@@ -4,6 +4,10 @@ Rows look like the data course projects use: numeric and categorical features, a
 target `level` (0 insufficient, 1 basic, 2 good, 3 excellent) derived from a latent score.
 `drifted=True` shifts exactly one numeric feature (study_hours) and one categorical feature
 (school_type); the target share moves with them. Every other feature keeps its distribution.
+
+A production batch (`batch`) spans BATCH_WEEKS weeks from BATCH_START, an equal number of rows
+per week, each with its `event_time` (ISO 8601, UTC). A drifted batch drifts from week
+DRIFT_WEEK on (DRIFT_SINCE): the weeks before it come from the reference distribution.
 """
 
 from __future__ import annotations
@@ -18,6 +22,11 @@ PARENT_EDUCATION = ("primary", "secondary", "technical", "university")
 # Cut points of the latent score into the four ordinal levels (fixed, not data-dependent,
 # so a shifted population really shows a shifted target share).
 CUTS = (-0.8, 0.1, 0.9)
+TIME_COLUMN = "event_time"
+BATCH_START = np.datetime64("2026-01-05T00:00:00", "s")  # a Monday
+BATCH_WEEKS = 8
+DRIFT_WEEK = 5  # 1-based: the first week of a drifted batch that drifts
+DRIFT_SINCE = str((BATCH_START + np.timedelta64(7 * (DRIFT_WEEK - 1), "D")).astype("datetime64[D]"))
 
 
 def students(n: int, seed: int, *, drifted: bool = False) -> pd.DataFrame:
@@ -63,3 +72,18 @@ def students(n: int, seed: int, *, drifted: bool = False) -> pd.DataFrame:
             TARGET: level,
         }
     )
+
+
+def batch(n: int, seed: int, *, drifted: bool = False) -> pd.DataFrame:
+    """n rows over BATCH_WEEKS weeks, oldest first; a drifted batch drifts from DRIFT_WEEK on."""
+    week = np.arange(n) * BATCH_WEEKS // n  # 0-based week of each row, equal shares
+    n_before = int(np.sum(week < DRIFT_WEEK - 1)) if drifted else n
+    parts = [students(n_before, seed)]
+    if n > n_before:
+        parts.append(students(n - n_before, seed + 1, drifted=True))
+    frame = pd.concat(parts, ignore_index=True)
+    rng = np.random.default_rng(seed + 2)
+    seconds = np.sort(week * 7 * 86_400 + rng.integers(0, 7 * 86_400, n))  # stays in its week
+    times = BATCH_START + seconds.astype("timedelta64[s]")
+    frame.insert(0, TIME_COLUMN, [f"{t}Z" for t in times.astype("datetime64[s]")])
+    return frame

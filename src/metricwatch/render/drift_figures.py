@@ -1,4 +1,5 @@
-"""Plotly figures of a DriftReport: a drift-score bar chart and reference/current overlays.
+"""Plotly figures of a DriftReport: a drift-score bar chart, reference/current overlays, and a
+row × column heatmap (`heatmap`, plain lists in: used for the feature × window JS matrix).
 
 Figures take the DriftReport only (its per-feature binned shares), never the data.
 """
@@ -77,6 +78,65 @@ def overlay(feature: FeatureDrift) -> go.Figure | None:
     return fig
 
 
+def heatmap(
+    rows: list[str],
+    columns: list[str],
+    values: list[list[float | None]],
+    *,
+    title: str,
+    colorbar: str,
+    zmax: float = 1.0,
+    marks: list[list[bool | None]] | None = None,
+) -> go.Figure:
+    """A rows × columns heatmap of values in [0, zmax] (None: a gap); cells whose mark is True
+    carry a ●, so the plot also reads in grey print."""
+    import plotly.graph_objects as go
+
+    z = [[None if v is None else float(v) for v in row] for row in values]
+    text = [
+        ["" if v is None else f"{v:.2f}{' ●' if m else ''}" for v, m in zip(row, mrow, strict=True)]
+        for row, mrow in zip(z, marks or [[None] * len(columns)] * len(rows), strict=True)
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=plot_labels(list(columns)),
+            y=plot_labels(list(rows)),
+            zmin=0.0,
+            zmax=zmax,
+            colorscale="Reds",
+            text=text,
+            texttemplate="%{text}",
+            hoverongaps=False,
+            colorbar={"title": {"text": plot_text(colorbar)}},
+            hovertemplate="%{y}<br>%{x}<br>%{z:.3f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=plot_text(title, 200),
+        xaxis={"type": "category"},
+        yaxis={"autorange": "reversed", "type": "category"},
+        template="plotly_white",
+        height=max(300, 40 * len(rows) + 160),
+    )
+    return fig
+
+
+def window_heatmap(report: DriftReport) -> go.Figure | None:
+    """JS per feature and time window (● drifts); None without windows."""
+    w = report.windows
+    if w is None or not w.windows or not w.features:
+        return None
+    return heatmap(
+        w.features,
+        [x.label for x in w.windows],
+        w.js,
+        title=f"Jensen–Shannon distance per feature and {w.window} window (● drifts)",
+        colorbar="JS",
+        marks=w.drifted,
+    )
+
+
 def top_features(report: DriftReport, n: int = 5) -> list[FeatureDrift]:
     """Drifting features first, then by JS distance; at most n."""
     ranked = sorted(
@@ -99,6 +159,9 @@ def drift_figures(report: DriftReport, top: int = 5) -> list[go.Figure]:
 def write_html(report: DriftReport, path: Path, top: int = 5) -> Path:
     """One self-contained HTML page with every figure (plotly.js embedded once)."""
     figs = drift_figures(report, top)
+    windows = window_heatmap(report)
+    if windows is not None:
+        figs.insert(1, windows)
     parts = [fig.to_html(full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(figs)]
     title = html.escape(f"Drift: {report.reference} → {report.current}")
     body = "\n".join(parts)

@@ -18,8 +18,8 @@ from metricwatch.report.sec_kpis import efficiency_blocks
 from metricwatch.result import MonitoringResult
 
 _DRIFT_COLS = {
-    "en": ["Feature", "Kind", "PSI", "KL", "JS", "Test", "p-value", "NaN ref/cur", "Verdict"],
-    "es": ["Variable", "Tipo", "PSI", "KL", "JS", "Prueba", "p-valor", "NaN ref/act", "Veredicto"],
+    "en": ["Feature", "Kind", "PSI", "KL", "JS", "Test", "adj. p", "NaN ref/cur", "Verdict"],
+    "es": ["Variable", "Tipo", "PSI", "KL", "JS", "Prueba", "p aj.", "NaN ref/act", "Veredicto"],
 }
 _FLAG_COLS = {
     "en": ["Rule", "Version", "Value", "Threshold", "Baseline", "Outcome", "Action"],
@@ -30,6 +30,10 @@ _OUTCOME = {"pass": "ok", "breach": "fail", "no data": "unknown", "no baseline":
 
 def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x:.1%}"
+
+
+def _p(p: float | None) -> str:
+    return "—" if p is None else f"{p:.3g}"
 
 
 def verdict_text(f) -> str:
@@ -54,7 +58,8 @@ def _feature_row(f) -> list[object]:
         fmt_num(f.kl),
         fmt_num(f.js),
         f.test or "—",
-        "—" if f.p_value is None else f"{f.p_value:.3g}",
+        # the p-value the verdict used: adjusted across the features (the definition says how)
+        _p(f.p_adjusted if f.p_adjusted is not None else f.p_value),
         f"{_pct(f.nan_share_reference)} / {_pct(f.nan_share_current)}",
         verdict,
     ]

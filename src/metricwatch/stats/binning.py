@@ -1,76 +1,66 @@
-"""Bins from the reference, and histograms that merge across batches.
+"""Numeric bins from reference quantiles: coarse bins for PSI/KL/JS, a fine grid for KS.
 
-Numeric: edges are reference quantiles at 0, 1/B, …, 1 (B = drift.bins, method "lower",
-duplicates removed so discrete-ish data gets fewer, wider bins), plus two overflow bins for
-values below the reference minimum and above its maximum. A finer grid of FINE_BINS_PER_BIN × B
-reference quantiles is counted at the same time (the coarse edges are a subset of it); the KS
-test uses it. Edges come from finite values; ±inf land in the overflow bins and NaN is counted
-apart. Categorical: one bin per reference category (ordinal order when given, else sorted) and
-an "unseen" bin for categories absent from the reference.
+Edges are reference quantiles at 0, 1/B, …, 1 (B = drift.bins, numpy's method "lower": every edge
+is a data value, so ties in discrete-ish data collapse into one edge instead of spawning
+interpolated ones; duplicates are removed, giving fewer, wider bins), plus two overflow bins for
+values below the reference minimum and above its maximum. A fine grid of FINE_BINS_PER_BIN × B
+quantiles is counted at the same time (the coarse edges are a subset of it); the KS test uses
+it. Edges come from finite values; ±inf land in the overflow bins and NaN is counted apart.
+
+Engines count on the search edges (the fine edges with the last one nudged up, so the maximum
+falls in the last inner bin): bin 0 = values < search[0], bin i = [search[i-1], search[i]),
+the last bin = values ≥ search[-1]. That is exactly Spark's Bucketizer with splits
+[-inf, *search, +inf].
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 FINE_BINS_PER_BIN = 100
-UNSEEN = "unseen"
 
 
-@dataclass
-class Histogram:
-    """Counts on a plan's bins; `+` merges two batches."""
-
-    counts: np.ndarray
-    n_nan: int = 0
-    n_posinf: int = 0
-    n_neginf: int = 0
-
-    @property
-    def n(self) -> int:
-        return int(self.counts.sum())
-
-    def __add__(self, other: Histogram) -> Histogram:
-        return Histogram(
-            self.counts + other.counts,
-            self.n_nan + other.n_nan,
-            self.n_posinf + other.n_posinf,
-            self.n_neginf + other.n_neginf,
-        )
+def fine_ranks(n_finite: int, bins: int) -> np.ndarray:
+    """0-based ranks (among the sorted finite reference values) of the fine grid's quantiles."""
+    fine_n = bins * FINE_BINS_PER_BIN
+    probs = np.arange(fine_n + 1) / fine_n
+    return np.floor(probs * (n_finite - 1)).astype(np.int64)
 
 
-def quantile_points(sorted_finite: np.ndarray, probs: np.ndarray) -> np.ndarray:
-    """Quantiles of an already sorted array, numpy's method="lower": every edge is a data value,
-    so ties (discrete-ish data) collapse into one edge instead of spawning interpolated ones."""
-    pos = np.floor(probs * (sorted_finite.size - 1)).astype(np.int64)
-    return sorted_finite[pos]
+def edges_from_quantiles(at_ranks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(coarse, fine) edges from the reference's values at `fine_ranks`."""
+    values = np.asarray(at_ranks, dtype=np.float64) + 0.0  # -0.0 -> 0.0 (one zero for engines)
+    return np.unique(values[::FINE_BINS_PER_BIN]), np.unique(values)
+
+
+def search_edges(fine_edges: Sequence[float] | np.ndarray) -> np.ndarray:
+    fine = np.asarray(fine_edges, dtype=np.float64)
+    search = fine.copy() if fine.size > 1 else np.repeat(fine, 2)
+    search[-1] = np.nextafter(search[-1], np.inf)
+    return search
 
 
 @dataclass(frozen=True)
 class NumericPlan:
     edges: np.ndarray  # coarse edges (unique, sorted), first = reference min, last = max
     fine_edges: np.ndarray  # fine edges, a superset of `edges`
-    search: np.ndarray = field(repr=False)  # fine edges with the last one nudged up
+    search: np.ndarray = field(repr=False)
     fine_to_coarse: np.ndarray = field(repr=False)
 
     @classmethod
-    def from_sorted(cls, sorted_finite: np.ndarray, bins: int) -> NumericPlan:
-        """Edges from sorted finite reference values (all of them, or a sample when streamed)."""
-        fine_n = bins * FINE_BINS_PER_BIN
-        fine_all = quantile_points(sorted_finite, np.arange(fine_n + 1) / fine_n)
-        fine = np.unique(fine_all)
-        coarse = np.unique(fine_all[::FINE_BINS_PER_BIN])
-        search = fine.copy() if fine.size > 1 else np.repeat(fine, 2)
-        search[-1] = np.nextafter(search[-1], np.inf)
-        # fine bin i (1..m) spans [search[i-1], search[i]); map it to its coarse bin
-        n_inner = max(coarse.size - 1, 1)
-        starts = search[:-1]
-        inner_map = np.minimum(np.searchsorted(coarse, starts, side="right"), n_inner)
-        mapping = np.concatenate([[0], inner_map, [n_inner + 1]]).astype(np.int64)
-        return cls(coarse, fine, search, mapping)
+    def from_edges(
+        cls, coarse: Sequence[float] | np.ndarray, fine: Sequence[float] | np.ndarray
+    ) -> NumericPlan:
+        coarse_a = np.asarray(coarse, dtype=np.float64)
+        search = search_edges(fine)
+        # fine bin i (1..m-1) spans [search[i-1], search[i]); map it to its coarse bin
+        n_inner = max(coarse_a.size - 1, 1)
+        inner = np.minimum(np.searchsorted(coarse_a, search[:-1], side="right"), n_inner)
+        mapping = np.concatenate([[0], inner, [n_inner + 1]]).astype(np.int64)
+        return cls(coarse_a, np.asarray(fine, dtype=np.float64), search, mapping)
 
     @property
     def n_fine(self) -> int:
@@ -79,25 +69,6 @@ class NumericPlan:
     @property
     def n_bins(self) -> int:
         return int(self.fine_to_coarse[-1]) + 1
-
-    def count(self, values: np.ndarray) -> Histogram:
-        """Fine-grid counts of float values (NaN apart, ±inf into the overflow bins).
-
-        Sorting and then locating the edges in the sorted values is 3× faster here than
-        locating every value among the edges (np.searchsorted of unsorted values).
-        """
-        x = np.asarray(values, dtype=np.float64)
-        nan = np.isnan(x)
-        n_nan = int(nan.sum())
-        return self.count_sorted(np.sort(x[~nan] if n_nan else x), n_nan)
-
-    def count_sorted(self, sorted_values: np.ndarray, n_nan: int = 0) -> Histogram:
-        """The same counts from already sorted non-NaN values, without a pass over the data."""
-        pos = np.searchsorted(sorted_values, self.search, side="left")
-        counts = np.diff(np.concatenate([[0], pos, [sorted_values.size]])).astype(np.int64)
-        n_neg = int(np.searchsorted(sorted_values, -np.inf, side="right"))
-        n_pos = sorted_values.size - int(np.searchsorted(sorted_values, np.inf, side="left"))
-        return Histogram(counts, n_nan, n_pos, n_neg)
 
     def coarse(self, fine_counts: np.ndarray) -> np.ndarray:
         return np.bincount(self.fine_to_coarse, weights=fine_counts, minlength=self.n_bins)
@@ -112,45 +83,3 @@ class NumericPlan:
         if e.size > 1:
             inner[-1] = inner[-1][:-1] + "]"
         return [f"< {e[0]:.4g}", *inner, f"> {e[-1]:.4g}"]
-
-
-def value_counts(values: pd.Series) -> tuple[pd.Series, int]:
-    """(counts per distinct non-missing value, number of missing values); merge with add."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    per_unique = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    return pd.Series(per_unique, index=pd.Index(uniques, dtype=object)), int((codes < 0).sum())
-
-
-def merge_counts(a: pd.Series, b: pd.Series) -> pd.Series:
-    return a.add(b, fill_value=0).astype(np.int64)
-
-
-@dataclass(frozen=True)
-class CategoricalPlan:
-    categories: list  # reference categories in display order; the last bin is "unseen"
-
-    @classmethod
-    def from_counts(
-        cls, reference_counts: pd.Series, order: tuple | list | None = None
-    ) -> CategoricalPlan:
-        """Categories seen in the reference: an ordinal order first, then the others sorted."""
-        ordered = list(order or [])
-        known = set(ordered)
-        seen = [v for v, n in reference_counts.items() if n > 0 and v not in known]
-        return cls(ordered + sorted(seen, key=lambda v: (type(v).__name__, v)))
-
-    @property
-    def n_bins(self) -> int:
-        return len(self.categories) + 1
-
-    def histogram(self, counts: pd.Series, n_nan: int = 0) -> Histogram:
-        target = pd.Index(self.categories, dtype=object).get_indexer(counts.index)
-        target[target < 0] = len(self.categories)  # absent from the reference: "unseen"
-        out = np.bincount(target, weights=counts.to_numpy(), minlength=self.n_bins)
-        return Histogram(out.astype(np.int64), n_nan)
-
-    def count(self, values: pd.Series) -> Histogram:
-        return self.histogram(*value_counts(values))
-
-    def labels(self) -> list[str]:
-        return [str(c) for c in self.categories] + [UNSEEN]

@@ -5,7 +5,8 @@ take at most INT_CATEGORICAL_MAX distinct values in the reference are categorica
 are numeric. drift.categorical / drift.numeric override it; drift.ordinal gives a category order
 (and makes the column categorical). Text with more than TEXT_MAX_DISTINCT distinct values
 (identifiers, free text) is not compared unless listed in drift.categorical. drift.include limits
-the columns, drift.exclude removes some; the target (drift.target) is handled apart.
+the columns, drift.exclude removes some; the target (drift.target) is handled apart and the
+time column (drift.time_column) only cuts windows.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from metricwatch.config import DriftConfig
 
 INT_CATEGORICAL_MAX = 20
 TEXT_MAX_DISTINCT = 1000
+DATETIME_REASON = "date/time column: not compared (convert it to a number, or exclude it)"
 TYPING_RULE = (
     f"booleans and text are categorical; whole numbers with at most {INT_CATEGORICAL_MAX} "
     "distinct values in the reference are categorical; other numbers are numeric "
@@ -45,7 +47,7 @@ def auto_kind(s: pd.Series) -> tuple[str, str]:
     if pd.api.types.is_bool_dtype(s.dtype):
         return "categorical", ""
     if pd.api.types.is_datetime64_any_dtype(s.dtype) or isinstance(s.dtype, pd.PeriodDtype):
-        return "skip", "date/time column: not compared (convert it to a number, or exclude it)"
+        return "skip", DATETIME_REASON
     if is_number_dtype(s):
         if pd.api.types.is_integer_dtype(s.dtype):
             return ("categorical" if s.nunique() <= INT_CATEGORICAL_MAX else "numeric"), ""
@@ -72,40 +74,40 @@ def high_cardinality_reason(n_distinct: int) -> str:
     )
 
 
-def plan_columns(
-    reference: pd.DataFrame, current_columns: list[str], dcfg: DriftConfig
-) -> tuple[list[ColumnSpec], list[str], list[str]]:
-    """(specs for the reference's chosen columns, columns only in the reference, only in current)."""
-    names = [str(c) for c in reference.columns]
-    wanted = [c for c in names if not dcfg.include or c in dcfg.include]
-    wanted = [c for c in wanted if c not in dcfg.exclude and c != dcfg.target]
+def configured_spec(name: str, dcfg: DriftConfig) -> ColumnSpec | None:
+    """The spec drift.ordinal / drift.categorical / drift.numeric give a column, else None."""
+    weight = float(dcfg.weights.get(name, 1.0))
+    if name in dcfg.ordinal:
+        order = tuple(dcfg.ordinal[name])
+        return ColumnSpec(name, "categorical", order, weight=weight, auto=False)
+    if name in dcfg.categorical:
+        return ColumnSpec(name, "categorical", weight=weight, auto=False)
+    if name in dcfg.numeric:
+        return ColumnSpec(name, "numeric", weight=weight, auto=False)
+    return None
+
+
+def plan_columns(reference: pd.DataFrame, dcfg: DriftConfig) -> list[ColumnSpec]:
+    """Specs of the reference's feature columns (the target and the time column are apart)."""
     specs: list[ColumnSpec] = []
-    for name in wanted:
-        weight = float(dcfg.weights.get(name, 1.0))
-        if name in dcfg.ordinal:
-            specs.append(
-                ColumnSpec(
-                    name, "categorical", tuple(dcfg.ordinal[name]), weight=weight, auto=False
-                )
-            )
-        elif name in dcfg.categorical:
-            specs.append(ColumnSpec(name, "categorical", weight=weight, auto=False))
-        elif name in dcfg.numeric:
-            specs.append(ColumnSpec(name, "numeric", weight=weight, auto=False))
-        else:
+    for name in feature_names([str(c) for c in reference.columns], dcfg):
+        spec = configured_spec(name, dcfg)
+        if spec is None:
             kind, reason = auto_kind(reference[name])
-            specs.append(ColumnSpec(name, kind, reason=reason, weight=weight))
-    current = set(current_columns)
-    only_ref = [s.name for s in specs if s.name not in current]
-    only_cur = [
+            spec = ColumnSpec(name, kind, reason=reason, weight=float(dcfg.weights.get(name, 1.0)))
+        specs.append(spec)
+    return specs
+
+
+def feature_names(columns: list[str], dcfg: DriftConfig) -> list[str]:
+    """The columns compared as features: drift.include / drift.exclude applied, and never the
+    target or the time column."""
+    apart = {dcfg.target, dcfg.time_column}
+    return [
         c
-        for c in current_columns
-        if c not in set(names)
-        and c != dcfg.target
-        and c not in dcfg.exclude
-        and (not dcfg.include or c in dcfg.include)
+        for c in columns
+        if (not dcfg.include or c in dcfg.include) and c not in dcfg.exclude and c not in apart
     ]
-    return specs, only_ref, only_cur
 
 
 def target_spec(reference: pd.DataFrame, dcfg: DriftConfig) -> ColumnSpec | None:

@@ -1,9 +1,11 @@
-"""One feature's drift: statistics, test, verdict and an explicit status when no verdict is possible.
+"""One feature's drift from its counts: statistics, test, and an explicit status.
 
-A feature drifts when JS ≥ js_threshold AND the test's p-value < p_value. No verdict
-(drifted = None) for: fewer than `bins` values on a side ("insufficient data", nothing computed),
-fewer than 5 × bins ("low sample size", numbers shown), a constant reference ("constant"),
-or anything the report builder could not compare (missing column, type mismatch …).
+`compare` turns a column's bins (a bin spec column) and the two sides' counts into PSI, KL, JS,
+the test statistic and its raw p-value. The verdict comes later, across the features of a
+comparison (stats/verdicts.py: adjusted p-values). No verdict (drifted = None) for: fewer than
+`bins` values on a side ("insufficient data", nothing computed), fewer than 5 × bins ("low
+sample size", numbers shown), a constant reference ("constant"), or anything that could not be
+compared (missing column, type mismatch …).
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from metricwatch.stats.binning import CategoricalPlan, Histogram, NumericPlan
+from metricwatch.stats.bin_spec import CategoricalBins, NumericBins
+from metricwatch.stats.binning import NumericPlan
+from metricwatch.stats.categories import UNSEEN, to_vector, unseen
+from metricwatch.stats.counts import CategoryCounts, ColumnCounts, NumericCounts
 from metricwatch.stats.divergence import all_statistics
 from metricwatch.stats.tests import get_test
 
@@ -51,7 +56,8 @@ class FeatureDrift(BaseModel):
     js: float | None = None
     test: Literal["ks", "chi2"] | None = None
     statistic: float | None = None
-    p_value: float | None = None
+    p_value: float | None = None  # the test's own p-value
+    p_adjusted: float | None = None  # after the correction across the comparison's features
     drifted: bool | None = None
     status: Status
     reason: str = ""
@@ -75,81 +81,114 @@ def _share(part: int, total: int) -> float | None:
     return part / total if total else None
 
 
-def compare(
-    name: str,
-    plan: NumericPlan | CategoricalPlan,
-    reference: Histogram,
-    current: Histogram,
-    *,
-    bins: int,
-    js_threshold: float,
-    p_value: float,
-    weight: float = 1.0,
-) -> FeatureDrift:
-    """Statistics and verdict from two histograms on the same plan."""
-    numeric = isinstance(plan, NumericPlan)
-    kind: Kind = "numeric" if numeric else "categorical"
-    n_ref, n_cur = reference.n, current.n
-    base = {
+def _inf(c: ColumnCounts) -> int:
+    return c.n_posinf + c.n_neginf if isinstance(c, NumericCounts) else 0
+
+
+def _base(name: str, kind: Kind, ref: ColumnCounts, cur: ColumnCounts, weight: float) -> dict:
+    return {
         "name": name,
         "kind": kind,
-        "nan_share_reference": _share(reference.n_nan, n_ref + reference.n_nan),
-        "nan_share_current": _share(current.n_nan, n_cur + current.n_nan),
-        "inf_reference": reference.n_posinf + reference.n_neginf,
-        "inf_current": current.n_posinf + current.n_neginf,
-        "n_reference": n_ref,
-        "n_current": n_cur,
+        "nan_share_reference": _share(ref.n_nan, ref.n + ref.n_nan),
+        "nan_share_current": _share(cur.n_nan, cur.n + cur.n_nan),
+        "inf_reference": _inf(ref),
+        "inf_current": _inf(cur),
+        "n_reference": ref.n,
+        "n_current": cur.n,
         "weight": weight,
     }
-    for side, n, nan in (("reference", n_ref, reference.n_nan), ("current", n_cur, current.n_nan)):
-        if n == 0 and nan > 0:
+
+
+def _too_little(base: dict, ref: ColumnCounts, cur: ColumnCounts, bins: int) -> FeatureDrift | None:
+    for side, c in (("reference", ref), ("current", cur)):
+        if c.n == 0 and c.n_nan > 0:
             return FeatureDrift(
-                **base, status="all missing", reason=f"all values missing in the {side} (n={nan})"
+                **base,
+                status="all missing",
+                reason=f"all values missing in the {side} (n={c.n_nan})",
             )
-        if n < bins:
+        if c.n < bins:
             return FeatureDrift(
                 **base,
                 status="insufficient data",
-                reason=f"insufficient data (n={n} in the {side}, fewer than {bins} bins)",
+                reason=f"insufficient data (n={c.n} in the {side}, fewer than {bins} bins)",
             )
-    ref_c = plan.coarse(reference.counts) if numeric else reference.counts
-    cur_c = plan.coarse(current.counts) if numeric else current.counts
-    stats = all_statistics(ref_c, cur_c)
-    test = "ks" if numeric else "chi2"
-    if numeric:
-        statistic, p = get_test(test)(reference.counts, current.counts)
-    else:
-        statistic, p = get_test(test)(ref_c, cur_c)
-    dist = Distribution(
-        labels=plan.labels(),
-        edges=[float(e) for e in plan.edges] if numeric else None,
-        reference=[float(v) for v in ref_c / n_ref],
-        current=[float(v) for v in cur_c / n_cur],
+    return None
+
+
+def unseen_note(current: CategoryCounts, categories: list[str], shown: int = 3) -> str:
+    """What the current data holds that the reference never had ("" when nothing)."""
+    new = unseen(current, categories)
+    if not new:
+        return ""
+    names = ", ".join(repr(k[:40]) for k, _ in new[:shown])
+    more = f" and {len(new) - shown} more" if len(new) > shown else ""
+    noun = "category" if len(new) == 1 else "categories"
+    return (
+        f"{len(new)} {noun} not in the reference ({names}{more}): "
+        f"{sum(c for _, c in new)} of {current.n} current values, counted in the 'unseen' bin"
     )
-    status: Status = "ok"
-    reason = ""
-    n_ref_bins = plan.edges.size if numeric else len(plan.categories)
-    if n_ref_bins <= 1:
-        status = "constant"
-        value = plan.edges[0] if numeric else plan.categories[0]
-        reason = f"constant in the reference (every value is {value!s}); no verdict"
-    elif min(n_ref, n_cur) < MIN_ROWS_PER_BIN * bins:
-        status = "low sample size"
-        reason = (
-            f"low sample size (n={min(n_ref, n_cur)} < {MIN_ROWS_PER_BIN} × {bins} bins); "
-            "numbers shown, no verdict"
-        )
-    drifted = None
-    if status == "ok":
-        drifted = bool(stats["js"] >= js_threshold and p < p_value)
+
+
+def compare(
+    col: NumericBins | CategoricalBins,
+    reference: ColumnCounts,
+    current: ColumnCounts,
+    *,
+    bins: int,
+    weight: float = 1.0,
+) -> FeatureDrift:
+    """Statistics and raw p-value from the two sides' counts on the column's bins."""
+    numeric = isinstance(col, NumericBins)
+    kind: Kind = "numeric" if numeric else "categorical"
+    base = _base(col.name, kind, reference, current, weight)
+    early = _too_little(base, reference, current, bins)
+    if early is not None:
+        return early
+    if isinstance(col, NumericBins):
+        assert isinstance(reference, NumericCounts) and isinstance(current, NumericCounts)
+        plan = NumericPlan.from_edges(col.edges, col.fine_edges)
+        ref_c, cur_c = plan.coarse(reference.fine), plan.coarse(current.fine)
+        statistic, p = get_test("ks")(reference.fine, current.fine)
+        labels, edges = plan.labels(), [float(e) for e in plan.edges]
+        n_ref_bins, note = plan.edges.size, ""
+    else:
+        assert isinstance(reference, CategoryCounts) and isinstance(current, CategoryCounts)
+        ref_c, cur_c = to_vector(reference, col.categories), to_vector(current, col.categories)
+        statistic, p = get_test("chi2")(ref_c, cur_c)
+        labels, edges = [*col.categories, UNSEEN], None
+        n_ref_bins, note = len(col.categories), unseen_note(current, col.categories)
+    status, reason = _status(col, n_ref_bins, min(reference.n, current.n), bins)
     return FeatureDrift(
         **base,
-        **stats,
-        test=test,
+        **all_statistics(ref_c, cur_c),
+        test="ks" if numeric else "chi2",
         statistic=float(statistic),
         p_value=float(np.clip(p, 0.0, 1.0)),
-        drifted=drifted,
         status=status,
-        reason=reason,
-        distribution=dist,
+        reason="; ".join(r for r in (reason, note) if r),
+        distribution=Distribution(
+            labels=labels,
+            edges=edges,
+            reference=[float(v) for v in ref_c / reference.n],
+            current=[float(v) for v in cur_c / current.n],
+        ),
     )
+
+
+def _status(
+    col: NumericBins | CategoricalBins, n_ref_bins: int, n_min: int, bins: int
+) -> tuple[Status, str]:
+    if n_ref_bins <= 1:
+        value = _repr_number(col.edges[0]) if isinstance(col, NumericBins) else col.categories[0]
+        return "constant", f"constant in the reference (every value is {value}); no verdict"
+    if n_min < MIN_ROWS_PER_BIN * bins:
+        return "low sample size", (
+            f"low sample size (n={n_min} < {MIN_ROWS_PER_BIN} × {bins} bins); "
+            "numbers shown, no verdict"
+        )
+    return "ok", ""
+
+
+def _repr_number(x: float) -> str:
+    return str(float(x))
