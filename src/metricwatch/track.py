@@ -10,7 +10,9 @@ Inside an active MLflow run (or for a finished run, given run_id):
 `log_lineage` records the tags metricwatch's integrity check reads: the version tag, the git
 commit, whether the work tree was dirty, the params hash and the DVC md5 of the pipeline's
 outputs and source inputs, computed with DVC's own hashing (directories as `<md5>.dir`), so
-they equal the hashes `dvc.lock` records for the same content.
+they equal the hashes `dvc.lock` records for the same content. The source inputs that DVC
+tracks (`.dvc` files) are also logged as the run's MLflow datasets (`mlflow.log_input`: name =
+path, digest = DVC md5, source `dvc://path@rev`; see metricwatch.track_datasets).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import math
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ import yaml
 
 from metricwatch.errors import MetricwatchError, SourceError
 from metricwatch.hashing import canonical_json, params_hash
+from metricwatch.track_datasets import dvc_tracked, log_datasets
 
 TAG_VERSION_DEFAULT = "version"
 TAG_COMMIT = "mlflow.source.git.commit"
@@ -54,6 +57,7 @@ class Lineage:
     outs: dict[str, str]
     deps: dict[str, str]
     tags: dict[str, str]
+    datasets: dict[str, str] = field(default_factory=dict)  # logged as MLflow datasets
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -172,12 +176,15 @@ def log_lineage(
     run_id: str | None = None,
     tracking_uri: str | None = None,
     version_tag: str = TAG_VERSION_DEFAULT,
+    datasets: bool = True,
 ) -> Lineage:
     """Tag the run with its version, git commit, dirty flag, params hash and DVC hashes.
 
     version defaults to `git describe --exact-match --tags` (no tag is written when HEAD has
     none); outs/deps default to dvc.yaml's cached outputs and source inputs. Log the params
-    first: the params hash is computed from the params already on the run.
+    first: the params hash is computed from the params already on the run. With datasets
+    (default), the DVC-tracked deps are logged as the run's training datasets, their source
+    `dvc://path@<version, else commit>`.
     """
     import mlflow
 
@@ -206,6 +213,8 @@ def log_lineage(
         tags[version_tag] = version
     for key, value in tags.items():
         client.set_tag(rid, key, value)
+    tracked = {p: h for p, h in dep_hashes.items() if datasets and dvc_tracked(root, p)}
+    log_datasets(client, rid, tracked, version or commit or "workspace")
     return Lineage(
         run_id=rid,
         version=version,
@@ -215,6 +224,7 @@ def log_lineage(
         outs=out_hashes,
         deps=dep_hashes,
         tags=tags,
+        datasets=tracked,
     )
 
 
