@@ -148,6 +148,25 @@ def pipeline_paths(repo: Path | str = ".") -> tuple[list[str], list[str]]:
     return outs, [d for d in deps if d not in all_outs]
 
 
+def dataset_rev(
+    repo: Path, path: str, md5: str, version: str | None, commit: str | None, dirty: bool | None
+) -> str:
+    """The revision a dataset's `dvc://path@rev` names: the version (else the commit) when its
+    `<path>.dvc` records this md5, or when no `.dvc` file there says otherwise and the tree is
+    clean; else "workspace" (the run read data that revision does not hold)."""
+    rev = version or commit
+    if rev is None:
+        return "workspace"
+    shown = _git(repo, "show", "--end-of-options", f"{rev}:{path}.dvc")
+    if shown.returncode != 0:
+        return rev if dirty is False else "workspace"
+    try:
+        outs = (yaml.safe_load(shown.stdout) or {}).get("outs") or [{}]
+    except (yaml.YAMLError, AttributeError):
+        return "workspace"
+    return rev if isinstance(outs[0], Mapping) and outs[0].get("md5") == md5 else "workspace"
+
+
 def hash_paths(repo: Path, paths: Iterable[str]) -> dict[str, str]:
     """DVC md5 of each existing path (relative to repo); missing paths are left out."""
     return {p: dvc_md5(repo / p) for p in paths if (repo / p).exists()}
@@ -214,7 +233,11 @@ def log_lineage(
     for key, value in tags.items():
         client.set_tag(rid, key, value)
     tracked = {p: h for p, h in dep_hashes.items() if datasets and dvc_tracked(root, p)}
-    log_datasets(client, rid, tracked, version or commit or "workspace")
+    log_datasets(
+        client,
+        rid,
+        {p: (h, dataset_rev(root, p, h, version, commit, dirty)) for p, h in tracked.items()},
+    )
     return Lineage(
         run_id=rid,
         version=version,

@@ -94,16 +94,14 @@ def dvc_tracked(repo: Path, path: str) -> bool:
     return any((repo / f"{f.as_posix()}.dvc").is_file() for f in folders)
 
 
-def log_datasets(client: Any, run_id: str, hashes: Mapping[str, str], rev: str) -> list[str]:
-    """Log each path -> md5 as a training dataset input of the run; returns the paths logged."""
+def log_datasets(client: Any, run_id: str, datasets: Mapping[str, tuple[str, str]]) -> None:
+    """Log each path -> (md5, rev) as a training dataset input of the run."""
     from mlflow.entities import DatasetInput, InputTag
 
+    tag = InputTag("mlflow.data.context", CONTEXT)
     inputs = [
-        DatasetInput(
-            dvc_dataset(p, md5, rev)._to_mlflow_entity(), [InputTag("mlflow.data.context", CONTEXT)]
-        )
-        for p, md5 in sorted(hashes.items())
+        DatasetInput(dvc_dataset(path, md5, rev)._to_mlflow_entity(), [tag])
+        for path, (md5, rev) in sorted(datasets.items())
     ]
     if inputs:
         client.log_inputs(run_id, datasets=inputs)
-    return sorted(hashes)
