@@ -10,9 +10,10 @@ git work tree wherever DIR is):
     DIR/build.log          every command the build ran, with its output
 
 Release flow (so integrity finds v1.0.0 and v1.0.1 consistent): create the release's MLflow
-run, write params.yaml, run `dvc repro` with MLFLOW_RUN_ID naming the run (train logs the fit's
-system metrics into it; evaluate logs params, metrics, artifacts, lineage tags and datasets,
-tagged with the commit it started from and dirty=true), commit dvc.lock + metrics, tag,
+run, write params.yaml, run `dvc repro` with MLFLOW_RUN_ID naming the run while MLflow's system
+metrics monitor samples the machine into it (evaluate logs params, metrics, artifacts, lineage
+tags and datasets, tagged with the commit it started from and dirty=true), commit dvc.lock +
+metrics, tag,
 `dvc push`, then attach the release to the run: `metricwatch.track.log_lineage(version=tag,
 run_id=...)` re-records the tag's commit, the clean work tree and the DVC hashes, and the
 builder tags the run's stage. Finally the runs are registered as versions of one model,
@@ -25,7 +26,8 @@ import getpass
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -41,6 +43,7 @@ MARKER = ".metricwatch-demo"
 EXPERIMENT = "student-performance"
 MODEL = "student-performance"
 ALIASES = {"champion": "v1.0.0", "challenger": "v1.0.3"}
+SYSTEM_METRICS_INTERVAL_S = 0.5  # a release's `dvc repro` takes seconds: dozens of samples
 REMOTE_NAME = "storage"
 PIPELINE_PACKAGES = (
     "numpy",
@@ -175,6 +178,26 @@ def _job_tags() -> dict[str, str]:
     return {"mlflow.source.name": "dvc repro", "mlflow.source.type": "JOB", "mlflow.user": user}
 
 
+@contextmanager
+def _system_metrics(run_id: str | None, uri: str) -> Iterator[None]:
+    """MLflow's system metrics (CPU, memory, disk, network; psutil) sampled into the release's
+    run while the block runs. The sampler is a thread of this process, which only waits for
+    `dvc repro`: the stages pay nothing for it. It stops when evaluate finishes the run."""
+    if run_id is None:
+        yield
+        return
+    from mlflow.system_metrics.system_metrics_monitor import SystemMetricsMonitor
+
+    monitor = SystemMetricsMonitor(
+        run_id, sampling_interval=SYSTEM_METRICS_INTERVAL_S, tracking_uri=uri
+    )
+    monitor.start()
+    try:
+        yield
+    finally:
+        monitor.finish()
+
+
 def _release(
     sh: Shell, project: Path, release: Release, uri: str, exp_id: str, progress: Progress
 ) -> ReleaseInfo:
@@ -190,7 +213,8 @@ def _release(
         _write_batch(project, release.batch)
         sh.dvc_add("data/current/batch.csv")
     progress(f"{release.tag}: dvc repro" + ("" if release.log_run else " (no MLflow run)"))
-    sh.dvc("repro", env=sh.stage_env(uri if release.log_run else None, run_id))
+    with _system_metrics(run_id, uri):
+        sh.dvc("repro", env=sh.stage_env(uri if release.log_run else None, run_id))
     sh.git("add", "-A")
     sh.git("commit", "-q", "-m", release.message)
     sh.git("tag", "-a", release.tag, "-m", f"Release {release.tag}: {release.message}")

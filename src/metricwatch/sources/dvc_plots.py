@@ -12,15 +12,13 @@ revision or a file missing there is "unavailable" with the reason.
 from __future__ import annotations
 
 import base64
-import json
-import sys
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch.config import Config
 from metricwatch.errors import SourceError
-from metricwatch.procs import run
+from metricwatch.sources.dvc_child import run_worker
 
 MAX_ROWS = 20_000
 MAX_BYTES = 20 * 1024 * 1024
@@ -138,18 +136,11 @@ def load_dvc_plots(
     repo = cfg.project_path
     if not (repo / ".dvc").is_dir():
         raise SourceError(f"{repo}: not a DVC project (no .dvc folder); check project.path.")
-    args = [sys.executable, "-m", "metricwatch.sources.dvc_plots_worker", str(repo)]
-    res = run([*args, str(max_rows), str(max_bytes), *revs], timeout_s=cfg.dvc.timeout_s, cwd=repo)
-    if res.timed_out:
-        raise SourceError(
-            f"{repo}: reading the DVC plots at {', '.join(revs)} timed out after "
-            f"{cfg.dvc.timeout_s:g} s; raise dvc.timeout_s in {cfg.source}."
-        )
-    if res.returncode != 0:
-        tail = "\n".join(res.stderr.strip().splitlines()[-5:])
-        raise SourceError(f"{repo}: cannot read the DVC plots: {tail}")
-    try:
-        raw = json.loads(res.stdout)
-    except json.JSONDecodeError as exc:
-        raise SourceError(f"{repo}: unreadable output from the DVC plots reader: {exc}") from exc
+    raw = run_worker(
+        cfg,
+        "metricwatch.sources.dvc_plots_worker",
+        [str(max_rows), str(max_bytes), *revs],
+        what="the DVC plots",
+        doing=f"reading the DVC plots at {', '.join(revs)}",
+    )
     return [_rev(rev, raw.get(rev), max_rows, max_bytes) for rev in revs]

@@ -1,22 +1,15 @@
 """Stage `train`: fit a seeded gradient-boosting regressor on the ordinal level.
 
-The fit time is the fitting thread's CPU seconds (time.thread_time): on a busy shared machine
-wall-clock time swings with the load, CPU time follows the work the parameters ask for (and
-MLflow's system-metrics sampler runs in another thread). It is the pipeline's only volatile
-value; it goes to reports/train.json (not cached).
-
-When MLFLOW_RUN_ID names a run (a release job creates the run and hands it to the pipeline;
-`evaluate` logs to the same run), the fit runs inside that run with MLflow's system metrics
-(CPU, memory, disk, network; psutil) sampled every 0.1 s, so even a short fit gets samples.
+The fit time is the process's CPU seconds (time.process_time): on a busy shared machine
+wall-clock time swings with the load, CPU time follows the work the parameters ask for.
+It is the pipeline's only volatile value; it goes to reports/train.json (not cached).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import time
-from contextlib import nullcontext
 from pathlib import Path
 
 import pandas as pd
@@ -27,17 +20,6 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
 TARGET = "level"
-
-
-def system_metrics():
-    """The release's MLflow run with system metrics on, when MLFLOW_RUN_ID names one."""
-    if not os.environ.get("MLFLOW_RUN_ID"):
-        return nullcontext()
-    import mlflow
-
-    mlflow.set_system_metrics_sampling_interval(0.1)
-    mlflow.set_system_metrics_samples_before_logging(1)
-    return mlflow.start_run(log_system_metrics=True)
 
 
 def main() -> None:
@@ -65,10 +47,9 @@ def main() -> None:
             ),
         ]
     )
-    with system_metrics():
-        start = time.thread_time()
-        model.fit(x, y)
-        train_time_s = time.thread_time() - start
+    start = time.process_time()
+    model.fit(x, y)
+    train_time_s = time.process_time() - start
     Path("models").mkdir(exist_ok=True)
     with open("models/model.pkl", "wb") as fh:
         pickle.dump(model, fh, protocol=5)
