@@ -192,7 +192,8 @@ def test_deleting_the_version_takes_the_alias(built: Built, tmp_path: Path) -> N
 
     db = tmp_path / "m.db"
     shutil.copy(built.root / "mlflow.db", db)
-    MlflowClient(registry_uri=f"sqlite:///{db}").delete_model_version(MODEL, "1")
+    uri = f"sqlite:///{db}"
+    MlflowClient(tracking_uri=uri, registry_uri=uri).delete_model_version(MODEL, "1")
     cfg = make_cfg(f"sqlite:///{db}", tmp_path)
     with pytest.raises(
         SourceError,

@@ -128,7 +128,8 @@ def store(demo: Path) -> Path:
 def test_alias_on_a_deleted_version(demo_copy: Path) -> None:
     from mlflow import MlflowClient
 
-    MlflowClient(registry_uri=f"sqlite:///{store(demo_copy)}").delete_model_version(MODEL, "1")
+    uri = f"sqlite:///{store(demo_copy)}"
+    MlflowClient(tracking_uri=uri, registry_uri=uri).delete_model_version(MODEL, "1")
     con = sqlite3.connect(store(demo_copy))  # what an older MLflow left behind
     con.execute(
         "INSERT INTO registered_model_aliases (alias, version, name) VALUES ('champion', 1, ?)",
@@ -145,7 +146,8 @@ def test_alias_on_a_deleted_version(demo_copy: Path) -> None:
 def test_alias_dropped_with_its_version(demo_copy: Path) -> None:
     from mlflow import MlflowClient
 
-    MlflowClient(registry_uri=f"sqlite:///{store(demo_copy)}").delete_model_version(MODEL, "1")
+    uri = f"sqlite:///{store(demo_copy)}"
+    MlflowClient(tracking_uri=uri, registry_uri=uri).delete_model_version(MODEL, "1")
     cfg = load_config(demo_copy / "metricwatch.yaml")
     with pytest.raises(MetricwatchError) as err:
         get_model_version(cfg, MODEL, alias="champion")
