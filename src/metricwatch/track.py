@@ -202,8 +202,8 @@ def log_lineage(
     version defaults to `git describe --exact-match --tags` (no tag is written when HEAD has
     none); outs/deps default to dvc.yaml's cached outputs and source inputs. Log the params
     first: the params hash is computed from the params already on the run. With datasets
-    (default), the DVC-tracked deps are logged as the run's training datasets, their source
-    `dvc://path@<version, else commit>`.
+    (default), the deps a `.dvc` file tracks are logged as the run's training datasets (see
+    dataset_rev for the `@rev` of their `dvc://path@rev` source).
     """
     import mlflow
 

@@ -13,11 +13,10 @@ Release flow (so integrity finds v1.0.0 and v1.0.1 consistent): create the relea
 run, write params.yaml, run `dvc repro` with MLFLOW_RUN_ID naming the run while MLflow's system
 metrics monitor samples the machine into it (evaluate logs params, metrics, artifacts, lineage
 tags and datasets, tagged with the commit it started from and dirty=true), commit dvc.lock +
-metrics, tag,
-`dvc push`, then attach the release to the run: `metricwatch.track.log_lineage(version=tag,
-run_id=...)` re-records the tag's commit, the clean work tree and the DVC hashes, and the
-builder tags the run's stage. Finally the runs are registered as versions of one model,
-@champion on v1.0.0's and @challenger on v1.0.3's.
+metrics, tag, `dvc push`, then attach the release to the run:
+`metricwatch.track.log_lineage(version=tag, run_id=...)` re-records the tag's commit, the clean
+work tree and the DVC hashes, and the builder tags the run's stage. Finally the runs are
+registered as versions of one model, @champion on v1.0.0's and @challenger on v1.0.3's.
 """
 
 from __future__ import annotations
