@@ -10,7 +10,9 @@ Inside an active MLflow run (or for a finished run, given run_id):
 `log_lineage` records the tags metricwatch's integrity check reads: the version tag, the git
 commit, whether the work tree was dirty, the params hash and the DVC md5 of the pipeline's
 outputs and source inputs, computed with DVC's own hashing (directories as `<md5>.dir`), so
-they equal the hashes `dvc.lock` records for the same content.
+they equal the hashes `dvc.lock` records for the same content. The source inputs that DVC
+tracks (`.dvc` files) are also logged as the run's MLflow datasets (`mlflow.log_input`: name =
+path, digest = DVC md5, source `dvc://path@rev`; see metricwatch.track_datasets).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import math
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ import yaml
 
 from metricwatch.errors import MetricwatchError, SourceError
 from metricwatch.hashing import canonical_json, params_hash
+from metricwatch.track_datasets import dvc_tracked, log_datasets
 
 TAG_VERSION_DEFAULT = "version"
 TAG_COMMIT = "mlflow.source.git.commit"
@@ -54,6 +57,7 @@ class Lineage:
     outs: dict[str, str]
     deps: dict[str, str]
     tags: dict[str, str]
+    datasets: dict[str, str] = field(default_factory=dict)  # logged as MLflow datasets
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -144,6 +148,25 @@ def pipeline_paths(repo: Path | str = ".") -> tuple[list[str], list[str]]:
     return outs, [d for d in deps if d not in all_outs]
 
 
+def dataset_rev(
+    repo: Path, path: str, md5: str, version: str | None, commit: str | None, dirty: bool | None
+) -> str:
+    """The revision a dataset's `dvc://path@rev` names: the version (else the commit) when its
+    `<path>.dvc` records this md5, or when no `.dvc` file there says otherwise and the tree is
+    clean; else "workspace" (the run read data that revision does not hold)."""
+    rev = version or commit
+    if rev is None:
+        return "workspace"
+    shown = _git(repo, "show", "--end-of-options", f"{rev}:{path}.dvc")
+    if shown.returncode != 0:
+        return rev if dirty is False else "workspace"
+    try:
+        outs = (yaml.safe_load(shown.stdout) or {}).get("outs") or [{}]
+    except (yaml.YAMLError, AttributeError):
+        return "workspace"
+    return rev if isinstance(outs[0], Mapping) and outs[0].get("md5") == md5 else "workspace"
+
+
 def hash_paths(repo: Path, paths: Iterable[str]) -> dict[str, str]:
     """DVC md5 of each existing path (relative to repo); missing paths are left out."""
     return {p: dvc_md5(repo / p) for p in paths if (repo / p).exists()}
@@ -172,12 +195,15 @@ def log_lineage(
     run_id: str | None = None,
     tracking_uri: str | None = None,
     version_tag: str = TAG_VERSION_DEFAULT,
+    datasets: bool = True,
 ) -> Lineage:
     """Tag the run with its version, git commit, dirty flag, params hash and DVC hashes.
 
     version defaults to `git describe --exact-match --tags` (no tag is written when HEAD has
     none); outs/deps default to dvc.yaml's cached outputs and source inputs. Log the params
-    first: the params hash is computed from the params already on the run.
+    first: the params hash is computed from the params already on the run. With datasets
+    (default), the deps a `.dvc` file tracks are logged as the run's training datasets (see
+    dataset_rev for the `@rev` of their `dvc://path@rev` source).
     """
     import mlflow
 
@@ -206,6 +232,12 @@ def log_lineage(
         tags[version_tag] = version
     for key, value in tags.items():
         client.set_tag(rid, key, value)
+    tracked = {p: h for p, h in dep_hashes.items() if datasets and dvc_tracked(root, p)}
+    log_datasets(
+        client,
+        rid,
+        {p: (h, dataset_rev(root, p, h, version, commit, dirty)) for p, h in tracked.items()},
+    )
     return Lineage(
         run_id=rid,
         version=version,
@@ -215,6 +247,7 @@ def log_lineage(
         outs=out_hashes,
         deps=dep_hashes,
         tags=tags,
+        datasets=tracked,
     )
 
 

@@ -9,19 +9,24 @@ git work tree wherever DIR is):
     DIR/mlflow.db          the MLflow SQLite store; run artifacts in DIR/mlartifacts/
     DIR/build.log          every command the build ran, with its output
 
-Release flow (so integrity finds v1.0.0 and v1.0.1 consistent): write params.yaml, run
-`dvc repro` (its evaluate stage logs the run, tagged with the commit it started from and
-dirty=true), commit dvc.lock + metrics, tag, `dvc push`, then attach the release to the run:
-`metricwatch.track.log_lineage(version=tag, run_id=...)` re-records the tag's commit, the
-clean work tree and the DVC hashes, and the builder tags the run's stage.
+Release flow (so integrity finds v1.0.0 and v1.0.1 consistent): create the release's MLflow
+run, write params.yaml, run `dvc repro` with MLFLOW_RUN_ID naming the run while MLflow's system
+metrics monitor samples the machine into it (evaluate logs params, metrics, artifacts, lineage
+tags and datasets, tagged with the commit it started from and dirty=true), commit dvc.lock +
+metrics, tag, `dvc push`, then attach the release to the run:
+`metricwatch.track.log_lineage(version=tag, run_id=...)` re-records the tag's commit, the clean
+work tree and the DVC hashes, and the builder tags the run's stage. Finally the runs are
+registered as versions of one model, @champion on v1.0.0's and @challenger on v1.0.3's.
 """
 
 from __future__ import annotations
 
+import getpass
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -35,6 +40,9 @@ from metricwatch.errors import MetricwatchError
 
 MARKER = ".metricwatch-demo"
 EXPERIMENT = "student-performance"
+MODEL = "student-performance"
+ALIASES = {"champion": "v1.0.0", "challenger": "v1.0.3"}
+SYSTEM_METRICS_INTERVAL_S = 0.5  # a release's `dvc repro` takes seconds: dozens of samples
 REMOTE_NAME = "storage"
 PIPELINE_PACKAGES = (
     "numpy",
@@ -58,6 +66,7 @@ class ReleaseInfo(BaseModel):
     run_id: str | None
     stage: str | None
     pushed: bool
+    model_version: str | None = None  # the release's version of registered model MODEL
 
 
 class DemoInfo(BaseModel):
@@ -69,6 +78,7 @@ class DemoInfo(BaseModel):
     tracking_uri: str
     config: str
     log: str
+    model: str  # the registered model the releases are versions of
     releases: list[ReleaseInfo]
     duration_s: float
 
@@ -158,6 +168,35 @@ def _tracking(root: Path) -> tuple[str, str]:
     return uri, exp
 
 
+def _job_tags() -> dict[str, str]:
+    """What MLflow records about a run's origin, here a release job running `dvc repro`."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no user name in a minimal container
+        user = "unknown"
+    return {"mlflow.source.name": "dvc repro", "mlflow.source.type": "JOB", "mlflow.user": user}
+
+
+@contextmanager
+def _system_metrics(run_id: str | None, uri: str) -> Iterator[None]:
+    """MLflow's system metrics (CPU, memory, disk, network; psutil) sampled into the release's
+    run while the block runs. The sampler is a thread of this process, which only waits for
+    `dvc repro`: the stages pay nothing for it. It stops when evaluate finishes the run."""
+    if run_id is None:
+        yield
+        return
+    from mlflow.system_metrics.system_metrics_monitor import SystemMetricsMonitor
+
+    monitor = SystemMetricsMonitor(
+        run_id, sampling_interval=SYSTEM_METRICS_INTERVAL_S, tracking_uri=uri
+    )
+    monitor.start()
+    try:
+        yield
+    finally:
+        monitor.finish()
+
+
 def _release(
     sh: Shell, project: Path, release: Release, uri: str, exp_id: str, progress: Progress
 ) -> ReleaseInfo:
@@ -167,12 +206,14 @@ def _release(
 
     client = mlflow.MlflowClient(tracking_uri=uri)
     before = {r.info.run_id for r in client.search_runs([exp_id], max_results=1000)}
+    run_id = client.create_run(exp_id, tags=_job_tags()).info.run_id if release.log_run else None
     _write_params(project, release)
     if release.batch != RELEASES[0].batch:
         _write_batch(project, release.batch)
         sh.dvc_add("data/current/batch.csv")
     progress(f"{release.tag}: dvc repro" + ("" if release.log_run else " (no MLflow run)"))
-    sh.dvc("repro", env=sh.stage_env(uri if release.log_run else None))
+    with _system_metrics(run_id, uri):
+        sh.dvc("repro", env=sh.stage_env(uri if release.log_run else None, run_id))
     sh.git("add", "-A")
     sh.git("commit", "-q", "-m", release.message)
     sh.git("tag", "-a", release.tag, "-m", f"Release {release.tag}: {release.message}")
@@ -180,17 +221,13 @@ def _release(
     if release.push:
         progress(f"{release.tag}: dvc push")
         sh.dvc_push(REMOTE_NAME)
-    run_id = None
-    if release.log_run:
-        new = [
-            r for r in client.search_runs([exp_id], max_results=1000) if r.info.run_id not in before
-        ]
-        if len(new) != 1:
-            raise MetricwatchError(
-                f"demo build: expected one new MLflow run for {release.tag}, found {len(new)}; "
-                f"see {sh.log_path}"
-            )
-        run_id = new[0].info.run_id
+    new = [r for r in client.search_runs([exp_id], max_results=1000) if r.info.run_id not in before]
+    if [r.info.run_id for r in new] != ([run_id] if run_id else []):
+        raise MetricwatchError(
+            f"demo build: expected the stages of {release.tag} to log into run {run_id}, found "
+            f"new runs {[r.info.run_id for r in new]}; see {sh.log_path}"
+        )
+    if run_id is not None:
         log_lineage(version=release.tag, repo=project, run_id=run_id, tracking_uri=uri)
         client.set_tag(run_id, "stage", release.stage)
     return ReleaseInfo(
@@ -200,6 +237,27 @@ def _release(
         stage=release.stage if release.log_run else None,
         pushed=release.push,
     )
+
+
+def _register(uri: str, releases: list[ReleaseInfo]) -> list[ReleaseInfo]:
+    """Register each release run as a version of MODEL (in release order) and set the aliases."""
+    import mlflow
+
+    client = mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri)
+    client.create_registered_model(MODEL, description="The demo's releases, one version each.")
+    out = []
+    for rel in releases:
+        version = None
+        if rel.run_id is not None:
+            mv = client.create_model_version(
+                MODEL, f"runs:/{rel.run_id}/model", run_id=rel.run_id, tags={"version": rel.tag}
+            )
+            version = str(mv.version)
+        out.append(rel.model_copy(update={"model_version": version}))
+    by_tag = {r.tag: r.model_version for r in out}
+    for alias, tag in ALIASES.items():
+        client.set_registered_model_alias(MODEL, alias, str(by_tag[tag]))
+    return out
 
 
 def build_demo(
@@ -217,6 +275,8 @@ def build_demo(
     say("creating the MLflow SQLite store")
     uri, exp_id = _tracking(root)
     releases = [_release(sh, project, r, uri, exp_id, say) for r in RELEASES]
+    say(f"registering the releases as versions of model {MODEL!r}")
+    releases = _register(uri, releases)
     config = root / "metricwatch.yaml"
     config.write_bytes((resources.files("metricwatch.demo") / "metricwatch.yaml").read_bytes())
     return DemoInfo(
@@ -226,6 +286,7 @@ def build_demo(
         tracking_uri=uri,
         config=str(config),
         log=str(sh.log_path),
+        model=MODEL,
         releases=releases,
         duration_s=round(time.monotonic() - start, 2),
     )

@@ -49,13 +49,16 @@ class Shell:
         env.update(DVC_NO_ANALYTICS="1", DVC_NO_UPDATER="1", GIT_TERMINAL_PROMPT="0")
         return env
 
-    def stage_env(self, tracking_uri: str | None) -> dict[str, str]:
-        """Environment for `dvc repro`: this interpreter first on PATH; MLflow only if given."""
+    def stage_env(self, tracking_uri: str | None, run_id: str | None = None) -> dict[str, str]:
+        """Environment for `dvc repro`: this interpreter first on PATH; MLflow only if given
+        (run_id: the release's run, which the stages log into)."""
         env = {k: v for k, v in self.base_env().items() if k not in MLFLOW_VARS}
         env["PATH"] = os.pathsep.join([str(self.python.parent), env.get("PATH", "")])
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         if tracking_uri:
             env["MLFLOW_TRACKING_URI"] = tracking_uri
+            if run_id:
+                env["MLFLOW_RUN_ID"] = run_id
         return env
 
     def _log(self, text: str) -> None:

@@ -8,15 +8,13 @@ its own scratch folder `.dvc/tmp` (git-ignored) for locks; tracked files are nev
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from metricwatch.config import Config
 from metricwatch.errors import SourceError
-from metricwatch.procs import run
+from metricwatch.sources.dvc_child import run_worker
 from metricwatch.sources.git_dvc import list_tags
 
 WORKSPACE = "workspace"
@@ -138,24 +136,13 @@ def diff_against(base: DvcRevMetrics, other: DvcRevMetrics) -> list[DvcMetricDif
 
 
 def _run_worker(cfg: Config, revs: list[str]) -> dict[str, Any]:
-    repo = cfg.project_path
-    res = run(
-        [sys.executable, "-m", "metricwatch.sources.dvc_metrics_worker", str(repo), *revs],
-        timeout_s=cfg.dvc.timeout_s,
-        cwd=repo,
+    return run_worker(
+        cfg,
+        "metricwatch.sources.dvc_metrics_worker",
+        revs,
+        what="DVC metrics",
+        doing=f"reading DVC metrics at {len(revs)} tag(s)",
     )
-    if res.timed_out:
-        raise SourceError(
-            f"{repo}: reading DVC metrics at {len(revs)} tag(s) timed out after "
-            f"{cfg.dvc.timeout_s:g} s; raise dvc.timeout_s in {cfg.source}."
-        )
-    if res.returncode != 0:
-        tail = "\n".join(res.stderr.strip().splitlines()[-5:])
-        raise SourceError(f"{repo}: cannot read DVC metrics (is it a DVC project?): {tail}")
-    try:
-        return json.loads(res.stdout)
-    except json.JSONDecodeError as exc:
-        raise SourceError(f"{repo}: unreadable output from the DVC metrics reader: {exc}") from exc
 
 
 def load_dvc_metrics(cfg: Config, baseline_rev: str | None = None) -> DvcMetrics:

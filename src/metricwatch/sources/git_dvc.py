@@ -3,6 +3,10 @@
 Tag names are data: every git call takes an argument list (never a shell), refs are passed as
 full `refs/tags/...` names or commit hashes, and file reads go through one batched
 `git cat-file --batch` process, so a tag named `-rc1` or `a$(x)` is just text.
+
+Release tags: GTO's stage, deregistration and deprecation tags (`model#prod#3`, `model@v1.0.0!`,
+`model@deprecated#2`) are never release tags, whatever `tags.pattern` says; a GTO version tag
+(`model@v1.2.0`) is one. A matching tag that looks like GTO's but breaks its grammar gets a note.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch.errors import SourceError
 from metricwatch.procs import run
+from metricwatch.sources.gto_tags import is_release_name, malformed_reason
 
 GIT_TIMEOUT_S = 60.0
 UNSHALLOW_FIX = "git fetch --unshallow --tags"
@@ -82,7 +87,7 @@ def natural_key(name: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", name))
 
 
-def tag_matcher(pattern: str, regex: bool):
+def name_matcher(pattern: str, regex: bool):
     """A predicate on tag names: a glob (fnmatch, case-sensitive) or a regex (re.search)."""
     if regex:
         try:
@@ -95,44 +100,54 @@ def tag_matcher(pattern: str, regex: bool):
     return lambda name: fnmatch.fnmatchcase(name, pattern)
 
 
+def tag_matcher(pattern: str, regex: bool):
+    """A predicate on release tag names: the pattern matches and it is no GTO stage tag."""
+    match = name_matcher(pattern, regex)
+    return lambda name: match(name) and is_release_name(name)
+
+
 def _date(text: str) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def list_tags(repo: Path, pattern: str = "*", *, regex: bool = False) -> TagListing:
-    """Tags matching pattern (glob like `v*`, `data-v*`, `model@v*`, or a regex), naturally sorted."""
+def _git_tag(line: str) -> GitTag | None:
+    """One `for-each-ref` line as a GitTag; None for a malformed line or a tag of a tree/blob."""
+    parts = line.split("\0")
+    if len(parts) != len(_FIELDS):
+        return None
+    ref, otype, oid, peeled, created, cdate, peeled_cdate = parts
+    annotated = otype == "tag"
+    if annotated and not peeled:  # a tag of a tree/blob: not a release
+        return None
+    return GitTag(
+        name=ref.removeprefix("refs/tags/"),
+        commit=peeled if annotated else oid,
+        date=_date(created),
+        commit_date=_date(peeled_cdate if annotated else cdate),
+        annotated=annotated,
+    )
+
+
+def list_tags(
+    repo: Path, pattern: str = "*", *, regex: bool = False, releases_only: bool = True
+) -> TagListing:
+    """Tags matching pattern (glob like `v*`, `data-v*`, `model@v*`, or a regex), naturally sorted.
+
+    releases_only=False also lists GTO stage tags (for the GTO reader). Matching tags that break
+    GTO's grammar are noted.
+    """
     repo = Path(repo)
     if not is_git_repo(repo):
         raise SourceError(f"{repo}: not a git repository; point project.path at your project.")
-    match = tag_matcher(pattern, regex)
+    match = name_matcher(pattern, regex)
     out = git(repo, "for-each-ref", "--format=" + "%00".join(_FIELDS), "refs/tags").stdout
-    tags: list[GitTag] = []
-    total = 0
-    for line in out.splitlines():
-        parts = line.split("\0")
-        if len(parts) != len(_FIELDS):
-            continue
-        ref, otype, oid, peeled, created, cdate, peeled_cdate = parts
-        total += 1
-        name = ref.removeprefix("refs/tags/")
-        if not match(name):
-            continue
-        annotated = otype == "tag"
-        commit = peeled if annotated else oid
-        if annotated and not peeled:  # a tag of a tree/blob: not a release
-            continue
-        tags.append(
-            GitTag(
-                name=name,
-                commit=commit,
-                date=_date(created),
-                commit_date=_date(peeled_cdate if annotated else cdate),
-                annotated=annotated,
-            )
-        )
+    lines = [line for line in out.splitlines() if line.count("\0") == len(_FIELDS) - 1]
+    tags = [t for line in lines if (t := _git_tag(line)) is not None and match(t.name)]
+    notes = [r for t in tags if (r := malformed_reason(t.name))] if releases_only else []
+    if releases_only:
+        tags = [t for t in tags if is_release_name(t.name)]
     tags.sort(key=lambda t: natural_key(t.name))
     shallow = is_shallow(repo)
-    notes = []
     if shallow:
         notes.append(f"shallow clone: tags or history may be missing; run `{UNSHALLOW_FIX}`")
     return TagListing(
@@ -140,7 +155,7 @@ def list_tags(repo: Path, pattern: str = "*", *, regex: bool = False) -> TagList
         pattern=pattern,
         regex=regex,
         tags=tags,
-        total_tags=total,
+        total_tags=len(lines),
         shallow=shallow,
         notes=notes,
     )

@@ -2,9 +2,10 @@
 
 Writes reports/metrics.json (rmse, qwk, train_time_s, data_drift_pct) and the confusion
 plot data. When MLFLOW_TRACKING_URI is set, logs one run wherever it points (params,
-metrics, the model and metrics.json as artifacts, lineage tags); when it is unset, no run is
-logged. The store's path is never written here: the reproducibility check re-runs this stage
-with a throwaway store.
+metrics, the model and metrics.json as artifacts, lineage tags and the DVC-tracked inputs as
+datasets): into the run MLFLOW_RUN_ID names when a release job set it, else a new one. When
+it is unset, no run is logged. The store's path is never written here: the reproducibility
+check re-runs this stage with a throwaway store.
 """
 
 from __future__ import annotations
