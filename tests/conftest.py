@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.session_cache import built_once, private_copy, settle_git_index
 
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "metricwatch tests",
@@ -29,13 +30,29 @@ def _clean_env() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The embedded demo, built once per test session (read-only for tests: copy to mutate).
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedded demo, built once per test run for every xdist worker (read-only).
 
-    Layout: metricwatch.yaml, project/ (git + DVC), remote/ (DVC remote), mlflow.db.
+    Its absolute paths (the DVC remote in project/.dvc/config, committed at every tag, and the
+    runs' artifact URIs) point into this folder, so every copy of the demo uses its remote and
+    artifacts: only test_demo.py, which checks those paths, and the workers' copies read it.
     """
     from metricwatch.demo.builder import build_demo
 
-    root = tmp_path_factory.mktemp("shared-demo") / "demo"
-    build_demo(root)
-    return root
+    def build(root: Path) -> None:
+        build_demo(root)
+        settle_git_index(root / "project")
+
+    return built_once(tmp_path_factory, "demo", build)
+
+
+@pytest.fixture(scope="session")
+def demo_dir(demo_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This worker's copy of the demo (read-only for tests: copy it again to mutate).
+
+    Layout: metricwatch.yaml, project/ (git + DVC), remote/ (DVC remote), mlflow.db. A worker
+    of its own, because git and DVC write into a repository they only read (index, locks).
+    """
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return demo_build
+    return private_copy(demo_build, tmp_path_factory.mktemp("shared-demo") / "demo")
