@@ -1,4 +1,6 @@
-"""Shared fixtures: every test runs with a fixed git identity and no stray tracking URI."""
+"""Shared fixtures and hooks: every test runs with a fixed git identity and no stray tracking
+URI; the demo is built once per run; files are queued longest first for xdist, and under CI
+only a Quarto test may be skipped (support/scheduling.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.scheduling import order_items, unexpected_ci_skip
 from support.session_cache import built_once, private_copy, settle_git_index
 
 GIT_IDENTITY = {
@@ -15,6 +18,30 @@ GIT_IDENTITY = {
     "GIT_COMMITTER_NAME": "metricwatch tests",
     "GIT_COMMITTER_EMAIL": "tests@metricwatch.invalid",
 }
+
+
+_CI_SKIPS: list[str] = []
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    order_items(items)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if (unexpected := unexpected_ci_skip(report)) is not None:
+        _CI_SKIPS.append(unexpected)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _CI_SKIPS and not hasattr(session.config, "workerinput"):  # the controller decides
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _CI_SKIPS:
+        terminalreporter.section("skipped under CI, which can run them (install what they need)")
+        for line in _CI_SKIPS:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(autouse=True, scope="session")
