@@ -12,7 +12,7 @@ CONFIG ?=
 REPORT_ARGS ?=
 PYTEST_ARGS ?=
 # the suite runs on every core (pytest-xdist; one worker per file keeps module fixtures whole)
-PYTEST_PARALLEL ?= -n auto --dist loadfile
+PYTEST_PARALLEL ?= -n auto --dist loadfile --no-loadscope-reorder
 
 .PHONY: help install chromium report test test-fast demo lab lint format clean failure-modes audit bench-drift
 

@@ -1,4 +1,6 @@
-"""Shared fixtures: every test runs with a fixed git identity and no stray tracking URI."""
+"""Shared fixtures and hooks: every test runs with a fixed git identity and no stray tracking
+URI; the demo is built once per run; files are queued longest first for xdist, and under CI
+only a Quarto test may be skipped (support/scheduling.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.scheduling import order_items, unexpected_ci_skip
+from support.session_cache import built_once, private_copy, settle_git_index
 
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "metricwatch tests",
@@ -14,6 +18,30 @@ GIT_IDENTITY = {
     "GIT_COMMITTER_NAME": "metricwatch tests",
     "GIT_COMMITTER_EMAIL": "tests@metricwatch.invalid",
 }
+
+
+_CI_SKIPS: list[str] = []
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    order_items(items)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if (unexpected := unexpected_ci_skip(report)) is not None:
+        _CI_SKIPS.append(unexpected)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _CI_SKIPS and not hasattr(session.config, "workerinput"):  # the controller decides
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _CI_SKIPS:
+        terminalreporter.section("skipped under CI, which can run them (install what they need)")
+        for line in _CI_SKIPS:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -29,13 +57,29 @@ def _clean_env() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The embedded demo, built once per test session (read-only for tests: copy to mutate).
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedded demo, built once per test run for every xdist worker (read-only).
 
-    Layout: metricwatch.yaml, project/ (git + DVC), remote/ (DVC remote), mlflow.db.
+    Its absolute paths (the DVC remote in project/.dvc/config, committed at every tag, and the
+    runs' artifact URIs) point into this folder, so every copy of the demo uses its remote and
+    artifacts: only test_demo.py, which checks those paths, and the workers' copies read it.
     """
     from metricwatch.demo.builder import build_demo
 
-    root = tmp_path_factory.mktemp("shared-demo") / "demo"
-    build_demo(root)
-    return root
+    def build(root: Path) -> None:
+        build_demo(root)
+        settle_git_index(root / "project")
+
+    return built_once(tmp_path_factory, "demo", build)
+
+
+@pytest.fixture(scope="session")
+def demo_dir(demo_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This worker's copy of the demo (read-only for tests: copy it again to mutate).
+
+    Layout: metricwatch.yaml, project/ (git + DVC), remote/ (DVC remote), mlflow.db. A worker
+    of its own, because git and DVC write into a repository they only read (index, locks).
+    """
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return demo_build
+    return private_copy(demo_build, tmp_path_factory.mktemp("shared-demo") / "demo")

@@ -64,9 +64,9 @@ def _on_remote(remote: Path, md5: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def demo(demo_dir: Path) -> Path:
-    """The session's shared demo (tests/conftest.py), built once with build_demo."""
-    return demo_dir
+def demo(demo_build: Path) -> Path:
+    """The run's demo as build_demo left it (tests/conftest.py); these tests only read it."""
+    return demo_build
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from support.processes import live_group_members
 from support.repos import commit_all, init_repo
 
 from metricwatch.config import load_config
@@ -91,19 +92,6 @@ def world(tmp_path_factory):
     return {"root": root, "ids": ids, "cfg": load_config(cfg_path)}
 
 
-def group_members(pgid: int) -> list[int]:
-    """Live (non-zombie) processes of a process group, read from /proc."""
-    members = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] != "Z" and int(fields[2]) == pgid:
-            members.append(int(stat.parent.name))
-    return members
-
-
 @pytest.fixture(scope="module")
 def ui(world):
     """One temporary server for the page tests; its pid must be gone afterwards."""
@@ -111,7 +99,7 @@ def ui(world):
         assert server.started and pid_alive(server.pid)
         yield server
     assert not pid_alive(server.pid), "the mlflow server outlived its block"
-    assert group_members(server.pid) == [], "a process of the server's group was left behind"
+    assert live_group_members(server.pid) == [], "a process of the server's group was left behind"
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from metricwatch.errors import SourceUnavailableError
+from metricwatch.errors import SourceError, SourceUnavailableError
 from metricwatch.procs import free_port, kill_group
 
 
@@ -73,8 +73,10 @@ def local_mlflow_server(
 ) -> Iterator[LocalServer]:
     """Run `mlflow server` on 127.0.0.1 for the duration of the block.
 
-    The server only reads the store for our purposes; it runs in its own process group, which
-    is killed on exit, also when the block raises.
+    The server only reads the store for our purposes; it runs in its own process group. When
+    the block ends (also when it raises, or while the server is still starting) every process
+    of that group, and any descendant that left it, has exited: SIGTERM, a bounded wait, then
+    SIGKILL and a wait for the kernel to finish them (metricwatch.procs.kill_group).
     """
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
@@ -90,6 +92,9 @@ def local_mlflow_server(
         args += ["--artifacts-destination", artifacts_destination]
     env = dict(os.environ)
     env["MLFLOW_ALLOW_FILE_STORE"] = "true"  # MLflow 3 refuses file stores without it
+    # no job runner: it starts one huey consumer per job type (8 more processes importing
+    # MLflow, some long after /health answers) for jobs a read-only UI never submits
+    env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
     env.pop("MLFLOW_TRACKING_URI", None)
     with open(log_fd, "w", encoding="utf-8") as log:
         proc = subprocess.Popen(
@@ -108,4 +113,15 @@ def local_mlflow_server(
             )
         yield LocalServer(url=url, port=port, pid=proc.pid, log_path=log_path)
     finally:
-        kill_group(proc)
+        _stop(proc, url)
+
+
+def _stop(proc: subprocess.Popen, url: str) -> None:
+    """Stop the server's whole process tree; say so when a process refuses to go."""
+    left = kill_group(proc)
+    if left:
+        raise SourceError(
+            f"the mlflow server at {url} left processes {left} running after SIGKILL: they "
+            "hang in the kernel (a hung disk or network mount?) and exit when its I/O ends; "
+            f"see `ps -o pid,stat,wchan,cmd -p {','.join(map(str, left))}`"
+        )

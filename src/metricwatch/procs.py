@@ -6,8 +6,6 @@ child and everything it started (a `dvc repro` stage, a server's workers).
 
 from __future__ import annotations
 
-import contextlib
-import os
 import signal
 import socket
 import subprocess
@@ -17,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from metricwatch.errors import MetricwatchError
+from metricwatch.proctree import Tree
 
 
 @dataclass(frozen=True)
@@ -33,26 +32,42 @@ class ProcResult:
         return self.returncode == 0 and not self.timed_out
 
 
-def kill_group(proc: subprocess.Popen, grace_s: float = 5.0) -> None:
-    """SIGTERM the child's process group, then SIGKILL what is left after grace_s.
+def kill_group(
+    proc: subprocess.Popen, grace_s: float = 5.0, kill_wait_s: float = 10.0
+) -> list[int]:
+    """Stop a child started with start_new_session and everything it started.
 
-    Children are started with start_new_session, so the group id is the child's pid; members
-    that outlive the leader (a server's workers) are killed too.
+    SIGTERM to its process group and to descendants that left the group (members that appear
+    while we wait get it too); after grace_s, SIGKILL to what is left. Then wait, at most
+    kill_wait_s, until they have really exited: a signal is only queued when killpg returns,
+    and a busy machine runs the dying process (and its exit) later. Returns the pids still
+    alive after that, which is empty unless a process hangs in the kernel.
     """
-    pgid = proc.pid
-    if proc.poll() is None:
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(pgid, sig)
-            except ProcessLookupError:
-                return
-            try:
-                proc.wait(timeout=grace_s)
-                break
-            except subprocess.TimeoutExpired:
-                continue
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, signal.SIGKILL)  # stragglers of the group, if any
+    tree = Tree(proc.pid)
+    tree.refresh()
+    tree.signal(signal.SIGTERM)  # also when the leader is gone: its group may not be
+    if _wait_gone(proc, tree, signal.SIGTERM, grace_s):
+        return []
+    tree.signal(signal.SIGKILL)
+    _wait_gone(proc, tree, signal.SIGKILL, kill_wait_s)
+    return tree.alive()
+
+
+def _wait_gone(proc: subprocess.Popen, tree: Tree, sig: signal.Signals, within_s: float) -> bool:
+    """Poll until the leader is reaped and the tree is empty; late starters get sig."""
+    deadline = time.monotonic() + within_s
+    pause = 0.01
+    while True:
+        proc.poll()  # reaps the leader
+        late = tree.refresh()
+        if late:
+            tree.signal_each(sig, late)
+        if proc.returncode is not None and not tree.alive():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(pause)
+        pause = min(pause * 1.5, 0.1)
 
 
 def run(

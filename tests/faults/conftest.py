@@ -13,26 +13,28 @@ from pathlib import Path
 
 import pytest
 from faultkit import REPORT_FILES, file_hashes, run_mw
+from support.session_cache import built_once, private_copy
 
 
 @pytest.fixture
 def demo_copy(demo_dir: Path, tmp_path: Path) -> Path:
     """A private copy of the session's demo (config, project, remote, tracking store)."""
-    target = tmp_path / "demo"
-    shutil.copytree(demo_dir, target, symlinks=True)
-    return target
+    return private_copy(demo_dir, tmp_path / "demo")
 
 
 @pytest.fixture(scope="session")
 def good_report(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One real, good report of the demo (no evidence, no repro: they are not needed here)."""
-    out = tmp_path_factory.mktemp("good-report")
-    run = run_mw(
-        "report", "-c", demo_dir / "metricwatch.yaml", "-o", out,
-        "--skip", "evidence", "--skip", "repro",
-    )  # fmt: skip
-    assert run.code == 0, run.show()
-    return out
+    """One real, good report of the demo (no evidence, no repro: they are not needed here),
+    made once per test run for every xdist worker."""
+
+    def build(out: Path) -> None:
+        run = run_mw(
+            "report", "-c", demo_dir / "metricwatch.yaml", "-o", out,
+            "--skip", "evidence", "--skip", "repro",
+        )  # fmt: skip
+        assert run.code == 0, run.show()
+
+    return built_once(tmp_path_factory, "good-report", build)
 
 
 @pytest.fixture

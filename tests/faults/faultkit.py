@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import html as html_lib
+import math
 import os
 import re
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,3 +116,11 @@ def file_hashes(folder: Path, names: tuple[str, ...] = REPORT_FILES) -> dict[str
 def assert_kept(out: Path, hashes: dict[str, str]) -> None:
     """The previous report is still there, byte for byte."""
     assert file_hashes(out) == hashes, f"the previous report in {out} was changed or removed"
+
+
+def work_bound(floor_s: float, code: str, factor: float = 5.0) -> int:
+    """A time limit for work like `code`, measured here and now: factor × what running code
+    in a fresh interpreter takes (a busy machine is slower), never under floor_s."""
+    start = time.monotonic()
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, timeout=600)
+    return max(math.ceil(floor_s), math.ceil(factor * (time.monotonic() - start)))

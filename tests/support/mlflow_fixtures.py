@@ -1,11 +1,13 @@
 """Pytest fixtures over the standard MLflow stores; import them into a test module.
 
-The stores and the server are built once per test session (cached here, since two modules
-import these fixtures); the server is stopped at the end of the session, even on failure.
+The stores are built once per test run (every xdist worker reads its own copy); the server
+is started once per worker session (cached here, since two modules import these fixtures)
+and stopped at the end of the session, even on failure.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ import pytest
 from metricwatch.config import Config, parse_config
 from metricwatch.mlflow_server import LocalServer, local_mlflow_server
 from support.mlflow_stores import build_file_store, migrate_to_sqlite
+from support.session_cache import built_once, private_copy
 
 
 @dataclass(frozen=True)
@@ -33,13 +36,20 @@ def make_cfg(uri: str, root: Path, **mlflow: object) -> Config:
     return parse_config({"mlflow": {"tracking_uri": uri, **mlflow}}, "test.yaml", root)
 
 
+def _build_std(base: Path) -> None:
+    ids = build_file_store(base / "mlruns")
+    migrate_to_sqlite(base / "mlruns", base / "mlflow.db")
+    (base / "ids.json").write_text(json.dumps(ids), encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def stores(tmp_path_factory: pytest.TempPathFactory) -> Stores:
+    """The standard stores, built once per test run; each worker reads its own copy."""
     if "std" not in _CACHE:
-        base = tmp_path_factory.mktemp("mlflow-std")
-        ids = build_file_store(base / "mlruns")
-        migrate_to_sqlite(base / "mlruns", base / "mlflow.db")
+        built = built_once(tmp_path_factory, "mlflow-std", _build_std)
+        base = private_copy(built, tmp_path_factory.mktemp("mlflow-std") / "stores")
         shutil.copy(base / "mlflow.db", base / "server.db")
+        ids = json.loads((base / "ids.json").read_text(encoding="utf-8"))
         _CACHE["std"] = Stores(base / "mlruns", base / "mlflow.db", base / "server.db", ids)
     return _CACHE["std"]
 

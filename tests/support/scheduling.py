@@ -1,0 +1,62 @@
+"""How the suite is ordered for xdist, and which skips CI tolerates (hooks in tests/conftest.py).
+
+Order: `make test` runs `-n auto --dist loadfile --no-loadscope-reorder`: a file's tests stay on
+one worker (its module fixtures are built once) and files are queued in collection order. The
+files whose fixtures run longest are queued first, so no worker starts one of them when the
+other is nearly done (longest-first keeps both busy to the end).
+
+CI skips: under CI=true a test may only be skipped for a reason that names a tool CI cannot
+install (Quarto is not in the package registries CI reaches); any other skip fails the run,
+so a missing package (promtool, chromium, poppler) cannot quietly turn tests off.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# longest first (per-file wall time of a full run, docs/testing.md); unlisted files follow in
+# their usual order
+HEAVY_FIRST = (
+    "tests/test_repro.py",
+    "tests/test_report.py",
+    "tests/faults/test_fault_mlflow.py",
+    "tests/faults/test_fault_git_dvc.py",
+    "tests/test_demo.py",
+    "tests/test_evidence_capture.py",
+    "tests/faults/test_fault_render.py",
+    "tests/test_mlflow_server.py",
+    "tests/faults/test_fault_repro.py",
+    "tests/faults/test_fault_output.py",
+    "tests/faults/test_fault_evidence.py",
+    "tests/test_evidence_reuse.py",
+    "tests/faults/test_fault_drift.py",
+)
+CI_MAY_SKIP = ("quarto",)
+
+
+def order_items(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(HEAVY_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2])
+    return str(longrepr)
+
+
+def unexpected_ci_skip(report: pytest.TestReport) -> str | None:
+    """`nodeid: reason` when this report is a skip CI must not accept, else None."""
+    if not (report.skipped and in_ci()) or hasattr(report, "wasxfail"):
+        return None
+    reason = skip_reason(report)
+    if any(tool in reason.lower() for tool in CI_MAY_SKIP):
+        return None
+    return f"{report.nodeid}: {reason}"
