@@ -94,6 +94,11 @@ def _counts(notices: list[Notice]) -> str:
 
 def _say(cfg: Config, ctx: AlertContext, item: SinkPlan, dry_run: bool, secrets: list[str]) -> None:
     name = item.sink.name
+    if item.report is not None and item.report.warning:  # also when the delivery failed
+        err_console.print(
+            f"[yellow]warning:[/yellow] {name}: {escape(scrub(item.report.warning, secrets))}",
+            soft_wrap=True,
+        )
     if item.report is not None and not item.report.ok:
         err_console.print(
             f"[red]✗ {name}:[/red] {escape(scrub(item.report.detail, secrets))}", soft_wrap=True
@@ -105,10 +110,6 @@ def _say(cfg: Config, ctx: AlertContext, item: SinkPlan, dry_run: bool, secrets:
     elif item.report is not None:
         from metricwatch.alerts.sinks import origin
 
-        if item.report.warning:
-            err_console.print(
-                f"[yellow]warning:[/yellow] {name}: {item.report.warning}", soft_wrap=True
-            )
         err_console.print(
             f"[green]✓[/green] {name}: {_counts(item.notices)} sent "
             f"({item.sink.kind or 'URL'} from {origin(cfg, item.sink)}): "
