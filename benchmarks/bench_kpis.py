@@ -35,7 +35,7 @@ def worker(tool: str, url: str) -> None:
     os.environ["MLFLOW_TRACKING_URI"] = url
     import mlflow
 
-    from metricwatch.checks.kpis import build_kpis
+    from metricwatch.parts.kpis.collect import build_kpis
     from metricwatch.config import parse_config
 
     cfg = parse_config(

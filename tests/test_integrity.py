@@ -20,7 +20,7 @@ from metricwatch.checks.integrity_mlflow import (
     run_item,
 )
 from metricwatch.checks.integrity_model import CheckItem, overall
-from metricwatch.checks.params_match import compare_params, same_value
+from metricwatch.parts.kpis.params_match import compare_params, same_value
 from metricwatch.config import Config, parse_config
 from metricwatch.sources.mlflow_runs import RunRecord
 

@@ -57,7 +57,7 @@ class Context:
 
 
 def _kpis(ctx: Context) -> Any:
-    from metricwatch.checks.kpis import build_kpis
+    from metricwatch.parts.kpis.collect import build_kpis
 
     return build_kpis(ctx.cfg, runs=ctx.runs())
 

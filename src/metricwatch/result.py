@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch.checks.drift_report import DriftReport
 from metricwatch.checks.integrity_model import IntegrityReport
-from metricwatch.checks.kpis import KpiReport
+from metricwatch.parts.kpis.collect import KpiReport
 from metricwatch.checks.repro_model import ReproReport
 from metricwatch.evidence.model import EvidenceReport
 from metricwatch.report.meta import ReportMeta

@@ -13,7 +13,7 @@ from typing import Any
 
 from metricwatch.checks.integrity_dvc import ReleaseFiles
 from metricwatch.checks.integrity_model import CheckItem
-from metricwatch.checks.params_match import compare_params, same_value
+from metricwatch.parts.kpis.params_match import compare_params, same_value
 from metricwatch.sources.dvc_lock import flatten
 
 TAG_COMMIT = "mlflow.source.git.commit"

@@ -98,7 +98,7 @@ def kpis(
     no_dvc: bool = NoDvcOpt,
 ) -> int:
     """Print the KPI table of every run (baseline marked) and the DVC metrics diff per tag."""
-    from metricwatch.checks.kpis import build_kpis
+    from metricwatch.parts.kpis.collect import build_kpis
     from metricwatch.cli.kpis_format import (
         dvc_cells,
         dvc_headers,

@@ -28,11 +28,11 @@ def load_result(
 
 
 def _sections() -> dict[str, tuple[str | None, Callable[[MonitoringResult, Lang], list[Block]]]]:
+    from metricwatch.parts.kpis import section as sec_kpis
     from metricwatch.report import (
         sec_appendix,
         sec_evidence,
         sec_integrity,
-        sec_kpis,
         sec_monitoring,
         sec_repro,
         sec_summary,

@@ -14,7 +14,7 @@ from metricwatch.report.blocks import (
     part_missing,
 )
 from metricwatch.report.i18n import Lang, t
-from metricwatch.report.sec_kpis import efficiency_blocks
+from metricwatch.parts.kpis.section import efficiency_blocks
 from metricwatch.result import MonitoringResult
 
 _DRIFT_COLS = {

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
-from metricwatch.checks.metric_values import MetricState
+from metricwatch.parts.kpis.metric_values import MetricState
 
 MEMORY_KEYS = ("system/system_memory_usage_megabytes",)
 CPU_KEYS = ("system/cpu_utilization_percentage",)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from metricwatch.checks.kpis import unknown_values, unknown_values_summary
+from metricwatch.parts.kpis.collect import unknown_values, unknown_values_summary
 from metricwatch.report import html as h
 from metricwatch.report.blocks import (
     Block,

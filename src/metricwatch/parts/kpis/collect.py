@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
-from metricwatch.checks.baseline import BaselineChoice, resolve_baseline
-from metricwatch.checks.metric_values import MetricValue, metric_value_data, pick_alias
-from metricwatch.checks.trends import SystemUsage, TrendPoint, system_usage, trend_points
+from metricwatch.parts.kpis.baseline import BaselineChoice, resolve_baseline
+from metricwatch.parts.kpis.metric_values import MetricValue, metric_value_data, pick_alias
+from metricwatch.parts.kpis.trends import SystemUsage, TrendPoint, system_usage, trend_points
 from metricwatch.config import Config
 from metricwatch.errors import ConfigError, SourceError
 from metricwatch.hashing import params_hash
