@@ -170,7 +170,7 @@ def _natural(name: str) -> tuple:
 
 
 def run_metricwatch(repo: Path) -> tuple[float, list[str], int]:
-    from metricwatch.checks.integrity import check_integrity
+    from metricwatch.parts.integrity.collect import check_integrity
     from metricwatch.config import parse_config
     from metricwatch.sources.mlflow_runs import RunSet
 

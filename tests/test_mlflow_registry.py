@@ -18,7 +18,7 @@ from support.mlflow_fixtures import make_cfg
 from support.mlflow_stores import tree_checksums
 from support.registry_stores import DIR_MD5, MODEL, OTHER_MODEL, RAW_MD5, RegistryContent, build
 
-from metricwatch.checks.model_registry import resolve_registry_baseline
+from metricwatch.parts.integrity.model_registry import resolve_registry_baseline
 from metricwatch.config import Config
 from metricwatch.errors import CheckError, SourceError
 from metricwatch.mlflow_server import local_mlflow_server

@@ -63,7 +63,7 @@ def _kpis(ctx: Context) -> Any:
 
 
 def _integrity(ctx: Context) -> Any:
-    from metricwatch.checks.integrity import check_integrity
+    from metricwatch.parts.integrity.collect import check_integrity
 
     try:
         runs = ctx.runs()

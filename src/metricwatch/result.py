@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch.checks.drift_report import DriftReport
-from metricwatch.checks.integrity_model import IntegrityReport
+from metricwatch.parts.integrity.model import IntegrityReport
 from metricwatch.parts.kpis.collect import KpiReport
 from metricwatch.checks.repro_model import ReproReport
 from metricwatch.evidence.model import EvidenceReport

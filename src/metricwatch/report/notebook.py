@@ -29,10 +29,10 @@ def load_result(
 
 def _sections() -> dict[str, tuple[str | None, Callable[[MonitoringResult, Lang], list[Block]]]]:
     from metricwatch.parts.kpis import section as sec_kpis
+    from metricwatch.parts.integrity import section as sec_integrity
     from metricwatch.report import (
         sec_appendix,
         sec_evidence,
-        sec_integrity,
         sec_monitoring,
         sec_repro,
         sec_summary,

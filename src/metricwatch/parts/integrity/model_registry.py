@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from metricwatch.checks.integrity_model import CheckItem
+from metricwatch.parts.integrity.model import CheckItem
 from metricwatch.config import Config
 from metricwatch.errors import CheckError
 from metricwatch.sources.mlflow_registry import (

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from metricwatch.checks.integrity_model import CheckItem
+from metricwatch.parts.integrity.model import CheckItem
 from metricwatch.sources import git_dvc
 from metricwatch.sources.dvc_lock import (
     DvcParseError,

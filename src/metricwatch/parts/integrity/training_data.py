@@ -11,8 +11,8 @@ unknown format is shown, never called matching or not).
 
 from __future__ import annotations
 
-from metricwatch.checks.integrity_dvc import ReleaseFiles
-from metricwatch.checks.integrity_model import CheckItem
+from metricwatch.parts.integrity.dvc_items import ReleaseFiles
+from metricwatch.parts.integrity.model import CheckItem
 from metricwatch.sources.dvc_lock import LockEntry
 from metricwatch.sources.mlflow_inputs import RunDataset
 from metricwatch.track_datasets import is_dvc_md5, parse_source_uri

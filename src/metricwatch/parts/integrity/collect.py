@@ -14,9 +14,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from metricwatch.checks import integrity_dvc as dvcx
-from metricwatch.checks import integrity_mlflow as mlx
-from metricwatch.checks.integrity_model import (
+from metricwatch.parts.integrity import dvc_items as dvcx
+from metricwatch.parts.integrity import mlflow_items as mlx
+from metricwatch.parts.integrity.model import (
     CheckItem,
     IntegrityReport,
     OrphanRun,

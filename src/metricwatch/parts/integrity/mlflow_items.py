@@ -11,8 +11,8 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from metricwatch.checks.integrity_dvc import ReleaseFiles
-from metricwatch.checks.integrity_model import CheckItem
+from metricwatch.parts.integrity.dvc_items import ReleaseFiles
+from metricwatch.parts.integrity.model import CheckItem
 from metricwatch.parts.kpis.params_match import compare_params, same_value
 from metricwatch.sources.dvc_lock import flatten
 

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from metricwatch.checks.integrity_model import CheckItem
+from metricwatch.parts.integrity.model import CheckItem
 from metricwatch.sources.gto_tags import GtoTag
 
 PROD = "prod"

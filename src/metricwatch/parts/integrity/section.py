@@ -21,7 +21,7 @@ _CHECK_COLS = {"en": ["Check", "Status", "Reason"], "es": ["Verificación", "Est
 
 
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
-    from metricwatch.checks.integrity_model import ITEM_LABELS
+    from metricwatch.parts.integrity.model import ITEM_LABELS
 
     rep = result.integrity
     if rep is None:
