@@ -10,7 +10,7 @@ import pytest
 import yaml
 from support.repos import commit_all, init_repo
 
-from metricwatch.checks.repro_model import ReproReport
+from metricwatch.parts.repro.model import ReproReport
 from metricwatch.config import load_config
 from metricwatch.evidence.browser import launch_browser
 from metricwatch.evidence.capture import capture_evidence

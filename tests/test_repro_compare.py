@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from metricwatch.checks.repro_compare import compare_outputs, describe, flatten, is_volatile
-from metricwatch.checks.repro_pipeline import (
+from metricwatch.parts.repro.compare import compare_outputs, describe, flatten, is_volatile
+from metricwatch.parts.repro.dvc_pipeline import (
     LockedOut,
     locked_outputs,
     metrics_paths,

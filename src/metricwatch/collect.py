@@ -81,7 +81,7 @@ def _drift(ctx: Context) -> Any:
 
 
 def _repro(ctx: Context) -> Any:
-    from metricwatch.checks.repro import check_repro
+    from metricwatch.parts.repro.collect import check_repro
 
     return check_repro(ctx.cfg, rev=ctx.rev or ctx.cfg.repro.rev, force=ctx.force)
 

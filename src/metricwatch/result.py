@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from metricwatch.checks.drift_report import DriftReport
 from metricwatch.parts.integrity.model import IntegrityReport
 from metricwatch.parts.kpis.collect import KpiReport
-from metricwatch.checks.repro_model import ReproReport
+from metricwatch.parts.repro.model import ReproReport
 from metricwatch.evidence.model import EvidenceReport
 from metricwatch.report.meta import ReportMeta
 from metricwatch.rules import Flag

@@ -52,7 +52,7 @@ def evidence(
 
         repro = None
         if only != "mlflow":
-            from metricwatch.checks.repro import check_repro
+            from metricwatch.parts.repro.collect import check_repro
             from metricwatch.errors import MetricwatchError
 
             progress("reproducibility check (for the terminal images)")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from metricwatch.checks.repro_term import entry, now_utc, run_in_terminal
+from metricwatch.parts.repro.term import entry, now_utc, run_in_terminal
 from metricwatch.procs import ProcResult
 from metricwatch.redact import scrub
 from metricwatch.transcript import Transcript, TranscriptEntry

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from metricwatch.checks.repro_model import EnvironmentInfo, PackageVersion, UndeclaredInput
+from metricwatch.parts.repro.model import EnvironmentInfo, PackageVersion, UndeclaredInput
 
 KEY_PACKAGES = ("dvc", "mlflow", "numpy", "pandas", "scikit-learn", "scipy")
 LOCK_FILES = ("poetry.lock", "uv.lock", "Pipfile.lock", "pdm.lock", "conda-lock.yml")

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from metricwatch import __version__
-from metricwatch.checks.repro_model import ReproReport
+from metricwatch.parts.repro.model import ReproReport
 from metricwatch.config import Config
 
 CACHEABLE = frozenset({"identical", "differ", "failed", "timed_out"})

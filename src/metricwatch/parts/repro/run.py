@@ -10,9 +10,9 @@ from pathlib import Path
 
 import yaml
 
-from metricwatch.checks.environment import environment, undeclared_inputs
-from metricwatch.checks.repro_compare import compare_outputs, describe
-from metricwatch.checks.repro_model import (
+from metricwatch.parts.repro.environment import environment, undeclared_inputs
+from metricwatch.parts.repro.compare import compare_outputs, describe
+from metricwatch.parts.repro.model import (
     VERDICT_TEXT,
     EnvironmentInfo,
     OutputComparison,
@@ -20,7 +20,7 @@ from metricwatch.checks.repro_model import (
     Verdict,
     VolatileDiff,
 )
-from metricwatch.checks.repro_pipeline import (
+from metricwatch.parts.repro.dvc_pipeline import (
     LockedOut,
     locked_deps,
     locked_outputs,
@@ -28,7 +28,7 @@ from metricwatch.checks.repro_pipeline import (
     source_deps,
     stale_entries,
 )
-from metricwatch.checks.repro_session import Session, error_line, failed_stage, last_stage
+from metricwatch.parts.repro.session import Session, error_line, failed_stage, last_stage
 from metricwatch.config import Config
 from metricwatch.procs import run
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from metricwatch.checks.repro_model import ReproReport
+from metricwatch.parts.repro.model import ReproReport
 from metricwatch.config import Config
 from metricwatch.redact import scrub
 from metricwatch.transcript import Transcript

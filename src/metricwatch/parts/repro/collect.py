@@ -15,8 +15,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from metricwatch.checks import repro_cache
-from metricwatch.checks.repro_clone import (
+from metricwatch.parts.repro import cache as repro_cache
+from metricwatch.parts.repro.clone import (
     USER_CACHE_REMOTE,
     Target,
     clone_at,
@@ -26,11 +26,11 @@ from metricwatch.checks.repro_clone import (
     user_cache_dir,
     user_dvc_config,
 )
-from metricwatch.checks.repro_log import append_log, write_transcript
-from metricwatch.checks.repro_model import ReproReport
-from metricwatch.checks.repro_run import Outcome, RunContext, reproduce
-from metricwatch.checks.repro_session import Session, clone_env
-from metricwatch.checks.repro_term import now_utc
+from metricwatch.parts.repro.log import append_log, write_transcript
+from metricwatch.parts.repro.model import ReproReport
+from metricwatch.parts.repro.run import Outcome, RunContext, reproduce
+from metricwatch.parts.repro.session import Session, clone_env
+from metricwatch.parts.repro.term import now_utc
 from metricwatch.config import Config
 from metricwatch.errors import CheckError
 from metricwatch.procs import run

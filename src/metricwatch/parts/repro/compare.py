@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from metricwatch.checks.repro_model import OutputComparison, VolatileDiff
-from metricwatch.checks.repro_pipeline import LockedOut
+from metricwatch.parts.repro.model import OutputComparison, VolatileDiff
+from metricwatch.parts.repro.dvc_pipeline import LockedOut
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
