@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metricwatch.checks.drift_report import frames_report
+from metricwatch.parts.drift.collect import frames_report
 from metricwatch.config import DriftConfig
 from metricwatch.stats.feature_drift import FeatureDrift
 from metricwatch.stats.verdicts import drift_pct

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy.spatial.distance import jensenshannon
 from scipy.stats import chisquare, ks_2samp
 
-from metricwatch.checks.drift_report import frames_report
+from metricwatch.parts.drift.collect import frames_report
 from metricwatch.config import DriftConfig
 from metricwatch.errors import CheckError
 from metricwatch.sources.drift_engines.columns import category_counts

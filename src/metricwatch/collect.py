@@ -75,7 +75,7 @@ def _integrity(ctx: Context) -> Any:
 
 
 def _drift(ctx: Context) -> Any:
-    from metricwatch.checks.drift_report import run_drift
+    from metricwatch.parts.drift.collect import run_drift
 
     return run_drift(ctx.cfg)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from metricwatch.checks.drift_report import DriftReport
+from metricwatch.parts.drift.collect import DriftReport
 from metricwatch.parts.integrity.model import IntegrityReport
 from metricwatch.parts.kpis.collect import KpiReport
 from metricwatch.parts.repro.model import ReproReport

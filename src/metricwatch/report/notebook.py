@@ -31,10 +31,10 @@ def _sections() -> dict[str, tuple[str | None, Callable[[MonitoringResult, Lang]
     from metricwatch.parts.kpis import section as sec_kpis
     from metricwatch.parts.integrity import section as sec_integrity
     from metricwatch.parts.repro import section as sec_repro
+    from metricwatch.parts.drift import section as sec_monitoring
     from metricwatch.report import (
         sec_appendix,
         sec_evidence,
-        sec_monitoring,
         sec_summary,
     )
 

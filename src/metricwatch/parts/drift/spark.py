@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from metricwatch.checks.drift_spec import check_current, check_reference
+from metricwatch.parts.drift.spec import check_current, check_reference
 from metricwatch.config import Config
 from metricwatch.errors import ConfigError, SourceError
 from metricwatch.sources.datasets import URI, DataSpec

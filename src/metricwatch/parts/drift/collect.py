@@ -15,10 +15,10 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from metricwatch.checks.concept_drift import ConceptDrift, concept_drift
-from metricwatch.checks.drift_local import LocalRun, run_local
-from metricwatch.checks.drift_spec import load_spec, spec_path, write_spec
-from metricwatch.checks.drift_text import binning_text, definition_text, tests_text
+from metricwatch.parts.drift.concept import ConceptDrift, concept_drift
+from metricwatch.parts.drift.local import LocalRun, run_local
+from metricwatch.parts.drift.spec import load_spec, spec_path, write_spec
+from metricwatch.parts.drift.text import binning_text, definition_text, tests_text
 from metricwatch.config import Config, DriftConfig
 from metricwatch.errors import CheckError, ConfigError
 from metricwatch.sources import datasets
@@ -180,7 +180,7 @@ def run_drift(
     cur = _data(cfg, current, "current")
     assert cur is not None
     if cfg.drift.engine == "spark":
-        from metricwatch.checks.drift_spark import run_spark
+        from metricwatch.parts.drift.spark import run_spark
 
         spark = run_spark(cfg, ref, cur, frozen, path)
         spec, counted, mode = spark.spec, spark.current, "spark"
@@ -223,11 +223,11 @@ def freeze_spec(
     ref = _data(cfg, reference, "reference")
     assert ref is not None
     if cfg.drift.engine == "spark":
-        from metricwatch.checks.drift_spark import freeze_on_spark
+        from metricwatch.parts.drift.spark import freeze_on_spark
 
         spec = freeze_on_spark(cfg, ref)
     else:
-        from metricwatch.checks.drift_local import freeze
+        from metricwatch.parts.drift.local import freeze
 
         spec = freeze(cfg, ref, batch_rows)
     write_spec(spec, dest)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from metricwatch.checks.drift_spec import check_current, check_reference
+from metricwatch.parts.drift.spec import check_current, check_reference
 from metricwatch.config import Config
 from metricwatch.sources import batches as batch_io
 from metricwatch.sources import datasets

@@ -14,7 +14,7 @@ from metricwatch.stats.feature_drift import MIN_ROWS_PER_BIN, FeatureDrift
 from metricwatch.stats.verdicts import drift_pct
 
 if TYPE_CHECKING:
-    from metricwatch.checks.drift_report import SpecInfo
+    from metricwatch.parts.drift.collect import SpecInfo
 
 CORRECTION_NAMES = {
     "bh": "Benjamini–Hochberg",
