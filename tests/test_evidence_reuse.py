@@ -17,12 +17,12 @@ from support.repos import commit_all, git, init_repo
 
 from metricwatch.collect import collect
 from metricwatch.config import load_config
-from metricwatch.evidence import reuse
-from metricwatch.evidence.browser import find_browser
-from metricwatch.evidence.reuse_key import evidence_key
-from metricwatch.evidence.terminal_plan import run_live
+from metricwatch.parts.evidence import reuse
+from metricwatch.parts.evidence.browser import find_browser
+from metricwatch.parts.evidence.reuse_key import evidence_key
+from metricwatch.parts.evidence.terminal_plan import run_live
 from metricwatch.hashing import file_sha256
-from metricwatch.report.sec_evidence import provenance
+from metricwatch.parts.evidence.section import provenance
 from metricwatch.sources.mlflow_runs import load_runs
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -200,7 +200,7 @@ def test_file_store_tree_and_remote_artifacts(tmp_path):
     from types import SimpleNamespace
 
     from metricwatch.config import parse_config
-    from metricwatch.evidence.reuse_key import NoKey, store_digest
+    from metricwatch.parts.evidence.reuse_key import NoKey, store_digest
 
     root = tmp_path / "mlruns"
     (root / "0").mkdir(parents=True)

@@ -87,7 +87,7 @@ def _repro(ctx: Context) -> Any:
 
 
 def _evidence(ctx: Context) -> Any:
-    from metricwatch.evidence.capture import capture_evidence
+    from metricwatch.parts.evidence.capture import capture_evidence
 
     try:
         runs = ctx.runs()

@@ -37,8 +37,8 @@ def evidence(
     an earlier capture whose inputs are all unchanged are reused unless --force.
     """
     from metricwatch.config import load_config
-    from metricwatch.evidence.capture import capture_evidence
-    from metricwatch.evidence.model import EVIDENCE_PARTS
+    from metricwatch.parts.evidence.capture import capture_evidence
+    from metricwatch.parts.evidence.model import EVIDENCE_PARTS
     from metricwatch.redact import scrub
 
     if only is not None and only not in EVIDENCE_PARTS:

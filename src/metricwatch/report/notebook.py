@@ -32,9 +32,9 @@ def _sections() -> dict[str, tuple[str | None, Callable[[MonitoringResult, Lang]
     from metricwatch.parts.integrity import section as sec_integrity
     from metricwatch.parts.repro import section as sec_repro
     from metricwatch.parts.drift import section as sec_monitoring
+    from metricwatch.parts.evidence import section as sec_evidence
     from metricwatch.report import (
         sec_appendix,
-        sec_evidence,
         sec_summary,
     )
 

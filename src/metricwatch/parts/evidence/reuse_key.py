@@ -134,7 +134,7 @@ def evidence_key(
     live_runs: list[Any] | None = None,
 ) -> ReuseKey:
     """The digest of this capture's inputs, or a ReuseKey without digest saying why not."""
-    from metricwatch.evidence.plan import page_specs, release_runs
+    from metricwatch.parts.evidence.plan import page_specs, release_runs
     from metricwatch.report.meta import git_facts
 
     try:

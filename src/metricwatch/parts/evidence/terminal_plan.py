@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
-from metricwatch.evidence.images import ImageCheckError
-from metricwatch.evidence.terminal import render_terminal
+from metricwatch.parts.evidence.images import ImageCheckError
+from metricwatch.parts.evidence.terminal import render_terminal
 from metricwatch.procs import run
 from metricwatch.redact import scrub
 from metricwatch.transcript import TranscriptEntry
 
 if TYPE_CHECKING:
-    from metricwatch.evidence.capture import Session
+    from metricwatch.parts.evidence.capture import Session
 
 REPRO_NAMES = ("ok", "differ", "failed", "timed_out", "unavailable", "error")
 STATUS_NAMES = ("clean", "changed", "failed")

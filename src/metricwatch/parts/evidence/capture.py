@@ -21,10 +21,10 @@ from typing import Any
 
 from metricwatch.config import Config
 from metricwatch.errors import ConfigError, MetricwatchError
-from metricwatch.evidence.browser import Browser, BrowserNotFoundError, find_browser, launch_browser
-from metricwatch.evidence.manifest import write_manifest
-from metricwatch.evidence.model import EVIDENCE_PARTS, EvidenceItem, EvidenceReport
-from metricwatch.evidence.terminal_plan import terminal_items
+from metricwatch.parts.evidence.browser import Browser, BrowserNotFoundError, find_browser, launch_browser
+from metricwatch.parts.evidence.manifest import write_manifest
+from metricwatch.parts.evidence.model import EVIDENCE_PARTS, EvidenceItem, EvidenceReport
+from metricwatch.parts.evidence.terminal_plan import terminal_items
 from metricwatch.hashing import file_sha256
 
 Progress = Callable[[str], None]
@@ -46,7 +46,7 @@ class Session:
         self.server_started = False
 
     def publish(self, name: str, kind: Any, src: Path, shows: str, source: str, **kw: Any) -> None:
-        from metricwatch.evidence.images import png_stats
+        from metricwatch.parts.evidence.images import png_stats
 
         width, height, _ = png_stats(src)
         dest = self.images_dir / name
@@ -70,8 +70,8 @@ class Session:
 
 def _prepare(cfg: Config, runs: Any, repro: Any, parts: tuple[str, ...], say: Progress):
     """The runs and live terminal output the capture uses, and the digest of its inputs."""
-    from metricwatch.evidence.reuse_key import ReuseKey, evidence_key
-    from metricwatch.evidence.terminal_plan import run_live
+    from metricwatch.parts.evidence.reuse_key import ReuseKey, evidence_key
+    from metricwatch.parts.evidence.terminal_plan import run_live
 
     try:
         exe = find_browser(cfg.evidence.browser)
@@ -95,8 +95,8 @@ def _prepare(cfg: Config, runs: Any, repro: Any, parts: tuple[str, ...], say: Pr
 def _capture(
     cfg: Config, runs: Any, repro: Any, parts: tuple[str, ...], say: Progress, force: bool
 ) -> EvidenceReport:
-    from metricwatch.evidence import reuse
-    from metricwatch.evidence.mlflow_capture import mlflow_items
+    from metricwatch.parts.evidence import reuse
+    from metricwatch.parts.evidence.mlflow_capture import mlflow_items
 
     images_dir = cfg.output_dir / "imgs"
     runs, live, key = _prepare(cfg, runs, repro, parts, say)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from metricwatch.evidence.browser import Browser
-from metricwatch.evidence.images import ImageCheckError, check_png, stack_pngs
+from metricwatch.parts.evidence.browser import Browser
+from metricwatch.parts.evidence.images import ImageCheckError, check_png, stack_pngs
 from metricwatch.redact import redact_url
 
 VIEW_WIDTH = 1600

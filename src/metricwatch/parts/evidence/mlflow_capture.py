@@ -6,13 +6,13 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from metricwatch.errors import MetricwatchError
-from metricwatch.evidence.images import ImageCheckError
-from metricwatch.evidence.mlflow_pages import PageCheckError, capture_page, storage_state
-from metricwatch.evidence.plan import metric_keys, page_specs, release_runs, with_artifacts
+from metricwatch.parts.evidence.images import ImageCheckError
+from metricwatch.parts.evidence.mlflow_pages import PageCheckError, capture_page, storage_state
+from metricwatch.parts.evidence.plan import metric_keys, page_specs, release_runs, with_artifacts
 from metricwatch.redact import scrub
 
 if TYPE_CHECKING:
-    from metricwatch.evidence.capture import Session
+    from metricwatch.parts.evidence.capture import Session
 
 RUNS_SHOWS = "MLflow runs list with the KPI columns"
 
@@ -49,7 +49,7 @@ def mlflow_items(s: Session, runs: Any, browser_error: str | None) -> None:
         for spec in specs:
             s.miss(spec.name, "mlflow", "skipped", spec.shows, browser_error or "no browser")
         return
-    from metricwatch.evidence.mlflow_ui import mlflow_ui
+    from metricwatch.parts.evidence.mlflow_ui import mlflow_ui
 
     s.say("starting the MLflow UI")
     try:

@@ -11,8 +11,8 @@ import io
 import re
 from pathlib import Path
 
-from metricwatch.evidence.browser import Browser
-from metricwatch.evidence.images import check_png
+from metricwatch.parts.evidence.browser import Browser
+from metricwatch.parts.evidence.images import check_png
 from metricwatch.redact import scrub
 from metricwatch.transcript import TranscriptEntry
 

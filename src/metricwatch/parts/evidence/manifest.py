@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from metricwatch.atomic import atomic_write_text
-from metricwatch.evidence.model import EVIDENCE_PARTS, EvidenceReport
+from metricwatch.parts.evidence.model import EVIDENCE_PARTS, EvidenceReport
 from metricwatch.hashing import file_sha256
 
 MANIFEST_NAME = "manifest.json"

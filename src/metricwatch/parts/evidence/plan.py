@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
-from metricwatch.evidence.mlflow_pages import PageSpec
+from metricwatch.parts.evidence.mlflow_pages import PageSpec
 from metricwatch.sources.mlflow_runs import RunRecord, RunSet
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 from pathlib import Path
 
-from metricwatch.evidence.model import EvidenceReport
+from metricwatch.parts.evidence.model import EvidenceReport
 from metricwatch.report.blocks import Block, Heading, Image, Notice, Paragraph, Table, part_missing
 from metricwatch.report.i18n import Lang, t
 from metricwatch.result import MonitoringResult
