@@ -236,7 +236,7 @@ def test_an_integrity_tag_with_unknown_checks_is_no_data_never_a_pass() -> None:
 
 
 def test_rule_inputs_call_a_warn_with_unknown_items_unknown() -> None:
-    from metricwatch.rules_inputs import _rule_status
+    from metricwatch.parts.kpis.rule_inputs import _rule_status
 
     assert _rule_status("warn", 4) == "unknown"
     assert _rule_status("warn", 0) == "warn"
@@ -298,7 +298,7 @@ def test_custom_metric_with_alias_is_accepted() -> None:
 def test_run_links_only_for_http_servers_and_without_credentials(
     uri: str, base: str | None
 ) -> None:
-    from metricwatch.rules_inputs import run_url, tracking_ui_base
+    from metricwatch.parts.kpis.rule_inputs import run_url, tracking_ui_base
 
     c = cfg({"mlflow": {"tracking_uri": uri}})
     assert tracking_ui_base(c) == base

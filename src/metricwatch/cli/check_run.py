@@ -49,7 +49,7 @@ def run_check(
 ) -> CheckRun:
     from metricwatch.collect import collect
     from metricwatch.rules import evaluate
-    from metricwatch.rules_inputs import rule_inputs_from_result
+    from metricwatch.parts.kpis.rule_inputs import rule_inputs_from_result
 
     parts = (*BASE_PARTS, "repro") if repro else BASE_PARTS
     progress(f"collecting {', '.join(parts)}")
@@ -72,7 +72,7 @@ def run_check(
 def snapshot_of(run: CheckRun) -> Snapshot:
     """The Prometheus snapshot of a check (last-success only when a verdict was possible)."""
     from metricwatch.alerts.prometheus import snapshot_from
-    from metricwatch.rules_inputs import feature_js, parts_up
+    from metricwatch.parts.kpis.rule_inputs import feature_js, parts_up
 
     return snapshot_from(
         run.inputs,

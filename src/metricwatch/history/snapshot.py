@@ -129,7 +129,7 @@ def snapshot_of(
     taken_at: datetime | None = None,
 ) -> Snapshot:
     """The snapshot of a result model (MonitoringResult) and the flags evaluated on it."""
-    from metricwatch.rules_inputs import rule_inputs_from_result
+    from metricwatch.parts.kpis.rule_inputs import rule_inputs_from_result
 
     inputs = rule_inputs_from_result(result, cfg)
     meta = result.meta
