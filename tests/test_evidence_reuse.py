@@ -17,12 +17,12 @@ from support.repos import commit_all, git, init_repo
 
 from metricwatch.collect import collect
 from metricwatch.config import load_config
+from metricwatch.hashing import file_sha256
 from metricwatch.parts.evidence import reuse
 from metricwatch.parts.evidence.browser import find_browser
 from metricwatch.parts.evidence.reuse_key import evidence_key
-from metricwatch.parts.evidence.terminal_plan import run_live
-from metricwatch.hashing import file_sha256
 from metricwatch.parts.evidence.section import provenance
+from metricwatch.parts.evidence.terminal_plan import run_live
 from metricwatch.sources.mlflow_runs import load_runs
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

@@ -11,6 +11,7 @@ from support.integrity_helpers import tree_digest, upload_folder
 from support.release_repo import ReleaseRepo
 from support.repos import commit_all, dvc, git
 
+from metricwatch.config import Config, parse_config
 from metricwatch.parts.integrity.collect import check_integrity
 from metricwatch.parts.integrity.dvc_items import parse_release
 from metricwatch.parts.integrity.mlflow_items import (
@@ -21,7 +22,6 @@ from metricwatch.parts.integrity.mlflow_items import (
 )
 from metricwatch.parts.integrity.model import CheckItem, overall
 from metricwatch.parts.kpis.params_match import compare_params, same_value
-from metricwatch.config import Config, parse_config
 from metricwatch.sources.mlflow_runs import RunRecord
 
 pytest_plugins = ["support.integrity_fixtures"]

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from metricwatch.errors import CheckError
 from metricwatch.parts.repro.compare import compare_outputs, describe, flatten, is_volatile
 from metricwatch.parts.repro.dvc_pipeline import (
     LockedOut,
@@ -14,7 +15,6 @@ from metricwatch.parts.repro.dvc_pipeline import (
     source_deps,
     stale_entries,
 )
-from metricwatch.errors import CheckError
 
 VOLATILE = ["time", "duration", "timestamp"]
 

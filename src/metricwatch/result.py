@@ -11,10 +11,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch.parts.drift.collect import DriftReport
+from metricwatch.parts.evidence.model import EvidenceReport
 from metricwatch.parts.integrity.model import IntegrityReport
 from metricwatch.parts.kpis.collect import KpiReport
 from metricwatch.parts.repro.model import ReproReport
-from metricwatch.parts.evidence.model import EvidenceReport
 from metricwatch.report.meta import ReportMeta
 from metricwatch.rules import Flag
 

@@ -48,8 +48,8 @@ def run_check(
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> CheckRun:
     from metricwatch.collect import collect
-    from metricwatch.rules import evaluate
     from metricwatch.parts.kpis.rule_inputs import rule_inputs_from_result
+    from metricwatch.rules import evaluate
 
     parts = (*BASE_PARTS, "repro") if repro else BASE_PARTS
     progress(f"collecting {', '.join(parts)}")

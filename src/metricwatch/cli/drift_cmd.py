@@ -206,8 +206,8 @@ def drift(
 ) -> int:
     """PSI, KL and JS per feature, label drift, dataset drift %, drift by time window and concept
     drift; --freeze writes a bin spec."""
-    from metricwatch.parts.drift.collect import run_drift
     from metricwatch.config import load_config
+    from metricwatch.parts.drift.collect import run_drift
 
     cfg = load_config(config)
     if engine is not None:

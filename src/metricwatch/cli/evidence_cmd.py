@@ -52,8 +52,8 @@ def evidence(
 
         repro = None
         if only != "mlflow":
-            from metricwatch.parts.repro.collect import check_repro
             from metricwatch.errors import MetricwatchError
+            from metricwatch.parts.repro.collect import check_repro
 
             progress("reproducibility check (for the terminal images)")
             try:

@@ -44,8 +44,8 @@ def repro(
     Your work tree, git refs, DVC cache and remote are only read; the verdict is appended to the
     reproducibility log and cached per commit (use --force to re-run).
     """
-    from metricwatch.parts.repro.collect import check_repro
     from metricwatch.config import load_config
+    from metricwatch.parts.repro.collect import check_repro
 
     if fmt not in ("table", "json"):
         err_console.print(f"[red]error:[/red] --format must be table or json, not {fmt!r}")

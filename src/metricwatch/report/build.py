@@ -55,8 +55,8 @@ def collect_report(
 ) -> MonitoringResult:
     """Collect every part and evaluate the rules on every version (the report's scope)."""
     from metricwatch.collect import collect
-    from metricwatch.rules import evaluate
     from metricwatch.parts.kpis.rule_inputs import rule_inputs_from_result
+    from metricwatch.rules import evaluate
 
     result = collect(cfg, parts, rev=rev, force=force, progress=progress)
     flags = evaluate(cfg, rule_inputs_from_result(result, cfg), scope="versions")

@@ -28,11 +28,11 @@ def load_result(
 
 
 def _sections() -> dict[str, tuple[str | None, Callable[[MonitoringResult, Lang], list[Block]]]]:
-    from metricwatch.parts.kpis import section as sec_kpis
-    from metricwatch.parts.integrity import section as sec_integrity
-    from metricwatch.parts.repro import section as sec_repro
     from metricwatch.parts.drift import section as sec_monitoring
     from metricwatch.parts.evidence import section as sec_evidence
+    from metricwatch.parts.integrity import section as sec_integrity
+    from metricwatch.parts.kpis import section as sec_kpis
+    from metricwatch.parts.repro import section as sec_repro
     from metricwatch.report import (
         sec_appendix,
         sec_summary,

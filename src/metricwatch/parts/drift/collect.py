@@ -15,12 +15,12 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
+from metricwatch.config import Config, DriftConfig
+from metricwatch.errors import CheckError, ConfigError
 from metricwatch.parts.drift.concept import ConceptDrift, concept_drift
 from metricwatch.parts.drift.local import LocalRun, run_local
 from metricwatch.parts.drift.spec import load_spec, spec_path, write_spec
 from metricwatch.parts.drift.text import binning_text, definition_text, tests_text
-from metricwatch.config import Config, DriftConfig
-from metricwatch.errors import CheckError, ConfigError
 from metricwatch.sources import datasets
 from metricwatch.sources.drift_engines.counted import Counted
 from metricwatch.sources.drift_engines.local_count import count, tasks_of

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from metricwatch.parts.drift.spec import check_current, check_reference
 from metricwatch.config import Config
+from metricwatch.parts.drift.spec import check_current, check_reference
 from metricwatch.sources import batches as batch_io
 from metricwatch.sources import datasets
 from metricwatch.sources.drift_engines.counted import Counted

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from metricwatch.parts.kpis.section import efficiency_blocks
 from metricwatch.report import html as h
 from metricwatch.report.blocks import (
     Block,
@@ -14,7 +15,6 @@ from metricwatch.report.blocks import (
     part_missing,
 )
 from metricwatch.report.i18n import Lang, t
-from metricwatch.parts.kpis.section import efficiency_blocks
 from metricwatch.result import MonitoringResult
 
 _DRIFT_COLS = {

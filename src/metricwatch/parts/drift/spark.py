@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from metricwatch.parts.drift.spec import check_current, check_reference
 from metricwatch.config import Config
 from metricwatch.errors import ConfigError, SourceError
+from metricwatch.parts.drift.spec import check_current, check_reference
 from metricwatch.sources.datasets import URI, DataSpec
 from metricwatch.sources.drift_engines.counted import Counted
 from metricwatch.sources.drift_engines.local_count import tasks_of

@@ -21,11 +21,16 @@ from typing import Any
 
 from metricwatch.config import Config
 from metricwatch.errors import ConfigError, MetricwatchError
-from metricwatch.parts.evidence.browser import Browser, BrowserNotFoundError, find_browser, launch_browser
+from metricwatch.hashing import file_sha256
+from metricwatch.parts.evidence.browser import (
+    Browser,
+    BrowserNotFoundError,
+    find_browser,
+    launch_browser,
+)
 from metricwatch.parts.evidence.manifest import write_manifest
 from metricwatch.parts.evidence.model import EVIDENCE_PARTS, EvidenceItem, EvidenceReport
 from metricwatch.parts.evidence.terminal_plan import terminal_items
-from metricwatch.hashing import file_sha256
 
 Progress = Callable[[str], None]
 

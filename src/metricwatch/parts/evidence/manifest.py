@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 
 from metricwatch.atomic import atomic_write_text
-from metricwatch.parts.evidence.model import EVIDENCE_PARTS, EvidenceReport
 from metricwatch.hashing import file_sha256
+from metricwatch.parts.evidence.model import EVIDENCE_PARTS, EvidenceReport
 
 MANIFEST_NAME = "manifest.json"
 

@@ -19,10 +19,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from metricwatch.atomic import atomic_copy
+from metricwatch.hashing import file_sha256
 from metricwatch.parts.evidence.manifest import MANIFEST_NAME, write_manifest
 from metricwatch.parts.evidence.model import EvidenceReport
 from metricwatch.parts.evidence.reuse_key import ReuseKey
-from metricwatch.hashing import file_sha256
 from metricwatch.user_cache import user_cache_dir
 
 ENTRY = "entry.json"

@@ -14,6 +14,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from metricwatch.config import Config
+from metricwatch.errors import MetricwatchError
 from metricwatch.parts.integrity import dvc_items as dvcx
 from metricwatch.parts.integrity import mlflow_items as mlx
 from metricwatch.parts.integrity.model import (
@@ -23,8 +25,6 @@ from metricwatch.parts.integrity.model import (
     TagIntegrity,
     overall,
 )
-from metricwatch.config import Config
-from metricwatch.errors import MetricwatchError
 from metricwatch.redact import scrub
 from metricwatch.sources import git_dvc
 from metricwatch.sources.dvc_remote import RemoteStatus, query_remote

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from metricwatch.parts.integrity.model import CheckItem
 from metricwatch.config import Config
 from metricwatch.errors import CheckError
+from metricwatch.parts.integrity.model import CheckItem
 from metricwatch.sources.mlflow_registry import (
     RegisteredVersion,
     RegistryListing,

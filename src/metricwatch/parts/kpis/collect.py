@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
-from metricwatch.parts.kpis.baseline import BaselineChoice, resolve_baseline
-from metricwatch.parts.kpis.metric_values import MetricValue, metric_value_data, pick_alias
-from metricwatch.parts.kpis.trends import SystemUsage, TrendPoint, system_usage, trend_points
 from metricwatch.config import Config
 from metricwatch.errors import ConfigError, SourceError
 from metricwatch.hashing import params_hash
+from metricwatch.parts.kpis.baseline import BaselineChoice, resolve_baseline
+from metricwatch.parts.kpis.metric_values import MetricValue, metric_value_data, pick_alias
+from metricwatch.parts.kpis.trends import SystemUsage, TrendPoint, system_usage, trend_points
 from metricwatch.sources.dvc_metrics import DvcMetrics, load_dvc_metrics
 from metricwatch.sources.mlflow_history import SYSTEM_PREFIX, system_metric_history
 from metricwatch.sources.mlflow_runs import RunRecord, RunSet, SkippedRun, load_runs

@@ -13,8 +13,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from metricwatch import __version__
-from metricwatch.parts.repro.model import ReproReport
 from metricwatch.config import Config
+from metricwatch.parts.repro.model import ReproReport
 
 CACHEABLE = frozenset({"identical", "differ", "failed", "timed_out"})
 

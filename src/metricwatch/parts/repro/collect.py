@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from metricwatch.config import Config
+from metricwatch.errors import CheckError
 from metricwatch.parts.repro import cache as repro_cache
 from metricwatch.parts.repro.clone import (
     USER_CACHE_REMOTE,
@@ -31,8 +33,6 @@ from metricwatch.parts.repro.model import ReproReport
 from metricwatch.parts.repro.run import Outcome, RunContext, reproduce
 from metricwatch.parts.repro.session import Session, clone_env
 from metricwatch.parts.repro.term import now_utc
-from metricwatch.config import Config
-from metricwatch.errors import CheckError
 from metricwatch.procs import run
 
 Progress = Callable[[str], None]

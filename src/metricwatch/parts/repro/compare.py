@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from metricwatch.parts.repro.model import OutputComparison, VolatileDiff
 from metricwatch.parts.repro.dvc_pipeline import LockedOut
+from metricwatch.parts.repro.model import OutputComparison, VolatileDiff
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:

@@ -7,8 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from metricwatch.parts.repro.model import ReproReport
 from metricwatch.config import Config
+from metricwatch.parts.repro.model import ReproReport
 from metricwatch.redact import scrub
 from metricwatch.transcript import Transcript
 

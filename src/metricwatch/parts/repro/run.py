@@ -10,16 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from metricwatch.parts.repro.environment import environment, undeclared_inputs
+from metricwatch.config import Config
 from metricwatch.parts.repro.compare import compare_outputs, describe
-from metricwatch.parts.repro.model import (
-    VERDICT_TEXT,
-    EnvironmentInfo,
-    OutputComparison,
-    SecondRun,
-    Verdict,
-    VolatileDiff,
-)
 from metricwatch.parts.repro.dvc_pipeline import (
     LockedOut,
     locked_deps,
@@ -28,8 +20,16 @@ from metricwatch.parts.repro.dvc_pipeline import (
     source_deps,
     stale_entries,
 )
+from metricwatch.parts.repro.environment import environment, undeclared_inputs
+from metricwatch.parts.repro.model import (
+    VERDICT_TEXT,
+    EnvironmentInfo,
+    OutputComparison,
+    SecondRun,
+    Verdict,
+    VolatileDiff,
+)
 from metricwatch.parts.repro.session import Session, error_line, failed_stage, last_stage
-from metricwatch.config import Config
 from metricwatch.procs import run
 
 
