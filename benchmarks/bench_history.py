@@ -46,13 +46,13 @@ def demo_config() -> Path:
 
 def result_and_cfg(config: Path, db: Path, keep: int | str):
     from metricwatch.config import load_config
-    from metricwatch.report.build import collect_report
+    from metricwatch.pipeline.run import run_pipeline
     from metricwatch.result import MonitoringResult
 
     cached = WORK / "result.json"
     cfg = load_config(config)
     if not cached.is_file():
-        result = collect_report(cfg, parts=("kpis", "integrity", "drift"))
+        result = run_pipeline(cfg, ("kpis", "integrity", "drift"), scope="versions").result
         cached.write_text(result.to_json(), encoding="utf-8")
     result = MonitoringResult.read(cached)
     hist = cfg.history.model_copy(update={"path": str(db), "keep": keep})

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.rule_statuses import statuses
 
 from metricwatch.config import parse_config
 from metricwatch.errors import ConfigError
@@ -37,11 +38,24 @@ GOOD = row("v1.0.1", "r1", rmse=1.05, qwk=0.75, train_time_s=110.0, drift_pct=1.
 BAD = row("v1.0.3", "r3", rmse=1.2, qwk=0.6, train_time_s=130.0, drift_pct=2.0)
 
 
-def inputs(candidate, **kw) -> RuleInputs:
+def inputs(
+    candidate,
+    integrity: dict[str, str] | None = None,
+    integrity_reasons: dict[str, str] | None = None,
+    repro_verdict: str | None = "identical",
+    repro_rev: str | None = None,
+    repro_message: str = "",
+    **kw,
+) -> RuleInputs:
     kw.setdefault("baseline", BASE)
     kw.setdefault("versions", [BASE, GOOD, candidate] if candidate else [BASE, GOOD])
-    kw.setdefault("integrity", {"v1.0.0": "ok", "v1.0.1": "ok"})
-    kw.setdefault("repro_verdict", "identical")
+    kw["statuses"] = statuses(
+        integrity if integrity is not None else {"v1.0.0": "ok", "v1.0.1": "ok"},
+        repro_verdict,
+        reasons=integrity_reasons,
+        rev=repro_rev,
+        message=repro_message,
+    )
     return RuleInputs(candidate=candidate, **kw)
 
 
@@ -201,7 +215,7 @@ def test_spanish_messages() -> None:
 
 
 def test_builtin_status_rules_can_be_overridden_or_disabled() -> None:
-    assert set(effective_rules(cfg())) == {
+    assert set(effective_rules(cfg(), inputs(GOOD))) == {
         "rmse",
         "qwk",
         "drift_pct",
@@ -210,7 +224,8 @@ def test_builtin_status_rules_can_be_overridden_or_disabled() -> None:
         "repro",
     }
     c = cfg({"thresholds": {"integrity": {"metric": "integrity", "enabled": False}}})
-    assert "integrity" not in effective_rules(c) and "repro" in effective_rules(c)
+    rules = effective_rules(c, inputs(GOOD))
+    assert "integrity" not in rules and "repro" in rules
     c = cfg({"thresholds": {"i": {"metric": "integrity", "breach_on": ["warn", "fail"]}}})
     flags = evaluate(c, inputs(GOOD, integrity={"v1": "warn"}))
     (integ,) = [f for f in flags if f.metric == "integrity"]
@@ -236,7 +251,7 @@ def test_an_integrity_tag_with_unknown_checks_is_no_data_never_a_pass() -> None:
 
 
 def test_rule_inputs_call_a_warn_with_unknown_items_unknown() -> None:
-    from metricwatch.parts.kpis.rule_inputs import _rule_status
+    from metricwatch.parts.integrity.rule_inputs import _rule_status
 
     assert _rule_status("warn", 4) == "unknown"
     assert _rule_status("warn", 0) == "warn"

@@ -6,10 +6,14 @@ Exit codes: 0 every image captured, 1 some image failed or was skipped (each wit
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from metricwatch.cli.console import err_console, out_console
+
+if TYPE_CHECKING:
+    from metricwatch.result import MonitoringResult
 
 ConfigOpt = typer.Option(
     None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
@@ -81,15 +85,12 @@ def evidence(
     return 0 if not report.missing else 1
 
 
-def missing_lines(result_path: Path) -> list[str]:
+def missing_lines(result: MonitoringResult) -> list[str]:
     """One line per evidence image a report lacks, with the reason (`metricwatch report`)."""
+    from metricwatch.parts.evidence.model import EVIDENCE
     from metricwatch.redact import scrub
-    from metricwatch.result import MonitoringResult
 
-    try:
-        evidence = MonitoringResult.read(result_path).evidence
-    except (OSError, ValueError):
-        return []
+    evidence = result.get(EVIDENCE)
     lines = []
     for item in evidence.missing if evidence else []:
         reason = scrub(item.reason or "no reason given")

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from metricwatch.config import Config, DriftConfig
 from metricwatch.errors import CheckError, ConfigError
+from metricwatch.parts.contract import PartKey
 from metricwatch.parts.drift.concept import ConceptDrift, concept_drift
 from metricwatch.parts.drift.local import LocalRun, run_local
 from metricwatch.parts.drift.spec import load_spec, spec_path, write_spec
@@ -245,3 +246,6 @@ def frames_report(reference: pd.DataFrame, current: pd.DataFrame, dcfg: DriftCon
     window = parse_window(dcfg.window) if dcfg.window is not None else None
     counted = count([current], tasks_of(spec), window=window, time_column=dcfg.time_column)
     return build_report(spec, counted, dcfg, reference="reference frame", current="current frame")
+
+
+DRIFT = PartKey("drift", DriftReport)  # the typed handle: result.get(DRIFT)

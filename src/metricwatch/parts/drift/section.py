@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from metricwatch.parts.drift.collect import DRIFT
+from metricwatch.parts.integrity.model import INTEGRITY
 from metricwatch.parts.kpis.section import efficiency_blocks
 from metricwatch.report import html as h
 from metricwatch.report.blocks import (
@@ -15,7 +19,9 @@ from metricwatch.report.blocks import (
     part_missing,
 )
 from metricwatch.report.i18n import Lang, t
-from metricwatch.result import MonitoringResult
+
+if TYPE_CHECKING:
+    from metricwatch.result import MonitoringResult
 
 _DRIFT_COLS = {
     "en": ["Feature", "Kind", "PSI", "KL", "JS", "Test", "adj. p", "NaN ref/cur", "Verdict"],
@@ -66,7 +72,7 @@ def _feature_row(f) -> list[object]:
 
 
 def drift_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
-    rep = result.drift
+    rep = result.get(DRIFT)
     if rep is None:
         return part_missing(result, "drift", lang)
     from metricwatch.render.drift_figures import drift_figures
@@ -140,7 +146,7 @@ def flag_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
 
 
 def artifact_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
-    rep = result.integrity
+    rep = result.get(INTEGRITY)
     if rep is None:
         return [Heading(t("artifacts", lang)), *part_missing(result, "integrity", lang)]
     names = ("dvc_push", "mlflow_run", "metrics_artifacts")

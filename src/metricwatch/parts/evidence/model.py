@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from metricwatch.parts.contract import PartKey
+
 ItemStatus = Literal["ok", "failed", "skipped"]
 ItemKind = Literal["mlflow", "terminal"]
 EVIDENCE_PARTS: tuple[ItemKind, ...] = ("mlflow", "terminal")
@@ -61,3 +63,6 @@ class EvidenceReport(BaseModel):
 
     def item(self, name: str) -> EvidenceItem | None:
         return next((i for i in self.items if i.name == name), None)
+
+
+EVIDENCE = PartKey("evidence", EvidenceReport)  # the typed handle: result.get(EVIDENCE)

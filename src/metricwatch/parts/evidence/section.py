@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from metricwatch.parts.evidence.model import EvidenceReport
+from metricwatch.parts.evidence.model import EVIDENCE, EvidenceReport
 from metricwatch.report.blocks import Block, Heading, Image, Notice, Paragraph, Table, part_missing
 from metricwatch.report.i18n import Lang, t
-from metricwatch.result import MonitoringResult
+
+if TYPE_CHECKING:
+    from metricwatch.result import MonitoringResult
 
 _CAPTURED = {
     "en": "Images captured now ({when} UTC, {secs:.0f} s).",
@@ -34,7 +37,7 @@ def provenance(rep: EvidenceReport, lang: Lang) -> str:
 
 
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
-    rep = result.evidence
+    rep = result.get(EVIDENCE)
     if rep is None:
         return part_missing(result, "evidence", lang)
     blocks: list[Block] = [Heading(t("screens", lang)), Paragraph(provenance(rep, lang))]

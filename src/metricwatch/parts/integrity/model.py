@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from metricwatch.parts.contract import PartKey
+
 ItemStatus = Literal["ok", "warn", "fail", "unknown"]
 TagStatus = Literal["ok", "warn", "fail"]
 
@@ -144,3 +146,6 @@ def overall(items: list[CheckItem]) -> tuple[TagStatus, str, int]:
         first = next(i for i in items if i.status == "unknown")
         return "warn", f"{unknown} item(s) unknown: {first.reason}", unknown
     return "ok", "all checks pass", unknown
+
+
+INTEGRITY = PartKey("integrity", IntegrityReport)  # the typed handle: result.get(INTEGRITY)

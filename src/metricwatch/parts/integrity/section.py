@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from metricwatch.parts.integrity.model import INTEGRITY
 from metricwatch.report import html as h
 from metricwatch.report.blocks import Block, Heading, Notice, Paragraph, Table, part_missing
 from metricwatch.report.i18n import Lang, t
-from metricwatch.result import MonitoringResult
+
+if TYPE_CHECKING:
+    from metricwatch.result import MonitoringResult
 
 _RULE = {
     "en": "Rule: every version tag (Git/DVC) must have an associated MLflow run with the same "
@@ -23,7 +28,7 @@ _CHECK_COLS = {"en": ["Check", "Status", "Reason"], "es": ["Verificación", "Est
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     from metricwatch.parts.integrity.model import ITEM_LABELS
 
-    rep = result.integrity
+    rep = result.get(INTEGRITY)
     if rep is None:
         return part_missing(result, "integrity", lang)
     blocks: list[Block] = [Paragraph(_RULE[lang])]

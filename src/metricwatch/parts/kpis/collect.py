@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 from metricwatch.config import Config
 from metricwatch.errors import ConfigError, SourceError
 from metricwatch.hashing import params_hash
+from metricwatch.parts.contract import PartKey
 from metricwatch.parts.kpis.baseline import BaselineChoice, resolve_baseline
 from metricwatch.parts.kpis.metric_values import MetricValue, metric_value_data, pick_alias
 from metricwatch.parts.kpis.trends import SystemUsage, TrendPoint, system_usage, trend_points
@@ -228,3 +229,6 @@ def build_kpis(
         skipped=runs.skipped,
         notes=notes,
     )
+
+
+KPIS = PartKey("kpis", KpiReport)  # the typed handle: result.get(KPIS)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from metricwatch.parts.kpis.collect import unknown_values, unknown_values_summary
+from metricwatch.parts.kpis.collect import KPIS, unknown_values, unknown_values_summary
 from metricwatch.report import html as h
 from metricwatch.report.blocks import (
     Block,
@@ -16,7 +16,9 @@ from metricwatch.report.blocks import (
     part_missing,
 )
 from metricwatch.report.i18n import Lang, t
-from metricwatch.result import MonitoringResult
+
+if TYPE_CHECKING:
+    from metricwatch.result import MonitoringResult
 
 KPI_COLUMNS = ("rmse", "qwk", "train_time_s", "drift_pct")
 _HEAD = {
@@ -79,7 +81,7 @@ def _value_cell(row: Any, metric: str, breaches: dict) -> object:
 
 
 def kpi_table(result: MonitoringResult, lang: Lang) -> Table:
-    rep = result.kpis
+    rep = result.get(KPIS)
     breaches = _breaches(result)
     rows = []
     for r in rep.rows:
@@ -102,7 +104,7 @@ def trend_figure(result: MonitoringResult) -> Any | None:
 
     from metricwatch.render.figures import plot_text
 
-    trends = result.kpis.trends if result.kpis else {}
+    trends = result.get(KPIS).trends if result.get(KPIS) else {}
     metrics = [m for m in KPI_COLUMNS if any(p.value is not None for p in trends.get(m, []))]
     if not metrics:
         return None
@@ -130,7 +132,7 @@ def _num(value: object) -> object:
 
 
 def dvc_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
-    dm = result.kpis.dvc_metrics if result.kpis else None
+    dm = result.get(KPIS).dvc_metrics if result.get(KPIS) else None
     if dm is None:
         return []
     cols = {
@@ -173,7 +175,7 @@ _MORE = {"en": "and {n} more run(s)", "es": "y {n} run(s) más"}
 
 def unknown_values_text(result: MonitoringResult, lang: Lang) -> str | None:
     """One sentence naming the runs whose KPI values are NaN/±inf (None when there are none)."""
-    rep = result.kpis
+    rep = result.get(KPIS)
     items = unknown_values(rep.rows, list(KPI_COLUMNS)) if rep else []
     if not items:
         return None
@@ -181,7 +183,7 @@ def unknown_values_text(result: MonitoringResult, lang: Lang) -> str | None:
 
 
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
-    rep = result.kpis
+    rep = result.get(KPIS)
     if rep is None:
         return part_missing(result, "kpis", lang)
     base = rep.baseline
@@ -206,7 +208,7 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
 
 def efficiency_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
     """Train time per version vs the baseline, and system metrics when MLflow logged them."""
-    rep = result.kpis
+    rep = result.get(KPIS)
     if rep is None:
         return []
     baseline = next((r for r in rep.rows if r.is_baseline), None)

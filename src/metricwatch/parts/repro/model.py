@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from metricwatch.parts.contract import PartKey
 from metricwatch.transcript import Transcript
 
 Verdict = Literal["identical", "differ", "unavailable", "failed", "timed_out", "error"]
@@ -105,3 +106,6 @@ class ReproReport(_Frozen):
     @property
     def differing(self) -> list[OutputComparison]:
         return [o for o in self.outputs if not o.match]
+
+
+REPRO = PartKey("repro", ReproReport)  # the typed handle: result.get(REPRO)

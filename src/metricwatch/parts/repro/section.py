@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from metricwatch.parts.evidence.model import EVIDENCE
+from metricwatch.parts.repro.model import REPRO
 from metricwatch.report import html as h
 from metricwatch.report.blocks import (
     Block,
@@ -14,7 +18,9 @@ from metricwatch.report.blocks import (
     part_missing,
 )
 from metricwatch.report.i18n import Lang, t
-from metricwatch.result import MonitoringResult
+
+if TYPE_CHECKING:
+    from metricwatch.result import MonitoringResult
 
 _GOAL = {
     "en": "Goal: `dvc repro` in a clean environment produces identical artifacts (same DVC "
@@ -44,7 +50,7 @@ def _status(verdict: str) -> str:
 
 
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
-    rep = result.repro
+    rep = result.get(REPRO)
     if rep is None:
         return part_missing(result, "repro", lang)
     cached = {"en": " (cached verdict for this commit)", "es": " (veredicto en caché)"}[lang]
@@ -103,7 +109,7 @@ def _terminal_images(result: MonitoringResult) -> list[Block]:
     """The terminal captures of `dvc repro` (named for what they show) from the evidence part."""
     from pathlib import Path
 
-    ev = result.evidence
+    ev = result.get(EVIDENCE)
     if ev is None:
         return []
     out: list[Block] = []
