@@ -155,7 +155,7 @@ def test_terminal_capture_from_a_failed_repro(tmp_path):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_a_check_stopped_before_dvc_repro_shows_the_failing_command(browser, tmp_path):
-    from metricwatch.parts.evidence.capture import Session
+    from metricwatch.parts.evidence.session import Session
     from metricwatch.parts.evidence.terminal_plan import terminal_items
 
     cfg_file = tmp_path / "metricwatch.yaml"

@@ -13,7 +13,6 @@ import asyncio
 import concurrent.futures
 import tempfile
 import time
-from collections.abc import Callable
 from contextlib import ExitStack, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,56 +20,15 @@ from typing import Any
 
 from metricwatch.config import Config
 from metricwatch.errors import ConfigError, MetricwatchError
-from metricwatch.hashing import file_sha256
 from metricwatch.parts.evidence.browser import (
-    Browser,
     BrowserNotFoundError,
     find_browser,
     launch_browser,
 )
 from metricwatch.parts.evidence.manifest import write_manifest
-from metricwatch.parts.evidence.model import EVIDENCE_PARTS, EvidenceItem, EvidenceReport
+from metricwatch.parts.evidence.model import EVIDENCE_PARTS, EvidenceReport
+from metricwatch.parts.evidence.session import Progress, Session
 from metricwatch.parts.evidence.terminal_plan import terminal_items
-
-Progress = Callable[[str], None]
-
-
-class Session:
-    """Shared state of one capture: where images go, the browser, the items so far."""
-
-    def __init__(self, cfg: Config, tmp: Path, say: Progress) -> None:
-        self.cfg = cfg
-        self.images_dir = cfg.output_dir / "imgs"
-        self.tmp = tmp
-        self.say = say
-        self.browser: Browser | None = None
-        self.items: list[EvidenceItem] = []
-        self.notes: list[str] = []
-        self.mlflow_version: str | None = None
-        self.server_url: str | None = None
-        self.server_started = False
-
-    def publish(self, name: str, kind: Any, src: Path, shows: str, source: str, **kw: Any) -> None:
-        from metricwatch.parts.evidence.images import png_stats
-
-        width, height, _ = png_stats(src)
-        dest = self.images_dir / name
-        src.replace(dest)
-        self.items.append(
-            EvidenceItem(
-                name=name, kind=kind, status="ok", shows=shows, source=source, path=str(dest),
-                sha256=file_sha256(dest), width=width, height=height,
-                captured_at=datetime.now(UTC), **kw,
-            )
-        )  # fmt: skip
-
-    def miss(self, name: str, kind: Any, status: Any, shows: str, reason: str, source: str = ""):
-        (self.images_dir / name).unlink(missing_ok=True)  # never leave stale evidence behind
-        self.items.append(
-            EvidenceItem(
-                name=name, kind=kind, status=status, shows=shows, reason=reason, source=source
-            )
-        )
 
 
 def _prepare(cfg: Config, runs: Any, repro: Any, parts: tuple[str, ...], say: Progress):

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from metricwatch.errors import MetricwatchError
 from metricwatch.parts.evidence.images import ImageCheckError
 from metricwatch.parts.evidence.mlflow_pages import PageCheckError, capture_page, storage_state
 from metricwatch.parts.evidence.plan import metric_keys, page_specs, release_runs, with_artifacts
+from metricwatch.parts.evidence.session import Session
 from metricwatch.redact import scrub
-
-if TYPE_CHECKING:
-    from metricwatch.parts.evidence.capture import Session
 
 RUNS_SHOWS = "MLflow runs list with the KPI columns"
 

@@ -16,18 +16,16 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
 from metricwatch.parts.evidence.images import ImageCheckError
+from metricwatch.parts.evidence.session import Session
 from metricwatch.parts.evidence.terminal import render_terminal
 from metricwatch.procs import run
 from metricwatch.redact import scrub
 from metricwatch.transcript import TranscriptEntry
-
-if TYPE_CHECKING:
-    from metricwatch.parts.evidence.capture import Session
 
 REPRO_NAMES = ("ok", "differ", "failed", "timed_out", "unavailable", "error")
 STATUS_NAMES = ("clean", "changed", "failed")
