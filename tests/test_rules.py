@@ -340,3 +340,28 @@ def test_summary_line_of_a_status_rule_says_why_not_fail_vs_not_fail() -> None:
         "dvc push the outputs, or fix the release tag"
     )
     assert lines["rmse"].startswith("rmse [warn] v1.0.3: 1.2 vs ≤ 1.1")
+
+
+def test_merged_inputs_say_errors_then_the_parts_then_what_was_not_run() -> None:
+    from metricwatch.rules import PartRuleInputs, merge_inputs
+
+    merged = merge_inputs(
+        [
+            PartRuleInputs(versions=[GOOD], candidate=GOOD, unavailable={"kpis": "no runs"}),
+            PartRuleInputs(dataset_drift_pct=3.0, unavailable={"drift": "ignored: errors win"}),
+        ],
+        {"drift": "drift.reference is not set"},
+        {"repro": "not run by this check"},
+    )
+    assert merged.unavailable == {
+        "drift": "drift.reference is not set",
+        "kpis": "no runs",
+        "repro": "not run by this check",
+    }
+    assert list(merged.unavailable) == ["drift", "kpis", "repro"]
+    assert (merged.candidate, merged.dataset_drift_pct, merged.versions) == (GOOD, 3.0, [GOOD])
+    flag = by_rule(evaluate(cfg(), merged.model_copy(update={"candidate": None})))["rmse"]
+    assert flag.reason == (
+        "no candidate run (drift: drift.reference is not set; kpis: no runs; "
+        "repro: not run by this check)"
+    )

@@ -119,8 +119,11 @@ class PartRuleInputs(_Frozen):
     no_verdict: dict[str, str] = Field(default_factory=dict)
 
 
-def merge_inputs(parts: list[PartRuleInputs], errors: dict[str, str]) -> RuleInputs:
-    """One RuleInputs from the parts' contributions; `errors` (part → reason) come first."""
+def merge_inputs(
+    parts: list[PartRuleInputs], errors: dict[str, str], not_run: dict[str, str] | None = None
+) -> RuleInputs:
+    """One RuleInputs from the parts' contributions. Why parts are unavailable, in this order:
+    their errors, what the parts say, then the parts this command did not run."""
     fields: dict[str, object] = {}
     statuses: dict[str, StatusInputs] = {}
     unavailable = dict(errors)
@@ -131,6 +134,8 @@ def merge_inputs(parts: list[PartRuleInputs], errors: dict[str, str]) -> RuleInp
         statuses.update(part.statuses)
         for key, why in part.unavailable.items():
             unavailable.setdefault(key, why)
+    for key, why in (not_run or {}).items():
+        unavailable.setdefault(key, why)
     if fields.get("versions") is None:
         fields.pop("versions", None)
     return RuleInputs(**fields, statuses=statuses, unavailable=unavailable)  # type: ignore[arg-type]

@@ -24,7 +24,7 @@ def part_inputs(result: MonitoringResult, cfg: Config) -> list[tuple[str, PartRu
 def rule_inputs_of(result: MonitoringResult, cfg: Config) -> RuleInputs:
     """What the rules read of a result (also what its history snapshot records)."""
     given = [g for _, g in part_inputs(result, cfg)]
-    return merge_inputs(given, {**result.errors, **result.not_run})
+    return merge_inputs(given, result.errors, result.not_run)
 
 
 def evaluated(
@@ -35,7 +35,7 @@ def evaluated(
     No verdict rests on an essential part this command collected that failed, or that says
     itself no verdict can rest on it (a shallow clone without the release tags)."""
     given = part_inputs(result, cfg)
-    inputs = merge_inputs([g for _, g in given], {**result.errors, **result.not_run})  # as above
+    inputs = merge_inputs([g for _, g in given], result.errors, result.not_run)
     essential = {p.name for p in all_parts() if p.essential and p.name in collected}
     no_verdict: dict[str, str] = {}
     for name, g in given:
