@@ -1,8 +1,8 @@
 """The Part contract: what every part of the result declares, and the Context it collects in.
 
-A part is a name, the parts it needs collected before it (their results are in
-`ctx.results`), its result model, how it collects, what it gives the rules, its built-in status
-rules, and its report section(s). `parts/registry.py` lists the parts in report order; every
+A part is a name and result model (`PartKey`), the parts it needs collected before it (their
+results are in `ctx.results`), how it collects, what it gives the rules (numbers, or statuses
+with its built-in status rule), and its report section(s). `parts/registry.py` lists the parts in report order; every
 list of parts in the code (collect order, `--skip`, `check`'s parts, section order and numbers,
 Prometheus `part_up`) derives from it. Adding a part is one folder plus one registry line.
 """
