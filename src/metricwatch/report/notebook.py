@@ -1,4 +1,4 @@
-"""What the report notebook calls: load (or collect) the result, then show one section a cell.
+"""What the report notebook calls: load (or collect) the result, then show each section in turn.
 
 The sections: the summary, one numbered section per registered part section (registry order),
 the appendices (numbered after them), the footer. A heading's number is its position, whatever
@@ -65,7 +65,7 @@ def _sections() -> dict[str, tuple[Callable[[Lang], str] | None, Builder]]:
 
 
 def _numbered(n: int, heading: Callable[[Lang], str]) -> Callable[[Lang], str]:
-    """ "n. Title": the section's position replaces any number its catalogue text starts with."""
+    """The heading "n. Title": its position replaces any number its catalogue text starts with."""
     return lambda lang: f"{n}. {_NUMBER.sub('', heading(lang))}"
 
 
