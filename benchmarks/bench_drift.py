@@ -145,8 +145,8 @@ def worker(kind: str, ref: str, cur: str) -> dict:
     if kind in ("metricwatch", "evidently"):
         r, c, frames_mb = _frames(ref, cur)
         if kind == "metricwatch":
-            from metricwatch.checks.drift_report import frames_report
             from metricwatch.config import DriftConfig
+            from metricwatch.parts.drift.collect import frames_report
 
             def call() -> dict:
                 rep = frames_report(r, c, DriftConfig())
@@ -160,7 +160,7 @@ def worker(kind: str, ref: str, cur: str) -> dict:
                 return {}
 
         return {**_timed(call), "frames_mb": frames_mb, "load": load}
-    from metricwatch.checks.drift_report import run_drift
+    from metricwatch.parts.drift.collect import run_drift
 
     if kind == "windows":
         cfg = _config(ref, cur, time_column="t", window="7D")
@@ -316,8 +316,8 @@ def profile() -> list[str]:
     import pstats
 
     sys.path.insert(0, str(HERE.parent / "src"))
-    from metricwatch.checks.drift_report import frames_report
     from metricwatch.config import DriftConfig
+    from metricwatch.parts.drift.collect import frames_report
 
     ref, cur = parquet_pair(1_000_000)
     r, c, _ = _frames(str(ref), str(cur))

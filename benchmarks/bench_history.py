@@ -46,13 +46,13 @@ def demo_config() -> Path:
 
 def result_and_cfg(config: Path, db: Path, keep: int | str):
     from metricwatch.config import load_config
-    from metricwatch.report.build import collect_report
+    from metricwatch.pipeline.run import run_pipeline
     from metricwatch.result import MonitoringResult
 
     cached = WORK / "result.json"
     cfg = load_config(config)
     if not cached.is_file():
-        result = collect_report(cfg, parts=("kpis", "integrity", "drift"))
+        result = run_pipeline(cfg, ("kpis", "integrity", "drift"), scope="versions").result
         cached.write_text(result.to_json(), encoding="utf-8")
     result = MonitoringResult.read(cached)
     hist = cfg.history.model_copy(update={"path": str(db), "keep": keep})
@@ -88,6 +88,9 @@ def timed(fn) -> float:
 def measure(args: argparse.Namespace) -> dict[str, object]:
     from metricwatch.history.record import record_snapshot
     from metricwatch.history.view import history_view
+    from metricwatch.parts.drift.collect import DRIFT
+    from metricwatch.parts.integrity.model import INTEGRITY
+    from metricwatch.parts.kpis.collect import KPIS
 
     config = demo_config()
     WORK.mkdir(parents=True, exist_ok=True)
@@ -115,9 +118,9 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
                        "cpu": calls_cpu, "size_mb": db.stat().st_size / 1e6})  # fmt: skip
     return {
         "fresh": fresh, "fresh_cpu": fresh_cpu, "filled": filled, "rows": len(result.flags),
-        "versions": len(result.kpis.rows) if result.kpis else 0,
-        "features": len(result.drift.features) if result.drift else 0,
-        "tags": len(result.integrity.tags) if result.integrity else 0,
+        "versions": len(kpis.rows) if (kpis := result.get(KPIS)) else 0,
+        "features": len(drift.features) if (drift := result.get(DRIFT)) else 0,
+        "tags": len(integrity.tags) if (integrity := result.get(INTEGRITY)) else 0,
     }  # fmt: skip
 
 

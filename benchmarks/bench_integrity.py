@@ -170,8 +170,8 @@ def _natural(name: str) -> tuple:
 
 
 def run_metricwatch(repo: Path) -> tuple[float, list[str], int]:
-    from metricwatch.checks.integrity import check_integrity
     from metricwatch.config import parse_config
+    from metricwatch.parts.integrity.collect import check_integrity
     from metricwatch.sources.mlflow_runs import RunSet
 
     cfg = parse_config({"project": {"path": str(repo)}, "tags": {"pattern": "v*"}}, "bench", repo)

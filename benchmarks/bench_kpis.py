@@ -35,8 +35,8 @@ def worker(tool: str, url: str) -> None:
     os.environ["MLFLOW_TRACKING_URI"] = url
     import mlflow
 
-    from metricwatch.checks.kpis import build_kpis
     from metricwatch.config import parse_config
+    from metricwatch.parts.kpis.collect import build_kpis
 
     cfg = parse_config(
         {"mlflow": {"tracking_uri": url, "experiments": ["bench"], "timeout_s": 600}},

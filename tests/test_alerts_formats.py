@@ -5,6 +5,8 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
 
+from support.rule_statuses import statuses
+
 from metricwatch.alerts.formats import to_json, to_junit, to_markdown
 from metricwatch.config import parse_config
 from metricwatch.rules import MetricInput, RuleInputs, VersionInputs, evaluate, exit_code
@@ -29,8 +31,7 @@ INPUTS = RuleInputs(
     versions=[BASE, CAND],
     candidate=CAND,
     baseline=BASE,
-    integrity={"v1.0.0": "ok", "v1.0.2": "fail"},
-    repro_verdict=None,
+    statuses=statuses({"v1.0.0": "ok", "v1.0.2": "fail"}, None),
     unavailable={"repro": "not requested (run with --repro)"},
 )
 CFG = parse_config({}, "m.yaml", Path("."))

@@ -8,13 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from metricwatch.checks.baseline import resolve_baseline
-from metricwatch.checks.integrity_dvc import read_release_files
-from metricwatch.checks.model_registry import registered_version_item, resolve_registry_baseline
-from metricwatch.checks.training_data import training_data_item
-from metricwatch.checks.trends import CPU_KEYS, MEMORY_KEYS, system_usage
 from metricwatch.config import Config, load_config
 from metricwatch.demo.builder import MODEL
+from metricwatch.parts.integrity.dvc_items import read_release_files
+from metricwatch.parts.integrity.model_registry import (
+    registered_version_item,
+    resolve_registry_baseline,
+)
+from metricwatch.parts.integrity.training_data import training_data_item
+from metricwatch.parts.kpis.baseline import resolve_baseline
+from metricwatch.parts.kpis.trends import CPU_KEYS, MEMORY_KEYS, system_usage
 from metricwatch.render.plot_pair import side_by_side
 from metricwatch.sources.dvc_plots import load_dvc_plots
 from metricwatch.sources.mlflow_history import system_metric_history

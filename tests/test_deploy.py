@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
+from support.rule_statuses import statuses
 
 from metricwatch.alerts.prometheus import METRICS, render_text, snapshot_from
 from metricwatch.config import parse_config
@@ -33,8 +34,7 @@ def produced_metric_names() -> set[str]:
         candidate=row,
         baseline=row,
         dataset_drift_pct=3.0,
-        integrity={"v1": "ok"},
-        repro_verdict="identical",
+        statuses=statuses({"v1": "ok"}, "identical"),
     )
     flags = evaluate(parse_config({}, "m.yaml", Path(".")), inputs)
     snap = snapshot_from(

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metricwatch.checks.drift_report import frames_report, run_drift
 from metricwatch.config import DriftConfig, parse_config
 from metricwatch.errors import CheckError, ConfigError, SourceError
+from metricwatch.parts.drift.collect import frames_report, run_drift
 
 
 def _cfg(root: Path, **drift: object):

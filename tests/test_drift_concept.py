@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metricwatch.checks.concept_drift import concept_drift, score
 from metricwatch.config import parse_config
 from metricwatch.mlflow_server import local_mlflow_server
+from metricwatch.parts.drift.concept import concept_drift, score
 
 
 def _labelled(n: int, seed: int, flipped: bool) -> pd.DataFrame:

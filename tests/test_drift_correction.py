@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import false_discovery_control
 
-from metricwatch.checks.drift_report import frames_report
 from metricwatch.config import DriftConfig
 from metricwatch.errors import CheckError
+from metricwatch.parts.drift.collect import frames_report
 from metricwatch.stats.correction import (
     CORRECTIONS,
     benjamini_hochberg,

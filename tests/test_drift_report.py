@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metricwatch.checks.drift_report import frames_report
 from metricwatch.config import DriftConfig
+from metricwatch.parts.drift.collect import frames_report
 from metricwatch.stats.feature_drift import FeatureDrift
 from metricwatch.stats.verdicts import drift_pct
 

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from support.repos import commit_all, dvc, git, init_repo
 
-from metricwatch.checks.drift_report import run_drift
 from metricwatch.config import parse_config
 from metricwatch.errors import SourceError
+from metricwatch.parts.drift.collect import run_drift
 from metricwatch.sources.datasets import parse_spec, read_frame
 
 

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metricwatch.checks.drift_report import DriftReport, freeze_spec, run_drift
 from metricwatch.config import load_config, parse_config
 from metricwatch.errors import ConfigError
+from metricwatch.parts.drift.collect import DriftReport, freeze_spec, run_drift
 from metricwatch.stats.bin_spec import parse_spec
 
 pytestmark = [

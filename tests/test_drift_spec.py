@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metricwatch.checks.drift_report import freeze_spec, run_drift
 from metricwatch.cli import main
 from metricwatch.config import parse_config
 from metricwatch.errors import CheckError, ConfigError
+from metricwatch.parts.drift.collect import freeze_spec, run_drift
 from metricwatch.stats.bin_spec import parse_spec
 
 

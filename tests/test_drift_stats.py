@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from scipy.spatial.distance import jensenshannon
 from scipy.stats import chisquare, ks_2samp
 
-from metricwatch.checks.drift_report import frames_report
 from metricwatch.config import DriftConfig
 from metricwatch.errors import CheckError
+from metricwatch.parts.drift.collect import frames_report
 from metricwatch.sources.drift_engines.columns import category_counts
 from metricwatch.sources.drift_engines.kernels import (
     counts_from_sorted,

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metricwatch.checks.drift_report import frames_report
 from metricwatch.config import DriftConfig
+from metricwatch.parts.drift.collect import frames_report
 from metricwatch.sources.drift_engines.local_count import count, tasks_of
 from metricwatch.sources.drift_engines.local_freeze import freeze_frame
 from metricwatch.sources.drift_engines.times import MISSING, parse_times

@@ -33,6 +33,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from metricwatch.parts.kpis.collect import KPIS
+from metricwatch.parts.registry import all_parts
 from metricwatch.render.figures import figure_bundle, plot_labels, plot_text, static_img
 from metricwatch.render.html import finalize_html, plotly_js, script_hashes
 from metricwatch.render.markdown import literal
@@ -95,6 +97,9 @@ def _fill(tp: Any, s: str, variant: int, name: str = "") -> Any:
 def _model(cls: type[BaseModel], s: str, variant: int) -> BaseModel:
     values = {}
     for name, field in cls.model_fields.items():
+        if cls is MonitoringResult and name == "parts":
+            values[name] = {}  # filled per registered part, by its own model (hostile_result)
+            continue
         if "path" in name or name in ("commit", "sha256"):
             # a real (tiny) image, so the evidence figures with their alt and caption render
             values[name] = _fill(field.annotation, str(IMAGE), variant, name)
@@ -105,14 +110,18 @@ def _model(cls: type[BaseModel], s: str, variant: int) -> BaseModel:
 
 def hostile_result(s: str, variant: int) -> MonitoringResult:
     result = _model(MonitoringResult, s, variant)
+    # every registered part's result, each filled through its own model
+    parts = {p.name: _model(p.key.model, s, variant) for p in all_parts()}
+    result = result.model_copy(update={"parts": parts})
     # the KPI trend plot and the value cells are keyed by the canonical metric names
-    kpis = result.kpis
+    kpis = result.get(KPIS)
     if kpis is not None:
         point = next(iter(kpis.trends.values()))
         row_value = next(iter(kpis.rows[0].values.values()))
         rows = [r.model_copy(update={"values": {"rmse": row_value}}) for r in kpis.rows]
         update = {"trends": {"rmse": point, "qwk": point}, "rows": rows}
-        result = result.model_copy(update={"kpis": kpis.model_copy(update=update)})
+        parts = {**result.parts, "kpis": kpis.model_copy(update=update)}
+        result = result.model_copy(update={"parts": parts})
     meta = result.meta.model_copy(update={"lang": "en", "generated_at": WHEN})
     return result.model_copy(update={"meta": meta})
 

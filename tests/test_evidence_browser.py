@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from metricwatch.evidence import browser as br
-from metricwatch.evidence.browser import NO_BROWSER, BrowserNotFoundError, find_browser
+from metricwatch.parts.evidence import browser as br
+from metricwatch.parts.evidence.browser import NO_BROWSER, BrowserNotFoundError, find_browser
 
 
 def _fake_exe(path: Path) -> Path:

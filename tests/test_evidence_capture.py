@@ -15,13 +15,18 @@ from support.repos import commit_all, init_repo
 
 from metricwatch.config import load_config
 from metricwatch.errors import SourceError, SourceUnavailableError
-from metricwatch.evidence import browser as br
-from metricwatch.evidence.browser import NO_BROWSER, launch_browser
-from metricwatch.evidence.capture import capture_evidence
-from metricwatch.evidence.images import png_stats
-from metricwatch.evidence.mlflow_pages import PageCheckError, PageSpec, capture_page, storage_state
-from metricwatch.evidence.mlflow_ui import mlflow_ui, pid_alive
 from metricwatch.hashing import file_sha256
+from metricwatch.parts.evidence import browser as br
+from metricwatch.parts.evidence.browser import NO_BROWSER, launch_browser
+from metricwatch.parts.evidence.capture import capture_evidence
+from metricwatch.parts.evidence.images import png_stats
+from metricwatch.parts.evidence.mlflow_pages import (
+    PageCheckError,
+    PageSpec,
+    capture_page,
+    storage_state,
+)
+from metricwatch.parts.evidence.mlflow_ui import mlflow_ui, pid_alive
 from metricwatch.sources.mlflow_runs import load_runs
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

@@ -6,9 +6,9 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from metricwatch.evidence.manifest import write_manifest
-from metricwatch.evidence.model import EvidenceItem, EvidenceReport
 from metricwatch.hashing import file_sha256
+from metricwatch.parts.evidence.manifest import write_manifest
+from metricwatch.parts.evidence.model import EvidenceItem, EvidenceReport
 
 
 def _item(imgs: Path, name: str, kind: str, content: bytes) -> EvidenceItem:

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from metricwatch.config import parse_config
-from metricwatch.evidence.mlflow_pages import highlight_css
-from metricwatch.evidence.plan import MAX_LIST_ROWS, VERIFIED_ROWS, page_specs
+from metricwatch.parts.evidence.mlflow_pages import highlight_css
+from metricwatch.parts.evidence.plan import MAX_LIST_ROWS, VERIFIED_ROWS, page_specs
 from metricwatch.sources.mlflow_runs import RunRecord, RunSet
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)

@@ -15,14 +15,15 @@ import pytest
 import yaml
 from support.repos import commit_all, git, init_repo
 
-from metricwatch.collect import collect
 from metricwatch.config import load_config
-from metricwatch.evidence import reuse
-from metricwatch.evidence.browser import find_browser
-from metricwatch.evidence.reuse_key import evidence_key
-from metricwatch.evidence.terminal_plan import run_live
 from metricwatch.hashing import file_sha256
-from metricwatch.report.sec_evidence import provenance
+from metricwatch.parts.evidence import reuse
+from metricwatch.parts.evidence.browser import find_browser
+from metricwatch.parts.evidence.model import EVIDENCE
+from metricwatch.parts.evidence.reuse_key import evidence_key
+from metricwatch.parts.evidence.section import provenance
+from metricwatch.parts.evidence.terminal_plan import run_live
+from metricwatch.pipeline.collect import collect
 from metricwatch.sources.mlflow_runs import load_runs
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -100,7 +101,7 @@ def _mlflow_key(cfg):
 
 def test_second_collect_reuses_the_images(mlflow_twice, cache_home):
     first, second = mlflow_twice
-    a, b = first.evidence, second.evidence
+    a, b = first.get(EVIDENCE), second.get(EVIDENCE)
     assert a is not None and b is not None
     assert [i.status for i in a.items] == ["ok", "ok"], [(i.name, i.reason) for i in a.items]
     assert not a.reused and a.cache_key
@@ -117,14 +118,14 @@ def test_second_collect_reuses_the_images(mlflow_twice, cache_home):
 
 def test_the_report_says_captured_now_or_reused_and_when(mlflow_twice):
     first, second = mlflow_twice
-    when = second.evidence.captured_at.strftime("%Y-%m-%d %H:%M:%S")
-    assert provenance(second.evidence, "en") == (
+    when = second.get(EVIDENCE).captured_at.strftime("%Y-%m-%d %H:%M:%S")
+    assert provenance(second.get(EVIDENCE), "en") == (
         f"Images reused from the capture of {when} UTC: the tracking store, the pages, the "
         "terminal output, the config and the tool and browser versions are unchanged since "
         "(`metricwatch report --force` captures them again)."
     )
-    assert provenance(first.evidence, "en").startswith(f"Images captured now ({when} UTC, ")
-    assert provenance(second.evidence, "es").startswith(
+    assert provenance(first.get(EVIDENCE), "en").startswith(f"Images captured now ({when} UTC, ")
+    assert provenance(second.get(EVIDENCE), "es").startswith(
         f"Capturas reutilizadas de la toma del {when}"
     )
 
@@ -133,7 +134,7 @@ def test_a_new_run_logged_to_a_copy_of_the_store_invalidates(world, mlflow_twice
     copy = tmp_path / "w"
     shutil.copytree(world["root"], copy, ignore=shutil.ignore_patterns("reports"))
     unchanged = _mlflow_key(load_config(copy / "metricwatch.yaml"))
-    assert unchanged.digest == mlflow_twice[0].evidence.cache_key  # same content, same key
+    assert unchanged.digest == mlflow_twice[0].get(EVIDENCE).cache_key  # same content, same key
     _log_run(copy / "mlflow.db", copy / "art", "exploration", None)
     changed_cfg = load_config(copy / "metricwatch.yaml")
     changed = _mlflow_key(changed_cfg)
@@ -180,9 +181,9 @@ def test_an_http_tracking_server_gets_no_key(world):
 
 def test_terminal_images_reuse_force_and_a_new_tag(world, tmp_path):
     cfg = world["cfg"]
-    first = collect(cfg, ("evidence",), evidence_only="terminal").evidence
-    again = collect(cfg, ("evidence",), evidence_only="terminal").evidence
-    forced = collect(cfg, ("evidence",), evidence_only="terminal", force=True).evidence
+    first = collect(cfg, ("evidence",), evidence_only="terminal").get(EVIDENCE)
+    again = collect(cfg, ("evidence",), evidence_only="terminal").get(EVIDENCE)
+    forced = collect(cfg, ("evidence",), evidence_only="terminal", force=True).get(EVIDENCE)
     assert {i.name for i in first.ok} == {"git_tag.png", "dvc_metrics_show.png"}
     assert not first.reused and again.reused and not forced.reused
     assert forced.captured_at > first.captured_at and forced.cache_key == first.cache_key
@@ -200,7 +201,7 @@ def test_file_store_tree_and_remote_artifacts(tmp_path):
     from types import SimpleNamespace
 
     from metricwatch.config import parse_config
-    from metricwatch.evidence.reuse_key import NoKey, store_digest
+    from metricwatch.parts.evidence.reuse_key import NoKey, store_digest
 
     root = tmp_path / "mlruns"
     (root / "0").mkdir(parents=True)

@@ -10,14 +10,14 @@ import pytest
 import yaml
 from support.repos import commit_all, init_repo
 
-from metricwatch.checks.repro_model import ReproReport
 from metricwatch.config import load_config
-from metricwatch.evidence.browser import launch_browser
-from metricwatch.evidence.capture import capture_evidence
-from metricwatch.evidence.images import png_stats
-from metricwatch.evidence.terminal import entry_text, plain, render_terminal
-from metricwatch.evidence.terminal_plan import repro_name, status_name
 from metricwatch.hashing import file_sha256
+from metricwatch.parts.evidence.browser import launch_browser
+from metricwatch.parts.evidence.capture import capture_evidence
+from metricwatch.parts.evidence.images import png_stats
+from metricwatch.parts.evidence.terminal import entry_text, plain, render_terminal
+from metricwatch.parts.evidence.terminal_plan import repro_name, status_name
+from metricwatch.parts.repro.model import ReproReport
 from metricwatch.transcript import Transcript, TranscriptEntry
 
 GREEN = "\x1b[32m"
@@ -155,8 +155,8 @@ def test_terminal_capture_from_a_failed_repro(tmp_path):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_a_check_stopped_before_dvc_repro_shows_the_failing_command(browser, tmp_path):
-    from metricwatch.evidence.capture import Session
-    from metricwatch.evidence.terminal_plan import terminal_items
+    from metricwatch.parts.evidence.session import Session
+    from metricwatch.parts.evidence.terminal_plan import terminal_items
 
     cfg_file = tmp_path / "metricwatch.yaml"
     cfg_file.write_text(yaml.safe_dump({"project": {"path": "."}}))

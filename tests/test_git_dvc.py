@@ -159,7 +159,7 @@ def test_parse_dvc_file() -> None:
 
 
 def test_dvc_files_found_in_history_and_read_per_tag(repo: Path) -> None:
-    from metricwatch.checks.integrity_dvc import read_release_files
+    from metricwatch.parts.integrity.dvc_items import read_release_files
 
     (repo / "sub").mkdir()
     (repo / "data.dvc").write_text(

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from support.repos import git
 
-from metricwatch.checks.gto_stages import artifact_stages, stage_item
+from metricwatch.parts.integrity.gto_stages import artifact_stages, stage_item
 from metricwatch.sources import gto_tags
 from metricwatch.sources.git_dvc import list_tags, tag_matcher
 

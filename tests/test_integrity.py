@@ -11,17 +11,17 @@ from support.integrity_helpers import tree_digest, upload_folder
 from support.release_repo import ReleaseRepo
 from support.repos import commit_all, dvc, git
 
-from metricwatch.checks.integrity import check_integrity
-from metricwatch.checks.integrity_dvc import parse_release
-from metricwatch.checks.integrity_mlflow import (
+from metricwatch.config import Config, parse_config
+from metricwatch.parts.integrity.collect import check_integrity
+from metricwatch.parts.integrity.dvc_items import parse_release
+from metricwatch.parts.integrity.mlflow_items import (
     commit_item,
     inputs_item,
     metrics_artifacts_item,
     run_item,
 )
-from metricwatch.checks.integrity_model import CheckItem, overall
-from metricwatch.checks.params_match import compare_params, same_value
-from metricwatch.config import Config, parse_config
+from metricwatch.parts.integrity.model import CheckItem, overall
+from metricwatch.parts.kpis.params_match import compare_params, same_value
 from metricwatch.sources.mlflow_runs import RunRecord
 
 pytest_plugins = ["support.integrity_fixtures"]
@@ -124,7 +124,7 @@ def test_s3_remote_agrees_with_the_local_remote(
 def test_unreachable_remote_makes_every_push_item_unknown(
     release_repo: ReleaseRepo, tmp_path: Path, aws_env: dict, kind: str, monkeypatch
 ) -> None:
-    from metricwatch.checks import integrity
+    from metricwatch.parts.integrity import collect as integrity
     from metricwatch.procs import free_port
 
     repo = clone(release_repo, tmp_path / "clone")
@@ -383,7 +383,7 @@ def test_cli_formats_and_exit_code(
 
 
 def test_dvc_file_outputs_are_relative_to_their_folder() -> None:
-    from metricwatch.checks.integrity_dvc import parse_release
+    from metricwatch.parts.integrity.dvc_items import parse_release
 
     rel = parse_release(
         "c0ffee",
@@ -394,7 +394,7 @@ def test_dvc_file_outputs_are_relative_to_their_folder() -> None:
 
 
 def test_a_tag_with_only_dvc_files_is_a_data_release_not_a_missing_pipeline() -> None:
-    from metricwatch.checks.integrity_dvc import dvc_files_item, parse_release
+    from metricwatch.parts.integrity.dvc_items import dvc_files_item, parse_release
 
     dvc = b"outs:\n- md5: abc\n  path: train.csv\n  hash: md5\n"
     data = parse_release("c0ffee", {"data/train.csv.dvc": dvc, "dvc.yaml": None}, "data-v1")
@@ -410,7 +410,7 @@ def test_a_tag_with_only_dvc_files_is_a_data_release_not_a_missing_pipeline() ->
 
 
 def test_a_tag_that_fails_nothing_but_has_unknown_items_is_unknown() -> None:
-    from metricwatch.checks.integrity_model import TagIntegrity
+    from metricwatch.parts.integrity.model import TagIntegrity
 
     ok = CheckItem(name="git_tag", status="ok", reason="fine")
     unk = CheckItem(name="mlflow_run", status="unknown", reason="no store")
@@ -431,7 +431,7 @@ def test_a_tag_that_fails_nothing_but_has_unknown_items_is_unknown() -> None:
 
 
 def test_a_tag_pattern_with_a_space_says_it_can_never_match() -> None:
-    from metricwatch.checks.integrity import _no_match_note
+    from metricwatch.parts.integrity.collect import _no_match_note
 
     assert "cannot contain spaces" in _no_match_note("v 1*", False, 4)
     assert "cannot contain spaces" not in _no_match_note("v1*", False, 4)

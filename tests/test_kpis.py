@@ -10,13 +10,13 @@ from support import mlflow_fixtures as fx
 from support.mlflow_fixtures import make_cfg, store_uri
 from support.mlflow_stores import build_many_runs_sqlite
 
-from metricwatch.checks.kpis import build_kpis, unknown_values, unknown_values_summary
-from metricwatch.checks.metric_values import metric_value, pick_alias
 from metricwatch.cli import main
 from metricwatch.config import parse_config
 from metricwatch.errors import CheckError
 from metricwatch.hashing import params_hash
 from metricwatch.mlflow_server import local_mlflow_server
+from metricwatch.parts.kpis.collect import build_kpis, unknown_values, unknown_values_summary
+from metricwatch.parts.kpis.metric_values import metric_value, pick_alias
 from metricwatch.sources.mlflow_runs import load_runs
 
 stores, server = fx.stores, fx.server  # shared fixtures

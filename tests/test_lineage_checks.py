@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from metricwatch.checks.integrity_dvc import parse_release
-from metricwatch.checks.model_registry import registered_version_item
-from metricwatch.checks.training_data import NO_DATASETS, tag_entries, training_data_item
+from metricwatch.parts.integrity.dvc_items import parse_release
+from metricwatch.parts.integrity.model_registry import registered_version_item
+from metricwatch.parts.integrity.training_data import NO_DATASETS, tag_entries, training_data_item
 from metricwatch.sources.mlflow_inputs import RunDataset
 from metricwatch.sources.mlflow_registry import RegisteredVersion, RegistryListing
 from metricwatch.track_datasets import is_dvc_md5, parse_source_uri, source_uri

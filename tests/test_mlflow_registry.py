@@ -18,10 +18,10 @@ from support.mlflow_fixtures import make_cfg
 from support.mlflow_stores import tree_checksums
 from support.registry_stores import DIR_MD5, MODEL, OTHER_MODEL, RAW_MD5, RegistryContent, build
 
-from metricwatch.checks.model_registry import resolve_registry_baseline
 from metricwatch.config import Config
 from metricwatch.errors import CheckError, SourceError
 from metricwatch.mlflow_server import local_mlflow_server
+from metricwatch.parts.integrity.model_registry import resolve_registry_baseline
 from metricwatch.sources import mlflow_inputs, mlflow_registry
 from metricwatch.sources.mlflow_runs import load_runs
 

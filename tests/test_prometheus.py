@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from support.rule_statuses import statuses
 from support.webhook_receiver import Receiver, Reply
 
 from metricwatch.alerts.prometheus import (
@@ -38,8 +39,7 @@ INPUTS = RuleInputs(
     candidate=CAND,
     baseline=BASE,
     dataset_drift_pct=12.5,
-    integrity={"v1.0.0": "ok", "v1.0.2": "fail", "v1.0.3": "warn"},
-    repro_verdict="identical",
+    statuses=statuses({"v1.0.0": "ok", "v1.0.2": "fail", "v1.0.3": "warn"}, "identical"),
 )
 
 

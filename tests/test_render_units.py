@@ -262,10 +262,14 @@ def test_second_report_on_a_locked_folder_is_refused(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == [".metricwatch.lock"]
 
 
-def test_lock_is_reentrant_in_process(tmp_path: Path) -> None:
-    with output_lock(tmp_path) as a, output_lock(tmp_path) as b:
-        assert a == b == tmp_path.resolve() / ".metricwatch.lock"
-        assert a.read_text().strip() == str(os.getpid())
+def test_lock_is_taken_once_even_in_process(tmp_path: Path) -> None:
+    with output_lock(tmp_path) as held:
+        assert held == tmp_path.resolve() / ".metricwatch.lock"
+        assert held.read_text().strip() == str(os.getpid())
+        with pytest.raises(LockedError, match=rf"\(pid {os.getpid()}\)"), output_lock(tmp_path):
+            pass
+    with output_lock(tmp_path):  # released by the first holder
+        pass
 
 
 # --- timing, renderer choice, folders, quarto config ------------------------------------

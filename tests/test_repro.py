@@ -20,10 +20,10 @@ import yaml
 from support.integrity_fixtures import aws_env, moto_s3  # noqa: F401  (pytest fixtures)
 from support.repos import commit_all, dvc, git, init_repo
 
-from metricwatch.checks.repro import check_repro
 from metricwatch.cli import main
 from metricwatch.config import load_config
 from metricwatch.errors import CheckError
+from metricwatch.parts.repro.collect import check_repro
 
 pytestmark = pytest.mark.slow
 

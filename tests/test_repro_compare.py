@@ -6,15 +6,15 @@ import json
 
 import pytest
 
-from metricwatch.checks.repro_compare import compare_outputs, describe, flatten, is_volatile
-from metricwatch.checks.repro_pipeline import (
+from metricwatch.errors import CheckError
+from metricwatch.parts.repro.compare import compare_outputs, describe, flatten, is_volatile
+from metricwatch.parts.repro.dvc_pipeline import (
     LockedOut,
     locked_outputs,
     metrics_paths,
     source_deps,
     stale_entries,
 )
-from metricwatch.errors import CheckError
 
 VOLATILE = ["time", "duration", "timestamp"]
 

@@ -7,13 +7,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from metricwatch.checks import repro_cache
-from metricwatch.checks.environment import environment, read_pins, undeclared_inputs
-from metricwatch.checks.repro_log import append_log, log_line
-from metricwatch.checks.repro_model import OutputComparison, ReproReport, VolatileDiff
-from metricwatch.checks.repro_session import drop_progress
-from metricwatch.checks.repro_term import normalize, run_in_terminal
 from metricwatch.config import parse_config
+from metricwatch.parts.repro import cache as repro_cache
+from metricwatch.parts.repro.environment import environment, read_pins, undeclared_inputs
+from metricwatch.parts.repro.log import append_log, log_line
+from metricwatch.parts.repro.model import OutputComparison, ReproReport, VolatileDiff
+from metricwatch.parts.repro.session import drop_progress
+from metricwatch.parts.repro.term import normalize, run_in_terminal
 
 
 def _alive(pid: int) -> bool:
@@ -215,7 +215,7 @@ def test_cli_reproduces_repro_rev_from_the_config(tmp_path: Path, capsys) -> Non
 
 
 def test_error_line_keeps_the_targets_a_dvc_error_lists() -> None:
-    from metricwatch.checks.repro_session import error_line
+    from metricwatch.parts.repro.session import error_line
     from metricwatch.procs import ProcResult
 
     stderr = (
@@ -231,7 +231,7 @@ def test_error_line_keeps_the_targets_a_dvc_error_lists() -> None:
 
 
 def test_report_shows_no_verdict_as_unknown_not_as_a_failure() -> None:
-    from metricwatch.report.sec_repro import _status
+    from metricwatch.parts.repro.section import _status
 
     assert _status("identical") == "ok"
     assert [_status(v) for v in ("differ", "failed", "timed_out")] == ["fail"] * 3
@@ -242,7 +242,7 @@ def test_default_revision_is_the_newest_matching_tag_with_a_pipeline(tmp_path: P
     """A course project: data tags with `.dvc` files only, the pipeline came later."""
     from support.repos import commit_all, git, init_repo
 
-    from metricwatch.checks.repro_clone import resolve_target
+    from metricwatch.parts.repro.clone import resolve_target
 
     repo = init_repo(tmp_path / "p", with_dvc=False)
     (repo / "sub").mkdir()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.rule_statuses import statuses
 
 from metricwatch.config import parse_config
 from metricwatch.errors import ConfigError
@@ -37,11 +38,24 @@ GOOD = row("v1.0.1", "r1", rmse=1.05, qwk=0.75, train_time_s=110.0, drift_pct=1.
 BAD = row("v1.0.3", "r3", rmse=1.2, qwk=0.6, train_time_s=130.0, drift_pct=2.0)
 
 
-def inputs(candidate, **kw) -> RuleInputs:
+def inputs(
+    candidate,
+    integrity: dict[str, str] | None = None,
+    integrity_reasons: dict[str, str] | None = None,
+    repro_verdict: str | None = "identical",
+    repro_rev: str | None = None,
+    repro_message: str = "",
+    **kw,
+) -> RuleInputs:
     kw.setdefault("baseline", BASE)
     kw.setdefault("versions", [BASE, GOOD, candidate] if candidate else [BASE, GOOD])
-    kw.setdefault("integrity", {"v1.0.0": "ok", "v1.0.1": "ok"})
-    kw.setdefault("repro_verdict", "identical")
+    kw["statuses"] = statuses(
+        integrity if integrity is not None else {"v1.0.0": "ok", "v1.0.1": "ok"},
+        repro_verdict,
+        reasons=integrity_reasons,
+        rev=repro_rev,
+        message=repro_message,
+    )
     return RuleInputs(candidate=candidate, **kw)
 
 
@@ -201,7 +215,7 @@ def test_spanish_messages() -> None:
 
 
 def test_builtin_status_rules_can_be_overridden_or_disabled() -> None:
-    assert set(effective_rules(cfg())) == {
+    assert set(effective_rules(cfg(), inputs(GOOD))) == {
         "rmse",
         "qwk",
         "drift_pct",
@@ -210,7 +224,8 @@ def test_builtin_status_rules_can_be_overridden_or_disabled() -> None:
         "repro",
     }
     c = cfg({"thresholds": {"integrity": {"metric": "integrity", "enabled": False}}})
-    assert "integrity" not in effective_rules(c) and "repro" in effective_rules(c)
+    rules = effective_rules(c, inputs(GOOD))
+    assert "integrity" not in rules and "repro" in rules
     c = cfg({"thresholds": {"i": {"metric": "integrity", "breach_on": ["warn", "fail"]}}})
     flags = evaluate(c, inputs(GOOD, integrity={"v1": "warn"}))
     (integ,) = [f for f in flags if f.metric == "integrity"]
@@ -236,7 +251,7 @@ def test_an_integrity_tag_with_unknown_checks_is_no_data_never_a_pass() -> None:
 
 
 def test_rule_inputs_call_a_warn_with_unknown_items_unknown() -> None:
-    from metricwatch.rules_inputs import _rule_status
+    from metricwatch.parts.integrity.rule_inputs import _rule_status
 
     assert _rule_status("warn", 4) == "unknown"
     assert _rule_status("warn", 0) == "warn"
@@ -298,7 +313,7 @@ def test_custom_metric_with_alias_is_accepted() -> None:
 def test_run_links_only_for_http_servers_and_without_credentials(
     uri: str, base: str | None
 ) -> None:
-    from metricwatch.rules_inputs import run_url, tracking_ui_base
+    from metricwatch.parts.kpis.rule_inputs import run_url, tracking_ui_base
 
     c = cfg({"mlflow": {"tracking_uri": uri}})
     assert tracking_ui_base(c) == base
@@ -325,3 +340,28 @@ def test_summary_line_of_a_status_rule_says_why_not_fail_vs_not_fail() -> None:
         "dvc push the outputs, or fix the release tag"
     )
     assert lines["rmse"].startswith("rmse [warn] v1.0.3: 1.2 vs ≤ 1.1")
+
+
+def test_merged_inputs_say_errors_then_the_parts_then_what_was_not_run() -> None:
+    from metricwatch.rules import PartRuleInputs, merge_inputs
+
+    merged = merge_inputs(
+        [
+            PartRuleInputs(versions=[GOOD], candidate=GOOD, unavailable={"kpis": "no runs"}),
+            PartRuleInputs(dataset_drift_pct=3.0, unavailable={"drift": "ignored: errors win"}),
+        ],
+        {"drift": "drift.reference is not set"},
+        {"repro": "not run by this check"},
+    )
+    assert merged.unavailable == {
+        "drift": "drift.reference is not set",
+        "kpis": "no runs",
+        "repro": "not run by this check",
+    }
+    assert list(merged.unavailable) == ["drift", "kpis", "repro"]
+    assert (merged.candidate, merged.dataset_drift_pct, merged.versions) == (GOOD, 3.0, [GOOD])
+    flag = by_rule(evaluate(cfg(), merged.model_copy(update={"candidate": None})))["rmse"]
+    assert flag.reason == (
+        "no candidate run (drift: drift.reference is not set; kpis: no runs; "
+        "repro: not run by this check)"
+    )

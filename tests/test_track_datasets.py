@@ -11,8 +11,8 @@ import yaml
 from support.mlflow_fixtures import make_cfg
 from support.repos import commit_all, dvc, git, init_repo
 
-from metricwatch.checks.integrity_dvc import read_release_files
-from metricwatch.checks.training_data import training_data_item
+from metricwatch.parts.integrity.dvc_items import read_release_files
+from metricwatch.parts.integrity.training_data import training_data_item
 from metricwatch.sources.mlflow_inputs import run_datasets
 from metricwatch.track import log_lineage
 from metricwatch.track_datasets import dvc_dataset, dvc_tracked

@@ -1,38 +1,82 @@
 """The result model: everything one check or report knows, as one JSON document.
 
 Every presenter (notebooks, renderers, CLI tables, alerts, Prometheus) consumes this model and
-nothing else. A part that could not be computed is None, with its reason in `errors[part]`.
+nothing else. Each registered part's result sits under its name (`result.get(KPIS)` gives it
+typed; a new part needs no field here); a part that could not be computed is absent (null in
+the JSON), with its reason in `errors[part]`. The pipeline's facts live here too: the parts
+this command did not collect and why (`not_run`), and the parts no verdict can rest on
+(`no_verdict`: an essential part failed, or integrity found no release tags).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializeAsAny,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
-from metricwatch.checks.drift_report import DriftReport
-from metricwatch.checks.integrity_model import IntegrityReport
-from metricwatch.checks.kpis import KpiReport
-from metricwatch.checks.repro_model import ReproReport
-from metricwatch.evidence.model import EvidenceReport
+from metricwatch.parts.contract import PartKey
 from metricwatch.report.meta import ReportMeta
 from metricwatch.rules import Flag
 
-PART_NAMES = ("kpis", "integrity", "drift", "repro", "evidence")
+M = TypeVar("M", bound=BaseModel)
 
 
 class MonitoringResult(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     meta: ReportMeta
-    kpis: KpiReport | None = None
-    integrity: IntegrityReport | None = None
-    drift: DriftReport | None = None
-    repro: ReproReport | None = None
-    evidence: EvidenceReport | None = None
+    parts: dict[str, SerializeAsAny[BaseModel]] = Field(default_factory=dict)
     flags: list[Flag] = Field(default_factory=list)
     errors: dict[str, str] = Field(default_factory=dict)
     timings: dict[str, float] = Field(default_factory=dict)
+    not_run: dict[str, str] = Field(default_factory=dict)  # part → why this command skipped it
+    no_verdict: dict[str, str] = Field(default_factory=dict)  # part → why no verdict rests on it
+
+    def get(self, key: PartKey[M]) -> M | None:
+        """One part's result, typed; None when it was not collected or failed."""
+        value = self.parts.get(key.name)
+        return value if isinstance(value, key.model) else None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _typed_parts(cls, data: Any) -> Any:
+        """Each registered part's result under its own name, validated by its own model."""
+        if not isinstance(data, dict):
+            return data
+        from metricwatch.parts.registry import all_parts
+
+        data = dict(data)
+        parts = dict(data.get("parts") or {})
+        for part in all_parts():
+            value = data.pop(part.name, None)
+            value = parts.get(part.name, value)
+            if value is None:
+                parts.pop(part.name, None)
+            elif not isinstance(value, part.key.model):
+                parts[part.name] = part.key.model.model_validate(value)
+            else:
+                parts[part.name] = value
+        data["parts"] = parts
+        return data
+
+    @model_serializer(mode="wrap")
+    def _flat(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """The JSON keeps one key per registered part (null when absent), after `meta`."""
+        from metricwatch.parts.registry import part_names
+
+        data = handler(self)
+        parts = data.pop("parts")
+        named = {name: parts.pop(name, None) for name in part_names()}
+        return {"meta": data.pop("meta"), **named, **parts, **data}
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)

@@ -2,10 +2,11 @@
 
 Outcomes: "pass", "breach", "no data" (a missing, NaN or infinite value: never a pass) and
 "no baseline" (a ratio/delta rule without a baseline value). Besides the configured
-`thresholds`, two status rules are always on unless a rule on the same metric is configured:
-`integrity` (any release tag ❌ → severity fail) and `repro` (a reproducibility verdict other
-than identical/unavailable → severity fail). So a broken release fails `metricwatch check`
-while the seed's four numeric rules warn.
+`thresholds`, each part's built-in status rules (integrity: any release tag ❌ → severity
+fail; repro: a reproducibility verdict other than identical/unavailable → severity fail) are
+on unless a rule on the same metric is configured. So a broken release fails
+`metricwatch check` while the seed's four numeric rules warn. A status rule reads the
+`StatusInputs` its part gave (one item per tag / verdict); no part is special-cased here.
 """
 
 from __future__ import annotations
@@ -47,6 +48,50 @@ class VersionInputs(_Frozen):
         return self.values.get(name, MetricInput())
 
 
+class StatusRule(_Frozen):
+    """A part's built-in rule on its statuses (a configured rule on the same metric replaces it)."""
+
+    metric: str
+    breach_on: tuple[str, ...]  # the statuses that breach it
+    severity: Severity = "fail"
+    enabled: bool = True
+    message: dict[str, str] = Field(default_factory=dict)
+    action: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def breach_statuses(self) -> list[str]:
+        return list(self.breach_on)
+
+
+class StatusItem(_Frozen):
+    """One status a status rule judges: a release tag's, a reproducibility verdict."""
+
+    status: str
+    version: str | None = None  # the tag or revision it is about
+    run_id: str | None = None
+    display: str = "—"  # the status as a reader says it: "✅ ok"
+    reason: str = ""  # shown when it breaches or has no verdict
+    pass_reason: str = ""  # shown when it passes
+    breaches_on: tuple[str, ...] | None = None  # the statuses whose listing makes it breach
+    unknown: bool = False  # no verdict could be made: "no data" unless listed in breach_on
+
+    def outcome(self, bad: list[str]) -> Outcome:
+        listed = (self.status,) if self.breaches_on is None else self.breaches_on
+        if any(s in bad for s in listed):
+            return "breach"
+        return "no data" if self.unknown else "pass"
+
+
+class StatusInputs(_Frozen):
+    """A part's statuses; `items` None: the part gave none, `why` says why."""
+
+    items: list[StatusItem] | None = None
+    why: str = ""
+    empty: str = "nothing to check"  # the reason when items is an empty list
+    version: str | None = None  # what a "no data" flag is about
+    rule: StatusRule | None = None  # the part's built-in rule on these statuses
+
+
 class RuleInputs(_Frozen):
     """Everything the rules read; built from the result model by rules_inputs.py."""
 
@@ -54,14 +99,46 @@ class RuleInputs(_Frozen):
     candidate: VersionInputs | None = None  # the newest run that is not the baseline
     baseline: VersionInputs | None = None
     dataset_drift_pct: float | None = None  # from the drift report, when it ran
-    # tag → status; "unknown": some of the tag's checks could not be made (source unreachable)
-    integrity: dict[str, Literal["ok", "warn", "fail", "unknown"]] | None = None
-    integrity_runs: dict[str, str | None] = Field(default_factory=dict)  # tag → run id
-    integrity_reasons: dict[str, str] = Field(default_factory=dict)  # tag → first failing item
-    repro_verdict: str | None = None
-    repro_rev: str | None = None
-    repro_message: str = ""  # the verdict with its facts (differing outputs, why unavailable)
+    statuses: dict[str, StatusInputs] = Field(default_factory=dict)  # metric → its statuses
     unavailable: dict[str, str] = Field(default_factory=dict)  # part → why it is missing
+
+    def status(self, metric: str) -> StatusInputs | None:
+        return self.statuses.get(metric)
+
+
+class PartRuleInputs(_Frozen):
+    """What one part gives the rules; the pipeline merges the parts' in registry order."""
+
+    versions: list[VersionInputs] | None = None
+    candidate: VersionInputs | None = None
+    baseline: VersionInputs | None = None
+    dataset_drift_pct: float | None = None
+    statuses: dict[str, StatusInputs] = Field(default_factory=dict)
+    unavailable: dict[str, str] = Field(default_factory=dict)
+    # collected, yet no verdict can rest on it (a shallow clone without the release tags)
+    no_verdict: dict[str, str] = Field(default_factory=dict)
+
+
+def merge_inputs(
+    parts: list[PartRuleInputs], errors: dict[str, str], not_run: dict[str, str] | None = None
+) -> RuleInputs:
+    """One RuleInputs from the parts' contributions. Why parts are unavailable, in this order:
+    their errors, what the parts say, then the parts this command did not run."""
+    fields: dict[str, object] = {}
+    statuses: dict[str, StatusInputs] = {}
+    unavailable = dict(errors)
+    for part in parts:
+        for name in ("versions", "candidate", "baseline", "dataset_drift_pct"):
+            if name in part.model_fields_set:
+                fields[name] = getattr(part, name)
+        statuses.update(part.statuses)
+        for key, why in part.unavailable.items():
+            unavailable.setdefault(key, why)
+    for key, why in (not_run or {}).items():
+        unavailable.setdefault(key, why)
+    if fields.get("versions") is None:
+        fields.pop("versions", None)
+    return RuleInputs(**fields, statuses=statuses, unavailable=unavailable)  # type: ignore[arg-type]
 
 
 class Flag(_Frozen):
@@ -87,37 +164,13 @@ class Flag(_Frozen):
         return self.outcome == "breach"
 
 
-def builtin_rules() -> dict[str, ThresholdRule]:
-    return {
-        "integrity": ThresholdRule(
-            metric="integrity",
-            severity="fail",
-            message={"en": "release integrity check failed", "es": "integridad de versión ❌"},
-            action={
-                "en": "tag the MLflow run, dvc push the outputs, or fix the release tag",
-                "es": "etiquetar el run en MLflow, hacer dvc push o corregir el tag",
-            },
-        ),
-        "repro": ThresholdRule(
-            metric="repro",
-            severity="fail",
-            message={
-                "en": "dvc repro did not reproduce identical outputs",
-                "es": "dvc repro no reprodujo artefactos idénticos",
-            },
-            action={
-                "en": "pin seeds, data and dependencies; see the reproducibility log",
-                "es": "fijar semillas, datos y dependencias; ver el log de reproducibilidad",
-            },
-        ),
-    }
-
-
-def effective_rules(cfg: Config) -> dict[str, ThresholdRule]:
-    """The configured rules plus the built-in status rules not overridden; disabled ones dropped."""
-    rules = dict(cfg.thresholds)
+def effective_rules(cfg: Config, inputs: RuleInputs) -> dict[str, ThresholdRule | StatusRule]:
+    """The configured rules plus the parts' built-in status rules not overridden; disabled ones
+    dropped."""
+    rules: dict[str, ThresholdRule | StatusRule] = dict(cfg.thresholds)
     configured = {r.metric or name for name, r in rules.items()}
-    for name, rule in builtin_rules().items():
+    builtin = {m: s.rule for m, s in inputs.statuses.items() if s.rule is not None}
+    for name, rule in builtin.items():
         if rule.metric not in configured and name not in rules:
             rules[name] = rule
     return {name: r for name, r in rules.items() if r.enabled}
@@ -209,21 +262,14 @@ def _metric_flag(
 _STATUS_ICON = {"ok": "✅", "warn": "⚠️", "fail": "❌", "identical": "✅", "unavailable": "❓"}
 
 
-def status_text(metric: str, status: str) -> str:
-    """A status as a reader says it: "✅ ok", "❌ fail", "✅ identical", "❌ differ"."""
-    icon = _STATUS_ICON.get(status, "❌" if metric == "repro" else "❓")
-    return f"{icon} {status}"
+def status_text(status: str, other: str = "❓") -> str:
+    """A status as a reader says it: "✅ ok", "❌ fail", "✅ identical"; `other` for the rest."""
+    return f"{_STATUS_ICON.get(status, other)} {status}"
 
 
-def _integrity_outcome(status: str, bad: list[str]) -> Outcome:
-    """A tag breaches on its listed statuses ("unknown" also under "warn", as it used to be a
-    warning); an unknown tag that does not breach is "no data", never a pass."""
-    if status in bad or (status == "unknown" and "warn" in bad):
-        return "breach"
-    return "no data" if status == "unknown" else "pass"
-
-
-def _status_flags(name: str, rule: ThresholdRule, inputs: RuleInputs, lang: str) -> list[Flag]:
+def _status_flags(
+    name: str, rule: ThresholdRule | StatusRule, inputs: RuleInputs, lang: str
+) -> list[Flag]:
     metric = rule.metric or name
     bad = rule.breach_statuses
     common = {
@@ -235,46 +281,29 @@ def _status_flags(name: str, rule: ThresholdRule, inputs: RuleInputs, lang: str)
         "message": _text(rule.message, lang, f"{metric} status"),
         "action": _text(rule.action, lang, ""),
     }
-    if metric == "integrity":
-        if inputs.integrity is None:
-            why = inputs.unavailable.get("integrity", "the integrity check did not run")
-            return [Flag(outcome="no data", reason=why, **common)]
-        if not inputs.integrity:
-            return [Flag(outcome="no data", reason="no release tags found", **common)]
-        return [
+    given = inputs.status(metric)
+    if given is None or given.items is None:
+        why = inputs.unavailable.get(metric) or (given.why if given else "")
+        version = given.version if given else None
+        reason = why or f"the {metric} check did not run"
+        return [Flag(outcome="no data", version=version, reason=reason, **common)]
+    if not given.items:
+        return [Flag(outcome="no data", reason=given.empty, **common)]
+    flags = []
+    for item in given.items:
+        outcome = item.outcome(bad)
+        reason = item.pass_reason if outcome == "pass" else item.reason
+        flags.append(
             Flag(
-                outcome=_integrity_outcome(status, bad),
-                version=tag,
-                run_id=inputs.integrity_runs.get(tag),
-                value_display=status_text(metric, status),
-                reason=inputs.integrity_reasons.get(tag, ""),
+                outcome=outcome,
+                version=item.version,
+                run_id=item.run_id,
+                value_display=item.display,
+                reason=reason,
                 **common,
             )
-            for tag, status in inputs.integrity.items()
-        ]
-    verdict = inputs.repro_verdict
-    if verdict is None or verdict == "unavailable":
-        why = inputs.repro_message or inputs.unavailable.get(
-            "repro", "the reproducibility check did not run"
         )
-        return [
-            Flag(
-                outcome="no data",
-                version=inputs.repro_rev,
-                reason=why,
-                value_display=status_text(metric, verdict) if verdict else "—",
-                **common,
-            )
-        ]
-    return [
-        Flag(
-            outcome="breach" if verdict in bad else "pass",
-            version=inputs.repro_rev,
-            value_display=status_text(metric, verdict),
-            reason=inputs.repro_message if verdict in bad else "",
-            **common,
-        )
-    ]
+    return flags
 
 
 def evaluate(
@@ -282,13 +311,13 @@ def evaluate(
 ) -> list[Flag]:
     """Flags for the latest candidate run ("candidate") or for every version ("versions").
 
-    Status rules (integrity, repro) give one flag per tag / per verdict in both scopes.
+    Status rules give one flag per status item (tag, verdict) in both scopes.
     """
     lang = cfg.report.lang
     flags: list[Flag] = []
-    for name, rule in effective_rules(cfg).items():
+    for name, rule in effective_rules(cfg, inputs).items():
         metric = rule.metric or name
-        if metric in STATUS_METRICS:
+        if isinstance(rule, StatusRule) or metric in STATUS_METRICS:
             flags.extend(_status_flags(name, rule, inputs, lang))
         elif scope == "candidate":
             flags.append(

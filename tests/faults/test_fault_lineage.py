@@ -18,12 +18,12 @@ import pytest
 from corpus import Fault, fault
 from faultkit import expect, norm, run_mw
 
-from metricwatch.checks.gto_stages import artifact_stages
-from metricwatch.checks.integrity_dvc import read_release_files
-from metricwatch.checks.model_registry import registered_version_item
-from metricwatch.checks.training_data import training_data_item
 from metricwatch.config import load_config
 from metricwatch.errors import MetricwatchError, SourceUnavailableError
+from metricwatch.parts.integrity.dvc_items import read_release_files
+from metricwatch.parts.integrity.gto_stages import artifact_stages
+from metricwatch.parts.integrity.model_registry import registered_version_item
+from metricwatch.parts.integrity.training_data import training_data_item
 from metricwatch.sources import gto_tags
 from metricwatch.sources.dvc_plots import load_dvc_plots
 from metricwatch.sources.mlflow_inputs import run_datasets

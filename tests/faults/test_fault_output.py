@@ -23,13 +23,13 @@ import pytest
 from corpus import fault
 from faultkit import REPORT_FILES, Run, assert_kept, expect, file_hashes
 
+from metricwatch.parts.registry import part_names
 from metricwatch.render import default_build_dir
 from metricwatch.render.lock import LOCK_NAME
-from metricwatch.result import PART_NAMES
 
 pytestmark = pytest.mark.slow
 
-FAST = ("--no-pdf", *(a for part in PART_NAMES for a in ("--skip", part)))
+FAST = ("--no-pdf", *(a for part in part_names() for a in ("--skip", part)))
 PREVIOUS_PROM = "# previous check\nmetricwatch_last_success_timestamp_seconds 1.7e+09\n"
 
 KILLED = fault(

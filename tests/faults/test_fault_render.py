@@ -19,13 +19,13 @@ import pytest
 from corpus import fault
 from faultkit import Run, assert_kept, edit_config, expect, run_mw, work_bound
 
+from metricwatch.parts.registry import part_names
 from metricwatch.render import default_build_dir
-from metricwatch.result import PART_NAMES
 
 pytestmark = pytest.mark.slow
 
 # The faults are in the rendering: collect nothing, print no PDF.
-FAST = ("--no-pdf", *(a for part in PART_NAMES for a in ("--skip", part)))
+FAST = ("--no-pdf", *(a for part in part_names() for a in ("--skip", part)))
 
 CELL_RAISES = fault(
     id="notebook-cell-raises",

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -19,6 +21,9 @@ from metricwatch.config import STATUS_VALUES
 from metricwatch.errors import AlertError
 from metricwatch.redact import redact_url
 from metricwatch.rules import Flag, RuleInputs, VersionInputs
+
+if TYPE_CHECKING:
+    from metricwatch.pipeline.run import Outcome
 
 PREFIX = "metricwatch"
 KPI_VALUE = f"{PREFIX}_kpi_value"
@@ -117,11 +122,17 @@ def snapshot_from(
         rules=rules,
         drift_pct=inputs.dataset_drift_pct if _finite(inputs.dataset_drift_pct) else None,
         feature_js={k: float(v) for k, v in (feature_js or {}).items() if _finite(v)},
-        integrity=dict(inputs.integrity or {}),
-        repro_verdict=inputs.repro_verdict,
+        integrity=_statuses(inputs, "integrity"),
+        repro_verdict=next(iter(_statuses(inputs, "repro").values()), None),
         parts=dict(parts or {}),
         last_success=last_success,
     )
+
+
+def _statuses(inputs: RuleInputs, metric: str) -> dict[str, str]:
+    """A status part's items as version → status (its gauges); empty when it gave none."""
+    given = inputs.status(metric)
+    return {i.version or "": i.status for i in (given.items or [])} if given else {}
 
 
 def families(snap: Snapshot) -> list[Metric]:
@@ -214,3 +225,19 @@ def push(gateway: str, job: str, snap: Snapshot, *, timeout_s: float) -> None:
             f"Pushgateway {redact_url(gateway)}: push failed ({type(exc).__name__}: "
             f"{redact_url(str(getattr(exc, 'reason', exc)))}); check alerts.prometheus.pushgateway"
         ) from exc
+
+
+def check_snapshot(outcome: Outcome) -> Snapshot:
+    """The Prometheus snapshot of a check: `part_up` per part it collected (the registry's),
+    last-success only when a verdict was possible."""
+    from metricwatch.parts.drift.collect import DRIFT
+    from metricwatch.parts.drift.rule_inputs import feature_js
+
+    result = outcome.result
+    return snapshot_from(
+        outcome.inputs,
+        outcome.flags,
+        feature_js=feature_js(result.get(DRIFT)),
+        parts={p: p in result.parts for p in outcome.parts},
+        last_success=None if outcome.no_verdict else time.time(),
+    )

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from metricwatch.alerts.lifecycle import Notice
     from metricwatch.alerts.notify import SinkPlan
     from metricwatch.alerts.text import AlertContext
-    from metricwatch.cli.check_run import CheckRun
     from metricwatch.config import Config
+    from metricwatch.pipeline.run import Outcome
 
 ConfigOpt = typer.Option(
     None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
@@ -34,7 +34,7 @@ ConfigOpt = typer.Option(
 
 
 def send_alerts(
-    cfg: Config, run: CheckRun, *, dry_run: bool, sinks: list[str] | None = None
+    cfg: Config, run: Outcome, *, dry_run: bool, sinks: list[str] | None = None
 ) -> bool:
     """Tell each sink what started, still fires (after repeat_interval) or stopped; print it.
 
@@ -67,7 +67,7 @@ def send_alerts(
     return notified.ok
 
 
-def alert_context(cfg: Config, run: CheckRun) -> AlertContext:
+def alert_context(cfg: Config, run: Outcome) -> AlertContext:
     from metricwatch.alerts.text import AlertContext
     from metricwatch.durations import seconds
 
@@ -168,8 +168,8 @@ def alert(
     repro: bool = typer.Option(False, "--repro", help="Include the reproducibility check."),
 ) -> int:
     """Run the check; tell Slack / Teams / Alertmanager what started, still fires or resolved."""
-    from metricwatch.cli.check_run import run_check
     from metricwatch.config import load_config
+    from metricwatch.pipeline.check import run_check
 
     cfg = load_config(config)
     with err_console.status("checking…") as status:

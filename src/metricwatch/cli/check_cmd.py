@@ -16,7 +16,7 @@ from rich.markup import escape
 from metricwatch.cli.console import err_console, out_console
 
 if TYPE_CHECKING:
-    from metricwatch.cli.check_run import CheckRun
+    from metricwatch.pipeline.run import Outcome
 
 ConfigOpt = typer.Option(
     None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
@@ -66,9 +66,9 @@ def check(
     """Evaluate the thresholds on the latest candidate run; print the flags; exit 0/1/2."""
     from metricwatch.alerts.formats import to_json, to_junit, to_markdown
     from metricwatch.alerts.sinks import secret_env_vars
-    from metricwatch.cli.check_run import run_check
     from metricwatch.cli.check_table import print_flags
     from metricwatch.config import load_config
+    from metricwatch.pipeline.check import run_check
     from metricwatch.redact import scrub
 
     cfg = load_config(config)
@@ -108,7 +108,7 @@ def check(
     return code
 
 
-def _say_verdict(code: int, fail_on: str, run: CheckRun) -> None:
+def _say_verdict(code: int, fail_on: str, run: Outcome) -> None:
     breached = [f for f in run.flags if f.breached]
     names = escape(", ".join(f"{f.rule}{f' [{f.version}]' if f.version else ''}" for f in breached))
     if code == 1:

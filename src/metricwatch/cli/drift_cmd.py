@@ -12,7 +12,7 @@ from metricwatch.cli.console import err_console, out_console
 from metricwatch.cli.drift_windows import WINDOW_HEADERS, matrix, summary, window_rows
 
 if TYPE_CHECKING:
-    from metricwatch.checks.drift_report import DriftReport
+    from metricwatch.parts.drift.collect import DriftReport
     from metricwatch.stats.feature_drift import FeatureDrift
 
 
@@ -206,8 +206,8 @@ def drift(
 ) -> int:
     """PSI, KL and JS per feature, label drift, dataset drift %, drift by time window and concept
     drift; --freeze writes a bin spec."""
-    from metricwatch.checks.drift_report import run_drift
     from metricwatch.config import load_config
+    from metricwatch.parts.drift.collect import run_drift
 
     cfg = load_config(config)
     if engine is not None:
@@ -237,7 +237,7 @@ def _with_engine(cfg, engine: str):
 
 
 def _freeze(cfg, dest: Path, reference: str | None) -> int:
-    from metricwatch.checks.drift_report import freeze_spec
+    from metricwatch.parts.drift.collect import freeze_spec
 
     with err_console.status(f"freezing the reference's bins ({cfg.drift.engine} engine)…"):
         spec = freeze_spec(cfg, dest, reference)

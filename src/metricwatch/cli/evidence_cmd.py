@@ -6,10 +6,14 @@ Exit codes: 0 every image captured, 1 some image failed or was skipped (each wit
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from metricwatch.cli.console import err_console, out_console
+
+if TYPE_CHECKING:
+    from metricwatch.result import MonitoringResult
 
 ConfigOpt = typer.Option(
     None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
@@ -37,8 +41,8 @@ def evidence(
     an earlier capture whose inputs are all unchanged are reused unless --force.
     """
     from metricwatch.config import load_config
-    from metricwatch.evidence.capture import capture_evidence
-    from metricwatch.evidence.model import EVIDENCE_PARTS
+    from metricwatch.parts.evidence.capture import capture_evidence
+    from metricwatch.parts.evidence.model import EVIDENCE_PARTS
     from metricwatch.redact import scrub
 
     if only is not None and only not in EVIDENCE_PARTS:
@@ -52,8 +56,8 @@ def evidence(
 
         repro = None
         if only != "mlflow":
-            from metricwatch.checks.repro import check_repro
             from metricwatch.errors import MetricwatchError
+            from metricwatch.parts.repro.collect import check_repro
 
             progress("reproducibility check (for the terminal images)")
             try:
@@ -81,15 +85,12 @@ def evidence(
     return 0 if not report.missing else 1
 
 
-def missing_lines(result_path: Path) -> list[str]:
+def missing_lines(result: MonitoringResult) -> list[str]:
     """One line per evidence image a report lacks, with the reason (`metricwatch report`)."""
+    from metricwatch.parts.evidence.model import EVIDENCE
     from metricwatch.redact import scrub
-    from metricwatch.result import MonitoringResult
 
-    try:
-        evidence = MonitoringResult.read(result_path).evidence
-    except (OSError, ValueError):
-        return []
+    evidence = result.get(EVIDENCE)
     lines = []
     for item in evidence.missing if evidence else []:
         reason = scrub(item.reason or "no reason given")

@@ -34,9 +34,10 @@ def prometheus(
 ) -> int:
     """Run the check and write its gauges (KPIs, rules, drift, integrity, repro)."""
     from metricwatch.alerts import prometheus as prom
-    from metricwatch.cli.check_run import run_check, snapshot_of
+    from metricwatch.alerts.prometheus import check_snapshot
     from metricwatch.config import load_config
     from metricwatch.errors import ConfigError
+    from metricwatch.pipeline.check import run_check
     from metricwatch.redact import redact_url
 
     cfg = load_config(config)
@@ -53,7 +54,7 @@ def prometheus(
         )
     with err_console.status("checking…") as status:
         run = run_check(cfg, repro=repro, progress=lambda m: status.update(f"{m}…"))
-    snap = snapshot_of(run)
+    snap = check_snapshot(run)
     if target is not None:
         prom.write_textfile(target, snap)
         err_console.print(

@@ -40,10 +40,10 @@ def integrity(
     or remote not there; the ❌ rows are still listed), else 1 when any tag is ❌, else 0."""
     from rich.markup import escape
 
-    from metricwatch.checks.integrity import check_integrity
     from metricwatch.cli import integrity_format as fmt_mod
     from metricwatch.config import load_config
     from metricwatch.errors import ConfigError
+    from metricwatch.parts.integrity.collect import check_integrity
 
     cfg = load_config(config)
     pattern = tags if tags is not None else cfg.tags.pattern

@@ -7,7 +7,7 @@ import html
 from rich.markup import escape
 from rich.table import Table
 
-from metricwatch.checks.integrity_model import ITEM_LABELS, STATUS_ICON, IntegrityReport
+from metricwatch.parts.integrity.model import ITEM_LABELS, STATUS_ICON, IntegrityReport
 
 TAG_ICON = {"ok": "✅", "warn": "⚠", "fail": "❌", "unknown": "❓"}
 

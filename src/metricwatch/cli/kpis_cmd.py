@@ -98,7 +98,6 @@ def kpis(
     no_dvc: bool = NoDvcOpt,
 ) -> int:
     """Print the KPI table of every run (baseline marked) and the DVC metrics diff per tag."""
-    from metricwatch.checks.kpis import build_kpis
     from metricwatch.cli.kpis_format import (
         dvc_cells,
         dvc_headers,
@@ -110,6 +109,7 @@ def kpis(
     )
     from metricwatch.config import load_config
     from metricwatch.errors import SourceError
+    from metricwatch.parts.kpis.collect import build_kpis
     from metricwatch.sources.mlflow_access import display_uri
     from metricwatch.sources.store_presence import missing_store
 

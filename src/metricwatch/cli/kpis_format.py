@@ -8,7 +8,7 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from metricwatch.checks.kpis import KpiReport
+    from metricwatch.parts.kpis.collect import KpiReport
 
 HEADERS = {"rmse": "RMSE", "qwk": "QWK", "train_time_s": "Train time (s)", "drift_pct": "Drift (%)"}
 BASELINE_MARK = "◆ baseline"

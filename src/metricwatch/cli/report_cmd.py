@@ -6,10 +6,29 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
+from typer.models import OptionInfo
 
 from metricwatch.cli.console import err_console, out_console
 
 ConfigOpt = typer.Option(None, "--config", "-c", help="Path of metricwatch.yaml.")
+
+
+class _SkipOption(OptionInfo):
+    """`--skip`: its help names the registered parts when the command is built (not at import),
+    so a part registered later is listed too."""
+
+    @property  # type: ignore[override]
+    def help(self) -> str:
+        from metricwatch.parts.registry import skip_help
+
+        return skip_help()
+
+    @help.setter
+    def help(self, _value: str | None) -> None:
+        pass
+
+
+SkipOpt = _SkipOption(default=[], param_decls=("--skip",))
 
 
 def report(
@@ -24,9 +43,7 @@ def report(
     force: bool = typer.Option(
         False, "--force", help="Re-run reproducibility and evidence even when cached."
     ),
-    skip: list[str] = typer.Option(
-        [], "--skip", help="Parts to leave out: kpis, integrity, drift, repro, evidence."
-    ),
+    skip: list[str] = SkipOpt,
     pdf: bool = typer.Option(
         True, "--pdf/--no-pdf", help="Also print the PDF (--no-pdf: HTML only)."
     ),
@@ -37,18 +54,19 @@ def report(
     from metricwatch.cli.evidence_cmd import missing_lines
     from metricwatch.config import load_config
     from metricwatch.errors import ConfigError
+    from metricwatch.parts.registry import part_names
     from metricwatch.report.build import build_report, with_output
-    from metricwatch.result import PART_NAMES
 
     if lang not in (None, "en", "es"):
         raise ConfigError(f"--lang: expected en or es, got {lang!r}")
-    unknown = [s for s in skip if s not in PART_NAMES]
+    names = part_names()
+    unknown = [s for s in skip if s not in names]
     if unknown:
         raise ConfigError(
-            f"--skip: unknown part(s) {', '.join(unknown)}; valid: {', '.join(PART_NAMES)}"
+            f"--skip: unknown part(s) {', '.join(unknown)}; valid: {', '.join(names)}"
         )
     cfg = with_output(load_config(config), output, lang)
-    parts = [p for p in PART_NAMES if p not in skip]
+    parts = [p for p in names if p not in skip]
     err_console.print(
         f"metricwatch report: project {escape(str(cfg.project_path))} → {escape(str(cfg.output_dir))}"
     )
@@ -71,7 +89,7 @@ def report(
     err_console.print(table)
     for part, why in outcome.errors.items():
         err_console.print(f"[yellow]⚠ {escape(part)}:[/yellow] {escape(why)}", highlight=False)
-    for line in missing_lines(outcome.result_path):
+    for line in missing_lines(outcome.result):
         err_console.print(f"[yellow]⚠ evidence:[/yellow] {escape(line)}", highlight=False)
     pdf_line = outcome.pdf if outcome.pdf is not None else "(not printed: --no-pdf)"
     out_console.print(f"HTML: {outcome.html}\nPDF:  {pdf_line}\nJSON: {outcome.result_path}")

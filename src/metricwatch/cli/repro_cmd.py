@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from metricwatch.checks.repro_model import ReproReport
+    from metricwatch.parts.repro.model import ReproReport
 
 from metricwatch.cli.console import err_console, out_console
 
@@ -44,8 +44,8 @@ def repro(
     Your work tree, git refs, DVC cache and remote are only read; the verdict is appended to the
     reproducibility log and cached per commit (use --force to re-run).
     """
-    from metricwatch.checks.repro import check_repro
     from metricwatch.config import load_config
+    from metricwatch.parts.repro.collect import check_repro
 
     if fmt not in ("table", "json"):
         err_console.print(f"[red]error:[/red] --format must be table or json, not {fmt!r}")

@@ -29,11 +29,11 @@ def serve(
     repro: bool = typer.Option(False, "--repro", help="Include the reproducibility check."),
 ) -> int:
     """Serve the check's gauges on http://HOST:PORT/metrics until interrupted (Ctrl-C/SIGTERM)."""
-    from metricwatch.alerts.prometheus import Snapshot
+    from metricwatch.alerts.prometheus import Snapshot, check_snapshot
     from metricwatch.alerts.prometheus_serve import Exporter
-    from metricwatch.cli.check_run import run_check, snapshot_of
     from metricwatch.config import load_config
     from metricwatch.errors import MetricwatchError, SourceUnavailableError
+    from metricwatch.pipeline.check import run_check
     from metricwatch.redact import scrub
 
     cfg = load_config(config)
@@ -48,7 +48,7 @@ def serve(
             raise SourceUnavailableError(
                 "; ".join(f"{k}: {v}" for k, v in run.errors.items()) or "no verdict"
             )
-        return snapshot_of(run)
+        return check_snapshot(run)
 
     def on_error(exc: BaseException) -> None:
         kind = "" if isinstance(exc, MetricwatchError) else f"{type(exc).__name__}: "

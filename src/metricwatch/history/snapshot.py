@@ -9,13 +9,17 @@ the result model (a pure function); the store writes and reads it unchanged.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch import __version__
 from metricwatch.config import Config
-from metricwatch.rules import Flag
+from metricwatch.rules import Flag, RuleInputs
+
+if TYPE_CHECKING:
+    from metricwatch.parts.drift.collect import DriftReport
+    from metricwatch.result import MonitoringResult
 
 Command = Literal["report", "check"]
 
@@ -79,7 +83,7 @@ class Snapshot(_Frozen):
         return [f for f in self.flags if f.breached]
 
 
-def _versions(inputs: Any) -> list[VersionKpis]:
+def _versions(inputs: RuleInputs) -> list[VersionKpis]:
     rows = list(inputs.versions)
     cand_id = inputs.candidate.run_id if inputs.candidate else None
     base = inputs.baseline
@@ -98,11 +102,11 @@ def _versions(inputs: Any) -> list[VersionKpis]:
     ]
 
 
-def _features(drift: Any) -> list[FeatureStat]:
+def _features(drift: DriftReport | None) -> list[FeatureStat]:
     if drift is None:
         return []
     found = [(f, False) for f in drift.features]
-    if getattr(drift, "target", None) is not None:
+    if drift.target is not None:
         found.append((drift.target, True))
     return [
         FeatureStat(
@@ -120,7 +124,7 @@ def _features(drift: Any) -> list[FeatureStat]:
 
 def snapshot_of(
     cfg: Config,
-    result: Any,
+    result: MonitoringResult,
     flags: list[Flag],
     *,
     command: Command,
@@ -128,13 +132,15 @@ def snapshot_of(
     timings: dict[str, float] | None = None,
     taken_at: datetime | None = None,
 ) -> Snapshot:
-    """The snapshot of a result model (MonitoringResult) and the flags evaluated on it."""
-    from metricwatch.rules_inputs import rule_inputs_from_result
+    """The snapshot of a result model and the flags evaluated on it."""
+    from metricwatch.parts.drift.collect import DRIFT
+    from metricwatch.parts.repro.model import REPRO
+    from metricwatch.pipeline.evaluate import rule_inputs_of
 
-    inputs = rule_inputs_from_result(result, cfg)
+    inputs = rule_inputs_of(result, cfg)
     meta = result.meta
-    repro = getattr(result, "repro", None)
-    integrity = inputs.integrity
+    repro = result.get(REPRO)
+    tags = inputs.status("integrity")
     return Snapshot(
         taken_at=(taken_at or datetime.now(UTC)).astimezone(UTC),
         command=command,
@@ -144,18 +150,15 @@ def snapshot_of(
         exit_code=exit_code,
         versions=_versions(inputs),
         dataset_drift_pct=inputs.dataset_drift_pct,
-        features=_features(getattr(result, "drift", None)),
+        features=_features(result.get(DRIFT)),
         tags=(
-            [
-                TagState(tag=t, status=s, run_id=inputs.integrity_runs.get(t))
-                for t, s in integrity.items()
-            ]
-            if integrity is not None
+            [TagState(tag=i.version or "", status=i.status, run_id=i.run_id) for i in tags.items]
+            if tags is not None and tags.items is not None
             else None
         ),
-        repro_verdict=getattr(repro, "verdict", None),
-        repro_rev=getattr(repro, "rev", None),
+        repro_verdict=repro.verdict if repro else None,
+        repro_rev=repro.rev if repro else None,
         flags=list(flags),
-        missing_parts=sorted(getattr(result, "errors", None) or {}),
-        timings=dict(timings if timings is not None else getattr(result, "timings", {}) or {}),
+        missing_parts=sorted(result.errors),
+        timings=dict(timings if timings is not None else result.timings),
     )

@@ -1,6 +1,6 @@
 """Print an HTML file to an A4 PDF with Chromium/Chrome via Playwright, after its plots drew.
 
-The browser is found exactly as the evidence capture finds it (metricwatch.evidence.browser)
+The browser is found exactly as the evidence capture finds it (metricwatch.parts.evidence.browser)
 and never downloaded: a configured path, Debian's `chromium`, or one Playwright installed.
 """
 
@@ -35,7 +35,7 @@ _RESIZE_PLOTS = """async () => {
 def find_browser(configured: str | None = None) -> Path:
     """The browser executable to use: the evidence capture's search, shared so both agree
     (configured path, $METRICWATCH_BROWSER, Debian's chromium, Chrome, Playwright's own)."""
-    from metricwatch.evidence.browser import find_browser as evidence_find_browser
+    from metricwatch.parts.evidence.browser import find_browser as evidence_find_browser
 
     return evidence_find_browser(configured)
 

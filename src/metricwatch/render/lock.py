@@ -1,14 +1,13 @@
 """One report at a time per output folder: an exclusive flock on `<output>/.metricwatch.lock`.
 
-The lock is re-entrant within a process (the CLI can hold it around collect + render while the
-renderer takes it again); a second process gets LockedError naming the folder and holder's pid.
+Taken once per report (the report command holds it around collect + render); a second holder,
+in another process or the same one, gets LockedError naming the folder and the holder's pid.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,28 +16,12 @@ from metricwatch.errors import LockedError, RenderError
 
 LOCK_NAME = ".metricwatch.lock"
 
-_held: dict[Path, int] = {}
-_guard = threading.Lock()
-
 
 @contextmanager
 def output_lock(output_dir: Path) -> Iterator[Path]:
     """Hold the output folder's lock for the duration of the block; yields the lock file path."""
     folder = Path(output_dir).resolve()
     path = folder / LOCK_NAME
-    with _guard:
-        if folder in _held:
-            _held[folder] += 1
-            reentered = True
-        else:
-            reentered = False
-    if reentered:
-        try:
-            yield path
-        finally:
-            with _guard:
-                _held[folder] -= 1
-        return
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -55,13 +38,9 @@ def output_lock(output_dir: Path) -> Iterator[Path]:
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        with _guard:
-            _held[folder] = 1
         try:
             yield path
         finally:
-            with _guard:
-                _held.pop(folder, None)
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:

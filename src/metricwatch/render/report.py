@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Collection, Mapping, Sequence
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -139,6 +140,7 @@ def render_report(
     timer: StageTimer | None = None,
     pdf: bool = True,
     extra_files: Sequence[Path] = (),
+    hold_lock: bool = True,
 ) -> RenderedReport:
     """Execute, render and publish `<output_dir>/<basename>.html` and `.pdf`.
 
@@ -150,6 +152,7 @@ def render_report(
     pdf=False: HTML only (the built-in renderer skips Chromium's print; Quarto renders only HTML).
     extra_files: files of the build folder published beside the report, under their own names
     (metrics.json): the output folder changes only when the HTML is published, all at once.
+    hold_lock=False: the caller already holds `output_lock(output_dir)` (the lock is taken once).
     A write that fails (disk full…) raises RenderError naming the file; nothing is published.
     """
     timeouts = timeouts or RenderTimeouts()
@@ -167,7 +170,7 @@ def render_report(
         allowed_parameters=allowed_parameters, kernel_name=kernel_name, cwd=cwd, timer=timer,
         pdf=pdf, extra_files=[Path(f) for f in extra_files],
     )  # fmt: skip
-    with output_lock(output_dir):
+    with output_lock(output_dir) if hold_lock else nullcontext(output_dir):
         try:
             rendered = _render_locked(job)
         except OSError as exc:  # disk full, file-size limit, permissions: say where and what to do

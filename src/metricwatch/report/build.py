@@ -1,6 +1,7 @@
-"""`metricwatch report`: collect once → metrics.json → papermill → HTML + PDF, published together.
+"""`metricwatch report`: the pipeline once → metrics.json → papermill → HTML + PDF, published
+together.
 
-The output folder is locked for the whole run (a second report exits 2). The result is written
+The output folder is locked once, for the whole run (a second report exits 2). The result is written
 to the build folder before rendering, so the notebooks read it instead of collecting again; it
 is published beside the HTML/PDF only when they are, so a failing (or killed) run leaves the
 previous report — metrics.json included — as it was.
@@ -14,7 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from metricwatch.config import Config
-from metricwatch.result import PART_NAMES, MonitoringResult
+from metricwatch.result import MonitoringResult
 
 NOTEBOOK_DIR = Path(__file__).parent / "notebooks"
 REPORT_NOTEBOOK = NOTEBOOK_DIR / "metrics_monitoring.ipynb"
@@ -25,6 +26,7 @@ BASENAME = "metrics_monitoring"
 class ReportOutcome(BaseModel):
     model_config = ConfigDict(frozen=True)
 
+    result: MonitoringResult
     result_path: Path
     html: Path
     pdf: Path | None
@@ -43,24 +45,6 @@ def with_output(cfg: Config, output: Path | None, lang: str | None = None) -> Co
     if not update:
         return cfg
     return cfg.model_copy(update={"report": cfg.report.model_copy(update=update)})
-
-
-def collect_report(
-    cfg: Config,
-    *,
-    parts: Sequence[str] = PART_NAMES,
-    rev: str | None = None,
-    force: bool = False,
-    progress: Callable[[str], None] | None = None,
-) -> MonitoringResult:
-    """Collect every part and evaluate the rules on every version (the report's scope)."""
-    from metricwatch.collect import collect
-    from metricwatch.rules import evaluate
-    from metricwatch.rules_inputs import rule_inputs_from_result
-
-    result = collect(cfg, parts, rev=rev, force=force, progress=progress)
-    flags = evaluate(cfg, rule_inputs_from_result(result, cfg), scope="versions")
-    return result.model_copy(update={"flags": flags})
 
 
 def report_notebooks(cfg: Config) -> list[Path]:
@@ -83,7 +67,7 @@ def report_notebooks(cfg: Config) -> list[Path]:
 def build_report(
     cfg: Config,
     *,
-    parts: Sequence[str] = PART_NAMES,
+    parts: Sequence[str] | None = None,
     renderer: str = "auto",
     history: bool = False,
     rev: str | None = None,
@@ -92,6 +76,8 @@ def build_report(
     progress: Callable[[str], None] | None = None,
 ) -> ReportOutcome:
     from metricwatch.atomic import atomic_write_text
+    from metricwatch.parts.registry import part_names
+    from metricwatch.pipeline.run import run_pipeline
     from metricwatch.render import (
         RenderTimeouts,
         StageTimer,
@@ -107,9 +93,16 @@ def build_report(
     if cfg.report.kernel:  # before the (slow) collection: a missing kernel fails right away
         check_kernel(cfg.report.kernel, hint=f"or remove report.kernel from {cfg.source}")
     timer = StageTimer(on_start=progress)
-    with output_lock(output_dir):
+    with output_lock(output_dir):  # the only time it is taken: render_report(hold_lock=False)
         with timer.stage("collect"):
-            result = collect_report(cfg, parts=parts, rev=rev, force=force, progress=progress)
+            result = run_pipeline(
+                cfg,
+                part_names() if parts is None else parts,
+                scope="versions",
+                rev=rev,
+                force=force,
+                part_progress=progress,
+            ).result
         try:
             built = atomic_write_text(build_dir / RESULT_NAME, result.to_json())
         except OSError as exc:
@@ -143,12 +136,14 @@ def build_report(
             timer=timer,
             pdf=pdf,
             extra_files=[built],
+            hold_lock=False,
         )
         from metricwatch.history.record import record_snapshot
 
         timings = {**result.timings, **timer.as_dict()}  # per part, then per stage
         record_snapshot(cfg, result, result.flags, command="report", timings=timings)
     return ReportOutcome(
+        result=result,
         result_path=output_dir / RESULT_NAME,
         html=rendered.html,
         pdf=rendered.pdf,

@@ -1,7 +1,13 @@
-"""What the report notebook calls: load (or collect) the result, then show one section a cell."""
+"""What the report notebook calls: load (or collect) the result, then show each section in turn.
+
+The sections: the summary, one numbered section per registered part section (registry order),
+the appendices (numbered after them), the footer. A heading's number is its position, whatever
+number its catalogue text carries.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,37 +25,53 @@ def load_result(
         result = MonitoringResult.read(Path(result_path))
     else:
         from metricwatch.config import load_config
-        from metricwatch.report.build import collect_report
+        from metricwatch.parts.registry import part_names
+        from metricwatch.pipeline.run import run_pipeline
 
-        result = collect_report(load_config(config_path), rev=rev or None)
+        cfg = load_config(config_path)
+        result = run_pipeline(cfg, part_names(), scope="versions", rev=rev or None).result
     if lang:
         result = result.model_copy(update={"meta": result.meta.model_copy(update={"lang": lang})})
     return result
 
 
-def _sections() -> dict[str, tuple[str | None, Callable[[MonitoringResult, Lang], list[Block]]]]:
-    from metricwatch.report import (
-        sec_appendix,
-        sec_evidence,
-        sec_integrity,
-        sec_kpis,
-        sec_monitoring,
-        sec_repro,
-        sec_summary,
-    )
+_NUMBER = re.compile(r"^\d+\.\s*")
+Builder = Callable[[MonitoringResult, Lang], list[Block]]
 
-    return {
-        "summary": (None, sec_summary.build),
-        "kpis": ("s1", sec_kpis.build),
-        "integrity": ("s2", sec_integrity.build),
-        "repro": ("s3", sec_repro.build),
-        "monitoring": ("s4", sec_monitoring.build),
-        "evidence": ("s5", sec_evidence.build),
-        "appendix_a": ("s6", sec_appendix.appendix_a),
-        "appendix_b": ("s7", sec_appendix.appendix_b),
-        "appendix_c": ("s8", sec_appendix.appendix_c),
-        "footer": (None, sec_summary.footer),
+
+def _catalogue(key: str) -> Callable[[Lang], str]:
+    return lambda lang: t(key, lang)
+
+
+def _sections() -> dict[str, tuple[Callable[[Lang], str] | None, Builder]]:
+    from metricwatch.parts.registry import all_parts
+    from metricwatch.report import sec_appendix, sec_summary
+
+    numbered: list[tuple[str, Callable[[Lang], str], Builder]] = [
+        (spec.name, spec.heading, spec.build) for part in all_parts() for spec in part.sections
+    ]
+    numbered += [
+        ("appendix_a", _catalogue("s6"), sec_appendix.appendix_a),
+        ("appendix_b", _catalogue("s7"), sec_appendix.appendix_b),
+        ("appendix_c", _catalogue("s8"), sec_appendix.appendix_c),
+    ]
+    sections: dict[str, tuple[Callable[[Lang], str] | None, Builder]] = {
+        "summary": (None, sec_summary.build)
     }
+    for n, (name, heading, build) in enumerate(numbered, start=1):
+        sections[name] = (_numbered(n, heading), build)
+    sections["footer"] = (None, sec_summary.footer)
+    return sections
+
+
+def _numbered(n: int, heading: Callable[[Lang], str]) -> Callable[[Lang], str]:
+    """The heading "n. Title": its position replaces any number its catalogue text starts with."""
+    return lambda lang: f"{n}. {_NUMBER.sub('', heading(lang))}"
+
+
+def section_names() -> list[str]:
+    """Every section in report order (the notebook shows each in turn)."""
+    return list(_sections())
 
 
 def section_blocks(result: MonitoringResult, name: str) -> list[Block]:
@@ -58,7 +80,7 @@ def section_blocks(result: MonitoringResult, name: str) -> list[Block]:
         raise KeyError(f"unknown section {name!r}; valid: {', '.join(sections)}")
     heading, builder = sections[name]
     lang: Lang = result.meta.lang if result.meta.lang in ("en", "es") else "en"  # type: ignore[assignment]
-    blocks: list[Block] = [Heading(t(heading, lang), 2)] if heading else []
+    blocks: list[Block] = [Heading(heading(lang), 2)] if heading else []
     return blocks + builder(result, lang)
 
 

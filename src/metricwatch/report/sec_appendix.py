@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from metricwatch.parts.repro.model import REPRO
 from metricwatch.report import html as h
 from metricwatch.report.blocks import Block, Bullets, Code, Notice, Paragraph, Table, part_missing
 from metricwatch.report.i18n import Lang
-from metricwatch.result import MonitoringResult
+
+if TYPE_CHECKING:
+    from metricwatch.result import MonitoringResult
 
 _SNIPPET = """import time, json, pathlib, mlflow
 
@@ -67,7 +72,7 @@ def appendix_b(result: MonitoringResult, lang: Lang) -> list[Block]:
 
 
 def appendix_c(result: MonitoringResult, lang: Lang) -> list[Block]:
-    rep = result.repro
+    rep = result.get(REPRO)
     if rep is None or rep.environment is None:
         return part_missing(result, "repro", lang)
     env = rep.environment

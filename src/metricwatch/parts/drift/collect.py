@@ -1,0 +1,251 @@
+"""`run_drift`: data drift per feature, label drift, dataset drift %, drift per time window and
+concept drift.
+
+Reads the two data sets with an engine that counts them on one bin spec (local: in memory or in
+batches; spark: on a cluster), compares every column from those counts (stats/), and states
+exactly what the numbers mean (binning with the spec's hash, smoothing, tests, the correction,
+the drift % definition with its thresholds and counts). `freeze_spec` writes a bin spec.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from metricwatch.config import Config, DriftConfig
+from metricwatch.errors import CheckError, ConfigError
+from metricwatch.parts.contract import PartKey
+from metricwatch.parts.drift.concept import ConceptDrift, concept_drift
+from metricwatch.parts.drift.local import LocalRun, run_local
+from metricwatch.parts.drift.spec import load_spec, spec_path, write_spec
+from metricwatch.parts.drift.text import binning_text, definition_text, tests_text
+from metricwatch.sources import datasets
+from metricwatch.sources.drift_engines.counted import Counted
+from metricwatch.sources.drift_engines.local_count import count, tasks_of
+from metricwatch.sources.drift_engines.local_freeze import freeze_frame
+from metricwatch.stats.bin_spec import BinSpec
+from metricwatch.stats.column_types import TYPING_RULE
+from metricwatch.stats.divergence import SMOOTHING
+from metricwatch.stats.feature_drift import FeatureDrift
+from metricwatch.stats.spec_drift import compare_all
+from metricwatch.stats.verdicts import drift_pct
+from metricwatch.stats.windows import Note, WindowedDrift, unavailable, window_drift
+from metricwatch.window_spec import parse_window
+
+Mode = Literal["in memory", "batches", "spark"]
+
+
+class SpecInfo(BaseModel):
+    """The bin spec behind the numbers: same hash and data, same numbers on every engine."""
+
+    model_config = ConfigDict(frozen=True)
+    hash: str
+    frozen: bool  # read from drift.bin_spec (else made from the reference for this run)
+    path: str | None = None
+    reference: str
+    reference_rows: int
+    sample_rows: int | None = None
+
+
+class DriftReport(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    reference: str
+    current: str
+    n_reference: int
+    n_current: int
+    mode: Mode
+    engine: Literal["local", "spark"] = "local"
+    features: list[FeatureDrift]
+    target: FeatureDrift | None
+    target_note: str = ""
+    dataset_drift_pct: float | None
+    drifted_features: list[str]
+    n_comparable: int
+    n_not_comparable: int
+    definition: str
+    smoothing: str
+    binning: str
+    typing: str
+    tests: str
+    bins: int
+    js_threshold: float  # the effect floor
+    p_value: float
+    correction: str = "bh"
+    n_tests: int = 0  # p-values adjusted together (the tested features)
+    bin_spec: SpecInfo | None = None
+    windows: WindowedDrift | None = None
+    concept: ConceptDrift | None = None
+    notes: list[str] = []
+
+
+def spec_info(spec: BinSpec, path: Path | None) -> SpecInfo:
+    return SpecInfo(
+        hash=spec.hash,
+        frozen=path is not None,
+        path=str(path) if path else None,
+        reference=spec.reference.label,
+        reference_rows=spec.reference.n_rows,
+        sample_rows=spec.reference.sample_rows,
+    )
+
+
+def windows_of(spec: BinSpec, counted: Counted, dcfg: DriftConfig) -> WindowedDrift | None:
+    wc = counted.windows
+    if wc is None:
+        return None
+    if wc.problem is not None:
+        return unavailable(wc.spec, dcfg, wc.problem)
+    notes = []
+    if wc.spec.by_time and wc.tally.n_missing:
+        params = {"column": dcfg.time_column, "count": wc.tally.n_missing}
+        notes.append(Note(code="rows_without_time", params=params))
+    skip = set(counted.errors) | {c.name for c in spec.binned() if c.name not in counted.columns}
+    return window_drift(spec, wc.counts, wc.rows, wc.spec, dcfg, skip=skip, notes=notes)
+
+
+def build_report(
+    spec: BinSpec,
+    counted: Counted,
+    dcfg: DriftConfig,
+    *,
+    reference: str,
+    current: str,
+    mode: Mode = "in memory",
+    engine: Literal["local", "spark"] = "local",
+    frozen_path: Path | None = None,
+    concept: ConceptDrift | None = None,
+    notes: list[str] | None = None,
+) -> DriftReport:
+    frame = compare_all(spec, counted.overall, counted.columns, counted.errors, dcfg)
+    pct, drifted, n = drift_pct(frame.features)
+    info = spec_info(spec, frozen_path)
+    return DriftReport(
+        reference=reference,
+        current=current,
+        n_reference=spec.reference.n_rows,
+        n_current=counted.n_rows,
+        mode=mode,
+        engine=engine,
+        features=frame.features,
+        target=frame.target,
+        target_note=frame.target_note,
+        dataset_drift_pct=pct,
+        drifted_features=drifted,
+        n_comparable=n,
+        n_not_comparable=len(frame.features) - n,
+        definition=definition_text(dcfg, frame.features),
+        smoothing=SMOOTHING,
+        binning=binning_text(dcfg, info),
+        typing=TYPING_RULE,
+        tests=tests_text(dcfg),
+        bins=dcfg.bins,
+        js_threshold=dcfg.js_threshold,
+        p_value=dcfg.p_value,
+        correction=dcfg.correction,
+        n_tests=n,
+        bin_spec=info,
+        windows=windows_of(spec, counted, dcfg),
+        concept=concept,
+        notes=notes or [],
+    )
+
+
+def _data(
+    cfg: Config, given: str | None, key: str, required: bool = True
+) -> datasets.DataSpec | None:
+    text = given or getattr(cfg.drift, key)
+    if not text:
+        if not required:
+            return None
+        raise ConfigError(
+            f"{cfg.source}: drift.{key} is not set; set it (PATH or PATH@REV) or pass --{key}"
+        )
+    return datasets.parse_spec(cfg, text)
+
+
+def run_drift(
+    cfg: Config,
+    reference: str | None = None,
+    current: str | None = None,
+    *,
+    model_run: str | None = None,
+    concept: bool = True,
+    batch_rows: int | None = None,
+) -> DriftReport:
+    """Data, label and concept drift between the configured (or given) reference and current data."""
+    frozen, path = load_spec(cfg), spec_path(cfg)
+    ref = _data(cfg, reference, "reference", required=frozen is None)
+    cur = _data(cfg, current, "current")
+    assert cur is not None
+    if cfg.drift.engine == "spark":
+        from metricwatch.parts.drift.spark import run_spark
+
+        spark = run_spark(cfg, ref, cur, frozen, path)
+        spec, counted, mode = spark.spec, spark.current, "spark"
+        cd, notes = None, ["concept drift is not computed on the Spark engine (rows stay there)"]
+    else:
+        run = run_local(cfg, ref, cur, frozen, path, batch_rows=batch_rows)
+        spec, counted = run.spec, run.current
+        mode = "batches" if run.streamed else "in memory"
+        cd, notes = _concept(cfg, run, concept, model_run)
+    return build_report(
+        spec,
+        counted,
+        cfg.drift,
+        reference=ref.label if ref else spec.reference.label,
+        current=cur.label,
+        mode=mode,
+        engine=cfg.drift.engine,
+        frozen_path=path,
+        concept=cd,
+        notes=notes,
+    )
+
+
+def _concept(
+    cfg: Config, run: LocalRun, concept: bool, model_run: str | None
+) -> tuple[ConceptDrift | None, list[str]]:
+    if run.streamed:
+        return None, ["concept drift is not computed on batched (larger-than-memory) inputs"]
+    if not concept:
+        return None, []
+    if run.reference_frame is None or run.current_frame is None:
+        return None, ["concept drift needs the reference data: set drift.reference"]
+    return concept_drift(cfg, run.reference_frame, run.current_frame, model_run=model_run), []
+
+
+def freeze_spec(
+    cfg: Config, dest: Path, reference: str | None = None, *, batch_rows: int | None = None
+) -> BinSpec:
+    """Freeze the reference's bins and counts into a spec file (the engine of drift.engine)."""
+    ref = _data(cfg, reference, "reference")
+    assert ref is not None
+    if cfg.drift.engine == "spark":
+        from metricwatch.parts.drift.spark import freeze_on_spark
+
+        spec = freeze_on_spark(cfg, ref)
+    else:
+        from metricwatch.parts.drift.local import freeze
+
+        spec = freeze(cfg, ref, batch_rows)
+    write_spec(spec, dest)
+    return spec
+
+
+def frames_report(reference: pd.DataFrame, current: pd.DataFrame, dcfg: DriftConfig) -> DriftReport:
+    """The report for two in-memory frames (no concept drift): for notebooks and benchmarks."""
+    dup = current.columns[current.columns.duplicated()]
+    if len(dup):
+        raise CheckError(
+            f"the current data has column {dup[0]!r} more than once; rename the duplicates"
+        )
+    spec = freeze_frame(reference, dcfg, label="reference frame")
+    window = parse_window(dcfg.window) if dcfg.window is not None else None
+    counted = count([current], tasks_of(spec), window=window, time_column=dcfg.time_column)
+    return build_report(spec, counted, dcfg, reference="reference frame", current="current frame")
+
+
+DRIFT = PartKey("drift", DriftReport)  # the typed handle: result.get(DRIFT)

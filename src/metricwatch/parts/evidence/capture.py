@@ -1,0 +1,136 @@
+"""Capture every evidence image with one browser and one MLflow UI server, then the manifest.
+
+When an earlier capture had the same inputs (`reuse_key`), its images are reused (`reuse`).
+
+Each image is written to a temporary folder, verified (page content, not blank), and only
+then moved into reports/imgs/; an image that cannot be verified becomes a failed item with
+the reason, and any older file of that name is removed so stale evidence is never shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import tempfile
+import time
+from contextlib import ExitStack, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from metricwatch.config import Config
+from metricwatch.errors import ConfigError, MetricwatchError
+from metricwatch.parts.evidence.browser import (
+    BrowserNotFoundError,
+    find_browser,
+    launch_browser,
+)
+from metricwatch.parts.evidence.manifest import write_manifest
+from metricwatch.parts.evidence.model import EVIDENCE_PARTS, EvidenceReport
+from metricwatch.parts.evidence.session import Progress, Session
+from metricwatch.parts.evidence.terminal_plan import terminal_items
+
+
+def _prepare(cfg: Config, runs: Any, repro: Any, parts: tuple[str, ...], say: Progress):
+    """The runs and live terminal output the capture uses, and the digest of its inputs."""
+    from metricwatch.parts.evidence.reuse_key import ReuseKey, evidence_key
+    from metricwatch.parts.evidence.terminal_plan import run_live
+
+    try:
+        exe = find_browser(cfg.evidence.browser)
+    except BrowserNotFoundError:
+        return runs, None, ReuseKey(None, "no browser")
+    if "mlflow" in parts and runs is None:
+        from metricwatch.sources.mlflow_runs import load_runs
+
+        say("reading the MLflow runs")
+        with suppress(MetricwatchError):  # the MLflow part says why, as an item
+            runs = load_runs(cfg)
+    live = None
+    if "terminal" in parts:
+        say("running git tag -n and dvc metrics show")
+        live = run_live(cfg)
+    say("checking for reusable evidence")
+    key = evidence_key(cfg, parts=parts, browser_exe=exe, runs=runs, repro=repro, live_runs=live)
+    return runs, live, key
+
+
+def _capture(
+    cfg: Config, runs: Any, repro: Any, parts: tuple[str, ...], say: Progress, force: bool
+) -> EvidenceReport:
+    from metricwatch.parts.evidence import reuse
+    from metricwatch.parts.evidence.mlflow_capture import mlflow_items
+
+    images_dir = cfg.output_dir / "imgs"
+    runs, live, key = _prepare(cfg, runs, repro, parts, say)
+    cache_note = None
+    if not force:
+        hit, cache_note = reuse.load(key, images_dir, parts)
+        if hit is not None:
+            say(f"reusing the evidence captured {hit.captured_at:%Y-%m-%d %H:%M} UTC")
+            return hit
+    started, t0 = datetime.now(UTC), time.monotonic()
+    images_dir.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=images_dir, prefix=".tmp-")))
+        s = Session(cfg, tmp, say)
+        browser_error: str | None = None
+        try:
+            find_browser(cfg.evidence.browser)
+            say("starting the browser")
+            s.browser = stack.enter_context(
+                launch_browser(cfg.evidence.browser, cfg.evidence.timeout_s)
+            )
+        except (BrowserNotFoundError, MetricwatchError) as exc:
+            browser_error = str(exc)
+        if "mlflow" in parts:
+            mlflow_items(s, runs, browser_error)
+        if "terminal" in parts:
+            terminal_items(s, repro, browser_error, live)
+        report = EvidenceReport(
+            images_dir=str(images_dir),
+            items=s.items,
+            mlflow_version=s.mlflow_version,
+            server_url=s.server_url,
+            server_started=s.server_started,
+            browser=str(s.browser.executable) if s.browser else None,
+            captured_at=started,
+            duration_s=round(time.monotonic() - t0, 3),
+            notes=[*s.notes, *([browser_error] if browser_error else [])],
+            cache_key=key.digest,
+            reuse_note=cache_note
+            or (f"These images will not be reused: {key.why}." if key.why else None),
+        )
+    manifest = write_manifest(report, images_dir, parts)
+    report = report.model_copy(update={"manifest_path": str(manifest)})
+    reuse.store(key, report)
+    return report
+
+
+def capture_evidence(
+    cfg: Config,
+    *,
+    runs: Any = None,
+    repro: Any = None,
+    only: str | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> EvidenceReport:
+    """Capture the MLflow screenshots and/or the terminal images into <output>/imgs/.
+
+    runs: a RunSet (loaded when None); repro: a ReproReport whose transcript is rendered (the
+    terminal images are skipped with the reason when it is None). The images of an earlier
+    capture with the same inputs are reused (report.reused) unless force. Never raises for a missing
+    browser or a page that fails: those are items with a reason. Raises ConfigError for an
+    unknown `only`.
+    """
+    if only is not None and only not in EVIDENCE_PARTS:
+        raise ConfigError(f"evidence --only {only!r}: choose one of {', '.join(EVIDENCE_PARTS)}")
+    parts = (only,) if only else EVIDENCE_PARTS
+    say = progress or (lambda _msg: None)
+    try:  # Playwright's sync API refuses to run inside an asyncio loop (e.g. Jupyter)
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _capture(cfg, runs, repro, parts, say, force)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_capture, cfg, runs, repro, parts, say, force).result()

@@ -1,0 +1,90 @@
+"""The MLflow part of the evidence: one UI server, one browser, every page in turn."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from metricwatch.errors import MetricwatchError
+from metricwatch.parts.evidence.images import ImageCheckError
+from metricwatch.parts.evidence.mlflow_pages import PageCheckError, capture_page, storage_state
+from metricwatch.parts.evidence.plan import metric_keys, page_specs, release_runs, with_artifacts
+from metricwatch.parts.evidence.session import Session
+from metricwatch.redact import scrub
+
+RUNS_SHOWS = "MLflow runs list with the KPI columns"
+
+
+def mlflow_items(s: Session, runs: Any, browser_error: str | None) -> None:
+    from metricwatch.sources.mlflow_runs import list_run_artifacts, load_runs
+
+    cfg = s.cfg
+    if runs is None:
+        s.say("reading the MLflow runs")
+        try:
+            runs = load_runs(cfg)
+        except MetricwatchError as exc:
+            s.miss("mlflow_runs.png", "mlflow", "failed", RUNS_SHOWS, f"runs unavailable: {exc}")
+            return
+    releases, notes = release_runs(cfg, runs)
+    s.notes += notes
+    if not runs.runs:
+        where = ", ".join(e.name for e in runs.experiments) or "the tracking store"
+        s.miss(
+            "mlflow_runs.png", "mlflow", "skipped", RUNS_SHOWS,
+            f"no MLflow run in {where}: there is no run to show",
+        )  # fmt: skip
+        return
+    if not releases:
+        s.notes.append(
+            f"no MLflow run is tagged {cfg.mlflow.version_tag}=<a git tag matching "
+            f"{cfg.tags.pattern!r}>: the runs list shows every run; compare-runs and the "
+            "release run pages need release runs"
+        )
+    specs = page_specs(cfg, releases, runs)
+    shown = list(releases.values()) or runs.runs
+    if browser_error or s.browser is None:
+        for spec in specs:
+            s.miss(spec.name, "mlflow", "skipped", spec.shows, browser_error or "no browser")
+        return
+    from metricwatch.parts.evidence.mlflow_ui import mlflow_ui
+
+    s.say("starting the MLflow UI")
+    try:
+        with mlflow_ui(cfg) as ui:
+            s.mlflow_version, s.server_url, s.server_started = (
+                ui.version,
+                ui.display_url,
+                ui.started,
+            )
+            exps = sorted({r.experiment_id for r in shown})
+            state = storage_state(ui.url, exps, metric_keys(cfg, shown), cfg.mlflow.version_tag)
+            for spec in specs:
+                if spec.tab == "Artifacts":
+                    try:
+                        arts = list_run_artifacts(cfg, spec.run_ids[0])
+                    except MetricwatchError as exc:
+                        s.notes.append(f"{spec.name}: artifacts not listed: {exc}")
+                        arts = []
+                    spec = with_artifacts(spec, arts)
+                s.say(f"capturing {spec.name}")
+                t0 = time.monotonic()
+                source = ui.display_url + spec.route  # the route (after #) holds only ids
+                try:
+                    png, verified = capture_page(s.browser, ui.url, spec, state, s.tmp)
+                except (PageCheckError, ImageCheckError) as exc:
+                    s.miss(spec.name, "mlflow", "failed", spec.shows, scrub(str(exc)), source)
+                    continue
+                except Exception as exc:  # a browser crash must not lose the other pages
+                    reason = f"{spec.name}: {type(exc).__name__}: {scrub(str(exc)).splitlines()[0]}"
+                    s.miss(spec.name, "mlflow", "failed", spec.shows, reason, source)
+                    continue
+                s.publish(
+                    spec.name, "mlflow", png, spec.shows, source, verified=verified,
+                    duration_s=round(time.monotonic() - t0, 2),
+                )  # fmt: skip
+    except MetricwatchError as exc:  # the server did not start: every page fails with why
+        done = {i.name for i in s.items}
+        for spec in specs:
+            if spec.name not in done:
+                s.miss(spec.name, "mlflow", "failed", spec.shows, scrub(str(exc)))

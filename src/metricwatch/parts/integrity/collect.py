@@ -1,0 +1,273 @@
+"""Version integrity: every release tag ↔ its MLflow run ↔ its data on the DVC remote.
+
+`check_integrity(cfg, runs=None)` reads the tags matching `tags.pattern`, each tag's DVC files
+(from git objects), asks the DVC remote once for every object of every tag, matches MLflow
+runs by `<mlflow.version_tag>=<tag>`, and returns one checklist per tag plus the orphan runs
+(version tags naming no git tag). A part that cannot be read turns its items into "unknown"
+with the reason; it never aborts the other tags.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from metricwatch.config import Config
+from metricwatch.errors import MetricwatchError
+from metricwatch.parts.integrity import dvc_items as dvcx
+from metricwatch.parts.integrity import mlflow_items as mlx
+from metricwatch.parts.integrity.model import (
+    CheckItem,
+    IntegrityReport,
+    OrphanRun,
+    TagIntegrity,
+    overall,
+)
+from metricwatch.redact import scrub
+from metricwatch.sources import git_dvc
+from metricwatch.sources.dvc_remote import RemoteStatus, query_remote
+from metricwatch.sources.store_presence import MissingStore, missing_store
+
+__all__ = ["check_integrity"]
+MLFLOW_ITEMS = ("mlflow_run", "git_commit", "same_inputs", "metrics_artifacts")
+
+
+def _load_runs(cfg: Config) -> tuple[Any | None, str | None]:
+    from metricwatch.sources.mlflow_runs import load_runs
+
+    missing = missing_store(cfg)
+    if missing is not None:  # nothing to ask MLflow: say why, with the fix
+        return None, scrub(missing.message)
+    try:
+        return load_runs(cfg), None
+    except MetricwatchError as exc:
+        return None, scrub(str(exc))
+
+
+def _runs_unavailable(reason: str | None, missing: MissingStore | None) -> list[CheckItem]:
+    """The four MLflow items of a tag when no run could be read: unknown, each saying why and,
+    when the store is not there, what to do."""
+    if missing is not None:
+        why = f"not checked ({missing.reason}): {missing.fix}"
+        return [CheckItem(name=n, status="unknown", reason=why) for n in MLFLOW_ITEMS]
+    first = CheckItem(name="mlflow_run", status="unknown", reason=f"runs unavailable: {reason}")
+    return [first, *_not_checked("runs unavailable")]
+
+
+def _logged_model_runs(cfg: Config, runs: list[Any]) -> set[str]:
+    """Run ids that own an MLflow 3 logged model (models are not always run artifacts)."""
+    if not runs:
+        return set()
+    from metricwatch.sources.mlflow_access import make_client, mlflow_env
+
+    owners: set[str] = set()
+    try:
+        client = make_client(cfg)
+        with mlflow_env(cfg):
+            token = None
+            while True:
+                page = client.search_logged_models(
+                    experiment_ids=sorted({r.experiment_id for r in runs}),
+                    max_results=100,
+                    page_token=token,
+                )
+                owners |= {m.source_run_id for m in page if m.source_run_id}
+                token = page.token
+                if not token:
+                    break
+    except Exception:  # an old server without logged models: the artifacts decide
+        return set()
+    return owners
+
+
+def _artifacts(cfg: Config, run_id: str) -> tuple[list[str] | None, str | None]:
+    from metricwatch.sources.mlflow_runs import list_run_artifacts
+
+    try:
+        return list_run_artifacts(cfg, run_id), None
+    except MetricwatchError as exc:
+        return None, scrub(str(exc))
+
+
+def _not_checked(reason: str) -> list[CheckItem]:
+    return [CheckItem(name=n, status="unknown", reason=reason) for n in MLFLOW_ITEMS[1:]]
+
+
+def _tag_items(
+    cfg: Config,
+    tag: git_dvc.GitTag,
+    rel: dvcx.ReleaseFiles,
+    remote: RemoteStatus | None,
+    runs: list[Any] | None,
+    runs_reason: str | None,
+    store_gone: MissingStore | None,
+    model_owners: set[str],
+    present: set[tuple[str, bool]] | None,
+) -> TagIntegrity:
+    kind = "annotated" if tag.annotated else "lightweight"
+    when = tag.date.isoformat() if tag.date else "no date"
+    items = [
+        CheckItem(name="git_tag", status="ok", reason=f"{kind} tag → {tag.commit[:12]} ({when})")
+    ]
+    items.append(dvcx.dvc_files_item(rel, tag.name))
+    push, missing = dvcx.push_item(rel, remote, present)
+    items.append(push)
+    run = None
+    duplicates: list[str] = []
+    if runs is None:
+        items += _runs_unavailable(runs_reason, store_gone)
+    else:
+        items.append(mlx.run_item(tag.name, runs, cfg.mlflow.version_tag))
+        if not runs:
+            items += _not_checked("no MLflow run to check")
+        else:
+            run = mlx.pick_run(runs)
+            duplicates = [r.run_id for r in runs] if len(runs) > 1 else []
+            items.append(mlx.commit_item(run, tag.commit))
+            items.append(mlx.inputs_item(run, rel))
+            artifacts, art_error = _artifacts(cfg, run.run_id)
+            items.append(
+                mlx.metrics_artifacts_item(
+                    run,
+                    cfg.integrity.required_metrics,
+                    cfg.integrity.required_artifacts,
+                    cfg.mlflow.metrics,
+                    artifacts,
+                    run.run_id in model_owners,
+                    art_error,
+                )
+            )
+    status, summary, unknown = overall(items)
+    return TagIntegrity(
+        tag=tag.name,
+        commit=tag.commit,
+        date=tag.date,
+        annotated=tag.annotated,
+        status=status,
+        summary=summary,
+        items=items,
+        run_id=run.run_id if run else None,
+        run_name=run.run_name if run else None,
+        experiment=run.experiment_name if run else None,
+        duplicate_run_ids=duplicates,
+        missing_outputs=missing,
+        unknown_count=unknown,
+    )
+
+
+def _no_match_note(pattern: str, regex: bool, total: int) -> str:
+    note = f"no git tag matches {pattern!r} ({total} tag(s) in the repository)"
+    if not regex and any(c.isspace() for c in pattern):
+        note += (
+            "; git tag names cannot contain spaces, so this tags.pattern can never match: "
+            "fix tags.pattern in metricwatch.yaml (e.g. 'v*')"
+        )
+    return note
+
+
+def check_integrity(
+    cfg: Config,
+    runs: Any | None = None,
+    *,
+    pattern: str | None = None,
+    regex: bool | None = None,
+    runs_error: str | None = None,
+) -> IntegrityReport:
+    """The integrity report for every tag matching pattern (default: cfg.tags).
+
+    `runs_error`: the runs already failed to load (why); they are not asked for a second time.
+    """
+    start = time.monotonic()
+    repo = Path(cfg.project_path)
+    pattern = cfg.tags.pattern if pattern is None else pattern
+    regex = cfg.tags.regex if regex is None else regex
+    listing = git_dvc.list_tags(repo, "*")
+    match = git_dvc.tag_matcher(pattern, regex)
+    tags = [t for t in listing.tags if match(t.name)]
+    all_names = {t.name for t in listing.tags}
+    notes = list(listing.notes)
+    tags_unavailable = listing.shallow and not tags
+    if tags_unavailable:
+        notes = [
+            f"tags unavailable (shallow clone): no tag matches {pattern!r}; "
+            f"run `{git_dvc.UNSHALLOW_FIX}` in {repo}"
+        ]
+    elif not tags:
+        notes.append(_no_match_note(pattern, regex, listing.total_tags))
+    releases = dvcx.read_release_files(repo, {t.name: t.commit for t in tags})
+    refs = [r for rel in releases.values() for r in dvcx.object_refs(rel.pushable)]
+    remote: RemoteStatus | None = None
+    if refs:
+        remote = query_remote(repo, refs, remote=cfg.dvc.remote, timeout_s=cfg.dvc.timeout_s)
+    if not (repo / ".dvc").is_dir():
+        notes.append(f"{repo} has no .dvc folder: not a DVC project (run `dvc init`)")
+    present = dvcx.present_keys(remote) if remote and remote.available else None
+    runs_reason = runs_error
+    if runs is None and runs_error is None:
+        runs, runs_reason = _load_runs(cfg)
+    store_gone = missing_store(cfg) if runs is None else None
+    if store_gone is not None:
+        notes.append(f"MLflow items not checked: {store_gone.message}")
+    if (
+        runs is not None
+        and runs.runs
+        and not any(cfg.mlflow.version_tag in r.tags for r in runs.runs)
+    ):
+        notes.append(
+            f"no MLflow run carries the tag {cfg.mlflow.version_tag!r}, so no release has its "
+            f"run: tag each release's run with {cfg.mlflow.version_tag}=<its git tag> "
+            "(metricwatch.track.log_lineage does it), or set mlflow.version_tag to the run tag "
+            "you use"
+        )
+    by_version: dict[str, list[Any]] = defaultdict(list)
+    for run in runs.runs if runs is not None else []:
+        version = run.tags.get(cfg.mlflow.version_tag)
+        if version:
+            by_version[version].append(run)
+    matched = [mlx.pick_run(by_version[t.name]) for t in tags if by_version.get(t.name)]
+    owners = _logged_model_runs(cfg, matched) if runs is not None else set()
+    results = [
+        _tag_items(
+            cfg,
+            tag,
+            releases[tag.name],
+            remote,
+            None if runs is None else by_version.get(tag.name, []),
+            runs_reason,
+            store_gone,
+            owners,
+            present,
+        )
+        for tag in tags
+    ]
+    orphans = [
+        OrphanRun(run_id=r.run_id, run_name=r.run_name, experiment=r.experiment_name, version=v)
+        for v, group in sorted(by_version.items())
+        if v not in all_names
+        for r in group
+    ]
+    if listing.shallow and orphans:  # their tags may just not be fetched: not orphans
+        notes.append(
+            f"{len(orphans)} run(s) name versions whose tags are not in this shallow clone "
+            f"({', '.join(sorted({o.version for o in orphans}))}); not listed as orphans"
+        )
+        orphans = []
+    return IntegrityReport(
+        repo=str(repo),
+        pattern=pattern,
+        regex=regex,
+        version_tag=cfg.mlflow.version_tag,
+        remote=remote.remote if remote else cfg.dvc.remote,
+        remote_url=remote.url if remote else None,
+        remote_available=remote.available if remote else None,
+        remote_reason=remote.reason if remote else None,
+        runs_available=runs is not None,
+        runs_reason=runs_reason,
+        tags_unavailable=tags_unavailable,
+        tags=results,
+        orphans=orphans,
+        notes=notes,
+        duration_s=round(time.monotonic() - start, 3),
+    )

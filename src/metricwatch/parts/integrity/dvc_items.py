@@ -1,0 +1,251 @@
+"""The DVC half of a release checklist: DVC files at the tag, and its outputs on the remote.
+
+`read_release_files` reads every tag's dvc.yaml, dvc.lock, params.yaml and `.dvc` files from
+git's object store (batched, the work tree is never touched) into `ReleaseFiles`; the item
+functions are pure.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from metricwatch.parts.integrity.model import CheckItem
+from metricwatch.sources import git_dvc
+from metricwatch.sources.dvc_lock import (
+    DvcParseError,
+    LockEntry,
+    LockFile,
+    flatten,
+    load_yaml,
+    parse_dvc_file,
+    parse_lock,
+)
+from metricwatch.sources.dvc_remote import ObjectRef, RemoteStatus
+
+MAX_NAMED = 10  # outputs named in one reason; the full list is in missing_outputs
+
+
+class ReleaseFiles(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    commit: str
+    has_dvc_yaml: bool
+    has_dvc_lock: bool
+    yaml_error: str | None = None
+    lock_error: str | None = None
+    lock: LockFile | None = None
+    uncached: list[str] = Field(default_factory=list)  # outs declared cache: false
+    dvc_files: list[str] = Field(default_factory=list)  # `.dvc` files committed at the tag
+    dvc_file_outs: list[LockEntry] = Field(default_factory=list)
+    dvc_file_errors: list[str] = Field(default_factory=list)
+    params_yaml: dict[str, Any] | None = None  # flattened params.yaml at the tag
+
+    @property
+    def pushable(self) -> list[LockEntry]:
+        """Outputs `dvc push` uploads: cached lock outputs and `.dvc` file outputs."""
+        skip = set(self.uncached)
+        outs = [o for o in (self.lock.outs if self.lock else []) if o.path not in skip]
+        return outs + list(self.dvc_file_outs)
+
+
+def _uncached(dvc_yaml: Any) -> list[str]:
+    paths: list[str] = []
+    stages = dvc_yaml.get("stages") if isinstance(dvc_yaml, dict) else None
+    for stage in (stages or {}).values():
+        if not isinstance(stage, dict):
+            continue
+        for key in ("outs", "metrics", "plots"):
+            for entry in stage.get(key) or []:
+                if isinstance(entry, dict) and len(entry) == 1:
+                    path, opts = next(iter(entry.items()))
+                    if isinstance(opts, dict) and opts.get("cache") is False:
+                        paths.append(str(path))
+    return paths
+
+
+def _decode(data: bytes | None) -> str | None:
+    return None if data is None else data.decode("utf-8", "replace")
+
+
+def parse_release(commit: str, files: dict[str, bytes | None], tag: str) -> ReleaseFiles:
+    """Parse one tag's files (path -> content, None when absent) into ReleaseFiles."""
+    yaml_text, lock_text = _decode(files.get("dvc.yaml")), _decode(files.get("dvc.lock"))
+    yaml_error = lock_error = None
+    uncached: list[str] = []
+    lock = None
+    if yaml_text is not None:
+        try:
+            uncached = _uncached(load_yaml(yaml_text, f"dvc.yaml at {tag}"))
+        except DvcParseError as exc:
+            yaml_error = str(exc)
+    if lock_text is not None:
+        try:
+            lock = parse_lock(lock_text, f"dvc.lock at {tag}")
+        except DvcParseError as exc:
+            lock_error = str(exc)
+    outs: list[LockEntry] = []
+    errors: list[str] = []
+    dvc_files = sorted(p for p, data in files.items() if p.endswith(".dvc") and data is not None)
+    for path, data in sorted(files.items()):
+        if path.endswith(".dvc") and data is not None:
+            try:  # a `.dvc` file's outputs are relative to its own folder
+                base = posixpath.dirname(path)
+                outs += [
+                    e.model_copy(update={"path": posixpath.normpath(posixpath.join(base, e.path))})
+                    for e in parse_dvc_file(data, f"{path} at {tag}")
+                ]
+            except DvcParseError as exc:
+                errors.append(str(exc))
+    params = None
+    if files.get("params.yaml") is not None:
+        try:
+            params = flatten(load_yaml(files["params.yaml"] or b"", f"params.yaml at {tag}") or {})
+        except DvcParseError:
+            params = None
+    return ReleaseFiles(
+        commit=commit,
+        has_dvc_yaml=yaml_text is not None,
+        has_dvc_lock=lock_text is not None,
+        yaml_error=yaml_error,
+        lock_error=lock_error,
+        lock=lock,
+        uncached=uncached,
+        dvc_files=dvc_files,
+        dvc_file_outs=outs,
+        dvc_file_errors=errors,
+        params_yaml=params,
+    )
+
+
+def read_release_files(repo: Path, commits: dict[str, str]) -> dict[str, ReleaseFiles]:
+    """tag -> ReleaseFiles, for tags given as {tag: commit}; one batched git read.
+
+    `.dvc` files are looked up at every path that held one anywhere in the history (one
+    `git log`), and a path absent at a commit just reads as None.
+    """
+    if not commits:
+        return {}
+    dvc_files = git_dvc.paths_in_history(repo, ".dvc")
+    paths = ["dvc.yaml", "dvc.lock", "params.yaml", *dvc_files]
+    unique = sorted(set(commits.values()))
+    blobs = git_dvc.read_files_at(repo, [(c, p) for c in unique for p in paths])
+    return {
+        tag: parse_release(commit, {p: blobs.get((commit, p)) for p in paths}, tag)
+        for tag, commit in commits.items()
+    }
+
+
+def dvc_files_item(rel: ReleaseFiles, tag: str) -> CheckItem:
+    if rel.yaml_error or rel.lock_error:
+        return CheckItem(
+            name="dvc_files", status="fail", reason=rel.lock_error or rel.yaml_error or ""
+        )
+    if not (rel.has_dvc_yaml or rel.has_dvc_lock or rel.dvc_file_errors) and rel.dvc_files:
+        # a data release: `dvc add`-ed files, no pipeline yet (dvc.yaml came later)
+        named = ", ".join(rel.dvc_files[:MAX_NAMED])
+        more = (
+            f" and {len(rel.dvc_files) - MAX_NAMED} more" if len(rel.dvc_files) > MAX_NAMED else ""
+        )
+        return CheckItem(
+            name="dvc_files",
+            status="ok",
+            reason=f"{len(rel.dvc_files)} .dvc file(s) committed ({named}{more}); "
+            "no pipeline (dvc.yaml) at this tag",
+        )
+    missing = [
+        n for n, has in (("dvc.yaml", rel.has_dvc_yaml), ("dvc.lock", rel.has_dvc_lock)) if not has
+    ]
+    if missing:
+        return CheckItem(
+            name="dvc_files",
+            status="fail",
+            reason=f"{' and '.join(missing)} not committed at {tag}",
+        )
+    if rel.dvc_file_errors:
+        return CheckItem(name="dvc_files", status="fail", reason=rel.dvc_file_errors[0])
+    stages = len(rel.lock.stages) if rel.lock else 0
+    return CheckItem(
+        name="dvc_files",
+        status="ok",
+        reason=f"dvc.yaml and dvc.lock committed ({stages} stage(s) locked)",
+    )
+
+
+def object_refs(entries: list[LockEntry]) -> list[ObjectRef]:
+    return [ObjectRef(oid=e.md5, legacy=e.legacy) for e in entries if e.md5]
+
+
+def _missing_in(
+    entry: LockEntry, remote: RemoteStatus, present: set[tuple[str, bool]]
+) -> str | None:
+    """A description of what is missing for this output, '' when it is unknown, None if complete."""
+    ref = (entry.md5 or "", entry.legacy)
+    if not entry.is_dir:
+        return None if ref in present else entry.path
+    files = remote.dir_contents.get(ref[0])
+    if ref not in present:
+        return f"{entry.path}/ (directory manifest)"
+    if files is None:
+        return ""
+    gone = [f for f in files if (f.oid, entry.legacy) not in present]
+    if not gone:
+        return None
+    names = ", ".join(f.relpath for f in gone[:3]) + (" …" if len(gone) > 3 else "")
+    return f"{entry.path}/ ({len(gone)} of {len(files)} files: {names})"
+
+
+def present_keys(remote: RemoteStatus) -> set[tuple[str, bool]]:
+    return {(r.oid, r.legacy) for r in remote.present}
+
+
+def push_item(
+    rel: ReleaseFiles,
+    remote: RemoteStatus | None,
+    present: set[tuple[str, bool]] | None = None,
+) -> tuple[CheckItem, list[str]]:
+    """Every pushable output of the tag on the remote; returns the item and the missing paths.
+
+    present: present_keys(remote), computed once by the caller for many tags.
+    """
+    if rel.lock_error or (not rel.has_dvc_lock and not rel.dvc_file_outs):
+        why = "dvc.lock unreadable" if rel.lock_error else "no dvc.lock at the tag"
+        return CheckItem(name="dvc_push", status="unknown", reason=f"{why}: outputs unknown"), []
+    entries = rel.pushable
+    if not entries:
+        return CheckItem(name="dvc_push", status="ok", reason="no cached outputs to push"), []
+    if remote is None or not remote.available:
+        why = remote.reason if remote is not None else "remote not queried"
+        return CheckItem(name="dvc_push", status="unknown", reason=f"unknown: {why}"), []
+    if present is None:
+        present = present_keys(remote)
+    missing: list[str] = []
+    unknown: list[str] = []
+    for entry in entries:
+        if not entry.md5:
+            unknown.append(f"{entry.path} (no md5 recorded)")
+            continue
+        what = _missing_in(entry, remote, present)
+        if what == "":
+            unknown.append(
+                f"{entry.path}/ ({remote.dir_unreadable.get(entry.md5, 'manifest unreadable')})"
+            )
+        elif what is not None:
+            missing.append(what)
+    where = f"remote {remote.remote!r}"
+    if missing:
+        named = ", ".join(missing[:MAX_NAMED]) + (
+            f" and {len(missing) - MAX_NAMED} more" if len(missing) > MAX_NAMED else ""
+        )
+        reason = f"{len(missing)} of {len(entries)} output(s) not on the {where}: {named}"
+        return CheckItem(name="dvc_push", status="fail", reason=reason), missing
+    if unknown:
+        return CheckItem(
+            name="dvc_push", status="unknown", reason="; ".join(unknown[:MAX_NAMED])
+        ), []
+    return CheckItem(
+        name="dvc_push", status="ok", reason=f"all {len(entries)} output(s) on the {where}"
+    ), []

@@ -1,0 +1,151 @@
+"""The integrity result: one checklist per release tag, the correspondence table, orphans."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+from metricwatch.parts.contract import PartKey
+
+ItemStatus = Literal["ok", "warn", "fail", "unknown"]
+TagStatus = Literal["ok", "warn", "fail"]
+
+# Stable item names (keys for presenters) and their labels.
+ITEM_LABELS: dict[str, dict[str, str]] = {
+    "git_tag": {"en": "git tag exists", "es": "existe el tag en Git"},
+    "dvc_files": {"en": "dvc.yaml + dvc.lock at the tag", "es": "dvc.lock y dvc.yaml versionados"},
+    "dvc_push": {"en": "outputs on the DVC remote", "es": "dvc push ejecutado"},
+    "mlflow_run": {"en": "MLflow run tagged with the version", "es": "existe run de MLflow"},
+    "git_commit": {
+        "en": "run's git commit = tag's commit",
+        "es": "commit del run = commit del tag",
+    },
+    "same_inputs": {"en": "same inputs (params, data hashes)", "es": "mismas entradas/artefactos"},
+    "metrics_artifacts": {
+        "en": "metrics and artifacts in the run",
+        "es": "métricas y artefactos en MLflow",
+    },
+}
+ITEM_ORDER = tuple(ITEM_LABELS)
+STATUS_ICON = {"ok": "✅", "warn": "⚠", "fail": "❌", "unknown": "❓"}
+
+
+class CheckItem(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    status: ItemStatus
+    reason: str
+
+
+class TagIntegrity(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    tag: str
+    commit: str | None
+    date: datetime | None
+    annotated: bool | None
+    status: TagStatus
+    summary: str  # the first failing/warning reason, e.g. "missing run"
+    items: list[CheckItem]
+    run_id: str | None = None
+    run_name: str | None = None
+    experiment: str | None = None
+    duplicate_run_ids: list[str] = Field(default_factory=list)
+    missing_outputs: list[str] = Field(default_factory=list)  # paths not on the remote
+    unknown_count: int = 0
+
+    def item(self, name: str) -> CheckItem | None:
+        return next((i for i in self.items if i.name == name), None)
+
+    @property
+    def verdict(self) -> ItemStatus:
+        """The status, but "unknown" for a tag that fails nothing and has items that could not
+        be checked (a source unreachable): never a pass, and not a known problem either."""
+        return "unknown" if self.status == "warn" and self.unknown_count else self.status
+
+
+class OrphanRun(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    run_id: str
+    run_name: str
+    experiment: str
+    version: str  # the version tag's value, which names no git tag
+
+
+class CorrespondenceRow(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    tag: str
+    run_id: str | None
+    experiment: str | None
+    status: TagStatus
+    summary: str
+
+
+class IntegrityReport(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    repo: str
+    pattern: str
+    regex: bool
+    version_tag: str
+    remote: str | None
+    remote_url: str | None
+    remote_available: bool | None  # None: nothing to ask the remote
+    remote_reason: str | None = None
+    runs_available: bool
+    runs_reason: str | None = None
+    tags_unavailable: bool = False  # shallow clone without matching tags
+    tags: list[TagIntegrity] = Field(default_factory=list)
+    orphans: list[OrphanRun] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    duration_s: float = 0.0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def correspondence(self) -> list[CorrespondenceRow]:
+        """The seed's table: Tag | MLflow Run ID | Experiment | Status."""
+        return [
+            CorrespondenceRow(
+                tag=t.tag,
+                run_id=t.run_id,
+                experiment=t.experiment,
+                status=t.status,
+                summary=t.summary,
+            )
+            for t in self.tags
+        ]
+
+    @property
+    def statuses(self) -> dict[str, TagStatus]:
+        """tag -> status, the input of the `integrity` rule."""
+        return {t.tag: t.status for t in self.tags}
+
+    @property
+    def failed(self) -> list[str]:
+        return [t.tag for t in self.tags if t.status == "fail"]
+
+    @property
+    def unknown(self) -> list[str]:
+        """Tags whose verdict is unknown: some of their checks could not be made."""
+        return [t.tag for t in self.tags if t.verdict == "unknown"]
+
+
+def overall(items: list[CheckItem]) -> tuple[TagStatus, str, int]:
+    """❌ any failure; ⚠ any warning or unknown (unknown is never ✅); else ✅."""
+    unknown = sum(1 for i in items if i.status == "unknown")
+    for status in ("fail", "warn"):
+        hits = [i for i in items if i.status == status]
+        if hits:
+            return status, hits[0].reason, unknown  # type: ignore[return-value]
+    if unknown:
+        first = next(i for i in items if i.status == "unknown")
+        return "warn", f"{unknown} item(s) unknown: {first.reason}", unknown
+    return "ok", "all checks pass", unknown
+
+
+INTEGRITY = PartKey("integrity", IntegrityReport)  # the typed handle: result.get(INTEGRITY)

@@ -1,0 +1,141 @@
+"""The Model Registry's part in the baseline and in the integrity checklist.
+
+- `resolve_registry_baseline`: `baseline: {model: NAME, alias: champion}` (or `version: N`) →
+  the run behind that registered version, with the model, version, alias and logged model id
+  for the report. A version without a usable run is an error that says which; metricwatch
+  never picks another run.
+- `registered_version_item`: the checklist item "registered model version for this run", a
+  pure function of the tag's run id and the registry listing (ok / fail / unknown + reason).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from metricwatch.config import Config
+from metricwatch.errors import CheckError
+from metricwatch.parts.integrity.model import CheckItem
+from metricwatch.sources.mlflow_registry import (
+    RegisteredVersion,
+    RegistryListing,
+    get_model_version,
+)
+from metricwatch.sources.mlflow_runs import RunSet
+
+ITEM = "registered_model"
+READY = "READY"
+
+
+class RegistryBaseline(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    run_id: str
+    model: str
+    version: str
+    alias: str | None  # the alias the config names (None: the config names the version)
+    aliases: list[str] = Field(default_factory=list)  # every alias on that version
+    model_id: str | None = None
+    source: str | None = None
+    selector: str  # e.g. "model student-performance@champion (version 1)"
+    notes: list[str] = Field(default_factory=list)
+
+
+def describe(model: str, alias: str | None, version: str | int | None) -> str:
+    return f"model {model}@{alias}" if alias is not None else f"model {model} version {version}"
+
+
+def _check_run(cfg: Config, runs: RunSet, mv: RegisteredVersion, label: str) -> None:
+    if not mv.run_id:
+        raise CheckError(
+            f"{cfg.source}: baseline ({label}) has no source run (registered from "
+            f"{mv.source or 'an unknown source'}); register a version from a run, or pin "
+            "baseline.run_id."
+        )
+    if any(r.run_id == mv.run_id for r in runs.runs):
+        return
+    if any(d.run_id == mv.run_id for d in runs.deleted):
+        raise CheckError(
+            f"{cfg.source}: baseline ({label}) is run {mv.run_id}, which is deleted; restore it "
+            "(MLflow UI, or MlflowClient().restore_run) or point the alias at another version; "
+            "metricwatch never picks another run."
+        )
+    where = ", ".join(e.name for e in runs.experiments) or "no experiment"
+    raise CheckError(
+        f"{cfg.source}: baseline ({label}) is run {mv.run_id}, which is not in the experiments "
+        f"read ({where}) of {runs.tracking_uri}; add its experiment to mlflow.experiments."
+    )
+
+
+def resolve_registry_baseline(
+    cfg: Config,
+    runs: RunSet,
+    model: str,
+    *,
+    alias: str | None = None,
+    version: str | int | None = None,
+) -> RegistryBaseline:
+    """The baseline run a registered version names; SourceError/CheckError saying what is wrong."""
+    mv = get_model_version(cfg, model, alias=alias, version=version)
+    label = describe(model, alias, version)
+    if alias is not None:
+        label += f" (version {mv.version})"
+    notes = []
+    if mv.status and mv.status != READY:
+        if mv.status == "FAILED_REGISTRATION":
+            raise CheckError(
+                f"{cfg.source}: baseline ({label}) failed its registration (status "
+                f"{mv.status}); register the model again or choose another version."
+            )
+        notes.append(f"baseline ({label}) is not READY yet (status {mv.status})")
+    _check_run(cfg, runs, mv, label)
+    return RegistryBaseline(
+        run_id=mv.run_id or "",
+        model=model,
+        version=mv.version,
+        alias=alias,
+        aliases=mv.aliases,
+        model_id=mv.model_id,
+        source=mv.source,
+        selector=label,
+        notes=notes,
+    )
+
+
+def _named(v: RegisteredVersion) -> str:
+    return f"version {v.version}" + "".join(f" @{a}" for a in v.aliases)
+
+
+def registered_version_item(run_id: str | None, listing: RegistryListing, model: str) -> CheckItem:
+    """Is a version of `model` registered from the release's run? (integrity.registered_model)"""
+    if run_id is None:
+        return CheckItem(name=ITEM, status="unknown", reason="no MLflow run to look up")
+    if not listing.available:
+        return CheckItem(
+            name=ITEM, status="unknown", reason=f"model registry unavailable: {listing.reason}"
+        )
+    mine = [v for v in listing.for_run(run_id) if v.model == model]
+    if not mine:
+        others = sorted({v.model for v in listing.for_run(run_id)})
+        also = f" (it is registered as: {', '.join(others)})" if others else ""
+        return CheckItem(
+            name=ITEM,
+            status="fail",
+            reason=f"no version of registered model {model!r} comes from run {run_id}{also}",
+        )
+    failed = [v for v in mine if v.status == "FAILED_REGISTRATION"]
+    if failed and len(failed) == len(mine):
+        return CheckItem(
+            name=ITEM,
+            status="fail",
+            reason=f"{model} {', '.join(_named(v) for v in failed)}: registration failed",
+        )
+    ready = [v for v in mine if v.status in (None, READY)]
+    if not ready:
+        return CheckItem(
+            name=ITEM,
+            status="unknown",
+            reason=f"{model} {', '.join(_named(v) for v in mine)}: not READY (status {mine[0].status})",
+        )
+    return CheckItem(
+        name=ITEM, status="ok", reason=f"{model} {', '.join(_named(v) for v in ready)}"
+    )

@@ -1,0 +1,120 @@
+"""Section 3: reproducibility — verdict, output hashes vs dvc.lock, the log line, transcript."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from metricwatch.parts.evidence.model import EVIDENCE
+from metricwatch.parts.repro.model import REPRO
+from metricwatch.report import html as h
+from metricwatch.report.blocks import (
+    Block,
+    Code,
+    Heading,
+    Image,
+    Notice,
+    Paragraph,
+    Table,
+    part_missing,
+)
+from metricwatch.report.i18n import Lang, t
+
+if TYPE_CHECKING:
+    from metricwatch.result import MonitoringResult
+
+_GOAL = {
+    "en": "Goal: `dvc repro` in a clean environment produces identical artifacts (same DVC "
+    "hashes). metricwatch clones the repository at the revision into a temporary folder, fetches "
+    "only the source data from the DVC remote, re-runs every stage (`dvc repro --force`), and "
+    "compares every output's hash with the committed dvc.lock; the user's workspace is never "
+    "touched (no `git clean -fdx`).",
+    "es": "Objetivo: `dvc repro` en entorno limpio produce artefactos idénticos (mismos hashes "
+    "DVC). metricwatch clona el repositorio en la revisión en una carpeta temporal, trae sólo los "
+    "datos fuente del remoto DVC, re-ejecuta todas las etapas (`dvc repro --force`) y compara el "
+    "hash de cada salida con el dvc.lock versionado; el workspace del usuario no se toca (sin "
+    "`git clean -fdx`).",
+}
+_COLS = {
+    "en": ["Output", "Stage", "Kind", "dvc.lock", "Fresh run", "Match"],
+    "es": ["Salida", "Etapa", "Tipo", "dvc.lock", "Nueva ejecución", "Coincide"],
+}
+_VOL_COLS = {
+    "en": ["File", "Key (volatile)", "Committed", "Fresh run"],
+    "es": ["Archivo", "Clave (volátil)", "Versionado", "Nueva ejecución"],
+}
+
+
+def _status(verdict: str) -> str:
+    """❌ for a verdict against the commit; ❓ when no verdict was possible (as `repro` exits 2)."""
+    return {"identical": "ok", "unavailable": "unknown", "error": "unknown"}.get(verdict, "fail")
+
+
+def build(result: MonitoringResult, lang: Lang) -> list[Block]:
+    rep = result.get(REPRO)
+    if rep is None:
+        return part_missing(result, "repro", lang)
+    cached = {"en": " (cached verdict for this commit)", "es": " (veredicto en caché)"}[lang]
+    head = f"{rep.message} — {rep.rev} @ {rep.commit[:10]}" + (cached if rep.cached else "")
+    blocks: list[Block] = [
+        Paragraph(_GOAL[lang]),
+        Heading(t("verdict", lang)),
+        Notice(head, _status(rep.verdict)),
+    ]
+    if rep.second_run:
+        blocks.append(Notice(rep.second_run.text, "warn"))
+    rows = [
+        [
+            o.path,
+            o.stage,
+            o.kind,
+            (o.expected or "—")[:16],
+            (o.actual or "—")[:16],
+            h.status_badge("ok" if o.match else "fail", "volatile" if o.volatile else ""),
+        ]
+        for o in rep.outputs
+    ]
+    if rows:
+        blocks += [Heading(t("hashes", lang)), Table(_COLS[lang], rows)]
+    if rep.volatile_diffs:
+        vol = [[v.path, v.key, v.expected or "—", v.actual or "—"] for v in rep.volatile_diffs]
+        blocks.append(Table(_VOL_COLS[lang], vol))
+    for note in rep.notes:
+        blocks.append(Paragraph(note))
+    if rep.log_path:
+        blocks += [Heading(t("log", lang)), Code(_log_tail(rep.log_path))]
+    blocks += _terminal_images(result)
+    status = rep.transcript.find("dvc", "status")
+    if status is not None:
+        blocks.append(Code(f"$ {status.display_command}\n{_plain(status.stdout)}", "bash"))
+    return blocks
+
+
+def _log_tail(path: str, lines: int = 5) -> str:
+    from pathlib import Path
+
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        return f"({path}: {exc.strerror})"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def _plain(text: str) -> str:
+    from rich.text import Text
+
+    return Text.from_ansi(text).plain
+
+
+def _terminal_images(result: MonitoringResult) -> list[Block]:
+    """The terminal captures of `dvc repro` (named for what they show) from the evidence part."""
+    from pathlib import Path
+
+    ev = result.get(EVIDENCE)
+    if ev is None:
+        return []
+    out: list[Block] = []
+    for item in ev.items:
+        shown = item.kind == "terminal" and item.name.startswith("dvc_repro")
+        if shown and item.status == "ok" and item.path and Path(item.path).is_file():
+            out.append(Image(item.path, alt=item.shows, caption=f"{item.name} — {item.shows}"))
+    return out

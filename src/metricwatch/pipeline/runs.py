@@ -1,0 +1,26 @@
+"""The MLflow runs, loaded once per pipeline run as a value or the reason they are not there.
+
+A tracking store that is not there (URI unset, a local store not pulled) is said once, with the
+fix, before MLflow is asked anything; every part that needs the runs reads the same answer.
+"""
+
+from __future__ import annotations
+
+from metricwatch.config import Config
+from metricwatch.errors import MetricwatchError
+from metricwatch.parts.contract import Loaded
+from metricwatch.redact import scrub
+from metricwatch.sources.mlflow_runs import RunSet
+
+
+def load_runs_once(cfg: Config) -> Loaded[RunSet]:
+    from metricwatch.sources.mlflow_runs import load_runs
+    from metricwatch.sources.store_presence import missing_store
+
+    missing = missing_store(cfg)
+    if missing is not None:
+        return Loaded(reason=scrub(missing.message))
+    try:
+        return Loaded(value=load_runs(cfg))
+    except MetricwatchError as exc:
+        return Loaded(reason=scrub(str(exc)))
