@@ -13,10 +13,11 @@ import yaml
 from support.processes import live_group_members
 from support.repos import commit_all, init_repo
 
+from metricwatch import browsers as br
+from metricwatch.browsers import NO_BROWSER
 from metricwatch.config import load_config
 from metricwatch.errors import SourceError, SourceUnavailableError
-from metricwatch.evidence import browser as br
-from metricwatch.evidence.browser import NO_BROWSER, launch_browser
+from metricwatch.evidence.browser import launch_browser, origin_of
 from metricwatch.evidence.capture import capture_evidence
 from metricwatch.evidence.images import png_stats
 from metricwatch.evidence.mlflow_pages import PageCheckError, PageSpec, capture_page, storage_state
@@ -282,3 +283,8 @@ def test_release_rows_are_highlighted_in_the_runs_list(captured):
         ]
     rows = 1 + sum(1 for a, b in pairwise(marked) if b - a > 1)
     assert marked and rows == 3, (rows, len(marked))
+
+
+def test_origin_of_normalises_scheme_and_host():
+    assert origin_of("HTTP://127.0.0.1:5000/#/experiments/1") == "http://127.0.0.1:5000"
+    assert origin_of("https://example.org/x?y=1") == "https://example.org"

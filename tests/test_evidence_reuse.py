@@ -15,10 +15,10 @@ import pytest
 import yaml
 from support.repos import commit_all, git, init_repo
 
+from metricwatch.browsers import find_browser
 from metricwatch.collect import collect
 from metricwatch.config import load_config
 from metricwatch.evidence import reuse
-from metricwatch.evidence.browser import find_browser
 from metricwatch.evidence.reuse_key import evidence_key
 from metricwatch.evidence.terminal_plan import run_live
 from metricwatch.hashing import file_sha256

@@ -16,8 +16,8 @@ from typing import Any
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError, SourceError
 from metricwatch.redact import scrub
-from metricwatch.report.meta import ReportMeta, dvc_declared, git_facts, now_utc, tool_versions
 from metricwatch.result import PART_NAMES, MonitoringResult
+from metricwatch.runfacts import ReportMeta, dvc_declared, git_facts, now_utc, tool_versions
 
 Progress = Callable[[str], None]
 log = logging.getLogger("metricwatch")

@@ -15,8 +15,8 @@ from metricwatch.checks.integrity_model import IntegrityReport
 from metricwatch.checks.kpis import KpiReport
 from metricwatch.checks.repro_model import ReproReport
 from metricwatch.evidence.model import EvidenceReport
-from metricwatch.report.meta import ReportMeta
 from metricwatch.rules import Flag
+from metricwatch.runfacts import ReportMeta
 
 PART_NAMES = ("kpis", "integrity", "drift", "repro", "evidence")
 

@@ -19,9 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from metricwatch.browsers import BrowserNotFoundError, find_browser
 from metricwatch.config import Config
 from metricwatch.errors import ConfigError, MetricwatchError
-from metricwatch.evidence.browser import Browser, BrowserNotFoundError, find_browser, launch_browser
+from metricwatch.evidence.browser import Browser, launch_browser
 from metricwatch.evidence.manifest import write_manifest
 from metricwatch.evidence.model import EVIDENCE_PARTS, EvidenceItem, EvidenceReport
 from metricwatch.evidence.terminal_plan import terminal_items

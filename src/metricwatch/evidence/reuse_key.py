@@ -135,7 +135,7 @@ def evidence_key(
 ) -> ReuseKey:
     """The digest of this capture's inputs, or a ReuseKey without digest saying why not."""
     from metricwatch.evidence.plan import page_specs, release_runs
-    from metricwatch.report.meta import git_facts
+    from metricwatch.runfacts import git_facts
 
     try:
         inputs: dict[str, Any] = {

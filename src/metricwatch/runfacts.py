@@ -1,4 +1,7 @@
-"""Facts about the run of the report itself: project commit, tool versions, date."""
+"""Facts about a run of metricwatch (ground floor): project commit, tool versions, date, dvc.yaml.
+
+The report, `check`, the result and the evidence reuse key read them; nothing here writes.
+"""
 
 from __future__ import annotations
 

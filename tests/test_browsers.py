@@ -1,4 +1,4 @@
-"""Browser search order and the no-browser error (no browser is launched here)."""
+"""metricwatch.browsers: the browser search order and the no-browser error (no browser is launched here)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from metricwatch.evidence import browser as br
-from metricwatch.evidence.browser import NO_BROWSER, BrowserNotFoundError, find_browser
+from metricwatch import browsers as br
+from metricwatch.browsers import NO_BROWSER, BrowserNotFoundError, find_browser
 
 
 def _fake_exe(path: Path) -> Path:
@@ -89,8 +89,3 @@ def test_no_browser_anywhere_gives_the_exact_message(bare_machine):
     assert NO_BROWSER == (
         "no Chromium/Chrome found; install with `apt-get install chromium` or set `evidence.browser`"
     )
-
-
-def test_origin_of_normalises_scheme_and_host():
-    assert br.origin_of("HTTP://127.0.0.1:5000/#/experiments/1") == "http://127.0.0.1:5000"
-    assert br.origin_of("https://example.org/x?y=1") == "https://example.org"
