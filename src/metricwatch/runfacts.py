@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch import __version__
+from metricwatch.git import run_git
 from metricwatch.procs import run
 
 TOOLS = (
@@ -58,13 +59,13 @@ def tool_versions() -> dict[str, str]:
 def git_facts(repo: Path) -> tuple[str | None, str | None]:
     """(HEAD commit, `git describe --tags --always` + "-dirty") of the project, or None.
 
-    Read-only: `git describe --dirty` rewrites .git/index (even with --no-optional-locks), so
-    dirtiness comes from `git status`, which does not write under --no-optional-locks.
+    Read-only: `git describe --dirty` rewrites .git/index (even with optional locks off), so
+    dirtiness comes from `git status`, which does not write with optional locks off (as every
+    call through metricwatch.git runs).
     """
-    git = ["git", "-C", str(repo), "--no-optional-locks"]
-    head = run([*git, "rev-parse", "HEAD"], timeout_s=10)
-    desc = run([*git, "describe", "--tags", "--always"], timeout_s=10)
-    status = run([*git, "status", "--porcelain", "--untracked-files=no"], timeout_s=30)
+    head = run_git(repo, "rev-parse", "HEAD")
+    desc = run_git(repo, "describe", "--tags", "--always")
+    status = run_git(repo, "status", "--porcelain", "--untracked-files=no")
     described = desc.stdout.strip() if desc.ok else None
     if described and status.ok and status.stdout.strip():
         described += "-dirty"

@@ -21,7 +21,6 @@ from metricwatch.checks.repro_clone import (
     Target,
     clone_at,
     configure_clone,
-    git_env,
     resolve_target,
     user_cache_dir,
     user_dvc_config,
@@ -33,7 +32,7 @@ from metricwatch.checks.repro_session import Session, clone_env
 from metricwatch.checks.repro_term import now_utc
 from metricwatch.config import Config
 from metricwatch.errors import CheckError
-from metricwatch.procs import run
+from metricwatch.git import run_git
 
 Progress = Callable[[str], None]
 
@@ -170,10 +169,6 @@ def _in_clone(
 
 
 def _dirty(cfg: Config) -> str:
-    res = run(
-        ["git", "-C", str(cfg.project_path), "status", "--porcelain", "--untracked-files=normal"],
-        timeout_s=60,
-        env=git_env(),
-    )
+    res = run_git(cfg.project_path, "status", "--porcelain", "--untracked-files=normal")
     lines = [ln for ln in res.stdout.splitlines() if ln.strip()] if res.ok else []
     return f"{len(lines)} path(s)" if lines else ""

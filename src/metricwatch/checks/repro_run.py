@@ -30,7 +30,7 @@ from metricwatch.checks.repro_pipeline import (
 )
 from metricwatch.checks.repro_session import Session, error_line, failed_stage, last_stage
 from metricwatch.config import Config
-from metricwatch.procs import run
+from metricwatch.git import run_git
 
 
 @dataclass
@@ -62,7 +62,7 @@ class Outcome:
 
 def _dvc_files(project: Path) -> list[str]:
     """The committed `.dvc` files of the project (the pipeline's tracked source data)."""
-    res = run(["git", "ls-files", "-z", "--", "*.dvc"], cwd=project, timeout_s=60)
+    res = run_git(project, "ls-files", "-z", "--", "*.dvc")
     return [p for p in res.stdout.split("\0") if p and not p.startswith(".dvc/")]
 
 

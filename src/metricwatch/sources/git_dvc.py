@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import subprocess
 from datetime import datetime
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch.errors import SourceError
-from metricwatch.procs import run
+from metricwatch.git import git, git_bytes, run_git, timeout_for
 from metricwatch.sources.gto_tags import is_release_name, malformed_reason
 
-GIT_TIMEOUT_S = 60.0
 UNSHALLOW_FIX = "git fetch --unshallow --tags"
 _FIELDS = (
     "%(refname)",
@@ -63,19 +61,8 @@ class TagListing(BaseModel):
         return self.shallow and not self.tags
 
 
-def git(repo: Path, *args: str, timeout_s: float = GIT_TIMEOUT_S, input_text: str | None = None):
-    """Run git in repo (argument list); raise SourceError naming the repo on failure."""
-    res = run(["git", "-C", str(repo), *args], timeout_s=timeout_s, input_text=input_text)
-    if res.timed_out:
-        raise SourceError(f"{repo}: `git {args[0]}` timed out after {timeout_s:.0f} s")
-    if res.returncode != 0:
-        raise SourceError(f"{repo}: `git {args[0]}` failed: {res.stderr.strip()[:500]}")
-    return res
-
-
 def is_git_repo(repo: Path) -> bool:
-    res = run(["git", "-C", str(repo), "rev-parse", "--git-dir"], timeout_s=GIT_TIMEOUT_S)
-    return res.ok
+    return run_git(repo, "rev-parse", "--git-dir").ok
 
 
 def is_shallow(repo: Path) -> bool:
@@ -163,19 +150,7 @@ def list_tags(
 
 def resolve_commit(repo: Path, rev: str) -> str:
     """The commit hash of rev (a tag, branch or hash); SourceError naming rev when unknown."""
-    res = run(
-        [
-            "git",
-            "-C",
-            str(repo),
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            "--end-of-options",
-            f"{rev}^{{commit}}",
-        ],
-        timeout_s=GIT_TIMEOUT_S,
-    )
+    res = run_git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
     if not res.ok:
         raise SourceError(f"{repo}: revision {rev!r} not found (check the tag or branch name)")
     return res.stdout.strip()
@@ -192,20 +167,9 @@ def read_files_at(repo: Path, wanted: list[tuple[str, str]]) -> dict[tuple[str, 
         if "\n" in commit or "\n" in path:
             raise SourceError(f"{repo}: invalid revision or path {commit!r}:{path!r}")
     stdin = "".join(f"{commit}:{path}\n" for commit, path in wanted).encode("utf-8")
-    try:
-        proc = subprocess.run(
-            ["git", "-C", str(repo), "cat-file", "--batch"],
-            input=stdin,
-            capture_output=True,
-            timeout=GIT_TIMEOUT_S + len(wanted) * 0.05,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise SourceError(f"{repo}: `git cat-file --batch` timed out") from exc
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip()[:500]
-        raise SourceError(f"{repo}: `git cat-file --batch` failed: {err}")
-    data = proc.stdout
+    data = git_bytes(
+        repo, "cat-file", "--batch", input_bytes=stdin, timeout_s=timeout_for(len(wanted))
+    )
     result: dict[tuple[str, str], bytes | None] = {}
     pos = 0
     for key in wanted:
