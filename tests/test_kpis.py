@@ -197,10 +197,10 @@ def test_cli_formats(stores, tmp_path, capsys) -> None:
     assert any(stores.ids["release-v1.0.1"] in ln and ",0.48,0.82,11,2.5," in ln for ln in lines)
     assert main(["kpis", "-c", str(cfg_file), "-f", "markdown", "--no-dvc"]) == 0
     md = capsys.readouterr().out
-    assert "| ◆ baseline |" in md and "| NaN |" in md
+    assert "| ★ baseline |" in md and "| NaN |" in md
     assert main(["kpis", "-c", str(cfg_file)]) == 0  # table; not a DVC project: a note
     out = capsys.readouterr()
-    assert "◆ baseline" in out.out and "DVC metrics unavailable" in out.err
+    assert "★ baseline" in out.out and "DVC metrics unavailable" in out.err
     assert main(["kpis", "-c", str(cfg_file), "-e", "nope"]) == 1
     assert "'churn', 'other'" in " ".join(capsys.readouterr().err.split())
 

@@ -16,12 +16,18 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from metricwatch.config import STATUS_METRICS, Config, ThresholdRule
+from metricwatch.config import Config, ThresholdRule
+from metricwatch.vocab import (
+    SEVERITY_RANK,
+    STATUS_METRICS,
+    VERDICT_STATUS,
+    ItemStatus,
+    Outcome,
+    Severity,
+    icon,
+)
 
-Outcome = Literal["pass", "breach", "no data", "no baseline"]
-Severity = Literal["warn", "fail"]
 ValueState = Literal["ok", "missing", "nan", "inf", "-inf"]
-SEVERITY_RANK = {"warn": 1, "fail": 2}
 
 
 class _Frozen(BaseModel):
@@ -55,7 +61,7 @@ class RuleInputs(_Frozen):
     baseline: VersionInputs | None = None
     dataset_drift_pct: float | None = None  # from the drift report, when it ran
     # tag → status; "unknown": some of the tag's checks could not be made (source unreachable)
-    integrity: dict[str, Literal["ok", "warn", "fail", "unknown"]] | None = None
+    integrity: dict[str, ItemStatus] | None = None
     integrity_runs: dict[str, str | None] = Field(default_factory=dict)  # tag → run id
     integrity_reasons: dict[str, str] = Field(default_factory=dict)  # tag → first failing item
     repro_verdict: str | None = None
@@ -206,13 +212,10 @@ def _metric_flag(
     )
 
 
-_STATUS_ICON = {"ok": "✅", "warn": "⚠️", "fail": "❌", "identical": "✅", "unavailable": "❓"}
-
-
 def status_text(metric: str, status: str) -> str:
     """A status as a reader says it: "✅ ok", "❌ fail", "✅ identical", "❌ differ"."""
-    icon = _STATUS_ICON.get(status, "❌" if metric == "repro" else "❓")
-    return f"{icon} {status}"
+    shown = VERDICT_STATUS.get(status, "fail") if metric == "repro" else status
+    return f"{icon(shown)} {status}"
 
 
 def _integrity_outcome(status: str, bad: list[str]) -> Outcome:
@@ -231,7 +234,7 @@ def _status_flags(name: str, rule: ThresholdRule, inputs: RuleInputs, lang: str)
         "metric": metric,
         "kind": "breach_on",
         "severity": rule.severity,
-        "threshold_display": "❌ if " + " / ".join(bad),
+        "threshold_display": f"{icon('fail')} if " + " / ".join(bad),
         "message": _text(rule.message, lang, f"{metric} status"),
         "action": _text(rule.action, lang, ""),
     }

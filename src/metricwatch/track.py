@@ -32,13 +32,14 @@ from metricwatch.git import TIMEOUT_S, run_git
 from metricwatch.hashing import canonical_json, params_hash
 from metricwatch.procs import ProcResult
 from metricwatch.track_datasets import dvc_tracked, log_datasets
-
-TAG_VERSION_DEFAULT = "version"
-TAG_COMMIT = "mlflow.source.git.commit"
-TAG_DIRTY = "metricwatch.git.dirty"
-TAG_PARAMS_HASH = "metricwatch.params_hash"
-TAG_OUTS = "metricwatch.lineage.outs"
-TAG_DEPS = "metricwatch.lineage.deps"
+from metricwatch.vocab import (
+    TAG_COMMIT,
+    TAG_DEPS,
+    TAG_DIRTY,
+    TAG_OUTS,
+    TAG_PARAMS_HASH,
+    TAG_VERSION_DEFAULT,
+)
 
 
 @dataclass(frozen=True)

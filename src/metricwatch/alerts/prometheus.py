@@ -15,10 +15,10 @@ from prometheus_client.registry import Collector
 from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch.atomic import atomic_write_text, write_error_hint
-from metricwatch.config import STATUS_VALUES
 from metricwatch.errors import AlertError
 from metricwatch.redact import redact_url
 from metricwatch.rules import Flag, RuleInputs, VersionInputs
+from metricwatch.vocab import STATUS_VALUES
 
 PREFIX = "metricwatch"
 KPI_VALUE = f"{PREFIX}_kpi_value"

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-ItemStatus = Literal["ok", "warn", "fail", "unknown"]
-TagStatus = Literal["ok", "warn", "fail"]
+from metricwatch.vocab import ItemStatus, TagStatus
 
 # Stable item names (keys for presenters) and their labels.
 ITEM_LABELS: dict[str, dict[str, str]] = {
@@ -27,7 +25,6 @@ ITEM_LABELS: dict[str, dict[str, str]] = {
     },
 }
 ITEM_ORDER = tuple(ITEM_LABELS)
-STATUS_ICON = {"ok": "✅", "warn": "⚠", "fail": "❌", "unknown": "❓"}
 
 
 class CheckItem(BaseModel):

@@ -15,8 +15,7 @@ from metricwatch import __version__
 from metricwatch.atomic import UnreadableEntryError, read_keyed_json, write_keyed_json
 from metricwatch.checks.repro_model import ReproReport
 from metricwatch.config import Config
-
-CACHEABLE = frozenset({"identical", "differ", "failed", "timed_out"})
+from metricwatch.vocab import COMMIT_VERDICTS
 
 
 def cache_key(cfg: Config, second_run: bool) -> dict[str, Any]:
@@ -47,6 +46,6 @@ def load(cfg: Config, commit: str, key: dict[str, Any]) -> ReproReport | None:
 
 
 def store(cfg: Config, report: ReproReport, key: dict[str, Any]) -> Path | None:
-    if report.verdict not in CACHEABLE:
+    if report.verdict not in COMMIT_VERDICTS:
         return None
     return write_keyed_json(cache_path(cfg, report.commit), key, report.model_dump(mode="json"))

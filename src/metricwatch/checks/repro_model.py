@@ -8,8 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch.transcript import Transcript
-
-Verdict = Literal["identical", "differ", "unavailable", "failed", "timed_out", "error"]
+from metricwatch.vocab import Verdict
 
 VERDICT_TEXT: dict[str, str] = {
     "identical": "reproduced: identical",

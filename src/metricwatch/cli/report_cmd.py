@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 
 from metricwatch.cli.console import err_console, out_console
+from metricwatch.vocab import icon
 
 ConfigOpt = typer.Option(None, "--config", "-c", help="Path of metricwatch.yaml.")
 
@@ -69,10 +70,11 @@ def report(
     for stage, secs in outcome.timings.items():
         table.add_row(stage, f"{secs:.1f}")
     err_console.print(table)
+    warn = icon("warn")
     for part, why in outcome.errors.items():
-        err_console.print(f"[yellow]⚠ {escape(part)}:[/yellow] {escape(why)}", highlight=False)
+        err_console.print(f"[yellow]{warn} {escape(part)}:[/yellow] {escape(why)}", highlight=False)
     for line in missing_lines(outcome.result_path):
-        err_console.print(f"[yellow]⚠ evidence:[/yellow] {escape(line)}", highlight=False)
+        err_console.print(f"[yellow]{warn} evidence:[/yellow] {escape(line)}", highlight=False)
     pdf_line = outcome.pdf if outcome.pdf is not None else "(not printed: --no-pdf)"
     out_console.print(f"HTML: {outcome.html}\nPDF:  {pdf_line}\nJSON: {outcome.result_path}")
     return 0

@@ -17,6 +17,7 @@ from metricwatch.report.blocks import (
 )
 from metricwatch.report.i18n import Lang, t
 from metricwatch.result import MonitoringResult
+from metricwatch.vocab import BASELINE_MARK
 
 KPI_COLUMNS = ("rmse", "qwk", "train_time_s", "drift_pct")
 _HEAD = {
@@ -83,7 +84,7 @@ def kpi_table(result: MonitoringResult, lang: Lang) -> Table:
     breaches = _breaches(result)
     rows = []
     for r in rep.rows:
-        name = f"{r.run_name} ★ baseline" if r.is_baseline else r.run_name
+        name = f"{r.run_name} {BASELINE_MARK} baseline" if r.is_baseline else r.run_name
         cells: list[object] = [
             r.date,
             h.Cell(name, css="mw-baseline" if r.is_baseline else ""),

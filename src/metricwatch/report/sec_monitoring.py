@@ -16,6 +16,7 @@ from metricwatch.report.blocks import (
 from metricwatch.report.i18n import Lang, t
 from metricwatch.report.sec_kpis import efficiency_blocks
 from metricwatch.result import MonitoringResult
+from metricwatch.vocab import OUTCOME_STATUS
 
 _DRIFT_COLS = {
     "en": ["Feature", "Kind", "PSI", "KL", "JS", "Test", "adj. p", "NaN ref/cur", "Verdict"],
@@ -25,7 +26,6 @@ _FLAG_COLS = {
     "en": ["Rule", "Version", "Value", "Threshold", "Baseline", "Outcome", "Action"],
     "es": ["Regla", "Versión", "Valor", "Umbral", "Baseline", "Resultado", "Acción"],
 }
-_OUTCOME = {"pass": "ok", "breach": "fail", "no data": "unknown", "no baseline": "unknown"}
 
 
 def _pct(x: float | None) -> str:
@@ -129,7 +129,7 @@ def flag_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
             f.value_display,
             f.threshold_display,
             fmt_num(f.baseline),
-            h.status_badge(_OUTCOME.get(f.outcome, "unknown"), f.outcome),
+            h.status_badge(OUTCOME_STATUS.get(f.outcome, "unknown"), f.outcome),
             f"{f.message} → {f.action}" if f.breached else (f.reason or ""),
         ]
         for f in result.flags

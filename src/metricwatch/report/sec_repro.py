@@ -15,6 +15,7 @@ from metricwatch.report.blocks import (
 )
 from metricwatch.report.i18n import Lang, t
 from metricwatch.result import MonitoringResult
+from metricwatch.vocab import VERDICT_STATUS
 
 _GOAL = {
     "en": "Goal: `dvc repro` in a clean environment produces identical artifacts (same DVC "
@@ -40,7 +41,7 @@ _VOL_COLS = {
 
 def _status(verdict: str) -> str:
     """❌ for a verdict against the commit; ❓ when no verdict was possible (as `repro` exits 2)."""
-    return {"identical": "ok", "unavailable": "unknown", "error": "unknown"}.get(verdict, "fail")
+    return VERDICT_STATUS.get(verdict, "fail")
 
 
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
