@@ -7,13 +7,13 @@ import json
 import pytest
 import yaml
 from support import mlflow_fixtures as fx
+from support.configs import make_config
 from support.mlflow_fixtures import make_cfg, store_uri
 from support.mlflow_stores import build_many_runs_sqlite
 
 from metricwatch.checks.kpis import build_kpis, unknown_values, unknown_values_summary
 from metricwatch.checks.metric_values import metric_value, pick_alias
 from metricwatch.cli import main
-from metricwatch.config import parse_config
 from metricwatch.errors import CheckError
 from metricwatch.hashing import params_hash
 from metricwatch.mlflow_server import local_mlflow_server
@@ -23,10 +23,8 @@ stores, server = fx.stores, fx.server  # shared fixtures
 
 
 def _kpis(stores, tmp_path, kind="sqlite", **cfg):
-    data = {"mlflow": {"tracking_uri": store_uri(kind, stores, None), "experiments": ["churn"]}}
-    for section, values in cfg.items():
-        data.setdefault(section, {}).update(values)
-    return build_kpis(parse_config(data, "t.yaml", tmp_path), with_dvc=False)
+    mlflow = {"tracking_uri": store_uri(kind, stores, None), "experiments": ["churn"]}
+    return build_kpis(make_config(tmp_path, {"mlflow": mlflow}, **cfg), with_dvc=False)
 
 
 def _rows(report):
