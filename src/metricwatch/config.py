@@ -113,9 +113,11 @@ class IntegrityConfig(Section):
     aliases); artifact items are globs on artifact paths, their file names or folders, and
     `model` also matches any MLflow model (an MLmodel file or a logged model of the run)."""
 
-    required_metrics: list[str | list[str]] = Field(default_factory=lambda: [["rmse", "qwk"]])
+    required_metrics: list[str | list[str]] = Field(
+        default_factory=lambda: [["rmse", "qwk"]]  # type: ignore[arg-type]
+    )
     required_artifacts: list[str | list[str]] = Field(
-        default_factory=lambda: ["model", "metrics.json"]
+        default_factory=lambda: ["model", "metrics.json"]  # type: ignore[arg-type]
     )
 
 

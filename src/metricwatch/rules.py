@@ -11,8 +11,9 @@ while the seed's four numeric rules warn.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -137,7 +138,7 @@ def fmt(x: float | None) -> str:
     return f"{x:.3e}"
 
 
-def _text(d: dict[str, str], lang: str, fallback: str) -> str:
+def _text(d: Mapping[Any, str], lang: str, fallback: str) -> str:
     return d.get(lang) or d.get("en") or d.get("es") or fallback
 
 
@@ -176,7 +177,7 @@ def _metric_flag(
     base_mv = inputs.baseline.metric(metric) if inputs.baseline else MetricInput()
     base = base_mv.value if base_mv.state == "ok" else None
     bound, bound_text = _bound(rule, base)
-    common = {
+    common: dict[str, Any] = {
         "rule": name,
         "metric": metric,
         "kind": rule.kind,
@@ -229,7 +230,7 @@ def _integrity_outcome(status: str, bad: list[str]) -> Outcome:
 def _status_flags(name: str, rule: ThresholdRule, inputs: RuleInputs, lang: str) -> list[Flag]:
     metric = rule.metric or name
     bad = rule.breach_statuses
-    common = {
+    common: dict[str, Any] = {
         "rule": name,
         "metric": metric,
         "kind": "breach_on",
@@ -300,7 +301,7 @@ def evaluate(
                 )
             )
         else:
-            rows = inputs.versions or [None]
+            rows: list[VersionInputs | None] = [*inputs.versions] or [None]
             newest = inputs.candidate.run_id if inputs.candidate else None
             for row in rows:
                 use_report = row is not None and row.run_id == newest
@@ -311,8 +312,10 @@ def evaluate(
 
 
 def worst_breach(flags: list[Flag]) -> Severity | None:
-    breached = [f.severity for f in flags if f.breached]
-    return max(breached, key=SEVERITY_RANK.__getitem__) if breached else None
+    breached: list[Severity] = [f.severity for f in flags if f.breached]
+    if not breached:
+        return None
+    return max(breached, key=SEVERITY_RANK.__getitem__)
 
 
 def exit_code(flags: list[Flag], fail_on: Severity = "fail", *, no_verdict: bool = False) -> int:

@@ -14,6 +14,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from metricwatch.config import Config
 from metricwatch.rules import MetricInput, RuleInputs, VersionInputs
+from metricwatch.vocab import ItemStatus
 
 _OLDEST = datetime.min.replace(tzinfo=UTC)
 
@@ -44,7 +45,7 @@ def run_url(base: str | None, run_id: str | None, experiment_id: str | None = No
 
 def _metric_input(mv: Any) -> MetricInput:
     value = getattr(mv, "value", None)
-    state = getattr(mv, "state", "ok" if value is not None else "missing")
+    state: Any = getattr(mv, "state", "ok" if value is not None else "missing")
     if value is not None and not math.isfinite(value):
         state = "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
         value = None
@@ -66,7 +67,7 @@ def _when(row: Any) -> datetime:
     return getattr(row, "start_time", None) or _OLDEST
 
 
-def _rule_status(status: str, unknown_count: int) -> str:
+def _rule_status(status: ItemStatus, unknown_count: int) -> ItemStatus:
     """A tag whose checks could not all be made is "unknown" to the rules, never a pass."""
     return "unknown" if status == "warn" and unknown_count else status
 
@@ -95,7 +96,9 @@ def rule_inputs_from_result(result: Any, cfg: Config | None = None) -> RuleInput
     drift = getattr(result, "drift", None)
     drift_pct = getattr(drift, "dataset_drift_pct", None)
     unavailable = {k: v for k, v in errors.items()}
-    if getattr(integrity, "tags_unavailable", False):  # a shallow clone: no verdict, not "ok"
+    if (
+        integrity is not None and integrity.tags_unavailable
+    ):  # a shallow clone: no verdict, not "ok"
         unavailable.setdefault("integrity", integrity.notes[0] if integrity.notes else "no tags")
         integrity = None
     if kpis is not None and not rows:

@@ -10,6 +10,7 @@ import shutil
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,7 +39,7 @@ class ReportMeta(BaseModel):
     python: str = Field(default_factory=platform.python_version)
     tool_versions: dict[str, str] = Field(default_factory=dict)
     tracking_uri: str | None = None
-    config: dict = Field(default_factory=dict)
+    config: dict[str, Any] = Field(default_factory=dict)
     dvc_declared: str | None = None  # the metrics/plots entries of the workspace's dvc.yaml
 
 
@@ -84,7 +85,7 @@ def dvc_declared(repo: Path) -> str | None:
         data = yaml.safe_load((repo / "dvc.yaml").read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
-    picked: dict = {}
+    picked: dict[str, Any] = {}
     if isinstance(data.get("plots"), list | dict):
         picked["plots"] = data["plots"]
     for name, stage in (data.get("stages") or {}).items():

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from metricwatch.alerts.lifecycle import Notice
+from metricwatch.alerts.lifecycle import Notice, NoticeKind
 from metricwatch.rules import Flag
 from metricwatch.vocab import icon as status_icon
 from metricwatch.vocab import severity_icon
@@ -73,7 +73,11 @@ def headline(ctx: AlertContext, notices: list[Notice]) -> str:
     firing = [x for x in notices if x.kind != "resolved"]
     worst = "fail" if any(x.flag.severity == "fail" for x in firing) else "warn"
     mark = severity_icon(worst) if firing else status_icon("ok")
-    words = {"firing": "new", "repeat": "still firing", "resolved": "resolved (count)"}
+    words: dict[NoticeKind, str] = {
+        "firing": "new",
+        "repeat": "still firing",
+        "resolved": "resolved (count)",
+    }
     counts = " · ".join(f"{n[k]} {ctx.t(w)}" for k, w in words.items() if n[k])
     return f"{mark} {ctx.project}: {counts}"
 

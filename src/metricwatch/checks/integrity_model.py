@@ -136,7 +136,7 @@ def overall(items: list[CheckItem]) -> tuple[TagStatus, str, int]:
     for status in ("fail", "warn"):
         hits = [i for i in items if i.status == status]
         if hits:
-            return status, hits[0].reason, unknown  # type: ignore[return-value]
+            return status, hits[0].reason, unknown
     if unknown:
         first = next(i for i in items if i.status == "unknown")
         return "warn", f"{unknown} item(s) unknown: {first.reason}", unknown

@@ -56,7 +56,7 @@ def run_check(
     result = collect(cfg, list(parts))
     errors = dict(getattr(result, "errors", None) or {})
     integrity = getattr(result, "integrity", None)
-    if getattr(integrity, "tags_unavailable", False):  # shallow clone: the tags were not read
+    if integrity is not None and integrity.tags_unavailable:  # shallow clone: tags not read
         errors.setdefault("integrity", integrity.notes[0] if integrity.notes else "no tags")
     if not repro:
         errors.pop("repro", None)

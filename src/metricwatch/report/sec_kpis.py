@@ -81,6 +81,7 @@ def _value_cell(row: Any, metric: str, breaches: dict) -> object:
 
 def kpi_table(result: MonitoringResult, lang: Lang) -> Table:
     rep = result.kpis
+    assert rep is not None  # the section shows part_missing without KPIs
     breaches = _breaches(result)
     rows = []
     for r in rep.rows:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -69,12 +70,12 @@ def is_shallow(repo: Path) -> bool:
     return git(repo, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
 
 
-def natural_key(name: str) -> tuple:
+def natural_key(name: str) -> tuple[tuple[int, int, str], ...]:
     """Sort v1.0.10 after v1.0.9: digits compare as numbers."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", name))
 
 
-def name_matcher(pattern: str, regex: bool):
+def name_matcher(pattern: str, regex: bool) -> Callable[[str], bool]:
     """A predicate on tag names: a glob (fnmatch, case-sensitive) or a regex (re.search)."""
     if regex:
         try:
@@ -87,7 +88,7 @@ def name_matcher(pattern: str, regex: bool):
     return lambda name: fnmatch.fnmatchcase(name, pattern)
 
 
-def tag_matcher(pattern: str, regex: bool):
+def tag_matcher(pattern: str, regex: bool) -> Callable[[str], bool]:
     """A predicate on release tag names: the pattern matches and it is no GTO stage tag."""
     match = name_matcher(pattern, regex)
     return lambda name: match(name) and is_release_name(name)
