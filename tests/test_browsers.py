@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from support.no_browser import hide_browsers
 
 from metricwatch import browsers as br
 from metricwatch.browsers import NO_BROWSER, BrowserNotFoundError, find_browser
@@ -20,13 +21,7 @@ def _fake_exe(path: Path) -> Path:
 @pytest.fixture
 def bare_machine(tmp_path, monkeypatch):
     """A machine with no Chromium anywhere: empty PATH, no system paths, no Playwright browsers."""
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(empty))
-    monkeypatch.delenv(br.ENV_VAR, raising=False)
-    monkeypatch.setattr(br, "DEBIAN_CHROMIUM", str(empty / "chromium"))
-    monkeypatch.setattr(br, "CHROME_PATHS", ())
+    hide_browsers(tmp_path, monkeypatch)
     return tmp_path
 
 

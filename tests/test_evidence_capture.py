@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from support.no_browser import hide_browsers
 from support.processes import live_group_members
 from support.repos import commit_all, init_repo
 
-from metricwatch import browsers as br
 from metricwatch.browsers import NO_BROWSER
 from metricwatch.config import load_config
 from metricwatch.errors import SourceError, SourceUnavailableError
@@ -247,13 +247,7 @@ def test_bad_store_is_a_clear_error(world, tmp_path):
 
 
 def test_no_browser_gives_skipped_items_with_the_exact_reason(world, monkeypatch, tmp_path):
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(empty))
-    monkeypatch.delenv(br.ENV_VAR, raising=False)
-    monkeypatch.setattr(br, "DEBIAN_CHROMIUM", str(empty / "chromium"))
-    monkeypatch.setattr(br, "CHROME_PATHS", ())
+    hide_browsers(tmp_path, monkeypatch)
     cfg = world["cfg"]
     report = capture_evidence(cfg, runs=load_runs(cfg), only="mlflow")
     assert report.items and report.browser is None
