@@ -56,16 +56,17 @@ demo: install ## Build the embedded demo project into ./demo
 lab: install ## Start JupyterLab on notebooks/
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
-lint: install ## ruff check + format check
+lint: install ## ruff check + format check + mypy (config in pyproject.toml)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/python -m mypy
 
 format: install ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
 
 clean: ## Remove the venv, build folders, caches and generated reports
-	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build .pytest_cache .ruff_cache .mypy_cache .hypothesis
 	find reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 

@@ -57,7 +57,7 @@ def test_three_checks_one_message_then_one_resolved(
             assert code == 0, err
         assert len(hook.requests) == 1, err
         first = json.dumps(hook.requests[0].json(), ensure_ascii=False)
-        assert "⚠️ cli-test: 1 firing" in first and "*rmse* (warn) — firing" in first
+        assert "⚠ cli-test: 1 firing" in first and "*rmse* (warn) — firing" in first
         assert "– slack: nothing to send: 1 breach(es) still firing, already sent" in err
         # a dry run says what would be sent, sends nothing and records nothing
         code, out, err = cli(capsys, "check", "-c", str(cfg), "--notify", "--dry-run")
@@ -93,7 +93,7 @@ def test_a_breach_still_firing_is_repeated_after_repeat_interval(
         code, _, err = cli(capsys, "check", "-c", str(cfg), "--notify")
     assert code == 0 and len(hook.requests) == 2, err
     again = hook.requests[1].json()
-    assert again["text"] == "⚠️ cli-test: 1 still firing"
+    assert again["text"] == "⚠ cli-test: 1 still firing"
     since = again["blocks"][1]["text"]["text"]
     assert f"— still firing since {started:%Y-%m-%d %H}" in since, since
     assert "✓ slack: 1 still firing sent" in err

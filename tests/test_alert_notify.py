@@ -12,13 +12,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from support.configs import make_config
 from support.history_data import at, flag
 from support.webhook_receiver import Receiver
 
 from metricwatch.alerts.notify import notify
 from metricwatch.alerts.sinks import SINKS
 from metricwatch.alerts.text import AlertContext
-from metricwatch.config import parse_config
 from metricwatch.history.alert_lock import lock_path
 from metricwatch.history.db import history_path
 from metricwatch.history.fingerprint import judge
@@ -34,12 +34,12 @@ def receiver() -> Iterator[Receiver]:
 
 def cfg(tmp_path: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch, **history: object):
     monkeypatch.setenv("MW_SLACK", receiver.url("/slack"))
-    data = {
-        "report": {"output": "out"},
-        "alerts": {"slack_webhook_env": "MW_SLACK", "timeout_s": 2, "max_retries": 0},
-        "history": {"timeout_s": 0.5, **history},
-    }
-    return parse_config(data, str(tmp_path / "m.yaml"), tmp_path)
+    return make_config(
+        tmp_path,
+        report={"output": "out"},
+        alerts={"slack_webhook_env": "MW_SLACK", "timeout_s": 2, "max_retries": 0},
+        history={"timeout_s": 0.5, **history},
+    )
 
 
 def ctx(hours: float) -> AlertContext:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from support.configs import make_config
 from support.history_data import flag
 from support.webhook_receiver import Receiver, Reply
 
@@ -15,7 +16,6 @@ from metricwatch.alerts import alertmanager
 from metricwatch.alerts.lifecycle import Notice
 from metricwatch.alerts.sinks import SINKS, configured_sinks, deliver, delivery_bound_s
 from metricwatch.alerts.text import AlertContext
-from metricwatch.config import parse_config
 from metricwatch.errors import AlertError
 from metricwatch.history.fingerprint import fingerprint
 
@@ -27,9 +27,7 @@ CTX = AlertContext(project="demo", now=NOW, valid_for_s=7200)
 
 
 def cfg(**alerts: object):
-    alerts.setdefault("timeout_s", 2)
-    alerts.setdefault("max_retries", 3)
-    return parse_config({"alerts": alerts}, "m.yaml", Path("."))
+    return make_config(Path("."), alerts={"timeout_s": 2, "max_retries": 3, **alerts})
 
 
 @pytest.fixture(scope="module")

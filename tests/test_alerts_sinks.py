@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from support.configs import make_config
 from support.webhook_receiver import Receiver, Reply
 
 from metricwatch.alerts import slack, teams
 from metricwatch.alerts.lifecycle import Notice
 from metricwatch.alerts.sinks import SINKS, configured_sinks, deliver, get_sink, resolve_url
 from metricwatch.alerts.text import AlertContext
-from metricwatch.config import parse_config
 from metricwatch.errors import AlertError
 from metricwatch.history.fingerprint import fingerprint
 from metricwatch.rules import Flag
@@ -62,9 +62,7 @@ def receiver() -> Iterator[Receiver]:
 
 
 def cfg(**alerts):
-    alerts.setdefault("max_retries", 1)
-    alerts.setdefault("timeout_s", 2)
-    return parse_config({"alerts": alerts}, "m.yaml", Path("."))
+    return make_config(Path("."), alerts={"max_retries": 1, "timeout_s": 2, **alerts})
 
 
 def test_slack_block_kit_payload() -> None:

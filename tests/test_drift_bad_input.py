@@ -8,14 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from support.configs import make_config
 
-from metricwatch.config import DriftConfig, parse_config
+from metricwatch.config import DriftConfig
 from metricwatch.errors import CheckError, ConfigError, SourceError
 from metricwatch.parts.drift.collect import frames_report, run_drift
-
-
-def _cfg(root: Path, **drift: object):
-    return parse_config({"drift": drift}, str(root / "metricwatch.yaml"), root)
 
 
 def _frame(n: int, seed: int = 0, shift: float = 0.0) -> pd.DataFrame:
@@ -36,7 +33,9 @@ def _by_name(report) -> dict:
 def test_empty_frames_give_no_verdict(tmp_path: Path) -> None:
     (tmp_path / "ref.csv").write_text("x,c\n", encoding="utf-8")
     _frame(200)[["x", "c"]].to_csv(tmp_path / "cur.csv", index=False)
-    report = run_drift(_cfg(tmp_path, reference="ref.csv", current="cur.csv"), concept=False)
+    report = run_drift(
+        make_config(tmp_path, drift={"reference": "ref.csv", "current": "cur.csv"}), concept=False
+    )
     feats = _by_name(report)
     for name in ("x", "c"):  # a header-only CSV has untyped (text) columns
         assert feats[name].status == "insufficient data"
@@ -50,7 +49,10 @@ def test_empty_file_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "ref.csv").write_bytes(b"")
     _frame(10).to_csv(tmp_path / "cur.csv", index=False)
     with pytest.raises(SourceError, match=r"ref\.csv: the file is empty"):
-        run_drift(_cfg(tmp_path, reference="ref.csv", current="cur.csv"), concept=False)
+        run_drift(
+            make_config(tmp_path, drift={"reference": "ref.csv", "current": "cur.csv"}),
+            concept=False,
+        )
 
 
 def test_column_missing_on_one_side(tmp_path: Path) -> None:
@@ -152,7 +154,10 @@ def test_duplicate_column_names(tmp_path: Path) -> None:
     (tmp_path / "ref.csv").write_text("a,b,a\n1,2,3\n", encoding="utf-8")
     _frame(10).to_csv(tmp_path / "cur.csv", index=False)
     with pytest.raises(SourceError, match=r"ref\.csv: column 'a' appears more than once"):
-        run_drift(_cfg(tmp_path, reference="ref.csv", current="cur.csv"), concept=False)
+        run_drift(
+            make_config(tmp_path, drift={"reference": "ref.csv", "current": "cur.csv"}),
+            concept=False,
+        )
     dup = pd.DataFrame([[1, 2]], columns=["a", "a"])
     with pytest.raises(CheckError, match="the current data has column 'a' more than once"):
         frames_report(pd.DataFrame({"a": [1]}), dup, DriftConfig())
@@ -164,18 +169,27 @@ def test_non_utf8_csv_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(
         SourceError, match=r"ref\.csv: not valid UTF-8 \(byte 0xe9 at offset 10, line 2\); re-save"
     ):
-        run_drift(_cfg(tmp_path, reference="ref.csv", current="cur.csv"), concept=False)
+        run_drift(
+            make_config(tmp_path, drift={"reference": "ref.csv", "current": "cur.csv"}),
+            concept=False,
+        )
 
 
 def test_missing_file_unknown_format_and_unset_paths(tmp_path: Path) -> None:
     _frame(10).to_csv(tmp_path / "cur.csv", index=False)
     with pytest.raises(SourceError, match=r"nope\.csv: no such data file"):
-        run_drift(_cfg(tmp_path, reference="nope.csv", current="cur.csv"), concept=False)
+        run_drift(
+            make_config(tmp_path, drift={"reference": "nope.csv", "current": "cur.csv"}),
+            concept=False,
+        )
     (tmp_path / "ref.xlsx").write_bytes(b"x")
     with pytest.raises(SourceError, match="unsupported data format; use a .csv or .parquet"):
-        run_drift(_cfg(tmp_path, reference="ref.xlsx", current="cur.csv"), concept=False)
+        run_drift(
+            make_config(tmp_path, drift={"reference": "ref.xlsx", "current": "cur.csv"}),
+            concept=False,
+        )
     with pytest.raises(ConfigError, match="drift.reference is not set"):
-        run_drift(_cfg(tmp_path, current="cur.csv"), concept=False)
+        run_drift(make_config(tmp_path, drift={"current": "cur.csv"}), concept=False)
 
 
 def test_high_cardinality_text_is_not_compared() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from support.configs import make_config
 
 from metricwatch.config import parse_config
 from metricwatch.mlflow_server import local_mlflow_server
@@ -54,13 +55,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return {"root": root, "uri": uri, "ids": ids, "reference": ref}
 
 
-def _cfg(root: Path, uri: str, **baseline: object):
-    data = {
-        "mlflow": {"tracking_uri": uri},
-        "drift": {"target": "level"},
-        "baseline": baseline or {"tag": {"stage": "baseline"}},
-    }
-    return parse_config(data, str(root / "metricwatch.yaml"), root)
+CONCEPT = {"drift": {"target": "level"}, "baseline": {"tag": {"stage": "baseline"}}}
 
 
 def _hash(path: Path) -> str:
@@ -71,7 +66,7 @@ def _hash(path: Path) -> str:
 def test_concept_drift_with_the_baseline_model(store: dict) -> None:
     db = store["root"] / "mlflow.db"
     before = _hash(db)
-    cfg = _cfg(store["root"], store["uri"])
+    cfg = make_config(store["root"], CONCEPT, mlflow={"tracking_uri": store["uri"]})
     cur = _labelled(800, 2, True)
     out = concept_drift(cfg, store["reference"], cur)
     assert out.status == "ok", out.reason
@@ -88,7 +83,11 @@ def test_concept_drift_with_the_baseline_model(store: dict) -> None:
 @pytest.mark.slow
 def test_concept_drift_through_a_real_mlflow_server(store: dict) -> None:
     with local_mlflow_server(store["uri"], timeout_s=240) as server:
-        cfg = _cfg(store["root"], server.url, version="v1")
+        cfg = make_config(
+            store["root"],
+            {**CONCEPT, "baseline": {"version": "v1"}},
+            mlflow={"tracking_uri": server.url},
+        )
         out = concept_drift(cfg, store["reference"], _labelled(300, 3, False))
     assert out.status == "ok", out.reason
     assert out.version == "v1"
@@ -97,7 +96,7 @@ def test_concept_drift_through_a_real_mlflow_server(store: dict) -> None:
 
 @pytest.mark.slow
 def test_concept_drift_with_a_pickled_model_artifact(store: dict) -> None:
-    cfg = _cfg(store["root"], store["uri"])
+    cfg = make_config(store["root"], CONCEPT, mlflow={"tracking_uri": store["uri"]})
     out = concept_drift(cfg, store["reference"], _labelled(800, 2, True), model_run="v3")
     assert out.status == "ok", out.reason
     assert out.model_uri == f"runs:/{store['ids']['v3']}/model/model.pkl"
@@ -107,7 +106,7 @@ def test_concept_drift_with_a_pickled_model_artifact(store: dict) -> None:
 
 @pytest.mark.slow
 def test_without_model_or_target_it_says_so(store: dict) -> None:
-    cfg = _cfg(store["root"], store["uri"])
+    cfg = make_config(store["root"], CONCEPT, mlflow={"tracking_uri": store["uri"]})
     ref = store["reference"]
     no_model = concept_drift(cfg, ref, ref, model_run="v2")
     assert no_model.status == "unavailable"
@@ -137,7 +136,9 @@ def test_score_known_answers() -> None:
 
 
 def test_too_few_labelled_rows_give_no_score(tmp_path: Path) -> None:
-    cfg = _cfg(tmp_path, f"sqlite:///{tmp_path / 'unused.db'}")
+    cfg = make_config(
+        tmp_path, CONCEPT, mlflow={"tracking_uri": f"sqlite:///{tmp_path / 'unused.db'}"}
+    )
     out = concept_drift(cfg, _labelled(200, 0, False), _labelled(3, 1, False))
     assert out.status == "unavailable" and out.rmse_current is None
     assert (

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from support.configs import make_config
 from support.repos import commit_all, dvc, git, init_repo
 
 from metricwatch.config import parse_config
@@ -31,6 +32,9 @@ def _data(n: int, shift: float, seed: int) -> pd.DataFrame:
     return pd.DataFrame({"x": rng.normal(shift, 1, n), "c": rng.choice(["a", "b"], n)})
 
 
+HERE = {"project": {"path": "."}}  # the project is the config's folder
+
+
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("drift-dvc")
@@ -47,15 +51,9 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
-def _cfg(project: Path, **drift: object):
-    return parse_config(
-        {"project": {"path": "."}, "drift": drift}, str(project / "x.yaml"), project
-    )
-
-
 @pytest.mark.slow
 def test_path_at_rev_reads_the_old_version_without_touching_anything(repo: Path) -> None:
-    cfg = _cfg(repo)
+    cfg = make_config(repo, HERE)
     status_before = git(repo, "status", "--porcelain", "--ignored").stdout
     work_before = (repo / "data" / "ref.csv").read_bytes()
     cache_before = _tree_hashes(repo / ".dvc" / "cache")
@@ -75,7 +73,11 @@ def test_path_at_rev_streams_from_the_remote_when_the_cache_lacks_it(
 ) -> None:
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", str(repo), str(clone))
-    cfg = _cfg(clone, reference="data/ref.csv@v1", current="data/ref.csv@v2", target=None)
+    cfg = make_config(
+        clone,
+        HERE,
+        drift={"reference": "data/ref.csv@v1", "current": "data/ref.csv@v2", "target": None},
+    )
     assert not (clone / ".dvc" / "cache").exists()
     report = run_drift(cfg, concept=False)
     assert not (clone / ".dvc" / "cache").exists() or not _tree_hashes(clone / ".dvc" / "cache")
@@ -87,7 +89,7 @@ def test_path_at_rev_streams_from_the_remote_when_the_cache_lacks_it(
 
 @pytest.mark.slow
 def test_unknown_rev_or_untracked_path_is_a_clear_error(repo: Path) -> None:
-    cfg = _cfg(repo)
+    cfg = make_config(repo, HERE)
     with pytest.raises(SourceError, match=r"data/nope\.csv@v1: data/nope\.csv is not tracked"):
         read_frame(cfg, parse_spec(cfg, "data/nope.csv@v1"))
     with pytest.raises(SourceError, match=r"data/ref\.csv@v9: revision 'v9' does not exist in "):
@@ -99,7 +101,7 @@ def test_data_missing_from_cache_and_remote_says_so(repo: Path, tmp_path: Path) 
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", str(repo), str(clone))
     dvc(clone, "remote", "modify", "--local", "local", "url", str(tmp_path / "empty-remote"))
-    cfg = _cfg(clone)
+    cfg = make_config(clone, HERE)
     with pytest.raises(SourceError, match=r"neither in the DVC cache nor on the remote"):
         read_frame(cfg, parse_spec(cfg, "data/ref.csv@v1"))
 

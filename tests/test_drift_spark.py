@@ -12,8 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from support.configs import make_config
 
-from metricwatch.config import load_config, parse_config
+from metricwatch.config import load_config
 from metricwatch.errors import ConfigError
 from metricwatch.parts.drift.collect import DriftReport, freeze_spec, run_drift
 from metricwatch.stats.bin_spec import parse_spec
@@ -103,16 +104,20 @@ def _edge_data(root: Path) -> None:
     cur.to_parquet(root / "cur.parquet")
 
 
-def _cfg(root: Path, engine: str, **drift: object):
-    base = {"reference": "ref.parquet", "current": "cur.parquet", "time_column": "t",
-            "window": "7D", "engine": engine}  # fmt: skip
-    return parse_config({"drift": {**base, **drift}}, str(root / "metricwatch.yaml"), root)
+SPARK = {
+    "drift": {
+        "reference": "ref.parquet",
+        "current": "cur.parquet",
+        "time_column": "t",
+        "window": "7D",
+    }
+}
 
 
 def test_spark_counts_exactly_like_the_local_engine(spark, tmp_path: Path) -> None:
     _edge_data(tmp_path)
-    local = run_drift(_cfg(tmp_path, "local"), concept=False)
-    on_spark = run_drift(_cfg(tmp_path, "spark"), concept=False)
+    local = run_drift(make_config(tmp_path, SPARK, drift={"engine": "local"}), concept=False)
+    on_spark = run_drift(make_config(tmp_path, SPARK, drift={"engine": "spark"}), concept=False)
     _same(local, on_spark)
     feats = {f.name: f for f in on_spark.features}
     assert feats["ids"].status == "high cardinality" and feats["const"].status == "constant"
@@ -126,13 +131,23 @@ def test_spark_counts_exactly_like_the_local_engine(spark, tmp_path: Path) -> No
 
 def test_a_spec_frozen_on_one_engine_counts_the_same_on_the_other(spark, tmp_path: Path) -> None:
     _edge_data(tmp_path)
-    by_spark = freeze_spec(_cfg(tmp_path, "spark"), tmp_path / "spark.json")
-    by_local = freeze_spec(_cfg(tmp_path, "local"), tmp_path / "local.json")
+    by_spark = freeze_spec(
+        make_config(tmp_path, SPARK, drift={"engine": "spark"}), tmp_path / "spark.json"
+    )
+    by_local = freeze_spec(
+        make_config(tmp_path, SPARK, drift={"engine": "local"}), tmp_path / "local.json"
+    )
     assert by_spark.hash == by_local.hash
     assert by_spark.made_by == {"engine": "spark"} and by_local.made_by == {"engine": "local"}
     assert parse_spec((tmp_path / "spark.json").read_text("utf-8"), "spark.json") == by_spark
-    on_spark = run_drift(_cfg(tmp_path, "spark", bin_spec="local.json"), concept=False)
-    local = run_drift(_cfg(tmp_path, "local", bin_spec="spark.json"), concept=False)
+    on_spark = run_drift(
+        make_config(tmp_path, SPARK, drift={"engine": "spark", "bin_spec": "local.json"}),
+        concept=False,
+    )
+    local = run_drift(
+        make_config(tmp_path, SPARK, drift={"engine": "local", "bin_spec": "spark.json"}),
+        concept=False,
+    )
     _same(local, on_spark)
 
 
@@ -151,11 +166,19 @@ def test_the_demo_drift_on_spark_is_the_local_drift(spark, demo_dir: Path) -> No
 def test_spark_refuses_what_it_cannot_do(spark, tmp_path: Path) -> None:
     _edge_data(tmp_path)
     with pytest.raises(ConfigError, match="counts rows, and Spark rows have no order"):
-        run_drift(_cfg(tmp_path, "spark", window=500, time_column=None), concept=False)
+        run_drift(
+            make_config(
+                tmp_path, SPARK, drift={"engine": "spark", "window": 500, "time_column": None}
+            ),
+            concept=False,
+        )
     with pytest.raises(
         ConfigError, match=r"ref\.parquet@v1: PATH@REV \(a DVC revision\) needs the local engine"
     ):
-        run_drift(_cfg(tmp_path, "spark", reference="ref.parquet@v1"), concept=False)
+        run_drift(
+            make_config(tmp_path, SPARK, drift={"engine": "spark", "reference": "ref.parquet@v1"}),
+            concept=False,
+        )
 
 
 def test_a_job_past_its_timeout_is_cancelled_and_named(spark) -> None:

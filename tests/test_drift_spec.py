@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from support.configs import make_config
 
 from metricwatch.cli import main
-from metricwatch.config import parse_config
 from metricwatch.errors import CheckError, ConfigError
 from metricwatch.parts.drift.collect import freeze_spec, run_drift
 from metricwatch.stats.bin_spec import parse_spec
@@ -35,24 +35,25 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _cfg(root: Path, **drift: object):
-    base = {"reference": "ref.csv", "current": "cur.csv", "target": "label"}
-    return parse_config({"drift": {**base, **drift}}, str(root / "metricwatch.yaml"), root)
+SPEC = {"drift": {"reference": "ref.csv", "current": "cur.csv", "target": "label"}}
 
 
 def test_a_frozen_spec_gives_the_same_numbers_and_carries_its_hash(project: Path) -> None:
-    spec = freeze_spec(_cfg(project), project / "spec.json")
+    spec = freeze_spec(make_config(project, SPEC), project / "spec.json")
     text = (project / "spec.json").read_text(encoding="utf-8")
     assert parse_spec(text, "spec.json") == spec  # round trip, hash checked
     assert spec.hash.startswith("sha256:") and len(spec.hash) == 71
     assert [c.name for c in spec.columns] == ["x", "y", "c"] and spec.target.name == "label"
-    live = run_drift(_cfg(project), concept=False)
-    frozen = run_drift(_cfg(project, bin_spec="spec.json"), concept=False)
+    live = run_drift(make_config(project, SPEC), concept=False)
+    frozen = run_drift(make_config(project, SPEC, drift={"bin_spec": "spec.json"}), concept=False)
     assert frozen.bin_spec.frozen and frozen.bin_spec.hash == live.bin_spec.hash == spec.hash
     assert [f.model_dump() for f in frozen.features] == [f.model_dump() for f in live.features]
     assert spec.hash in frozen.binning and "frozen in" in frozen.binning
     # without the reference the spec's own counts stand in for it
-    alone = run_drift(_cfg(project, bin_spec="spec.json", reference=None), concept=False)
+    alone = run_drift(
+        make_config(project, SPEC, drift={"bin_spec": "spec.json", "reference": None}),
+        concept=False,
+    )
     assert [f.model_dump() for f in alone.features] == [f.model_dump() for f in frozen.features]
     assert alone.n_reference == 3000
 
@@ -60,51 +61,60 @@ def test_a_frozen_spec_gives_the_same_numbers_and_carries_its_hash(project: Path
 def test_the_same_data_frozen_again_or_elsewhere_has_the_same_hash(
     project: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    a = freeze_spec(_cfg(project), project / "a.json")
+    a = freeze_spec(make_config(project, SPEC), project / "a.json")
     other = tmp_path_factory.mktemp("elsewhere")
     pd.read_csv(project / "ref.csv").to_parquet(other / "ref.parquet")
     (other / "cur.csv").write_bytes((project / "cur.csv").read_bytes())
-    b = freeze_spec(_cfg(other, reference="ref.parquet"), other / "b.json")
+    b = freeze_spec(make_config(other, SPEC, drift={"reference": "ref.parquet"}), other / "b.json")
     assert a.hash == b.hash and a.reference.label != b.reference.label
 
 
 def test_a_spec_edited_by_hand_is_refused(project: Path) -> None:
-    freeze_spec(_cfg(project), project / "spec.json")
+    freeze_spec(make_config(project, SPEC), project / "spec.json")
     data = json.loads((project / "spec.json").read_text(encoding="utf-8"))
     data["columns"][0]["edges"][1] += 0.5
     (project / "spec.json").write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(CheckError, match=r"spec\.json: the bin spec does not match its hash"):
-        run_drift(_cfg(project, bin_spec="spec.json"), concept=False)
+        run_drift(make_config(project, SPEC, drift={"bin_spec": "spec.json"}), concept=False)
 
 
 def test_strings_in_a_numeric_spec_file_are_refused(project: Path) -> None:
-    freeze_spec(_cfg(project), project / "spec.json")
+    freeze_spec(make_config(project, SPEC), project / "spec.json")
     data = json.loads((project / "spec.json").read_text(encoding="utf-8"))
     data["columns"][0]["fine_edges"][2] = "0.5"
     (project / "spec.json").write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(CheckError, match=r"invalid bin spec at columns\.0\.numeric\.fine_edges\.2"):
-        run_drift(_cfg(project, bin_spec="spec.json"), concept=False)
+        run_drift(make_config(project, SPEC, drift={"bin_spec": "spec.json"}), concept=False)
 
 
 def test_a_spec_from_another_reference_is_refused(project: Path) -> None:
-    freeze_spec(_cfg(project), project / "spec.json")
+    freeze_spec(make_config(project, SPEC), project / "spec.json")
     _frame(3000, 9).to_csv(project / "other.csv", index=False)
     with pytest.raises(
         CheckError, match=r"was made from another reference .* than .*other\.csv: column 'x'"
     ):
-        run_drift(_cfg(project, bin_spec="spec.json", reference="other.csv"), concept=False)
+        run_drift(
+            make_config(project, SPEC, drift={"bin_spec": "spec.json", "reference": "other.csv"}),
+            concept=False,
+        )
     _frame(2999, 1).to_csv(project / "shorter.csv", index=False)
     with pytest.raises(CheckError, match=r"3000 rows\) than .*shorter\.csv \(2999 rows\)"):
-        run_drift(_cfg(project, bin_spec="spec.json", reference="shorter.csv"), concept=False)
+        run_drift(
+            make_config(project, SPEC, drift={"bin_spec": "spec.json", "reference": "shorter.csv"}),
+            concept=False,
+        )
 
 
 def test_data_that_does_not_fit_the_spec_names_the_column(project: Path) -> None:
-    freeze_spec(_cfg(project), project / "spec.json")
+    freeze_spec(make_config(project, SPEC), project / "spec.json")
     _frame(500, 3).drop(columns=["y"]).to_csv(project / "no_y.csv", index=False)
     with pytest.raises(
         CheckError, match=r"no_y\.csv: column 'y' of bin spec .*spec\.json is not in the current"
     ):
-        run_drift(_cfg(project, bin_spec="spec.json", current="no_y.csv"), concept=False)
+        run_drift(
+            make_config(project, SPEC, drift={"bin_spec": "spec.json", "current": "no_y.csv"}),
+            concept=False,
+        )
     text = _frame(500, 3).assign(x=lambda f: f["x"].astype(str))
     text.loc[7, "x"] = "sensor off"
     text.to_csv(project / "text_x.csv", index=False)
@@ -112,29 +122,41 @@ def test_data_that_does_not_fit_the_spec_names_the_column(project: Path) -> None
         CheckError,
         match=r"column 'x': numeric in bin spec .*spec\.json but text in the current: 1 of 500 values",
     ):
-        run_drift(_cfg(project, bin_spec="spec.json", current="text_x.csv"), concept=False)
+        run_drift(
+            make_config(project, SPEC, drift={"bin_spec": "spec.json", "current": "text_x.csv"}),
+            concept=False,
+        )
 
 
 def test_drift_settings_that_differ_from_the_spec_are_named(project: Path) -> None:
-    freeze_spec(_cfg(project), project / "spec.json")
+    freeze_spec(make_config(project, SPEC), project / "spec.json")
     with pytest.raises(
         ConfigError,
         match=r"drift\.bins is 20, the spec has 10; drift\.exclude is \['c'\], the spec has \[\]",
     ):
-        run_drift(_cfg(project, bin_spec="spec.json", bins=20, exclude=["c"]), concept=False)
+        run_drift(
+            make_config(
+                project, SPEC, drift={"bin_spec": "spec.json", "bins": 20, "exclude": ["c"]}
+            ),
+            concept=False,
+        )
     with pytest.raises(
         ConfigError,
         match=r"drift\.bin_spec: .*nope\.json does not exist; write it with `metricwatch drift --freeze nope\.json`",
     ):
-        run_drift(_cfg(project, bin_spec="nope.json"), concept=False)
+        run_drift(make_config(project, SPEC, drift={"bin_spec": "nope.json"}), concept=False)
 
 
 def test_streamed_and_in_memory_give_the_same_numbers_on_one_spec(project: Path) -> None:
     pd.read_csv(project / "ref.csv").to_parquet(project / "ref.parquet", row_group_size=700)
     pd.read_csv(project / "cur.csv").to_parquet(project / "cur.parquet", row_group_size=700)
-    cfg = _cfg(project, reference="ref.parquet", current="cur.parquet")
+    cfg = make_config(project, SPEC, drift={"reference": "ref.parquet", "current": "cur.parquet"})
     freeze_spec(cfg, project / "spec.json")
-    frozen = _cfg(project, reference="ref.parquet", current="cur.parquet", bin_spec="spec.json")
+    frozen = make_config(
+        project,
+        SPEC,
+        drift={"reference": "ref.parquet", "current": "cur.parquet", "bin_spec": "spec.json"},
+    )
     whole = run_drift(frozen, concept=False)
     batched = run_drift(frozen, concept=False, batch_rows=300)
     assert whole.mode == "in memory" and batched.mode == "batches"
@@ -150,8 +172,8 @@ def test_csv_streamed_in_blocks_counts_like_in_memory(
     seen = []
     real = batches.iter_csv
     monkeypatch.setattr(batches, "iter_csv", lambda *a: seen.append(1) or real(*a))
-    whole = run_drift(_cfg(project), concept=False)
-    streamed = run_drift(_cfg(project), concept=False, batch_rows=400)
+    whole = run_drift(make_config(project, SPEC), concept=False)
+    streamed = run_drift(make_config(project, SPEC), concept=False, batch_rows=400)
     assert streamed.mode == "batches" and seen
     # the sample holds every row here (5,000 < 200,000): the same edges, the same numbers
     assert [f.model_dump() for f in whole.features] == [f.model_dump() for f in streamed.features]

@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support.configs import make_config
 from support.repos import commit_all, dvc, git, init_repo
 
-from metricwatch.config import parse_config
 from metricwatch.errors import SourceError
 from metricwatch.sources.dvc_metrics import (
     DvcMetricsFile,
@@ -73,12 +73,8 @@ def _snapshot(repo: Path) -> dict[str, bytes]:
     }
 
 
-def _cfg(repo: Path, **tags: object):
-    return parse_config({"project": {"path": str(repo)}, "tags": tags or {}}, "t.yaml", repo)
-
-
 def test_values_per_tag_and_workspace(repo: Path) -> None:
-    m = load_dvc_metrics(_cfg(repo), "v1.0.0")
+    m = load_dvc_metrics(make_config(repo, project={"path": str(repo)}), "v1.0.0")
     assert [r.rev for r in m.revs] == ["v1.0.0", "v1.0.1", "v1.0.2", "workspace"]
     by = {r.rev: {f.path: f for f in r.files} for r in m.revs}
     assert by["v1.0.1"]["metrics.json"].values == {"rmse": 0.45, "nested.qwk": 0.82}
@@ -88,7 +84,7 @@ def test_values_per_tag_and_workspace(repo: Path) -> None:
 
 
 def test_cached_metrics_missing_from_cache_is_unavailable(repo: Path) -> None:
-    m = load_dvc_metrics(_cfg(repo), "v1.0.0")
+    m = load_dvc_metrics(make_config(repo, project={"path": str(repo)}), "v1.0.0")
     scores = next(f for f in m.revs[0].files if f.path == "eval/scores.json")
     assert scores.status == "unavailable"
     assert scores.reason.startswith(
@@ -99,7 +95,7 @@ def test_cached_metrics_missing_from_cache_is_unavailable(repo: Path) -> None:
 
 
 def test_diff_against_baseline_tag(repo: Path) -> None:
-    m = load_dvc_metrics(_cfg(repo), "v1.0.0")
+    m = load_dvc_metrics(make_config(repo, project={"path": str(repo)}), "v1.0.0")
     d = {(x.rev, x.path, x.key): x for x in m.diffs}
     rmse = d[("v1.0.1", "metrics.json", "rmse")]
     assert (rmse.baseline, rmse.value, rmse.status) == (0.5, 0.45, "changed")
@@ -110,7 +106,12 @@ def test_diff_against_baseline_tag(repo: Path) -> None:
 
 
 def test_regex_pattern_and_no_baseline(repo: Path) -> None:
-    m = load_dvc_metrics(_cfg(repo, pattern=r"^v1\.0\.[12]$", regex=True), "v9")
+    m = load_dvc_metrics(
+        make_config(
+            repo, project={"path": str(repo)}, tags={"pattern": r"^v1\.0\.[12]$", "regex": True}
+        ),
+        "v9",
+    )
     assert [r.rev for r in m.revs] == ["v1.0.1", "v1.0.2", "workspace"]
     assert m.baseline_rev is None and m.diffs == []
     assert "baseline 'v9' is not a matching git tag: no DVC metrics diff" in m.notes
@@ -120,7 +121,7 @@ def test_repo_left_untouched(repo: Path) -> None:
     before = _snapshot(repo)
     status = git(repo, "status", "--porcelain").stdout
     refs = git(repo, "show-ref").stdout
-    load_dvc_metrics(_cfg(repo), "v1.0.0")
+    load_dvc_metrics(make_config(repo, project={"path": str(repo)}), "v1.0.0")
     assert _snapshot(repo) == before
     assert git(repo, "status", "--porcelain").stdout == status
     assert git(repo, "show-ref").stdout == refs
@@ -128,7 +129,7 @@ def test_repo_left_untouched(repo: Path) -> None:
 
 def test_not_a_dvc_project(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="not a DVC project"):
-        load_dvc_metrics(_cfg(tmp_path), None)
+        load_dvc_metrics(make_config(tmp_path, project={"path": str(tmp_path)}), None)
 
 
 def test_diff_known_answers() -> None:
@@ -156,7 +157,7 @@ def test_missing_from_cache_but_on_remote_is_read_without_filling_the_cache(tmp_
     dvc(repo, "push", "-q")
     shutil.rmtree(repo / ".dvc" / "cache")
     before = _snapshot(repo)
-    m = load_dvc_metrics(_cfg(repo), "v2.0.0")
+    m = load_dvc_metrics(make_config(repo, project={"path": str(repo)}), "v2.0.0")
     scores = next(f for f in m.revs[0].files if f.path == "eval/scores.json")
     assert (scores.status, scores.values) == ("ok", {"auc": 0.97})  # DVC streams it from the remote
     assert _snapshot(repo) == before

@@ -12,10 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support.configs import make_config
 from support.mlflow_stores import tree_checksums
 from support.repos import dvc, git, init_repo
 
-from metricwatch.config import Config, parse_config
 from metricwatch.render.plot_pair import confusion_counts, side_by_side
 from metricwatch.sources.dvc_plots import load_dvc_plots
 
@@ -104,13 +104,11 @@ def snapshot(repo: Path) -> dict:
     return {k: v for k, v in tree_checksums(repo).items() if "/.dvc/tmp" not in k}
 
 
-def cfg_for(repo: Path) -> Config:
-    return parse_config({"project": {"path": str(repo)}}, "test.yaml", repo)
-
-
 def test_plots_at_two_revisions(repo: Path, tmp_path: Path) -> None:
     before = snapshot(repo)
-    v1, v2 = load_dvc_plots(cfg_for(repo), ["v1", "v2"], max_rows=1000)
+    v1, v2 = load_dvc_plots(
+        make_config(repo, project={"path": str(repo)}), ["v1", "v2"], max_rows=1000
+    )
     assert snapshot(repo) == before
     assert (v1.status, v2.status) == ("ok", "ok")
     assert sorted(p.id for p in v1.plots) == sorted(
@@ -149,7 +147,7 @@ def test_plots_at_two_revisions(repo: Path, tmp_path: Path) -> None:
 
 
 def test_missing_revision_and_oversized_json(repo: Path) -> None:
-    cfg = cfg_for(repo)
+    cfg = make_config(repo, project={"path": str(repo)})
     nosuch, v2 = load_dvc_plots(cfg, ["v9", "v2"], max_bytes=200)
     assert (nosuch.status, nosuch.reason) == (
         "unavailable",
@@ -170,7 +168,7 @@ def test_cached_plot_missing_from_cache(repo: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(repo, copy, symlinks=True)
     shutil.rmtree(copy / ".dvc" / "cache")
-    (v1,) = load_dvc_plots(cfg_for(copy), ["v1"])
+    (v1,) = load_dvc_plots(make_config(copy, project={"path": str(copy)}), ["v1"])
     weights = v1.plot("models/weights.csv").files[0]
     assert weights.kind == "unavailable"
     assert weights.note.startswith(
@@ -180,7 +178,7 @@ def test_cached_plot_missing_from_cache(repo: Path, tmp_path: Path) -> None:
 
 
 def test_side_by_side_confusion(repo: Path) -> None:
-    cfg = cfg_for(repo)
+    cfg = make_config(repo, project={"path": str(repo)})
     v1, v2 = load_dvc_plots(cfg, ["v1", "v2"])
     fig = side_by_side(
         ("v1", v1.plot("reports/confusion.csv")), ("v2", v2.plot("reports/confusion.csv"))
@@ -196,7 +194,7 @@ def test_side_by_side_confusion(repo: Path) -> None:
 
 
 def test_side_by_side_other_templates(repo: Path) -> None:
-    cfg = cfg_for(repo)
+    cfg = make_config(repo, project={"path": str(repo)})
     v1, v2 = load_dvc_plots(cfg, ["v1", "v2"], max_rows=1000)
     roc = side_by_side(("v1", v1.plot("ROC")), ("v2", v2.plot("ROC")))
     assert [(t.type, t.mode) for t in roc.data] == [("scatter", "lines")] * 2

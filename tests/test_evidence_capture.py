@@ -10,14 +10,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from support.no_browser import hide_browsers
 from support.processes import live_group_members
 from support.repos import commit_all, init_repo
 
+from metricwatch.browsers import NO_BROWSER
 from metricwatch.config import load_config
 from metricwatch.errors import SourceError, SourceUnavailableError
 from metricwatch.hashing import file_sha256
-from metricwatch.parts.evidence import browser as br
-from metricwatch.parts.evidence.browser import NO_BROWSER, launch_browser
+from metricwatch.parts.evidence.browser import launch_browser, origin_of
 from metricwatch.parts.evidence.capture import capture_evidence
 from metricwatch.parts.evidence.images import png_stats
 from metricwatch.parts.evidence.mlflow_pages import (
@@ -251,13 +252,7 @@ def test_bad_store_is_a_clear_error(world, tmp_path):
 
 
 def test_no_browser_gives_skipped_items_with_the_exact_reason(world, monkeypatch, tmp_path):
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(empty))
-    monkeypatch.delenv(br.ENV_VAR, raising=False)
-    monkeypatch.setattr(br, "DEBIAN_CHROMIUM", str(empty / "chromium"))
-    monkeypatch.setattr(br, "CHROME_PATHS", ())
+    hide_browsers(tmp_path, monkeypatch)
     cfg = world["cfg"]
     report = capture_evidence(cfg, runs=load_runs(cfg), only="mlflow")
     assert report.items and report.browser is None
@@ -287,3 +282,8 @@ def test_release_rows_are_highlighted_in_the_runs_list(captured):
         ]
     rows = 1 + sum(1 for a, b in pairwise(marked) if b - a > 1)
     assert marked and rows == 3, (rows, len(marked))
+
+
+def test_origin_of_normalises_scheme_and_host():
+    assert origin_of("HTTP://127.0.0.1:5000/#/experiments/1") == "http://127.0.0.1:5000"
+    assert origin_of("https://example.org/x?y=1") == "https://example.org"

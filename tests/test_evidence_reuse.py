@@ -12,13 +12,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
-import yaml
+from support.configs import write_config
 from support.repos import commit_all, git, init_repo
 
+from metricwatch.browsers import find_browser
 from metricwatch.config import load_config
 from metricwatch.hashing import file_sha256
 from metricwatch.parts.evidence import reuse
-from metricwatch.parts.evidence.browser import find_browser
 from metricwatch.parts.evidence.model import EVIDENCE
 from metricwatch.parts.evidence.reuse_key import evidence_key
 from metricwatch.parts.evidence.section import provenance
@@ -50,21 +50,6 @@ def _log_run(db: Path, art: Path, name: str, version: str | None) -> str:
     return rid
 
 
-def _write_cfg(root: Path) -> Path:
-    cfg_path = root / "metricwatch.yaml"
-    cfg_path.write_text(
-        yaml.safe_dump(
-            {
-                "project": {"path": "project"},
-                "mlflow": {"tracking_uri": "sqlite:///mlflow.db"},
-                "evidence": {"timeout_s": 90},
-                "report": {"output": "reports"},
-            }
-        )
-    )
-    return cfg_path
-
-
 @pytest.fixture(scope="module")
 def cache_home(tmp_path_factory):
     """A private user cache for the module (the evidence cache lives under XDG_CACHE_HOME)."""
@@ -81,7 +66,14 @@ def world(tmp_path_factory, cache_home):
     (repo / "VERSION").write_text("v1.0.0")
     commit_all(repo, "release v1.0.0", tag="v1.0.0")
     rid = _log_run(root / "mlflow.db", root / "art", "train-v1.0.0", "v1.0.0")
-    return {"root": root, "cfg": load_config(_write_cfg(root)), "run_id": rid}
+    cfg_path = write_config(
+        root / "metricwatch.yaml",
+        project={"path": "project"},
+        mlflow={"tracking_uri": "sqlite:///mlflow.db"},
+        evidence={"timeout_s": 90},
+        report={"output": "reports"},
+    )
+    return {"root": root, "cfg": load_config(cfg_path), "run_id": rid}
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.configs import make_config
 from support.history_data import at, flag, snapshot
 
-from metricwatch.config import parse_config
 from metricwatch.history.db import history_path, opened
 from metricwatch.history.diff import ReproChange, TagChange, since_last
 from metricwatch.history.fingerprint import fingerprint, judge
@@ -129,12 +129,8 @@ def test_points_and_view_of_three_renders() -> None:
     assert not one.has_history and one.since_last is None
 
 
-def _cfg(tmp_path: Path):
-    return parse_config({"report": {"output": "out"}}, str(tmp_path / "m.yaml"), tmp_path)
-
-
 def test_history_view_reads_the_newest_renders_from_the_file(tmp_path: Path) -> None:
-    cfg = _cfg(tmp_path)
+    cfg = make_config(tmp_path, report={"output": "out"})
     assert history_path(cfg) == tmp_path / "out" / "history.sqlite"
     assert history_view(cfg).points == []  # no database yet: an empty view, no file made
     assert not history_path(cfg).exists()

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from support.configs import make_config
 from support.integrity_helpers import tree_digest, upload_folder
 from support.release_repo import ReleaseRepo
 from support.repos import commit_all, dvc, git
@@ -28,13 +29,12 @@ pytest_plugins = ["support.integrity_fixtures"]
 
 
 def make_cfg(rr: ReleaseRepo, repo: Path | None = None, **sections: dict) -> Config:
-    data = {
+    base = {
         "project": {"path": str(repo or rr.repo)},
         "mlflow": {"tracking_uri": rr.tracking_uri},
         "dvc": {"timeout_s": 20},
-        **sections,
     }
-    return parse_config(data, "test metricwatch.yaml", rr.root)
+    return make_config(rr.root, {**base, **sections})  # a given section replaces base's
 
 
 def clone(rr: ReleaseRepo, dest: Path) -> Path:

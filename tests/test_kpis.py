@@ -7,11 +7,11 @@ import json
 import pytest
 import yaml
 from support import mlflow_fixtures as fx
+from support.configs import make_config
 from support.mlflow_fixtures import make_cfg, store_uri
 from support.mlflow_stores import build_many_runs_sqlite
 
 from metricwatch.cli import main
-from metricwatch.config import parse_config
 from metricwatch.errors import CheckError
 from metricwatch.hashing import params_hash
 from metricwatch.mlflow_server import local_mlflow_server
@@ -23,10 +23,8 @@ stores, server = fx.stores, fx.server  # shared fixtures
 
 
 def _kpis(stores, tmp_path, kind="sqlite", **cfg):
-    data = {"mlflow": {"tracking_uri": store_uri(kind, stores, None), "experiments": ["churn"]}}
-    for section, values in cfg.items():
-        data.setdefault(section, {}).update(values)
-    return build_kpis(parse_config(data, "t.yaml", tmp_path), with_dvc=False)
+    mlflow = {"tracking_uri": store_uri(kind, stores, None), "experiments": ["churn"]}
+    return build_kpis(make_config(tmp_path, {"mlflow": mlflow}, **cfg), with_dvc=False)
 
 
 def _rows(report):
@@ -197,10 +195,10 @@ def test_cli_formats(stores, tmp_path, capsys) -> None:
     assert any(stores.ids["release-v1.0.1"] in ln and ",0.48,0.82,11,2.5," in ln for ln in lines)
     assert main(["kpis", "-c", str(cfg_file), "-f", "markdown", "--no-dvc"]) == 0
     md = capsys.readouterr().out
-    assert "| ◆ baseline |" in md and "| NaN |" in md
+    assert "| ★ baseline |" in md and "| NaN |" in md
     assert main(["kpis", "-c", str(cfg_file)]) == 0  # table; not a DVC project: a note
     out = capsys.readouterr()
-    assert "◆ baseline" in out.out and "DVC metrics unavailable" in out.err
+    assert "★ baseline" in out.out and "DVC metrics unavailable" in out.err
     assert main(["kpis", "-c", str(cfg_file), "-e", "nope"]) == 1
     assert "'churn', 'other'" in " ".join(capsys.readouterr().err.split())
 

@@ -19,9 +19,10 @@ from support.notebooks import (
     write_notebook,
 )
 
+from metricwatch.browsers import find_browser
 from metricwatch.errors import RenderError
 from metricwatch.render import RenderedReport, StageTimer, render_report
-from metricwatch.render.chromium import find_browser, print_pdf
+from metricwatch.render.chromium import print_pdf
 from metricwatch.render.html import PLOTLY_SCRIPT_ID
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

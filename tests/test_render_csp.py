@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from metricwatch.browsers import find_browser
 from metricwatch.errors import RenderError
-from metricwatch.render.chromium import LAUNCH_ARGS, find_browser
+from metricwatch.render.chromium import LAUNCH_ARGS
 from metricwatch.render.html import finalize_html
 
 pytestmark = [pytest.mark.browser]

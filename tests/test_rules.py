@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.configs import make_config
 from support.rule_statuses import statuses
 
 from metricwatch.config import parse_config
@@ -18,9 +19,7 @@ from metricwatch.rules import (
 
 
 def cfg(data: dict | None = None, lang: str = "en"):
-    d = dict(data or {})
-    d.setdefault("report", {"lang": lang})
-    return parse_config(d, "m.yaml", Path("."))
+    return make_config(Path("."), {"report": {"lang": lang}}, source="m.yaml", **(data or {}))
 
 
 def row(version: str, run_id: str, **values: float | str | None) -> VersionInputs:

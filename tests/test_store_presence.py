@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support.configs import make_config
 from support.repos import commit_all, dvc, init_repo
 
-from metricwatch.config import parse_config
 from metricwatch.sources.store_presence import dvc_tracked_stores, looks_like_store, missing_store
 
 META = "experiment_id: '1'\nname: grades\nlifecycle_stage: active\nartifact_location: x\n"
@@ -38,9 +38,7 @@ def _copy(src: Path, dest: Path, *drop: str) -> Path:
     return dest
 
 
-def _cfg(project: Path, uri: str | None = None):
-    data = {"project": {"path": str(project)}, "mlflow": {"tracking_uri": uri}}
-    return parse_config(data, str(project / "metricwatch.yaml"), project)
+HERE = {"project": {"path": "."}}  # the project is the config's folder
 
 
 @pytest.mark.parametrize(
@@ -62,10 +60,16 @@ def test_pulled_stores_are_found_and_need_no_fix(tracked: Path, tmp_path: Path) 
     repo = _copy(tracked, tmp_path / "p")
     found = {(s.path, s.dvc_file, s.pulled) for s in dvc_tracked_stores(repo)}
     assert found == {("data/mlflow", "data/mlflow.dvc", True), ("mlflow.db", "mlflow.db.dvc", True)}
-    assert missing_store(_cfg(repo, "data/mlflow")) is None
-    assert missing_store(_cfg(repo, "sqlite:///mlflow.db")) is None
-    assert missing_store(_cfg(repo, "http://127.0.0.1:9")) is None  # a server says for itself
-    unset = missing_store(_cfg(repo))
+    assert missing_store(make_config(repo, HERE, mlflow={"tracking_uri": "data/mlflow"})) is None
+    assert (
+        missing_store(make_config(repo, HERE, mlflow={"tracking_uri": "sqlite:///mlflow.db"}))
+        is None
+    )
+    assert (
+        missing_store(make_config(repo, HERE, mlflow={"tracking_uri": "http://127.0.0.1:9"}))
+        is None
+    )  # a server says for itself
+    unset = missing_store(make_config(repo, HERE, mlflow={"tracking_uri": None}))
     # the shallowest store is proposed first
     assert unset is not None and unset.fix == "set mlflow.tracking_uri: sqlite:///mlflow.db"
 
@@ -74,7 +78,7 @@ def test_a_store_that_is_not_pulled_names_the_dvc_pull(tracked: Path, tmp_path: 
     repo = _copy(tracked, tmp_path / "p", "data/mlflow", "mlflow.db", "mlflow.db.dvc")
     stores = dvc_tracked_stores(repo)
     assert {s.path: s.pulled for s in stores} == {"data/mlflow": False}
-    unset = missing_store(_cfg(repo))
+    unset = missing_store(make_config(repo, HERE, mlflow={"tracking_uri": None}))
     assert unset is not None
     assert (unset.reason, unset.fix) == (
         "mlflow.tracking_uri is not set",
@@ -83,21 +87,23 @@ def test_a_store_that_is_not_pulled_names_the_dvc_pull(tracked: Path, tmp_path: 
     assert unset.message.startswith(f"{repo / 'metricwatch.yaml'}: mlflow.tracking_uri is not set")
     assert "(or run `metricwatch init --force`)" in unset.message
     repo = _copy(tracked, tmp_path / "q", "data/mlflow", "mlflow.db")
-    db = missing_store(_cfg(repo, "sqlite:///mlflow.db"))
+    db = missing_store(make_config(repo, HERE, mlflow={"tracking_uri": "sqlite:///mlflow.db"}))
     assert db is not None
     assert db.reason == "tracking store mlflow.db is tracked by DVC and not pulled"
     assert db.fix == f"run `dvc pull mlflow.db.dvc` in {repo}"
     (repo / "data" / "mlflow").mkdir()  # an empty folder where the store should be
-    folder = missing_store(_cfg(repo, "data/mlflow"))
+    folder = missing_store(make_config(repo, HERE, mlflow={"tracking_uri": "data/mlflow"}))
     assert folder is not None and folder.fix == f"run `dvc pull data/mlflow.dvc` in {repo}"
 
 
 def test_an_untracked_missing_store_says_check_the_uri(tmp_path: Path) -> None:
-    gone = missing_store(_cfg(tmp_path, "file:///nowhere/my%20store"))
+    gone = missing_store(
+        make_config(tmp_path, HERE, mlflow={"tracking_uri": "file:///nowhere/my%20store"})
+    )
     assert gone is not None
     assert gone.reason == "tracking store /nowhere/my store is not there"
     assert gone.fix == "check mlflow.tracking_uri (relative to the config file)"
-    unset = missing_store(_cfg(tmp_path))
+    unset = missing_store(make_config(tmp_path, HERE, mlflow={"tracking_uri": None}))
     assert unset is not None and unset.message.endswith("never falls back to creating ./mlruns.")
 
 
@@ -110,7 +116,7 @@ def test_a_pipeline_output_that_looks_like_a_store_is_found(tmp_path: Path) -> N
     assert set(stores) == {"mlruns", "tracking/mlflow.db"}
     assert not stores["mlruns"].pulled and stores["mlruns"].pull == "dvc pull mlruns"
     assert stores["tracking/mlflow.db"].uri == "sqlite:///tracking/mlflow.db"
-    unset = missing_store(_cfg(tmp_path))
+    unset = missing_store(make_config(tmp_path, HERE, mlflow={"tracking_uri": None}))
     assert (
         unset is not None
         and unset.fix == "run `dvc pull mlruns`, then set mlflow.tracking_uri: mlruns"

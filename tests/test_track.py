@@ -13,17 +13,8 @@ from support.repos import commit_all, dvc, git, init_repo
 
 from metricwatch.errors import MetricwatchError
 from metricwatch.hashing import params_hash
-from metricwatch.track import (
-    TAG_COMMIT,
-    TAG_DEPS,
-    TAG_DIRTY,
-    TAG_OUTS,
-    TAG_PARAMS_HASH,
-    dvc_md5,
-    log_kpis,
-    log_lineage,
-    pipeline_paths,
-)
+from metricwatch.track import dvc_md5, log_kpis, log_lineage, pipeline_paths
+from metricwatch.vocab import TAG_COMMIT, TAG_DEPS, TAG_DIRTY, TAG_OUTS, TAG_PARAMS_HASH
 
 COPY_STAGE = """\
 import shutil, pathlib

@@ -5,6 +5,11 @@ in place. `publish` stages a set of files first (in a staging folder on the dest
 filesystem, else as anonymous O_TMPFILE files in the destination folder) and renames them over
 the old ones only once every file is complete, so a run killed while writing leaves no
 temporary file beside the report.
+
+Keyed JSON cache entries (`write_keyed_json` / `read_keyed_json`): one JSON file holding a key
+and a value, written atomically; a reader gets the value only when the stored key equals its
+own, so a change of any input makes the entry stale. The repro verdict cache and the evidence
+reuse cache use them.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import json
 import os
 import shutil
 import sys
@@ -19,7 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 TEMP_SUFFIX = ".tmp"
 _AT_FDCWD, _AT_EMPTY_PATH = -100, 0x1000  # <fcntl.h>
@@ -226,3 +232,34 @@ def write_error_hint(exc: OSError) -> str:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return "make that folder writable for this user"
     return "check that folder and its disk"
+
+
+class UnreadableEntryError(ValueError):
+    """A keyed cache entry that exists but cannot be read as one (the message names the file)."""
+
+
+def write_keyed_json(dest: Path, key: object, value: object, **extra: object) -> Path:
+    """Store value under key at dest (atomically; extra fields are kept for people reading it)."""
+    payload = {"key": key, **extra, "value": value}
+    return atomic_write_text(dest, json.dumps(payload, indent=1))
+
+
+def read_keyed_json(path: Path, key: object) -> Any:
+    """The value stored at path under key; None when there is no entry or it holds another key.
+
+    An entry that exists but is unreadable (I/O error, not JSON, no value) raises
+    UnreadableEntryError: the caller decides whether to discard it.
+    """
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise UnreadableEntryError(f"{path}: unreadable cache entry ({exc})") from exc
+    if not isinstance(data, dict) or "key" not in data:
+        raise UnreadableEntryError(f"{path}: not a keyed cache entry")
+    if data["key"] != key:
+        return None
+    if "value" not in data:
+        raise UnreadableEntryError(f"{path}: cache entry without a value")
+    return data["value"]

@@ -26,6 +26,7 @@ from metricwatch.config_errors import format_validation_error
 from metricwatch.durations import Duration, Keep
 from metricwatch.errors import ConfigError
 from metricwatch.redact import REDACTED, redact_url
+from metricwatch.vocab import STATUS_METRICS, STATUS_VALUES, Severity
 from metricwatch.window_spec import parse_window
 
 CONFIG_NAME = "metricwatch.yaml"
@@ -112,9 +113,11 @@ class IntegrityConfig(Section):
     aliases); artifact items are globs on artifact paths, their file names or folders, and
     `model` also matches any MLflow model (an MLmodel file or a logged model of the run)."""
 
-    required_metrics: list[str | list[str]] = Field(default_factory=lambda: [["rmse", "qwk"]])
+    required_metrics: list[str | list[str]] = Field(
+        default_factory=lambda: [["rmse", "qwk"]]  # type: ignore[arg-type]
+    )
     required_artifacts: list[str | list[str]] = Field(
-        default_factory=lambda: ["model", "metrics.json"]
+        default_factory=lambda: ["model", "metrics.json"]  # type: ignore[arg-type]
     )
 
 
@@ -126,14 +129,9 @@ class DvcConfig(Section):
 RULE_KINDS = ("max", "min", "max_ratio_to_baseline", "min_ratio_to_baseline", "max_delta")
 # Rules over a check's status rather than a number: `metric: integrity` (tag statuses) and
 # `metric: repro` (reproducibility verdicts), with `breach_on` listing the statuses that breach.
-STATUS_METRICS = ("integrity", "repro")
 STATUS_DEFAULTS: dict[str, list[str]] = {
     "integrity": ["fail"],
     "repro": ["differ", "failed", "timed_out", "error"],
-}
-STATUS_VALUES: dict[str, tuple[str, ...]] = {
-    "integrity": ("ok", "warn", "fail", "unknown"),  # unknown: a check could not be made
-    "repro": ("identical", "differ", "unavailable", "failed", "timed_out", "error"),
 }
 
 
@@ -145,7 +143,7 @@ class ThresholdRule(Section):
     min_ratio_to_baseline: float | None = Field(default=None, gt=0)
     max_delta: float | None = None
     breach_on: list[str] | None = None
-    severity: Literal["warn", "fail"] = "warn"
+    severity: Severity = "warn"
     enabled: bool = True
     message: dict[Lang, str] = Field(default_factory=dict)
     action: dict[Lang, str] = Field(default_factory=dict)

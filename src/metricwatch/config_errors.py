@@ -118,5 +118,5 @@ def _one(err: dict[str, Any], root: type[BaseModel]) -> str:
 
 
 def format_validation_error(exc: ValidationError, source: str, root: type[BaseModel]) -> str:
-    lines = [f"{source}: {_one(e, root)}" for e in exc.errors(include_url=False)]
+    lines = [f"{source}: {_one(dict(e), root)}" for e in exc.errors(include_url=False)]
     return "\n".join(lines)

@@ -18,6 +18,10 @@ class SourceError(MetricwatchError):
     """Raised when a source (MLflow, git, DVC, a data file) cannot be read."""
 
 
+class GitError(SourceError):
+    """Raised when a git command fails or times out (the message names the repository)."""
+
+
 class SourceUnavailableError(SourceError):
     """Raised when a source cannot be reached at all (server down, timeout): no verdict possible."""
 

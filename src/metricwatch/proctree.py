@@ -15,6 +15,7 @@ import os
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path
+from signal import Signals
 
 PROC = Path("/proc")
 GONE_STATES = frozenset("ZXx")  # zombie or dead: the process has exited
@@ -92,7 +93,7 @@ class Tree:
             return []
         return sorted(pid for pid, start in self.known.items() if self._is(pid, start))
 
-    def signal(self, sig: signal.Signals) -> None:
+    def signal(self, sig: Signals) -> None:
         """Send sig to the whole group, and by pid to the known processes outside it."""
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.pgid, sig)
@@ -101,12 +102,12 @@ class Tree:
             if stat is not None and stat.pgid != self.pgid:
                 self._kill(pid, self.known[pid], sig)
 
-    def signal_each(self, sig: signal.Signals, pids: list[int]) -> None:
+    def signal_each(self, sig: Signals, pids: list[int]) -> None:
         """Send sig to these known processes only (late starters, which missed the group's)."""
         for pid in pids:
             self._kill(pid, self.known[pid], sig)
 
-    def _kill(self, pid: int, start: int, sig: signal.Signals) -> None:
+    def _kill(self, pid: int, start: int, sig: Signals) -> None:
         """Signal pid only while it is still the process we saw (a pidfd pins it on Linux)."""
         fd = None
         with contextlib.suppress(OSError, AttributeError):  # AttributeError: not Linux

@@ -8,7 +8,6 @@ from __future__ import annotations
 import configparser
 import os
 import re
-import subprocess
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,6 +16,9 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict
 
 from metricwatch.config import MlflowConfig
+from metricwatch.errors import MetricwatchError
+from metricwatch.git import run_git
+from metricwatch.procs import ProcResult
 from metricwatch.redact import redact_url, scrub
 from metricwatch.sources.mlflow_store_scan import (
     StoreContents,
@@ -29,7 +31,6 @@ from metricwatch.sources.store_presence import TrackedStore, dvc_tracked_stores
 
 SKIP_DIRS = {".git", ".dvc", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache"}
 SEARCH_DEPTH = 3
-GIT_TIMEOUT_S = 30.0
 
 
 class Model(BaseModel):
@@ -218,17 +219,12 @@ def propose_pattern(tags: list[str]) -> tuple[str, dict[str, int]]:
     return best, dict(families.most_common())
 
 
-def _git(project: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
+def _git(project: Path, *args: str) -> ProcResult | None:
     try:
-        return subprocess.run(
-            ["git", "-C", str(project), "--no-optional-locks", *args],
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT_S,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
+        res = run_git(project, *args)
+    except MetricwatchError:  # git is not installed
         return None
+    return None if res.timed_out else res
 
 
 def git_tags(project: Path) -> tuple[list[str], bool, str | None]:

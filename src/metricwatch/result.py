@@ -24,8 +24,8 @@ from pydantic import (
 )
 
 from metricwatch.parts.contract import PartKey
-from metricwatch.report.meta import ReportMeta
 from metricwatch.rules import Flag
+from metricwatch.runfacts import ReportMeta
 
 M = TypeVar("M", bound=BaseModel)
 

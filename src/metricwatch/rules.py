@@ -12,17 +12,23 @@ on unless a rule on the same metric is configured. So a broken release fails
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from metricwatch.config import STATUS_METRICS, Config, ThresholdRule
+from metricwatch.config import Config, ThresholdRule
+from metricwatch.vocab import (
+    SEVERITY_RANK,
+    STATUS_METRICS,
+    VERDICT_STATUS,
+    Outcome,
+    Severity,
+    icon,
+)
 
-Outcome = Literal["pass", "breach", "no data", "no baseline"]
-Severity = Literal["warn", "fail"]
 ValueState = Literal["ok", "missing", "nan", "inf", "-inf"]
-SEVERITY_RANK = {"warn": 1, "fail": 2}
 
 
 class _Frozen(BaseModel):
@@ -93,7 +99,7 @@ class StatusInputs(_Frozen):
 
 
 class RuleInputs(_Frozen):
-    """Everything the rules read; built from the result model by rules_inputs.py."""
+    """Everything the rules read; built from the parts' typed models by their rule_inputs.py."""
 
     versions: list[VersionInputs] = Field(default_factory=list)  # oldest first
     candidate: VersionInputs | None = None  # the newest run that is not the baseline
@@ -184,7 +190,7 @@ def fmt(x: float | None) -> str:
     return f"{x:.3e}"
 
 
-def _text(d: dict[str, str], lang: str, fallback: str) -> str:
+def _text(d: Mapping[Any, str], lang: str, fallback: str) -> str:
     return d.get(lang) or d.get("en") or d.get("es") or fallback
 
 
@@ -223,7 +229,7 @@ def _metric_flag(
     base_mv = inputs.baseline.metric(metric) if inputs.baseline else MetricInput()
     base = base_mv.value if base_mv.state == "ok" else None
     bound, bound_text = _bound(rule, base)
-    common = {
+    common: dict[str, Any] = {
         "rule": name,
         "metric": metric,
         "kind": rule.kind,
@@ -259,12 +265,11 @@ def _metric_flag(
     )
 
 
-_STATUS_ICON = {"ok": "✅", "warn": "⚠️", "fail": "❌", "identical": "✅", "unavailable": "❓"}
-
-
-def status_text(status: str, other: str = "❓") -> str:
-    """A status as a reader says it: "✅ ok", "❌ fail", "✅ identical"; `other` for the rest."""
-    return f"{_STATUS_ICON.get(status, other)} {status}"
+def status_text(status: str, *, verdict: bool = False) -> str:
+    """A status as a reader says it: "✅ ok", "❌ fail"; a reproducibility verdict
+    (`verdict=True`) by the status it shows as: "✅ identical", "❌ differ", "❓ error"."""
+    shown = VERDICT_STATUS.get(status, "fail") if verdict else status
+    return f"{icon(shown)} {status}"
 
 
 def _status_flags(
@@ -272,12 +277,12 @@ def _status_flags(
 ) -> list[Flag]:
     metric = rule.metric or name
     bad = rule.breach_statuses
-    common = {
+    common: dict[str, Any] = {
         "rule": name,
         "metric": metric,
         "kind": "breach_on",
         "severity": rule.severity,
-        "threshold_display": "❌ if " + " / ".join(bad),
+        "threshold_display": f"{icon('fail')} if " + " / ".join(bad),
         "message": _text(rule.message, lang, f"{metric} status"),
         "action": _text(rule.action, lang, ""),
     }
@@ -326,7 +331,7 @@ def evaluate(
                 )
             )
         else:
-            rows = inputs.versions or [None]
+            rows: list[VersionInputs | None] = [*inputs.versions] or [None]
             newest = inputs.candidate.run_id if inputs.candidate else None
             for row in rows:
                 use_report = row is not None and row.run_id == newest
@@ -337,8 +342,10 @@ def evaluate(
 
 
 def worst_breach(flags: list[Flag]) -> Severity | None:
-    breached = [f.severity for f in flags if f.breached]
-    return max(breached, key=SEVERITY_RANK.__getitem__) if breached else None
+    breached: list[Severity] = [f.severity for f in flags if f.breached]
+    if not breached:
+        return None
+    return max(breached, key=SEVERITY_RANK.__getitem__)
 
 
 def exit_code(flags: list[Flag], fail_on: Severity = "fail", *, no_verdict: bool = False) -> int:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -29,16 +28,18 @@ from typing import Any
 import yaml
 
 from metricwatch.errors import MetricwatchError, SourceError
+from metricwatch.git import TIMEOUT_S, run_git
 from metricwatch.hashing import canonical_json, params_hash
+from metricwatch.procs import ProcResult
 from metricwatch.track_datasets import dvc_tracked, log_datasets
-
-TAG_VERSION_DEFAULT = "version"
-TAG_COMMIT = "mlflow.source.git.commit"
-TAG_DIRTY = "metricwatch.git.dirty"
-TAG_PARAMS_HASH = "metricwatch.params_hash"
-TAG_OUTS = "metricwatch.lineage.outs"
-TAG_DEPS = "metricwatch.lineage.deps"
-GIT_TIMEOUT_S = 30.0
+from metricwatch.vocab import (
+    TAG_COMMIT,
+    TAG_DEPS,
+    TAG_DIRTY,
+    TAG_OUTS,
+    TAG_PARAMS_HASH,
+    TAG_VERSION_DEFAULT,
+)
 
 
 @dataclass(frozen=True)
@@ -63,17 +64,14 @@ class Lineage:
         return asdict(self)
 
 
-def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(
-            ["git", "-C", str(repo), "--no-optional-locks", *args],
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT_S,
-            check=False,
+def _git(repo: Path, *args: str) -> ProcResult:
+    res = run_git(repo, *args)
+    if res.timed_out:
+        raise SourceError(
+            f"{repo}: git {' '.join(args)} timed out after {TIMEOUT_S:.0f} s; check that the "
+            "repository is on a responsive disk and not locked by another git"
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SourceError(f"{repo}: git {' '.join(args)} failed: {exc}") from exc
+    return res
 
 
 def git_state(repo: Path) -> tuple[str | None, bool | None, str | None]:

@@ -84,7 +84,7 @@ def dvc_dataset(path: str, md5: str, rev: str) -> Any:
     """An MLflow dataset (no data) for one DVC-tracked path at a revision."""
     from mlflow.data.meta_dataset import MetaDataset
 
-    return MetaDataset(_source_class()(source_uri(path, rev)), name=path, digest=md5)
+    return MetaDataset(_source_class()(source_uri(path, rev)), name=path, digest=md5)  # type: ignore[abstract]
 
 
 def dvc_tracked(repo: Path, path: str) -> bool:

@@ -14,18 +14,22 @@ from datetime import UTC, datetime
 from typing import Any
 
 from metricwatch.rules import Flag
+from metricwatch.vocab import OUTCOME_STATUS, OUTCOMES, severity_icon
+from metricwatch.vocab import icon as status_icon
 
-OUTCOME_ICON = {"pass": "✅", "breach": "❌", "no data": "❔", "no baseline": "❔"}
-BREACH_ICON = {"warn": "⚠️", "fail": "❌"}
+EXIT_WORDS = {0: ("ok", "pass"), 1: ("fail", "breached"), 2: ("unknown", "no verdict")}
 
 
 def icon(flag: Flag) -> str:
-    return BREACH_ICON[flag.severity] if flag.breached else OUTCOME_ICON[flag.outcome]
+    """A flag's glyph: its severity's when breached, else its outcome's status."""
+    return (
+        severity_icon(flag.severity) if flag.breached else status_icon(OUTCOME_STATUS[flag.outcome])
+    )
 
 
 def summary_counts(flags: list[Flag]) -> dict[str, int]:
     c = Counter(f.outcome for f in flags)
-    return {k: c.get(k, 0) for k in ("pass", "breach", "no data", "no baseline")}
+    return {k: c.get(k, 0) for k in OUTCOMES}
 
 
 def to_json(
@@ -50,7 +54,8 @@ def to_markdown(
     flags: list[Flag], *, project: str, exit_code: int, errors: dict[str, str], lang: str = "en"
 ) -> str:
     es = lang == "es"
-    verdict = {0: "✅ pass", 1: "❌ breached", 2: "❔ no verdict"}.get(exit_code, str(exit_code))
+    status, word = EXIT_WORDS.get(exit_code, ("", str(exit_code)))
+    verdict = f"{status_icon(status)} {word}" if status else word
     n = summary_counts(flags)
     head = "Umbrales de alerta" if es else "Thresholds"
     lines = [

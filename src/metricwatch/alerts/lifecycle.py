@@ -16,7 +16,8 @@ from typing import Literal
 
 from metricwatch.history.alert_state import Sent, Streak
 from metricwatch.history.fingerprint import Judged
-from metricwatch.rules import SEVERITY_RANK, Flag
+from metricwatch.rules import Flag
+from metricwatch.vocab import SEVERITY_RANK
 
 NoticeKind = Literal["firing", "repeat", "resolved"]
 KIND_ORDER = {"firing": 0, "repeat": 1, "resolved": 2}

@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -17,10 +17,10 @@ from prometheus_client.registry import Collector
 from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch.atomic import atomic_write_text, write_error_hint
-from metricwatch.config import STATUS_VALUES
 from metricwatch.errors import AlertError
 from metricwatch.redact import redact_url
 from metricwatch.rules import Flag, RuleInputs, VersionInputs
+from metricwatch.vocab import STATUS_VALUES, Severity
 
 if TYPE_CHECKING:
     from metricwatch.pipeline.run import Outcome
@@ -63,7 +63,7 @@ class Snapshot(BaseModel):
     kpis: list[tuple[str, str, float]] = Field(default_factory=list)  # metric, version, value
     candidate: dict[str, float] = Field(default_factory=dict)  # metric → value
     baseline: dict[str, float] = Field(default_factory=dict)
-    rules: list[tuple[str, str, bool, bool]] = Field(
+    rules: list[tuple[str, Severity, bool, bool]] = Field(
         default_factory=list
     )  # rule, sev, breach, no data
     drift_pct: float | None = None
@@ -74,7 +74,7 @@ class Snapshot(BaseModel):
     last_success: float | None = None
 
 
-def _finite(x: float | None) -> bool:
+def _finite(x: float | None) -> TypeGuard[float]:
     return x is not None and math.isfinite(x)
 
 

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from metricwatch.alerts.lifecycle import Notice
+from metricwatch.alerts.lifecycle import Notice, NoticeKind
 from metricwatch.rules import Flag
+from metricwatch.vocab import icon as status_icon
+from metricwatch.vocab import severity_icon
 
 _ES = {
     "open run": "abrir run",
@@ -61,16 +63,21 @@ class AlertContext:
 
 def icon(notice: Notice) -> str:
     if notice.kind == "resolved":
-        return "✅"
-    return "❌" if notice.flag.severity == "fail" else "⚠️"
+        return status_icon("ok")
+    return severity_icon(notice.flag.severity)
 
 
 def headline(ctx: AlertContext, notices: list[Notice]) -> str:
     """ "❌ demo: 2 firing · 1 still firing · 1 resolved" (only the kinds present)."""
     n = Counter(x.kind for x in notices)
     firing = [x for x in notices if x.kind != "resolved"]
-    mark = "✅" if not firing else ("❌" if any(x.flag.severity == "fail" for x in firing) else "⚠️")
-    words = {"firing": "new", "repeat": "still firing", "resolved": "resolved (count)"}
+    worst = "fail" if any(x.flag.severity == "fail" for x in firing) else "warn"
+    mark = severity_icon(worst) if firing else status_icon("ok")
+    words: dict[NoticeKind, str] = {
+        "firing": "new",
+        "repeat": "still firing",
+        "resolved": "resolved (count)",
+    }
     counts = " · ".join(f"{n[k]} {ctx.t(w)}" for k, w in words.items() if n[k])
     return f"{mark} {ctx.project}: {counts}"
 

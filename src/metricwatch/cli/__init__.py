@@ -25,7 +25,7 @@ from metricwatch.redact import scrub
 try:  # typer ≥ 0.29 vendors click: its exceptions are not click's
     from typer._click import exceptions as _tclick
 except ImportError:  # pragma: no cover - older typer uses click itself
-    _tclick = click.exceptions
+    _tclick = click.exceptions  # type: ignore[misc]
 
 _EXIT = (click.exceptions.Exit, typer.Exit)
 _ABORT = (click.exceptions.Abort, typer.Abort, KeyboardInterrupt)

@@ -22,7 +22,7 @@ from metricwatch.errors import AlertError
 from metricwatch.redact import scrub
 
 if TYPE_CHECKING:
-    from metricwatch.alerts.lifecycle import Notice
+    from metricwatch.alerts.lifecycle import Notice, NoticeKind
     from metricwatch.alerts.notify import SinkPlan
     from metricwatch.alerts.text import AlertContext
     from metricwatch.config import Config
@@ -88,7 +88,11 @@ def alert_context(cfg: Config, run: Outcome) -> AlertContext:
 
 def _counts(notices: list[Notice]) -> str:
     n = Counter(x.kind for x in notices)
-    words = {"firing": "firing", "repeat": "still firing", "resolved": "resolved"}
+    words: dict[NoticeKind, str] = {
+        "firing": "firing",
+        "repeat": "still firing",
+        "resolved": "resolved",
+    }
     return ", ".join(f"{n[k]} {w}" for k, w in words.items() if n[k])
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -81,7 +81,7 @@ def check(
             progress=lambda msg: status.update(f"{msg}…"),
         )
     code = run.exit_code(fail_on.value)
-    common = {"project": cfg.project_name, "errors": run.errors}
+    common: dict[str, Any] = {"project": cfg.project_name, "errors": run.errors}
     if fmt is Format.json:
         text = to_json(run.flags, exit_code=code, fail_on=fail_on.value, **common)
         out_console.print(scrub(text, secrets), markup=False, end="\n")

@@ -11,9 +11,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from metricwatch.history.snapshot import Snapshot
+from metricwatch.vocab import ITEM_STATUSES as TAG_STATUSES
 
 KPIS = ("rmse", "qwk", "train_time_s", "drift_pct")
-TAG_STATUSES = ("ok", "warn", "fail", "unknown")
 
 
 def summary(snap: Snapshot) -> dict[str, Any]:

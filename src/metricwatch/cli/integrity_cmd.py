@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from metricwatch.cli.console import err_console, out_console
+from metricwatch.vocab import ITEM_STATUSES, icon
 
 ConfigOpt = typer.Option(
     None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
@@ -68,10 +69,11 @@ def integrity(
             out_console.print(fmt_mod.orphans_table(rep))
     for note in rep.notes:
         err_console.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
-    counts = {s: sum(1 for t in rep.tags if t.verdict == s) for s in fmt_mod.TAG_ICON}
+    counts = {s: sum(1 for t in rep.tags if t.verdict == s) for s in ITEM_STATUSES}
     err_console.print(
-        f"{len(rep.tags)} tag(s): {counts['ok']} ✅, {counts['warn']} ⚠, {counts['fail']} ❌, "
-        f"{counts['unknown']} ❓; {len(rep.orphans)} orphan run(s); {rep.duration_s:.1f} s",
+        f"{len(rep.tags)} tag(s): "
+        + ", ".join(f"{counts[s]} {icon(s)}" for s in ITEM_STATUSES)
+        + f"; {len(rep.orphans)} orphan run(s); {rep.duration_s:.1f} s",
         markup=False,
     )
     if not rep.tags:

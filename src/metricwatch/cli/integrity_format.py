@@ -7,9 +7,8 @@ import html
 from rich.markup import escape
 from rich.table import Table
 
-from metricwatch.parts.integrity.model import ITEM_LABELS, STATUS_ICON, IntegrityReport
-
-TAG_ICON = {"ok": "✅", "warn": "⚠", "fail": "❌", "unknown": "❓"}
+from metricwatch.parts.integrity.model import ITEM_LABELS, IntegrityReport
+from metricwatch.vocab import icon
 
 
 def status_text(status: str, summary: str, unknown: int) -> str:
@@ -19,8 +18,8 @@ def status_text(status: str, summary: str, unknown: int) -> str:
         status = "unknown"
     extra = f" ({unknown} unknown)" if unknown and status != "unknown" else ""
     if status == "ok":
-        return f"{TAG_ICON[status]}{extra}"
-    return f"{TAG_ICON[status]} {summary}{extra}"
+        return f"{icon(status)}{extra}"
+    return f"{icon(status)} {summary}{extra}"
 
 
 def correspondence_table(rep: IntegrityReport) -> Table:
@@ -48,7 +47,7 @@ def checklist_table(rep: IntegrityReport) -> Table:
             table.add_row(
                 escape(t.tag) if n == 0 else "",
                 ITEM_LABELS.get(item.name, {}).get("en", item.name),
-                STATUS_ICON[item.status],
+                icon(item.status),
                 escape(item.reason),
             )
     return table
@@ -86,7 +85,7 @@ def markdown(rep: IntegrityReport, lang: str = "en") -> str:
         for item in t.items:
             box = "x" if item.status == "ok" else " "
             label = ITEM_LABELS.get(item.name, {}).get(lang, item.name)
-            lines.append(f"- [{box}] {STATUS_ICON[item.status]} {label}: {_cell(item.reason)}")
+            lines.append(f"- [{box}] {icon(item.status)} {label}: {_cell(item.reason)}")
     if rep.orphans:
         lines += ["", f"Orphan runs ({rep.version_tag} names no git tag):", ""]
         lines += [

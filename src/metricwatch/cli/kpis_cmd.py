@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from metricwatch.cli.console import err_console, out_console
+from metricwatch.vocab import BASELINE_MARK
 
 
 class Format(StrEnum):
@@ -75,7 +76,7 @@ def _print_table(report) -> None:
         )
     if report.baseline_run_id:
         out_console.print(
-            f"◆ baseline: run {report.baseline_run_id} ({report.baseline.selector})",
+            f"{BASELINE_MARK} baseline: run {report.baseline_run_id} ({report.baseline.selector})",
             markup=False,
             soft_wrap=False,
         )

@@ -7,11 +7,12 @@ import io
 import json
 from typing import TYPE_CHECKING
 
+from metricwatch.vocab import BASELINE_MARK
+
 if TYPE_CHECKING:
     from metricwatch.parts.kpis.collect import KpiReport
 
 HEADERS = {"rmse": "RMSE", "qwk": "QWK", "train_time_s": "Train time (s)", "drift_pct": "Drift (%)"}
-BASELINE_MARK = "◆ baseline"
 
 
 def kpi_headers(report: KpiReport, *, full_ids: bool = False) -> list[str]:
@@ -32,7 +33,7 @@ def kpi_cells(report: KpiReport, *, full_ids: bool = False) -> list[list[str]]:
             [
                 r.date, r.run_name or missing, *ids, r.version or missing, r.stage or missing,
                 *(r.values[c].display for c in report.columns),
-                r.params_hash or missing, r.status, BASELINE_MARK if r.is_baseline else "",
+                r.params_hash or missing, r.status, f"{BASELINE_MARK} baseline" if r.is_baseline else "",
                 *(r.extra[c].display if c in r.extra else missing for c in report.extra_columns),
             ]
         )  # fmt: skip

@@ -97,4 +97,4 @@ def fit(
     sizes = widths(headers, rows, console.width, no_wrap)
     if sizes is False:
         return _records(title, headers, rows, lead or headers[:1], bold)
-    return _table(title, headers, rows, sizes or None, bold)
+    return _table(title, headers, rows, sizes if isinstance(sizes, list) else None, bold)

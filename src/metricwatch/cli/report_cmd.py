@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.markup import escape
 from typer.models import OptionInfo
 
 from metricwatch.cli.console import err_console, out_console
+from metricwatch.vocab import icon
 
 ConfigOpt = typer.Option(None, "--config", "-c", help="Path of metricwatch.yaml.")
 
@@ -17,7 +19,7 @@ class _SkipOption(OptionInfo):
     """`--skip`: its help names the registered parts when the command is built (not at import),
     so a part registered later is listed too."""
 
-    @property  # type: ignore[override]
+    @property
     def help(self) -> str:
         from metricwatch.parts.registry import skip_help
 
@@ -28,7 +30,7 @@ class _SkipOption(OptionInfo):
         pass
 
 
-SkipOpt = _SkipOption(default=[], param_decls=("--skip",))
+SkipOpt: Any = _SkipOption(default=[], param_decls=("--skip",))  # typer reads it as an Option
 
 
 def report(
@@ -87,10 +89,11 @@ def report(
     for stage, secs in outcome.timings.items():
         table.add_row(stage, f"{secs:.1f}")
     err_console.print(table)
+    warn = icon("warn")
     for part, why in outcome.errors.items():
-        err_console.print(f"[yellow]⚠ {escape(part)}:[/yellow] {escape(why)}", highlight=False)
+        err_console.print(f"[yellow]{warn} {escape(part)}:[/yellow] {escape(why)}", highlight=False)
     for line in missing_lines(outcome.result):
-        err_console.print(f"[yellow]⚠ evidence:[/yellow] {escape(line)}", highlight=False)
+        err_console.print(f"[yellow]{warn} evidence:[/yellow] {escape(line)}", highlight=False)
     pdf_line = outcome.pdf if outcome.pdf is not None else "(not printed: --no-pdf)"
     out_console.print(f"HTML: {outcome.html}\nPDF:  {pdf_line}\nJSON: {outcome.result_path}")
     return 0

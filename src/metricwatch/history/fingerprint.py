@@ -17,8 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from metricwatch.rules import Flag
-
-NO_VERDICT_OUTCOMES = ("no data", "no baseline")
+from metricwatch.vocab import NO_VERDICT_OUTCOMES
 
 
 def fingerprint_parts(flag: Flag) -> dict[str, str | None]:

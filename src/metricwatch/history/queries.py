@@ -25,7 +25,8 @@ def snapshot_ids(
     last: int | None = None,
 ) -> list[int]:
     """Ids of the matching snapshots, oldest first (at most the newest `last`)."""
-    where, args = [], []
+    where: list[str] = []
+    args: list[Any] = []
     if since is not None:
         where.append("taken_at >= ?")
         args.append(ts(since))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
-from metricwatch.report.meta import ReportMeta, dvc_declared, git_facts, now_utc, tool_versions
+from metricwatch.runfacts import ReportMeta, dvc_declared, git_facts, now_utc, tool_versions
 
 
 def build_meta(cfg: Config) -> ReportMeta:

@@ -1,6 +1,6 @@
 """Print an HTML file to an A4 PDF with Chromium/Chrome via Playwright, after its plots drew.
 
-The browser is found exactly as the evidence capture finds it (metricwatch.parts.evidence.browser)
+The browser is found exactly as the evidence capture finds it (metricwatch.browsers)
 and never downloaded: a configured path, Debian's `chromium`, or one Playwright installed.
 """
 
@@ -10,6 +10,7 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from metricwatch.browsers import find_browser
 from metricwatch.errors import RenderError
 
 # The printable width of A4 with report.css's @page margins (210 mm - 2 × 12 mm) in CSS px.
@@ -30,14 +31,6 @@ _RESIZE_PLOTS = """async () => {
   await Promise.all(divs.map(d => Plotly.Plots.resize(d)));
   return divs.length;
 }"""
-
-
-def find_browser(configured: str | None = None) -> Path:
-    """The browser executable to use: the evidence capture's search, shared so both agree
-    (configured path, $METRICWATCH_BROWSER, Debian's chromium, Chrome, Playwright's own)."""
-    from metricwatch.parts.evidence.browser import find_browser as evidence_find_browser
-
-    return evidence_find_browser(configured)
 
 
 def print_pdf(

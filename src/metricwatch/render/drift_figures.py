@@ -7,6 +7,7 @@ Figures take the DriftReport only (its per-feature binned shares), never the dat
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -86,7 +87,7 @@ def heatmap(
     title: str,
     colorbar: str,
     zmax: float = 1.0,
-    marks: list[list[bool | None]] | None = None,
+    marks: Sequence[Sequence[bool | None]] | None = None,
 ) -> go.Figure:
     """A rows × columns heatmap of values in [0, zmax] (None: a gap); cells whose mark is True
     carry a ●, so the plot also reads in grey print."""
@@ -95,7 +96,7 @@ def heatmap(
     z = [[None if v is None else float(v) for v in row] for row in values]
     text = [
         ["" if v is None else f"{v:.2f}{' ●' if m else ''}" for v, m in zip(row, mrow, strict=True)]
-        for row, mrow in zip(z, marks or [[None] * len(columns)] * len(rows), strict=True)
+        for row, mrow in zip(z, marks or [[None] * len(columns) for _ in rows], strict=True)
     ]
     fig = go.Figure(
         go.Heatmap(

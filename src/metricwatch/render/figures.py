@@ -20,6 +20,7 @@ import html
 import json
 import os
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 from metricwatch.render import markdown as md
@@ -45,7 +46,7 @@ def plot_text(value: object, limit: int = 80) -> str:
     return html.escape(text, quote=False)
 
 
-def plot_labels(values: list[object], limit: int = 80) -> list[str]:
+def plot_labels(values: Sequence[object], limit: int = 80) -> list[str]:
     """plot_text of each value, kept distinct (a categorical axis merges equal labels)."""
     seen: dict[str, int] = {}
     out = []

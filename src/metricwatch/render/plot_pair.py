@@ -100,8 +100,9 @@ def _confusion(fig: go.Figure, plot: PlotLike, col: int, zmax: float) -> None:
     f = next(f for f in plot.files if f.kind == "table")
     x = _x_field(plot, f) or "actual"
     y = (_y_fields(f, x) or ["predicted"])[0]
-    actual, predicted, z = confusion_counts(f.rows, x, y)
-    text = [[str(v) for v in row] for row in z]
+    actual, predicted, counts = confusion_counts(f.rows, x, y)
+    z: list[list[float]] = [[float(v) for v in row] for row in counts]
+    text = [[str(v) for v in row] for row in counts]
     if plot.template == "confusion_normalized":
         totals = [sum(z[i][j] for i in range(len(z))) or 1 for j in range(len(actual))]
         z = [[v / totals[j] for j, v in enumerate(row)] for row in z]

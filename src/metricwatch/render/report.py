@@ -61,7 +61,7 @@ class RenderedReport(BaseModel):
 
 def choose_renderer(name: str) -> Literal["builtin", "quarto"]:
     if name == "auto":
-        return next(n for n, usable in RENDERERS.items() if usable())  # type: ignore[return-value]
+        return next(n for n, usable in RENDERERS.items() if usable())  # type: ignore[misc]
     if name not in RENDERERS:
         raise RenderError(f"unknown renderer {name!r}; valid: auto, {', '.join(RENDERERS)}")
     if not RENDERERS[name]():

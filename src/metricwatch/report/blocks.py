@@ -17,6 +17,7 @@ from typing import Any
 from metricwatch.render import markdown as md
 from metricwatch.report import html as h
 from metricwatch.report.i18n import Lang, t
+from metricwatch.vocab import icon
 
 MAX_INLINE_IMAGE = 8 * 1024 * 1024
 
@@ -78,12 +79,11 @@ class Notice:
         return h.notice(self.text, self.status)
 
     def markdown(self) -> str:
-        icon = h.STATUS_ICON.get(self.status, "❓")
         body = md.literal_lines(h.clip(self.text, h.TEXT_MAX)).replace("\n", "\n> ")
-        return f"> {icon} {body}"
+        return f"> {icon(self.status)} {body}"
 
     def plain(self) -> str:
-        return f"{h.STATUS_ICON.get(self.status, '❓')} {self.text}"
+        return f"{icon(self.status)} {self.text}"
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from metricwatch.vocab import icon
+
 CELL_MAX = 300  # characters shown in a table cell or heading
 TEXT_MAX = 4000  # characters shown in a paragraph, list item or notice
 WIDE_CELL = 40  # characters a column is sized for before its text wraps
-STATUS_ICON = {"ok": "✅", "warn": "⚠️", "fail": "❌", "unknown": "❓", "skipped": "⏭️"}
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,7 @@ def _text(value: object, limit: int) -> str:
 
 
 def status_badge(status: str, text: str = "") -> Cell:
-    icon = STATUS_ICON.get(status, "❓")
-    return Cell(f"{icon} {text}".strip(), css=f"mw-{status}")
+    return Cell(f"{icon(status)} {text}".strip(), css=f"mw-{status}")
 
 
 def _cell(value: object, tag: str) -> str:
@@ -108,5 +108,4 @@ def code(text: str, lang: str = "") -> str:
 
 def notice(text: str, status: str = "unknown") -> str:
     """A visible box saying why something is missing or failed."""
-    icon = STATUS_ICON.get(status, "❓")
-    return f'<div class="mw-notice mw-{esc(status)}">{icon} {_text(text, TEXT_MAX)}</div>'
+    return f'<div class="mw-notice mw-{esc(status)}">{icon(status)} {_text(text, TEXT_MAX)}</div>'

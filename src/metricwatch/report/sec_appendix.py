@@ -8,6 +8,7 @@ from metricwatch.parts.repro.model import REPRO
 from metricwatch.report import html as h
 from metricwatch.report.blocks import Block, Bullets, Code, Notice, Paragraph, Table, part_missing
 from metricwatch.report.i18n import Lang
+from metricwatch.vocab import icon
 
 if TYPE_CHECKING:
     from metricwatch.result import MonitoringResult
@@ -95,7 +96,7 @@ def appendix_c(result: MonitoringResult, lang: Lang) -> list[Block]:
     }[lang]
     lines = [
         f"Python {env.python} ({env.platform})",
-        f"{pinned}: {'✅ ' + ', '.join(env.lock_files) if env.pinned else '❌'}",
+        f"{pinned}: {icon('ok') + ' ' + ', '.join(env.lock_files) if env.pinned else icon('fail')}",
     ]
     if env.unpinned:
         lines.append(f"unpinned: {', '.join(env.unpinned)}")

@@ -107,13 +107,9 @@ def open_binary(cfg: Config, spec: DataSpec) -> Iterator[IO[bytes]]:
 
 
 def _check_rev(cfg: Config, spec: DataSpec) -> None:
-    from metricwatch.procs import run
+    from metricwatch.git import run_git
 
-    res = run(
-        ["git", "rev-parse", "--verify", "--quiet", f"{spec.rev}^{{commit}}"],
-        cwd=cfg.project_path,
-        timeout_s=cfg.dvc.timeout_s,
-    )
+    res = run_git(cfg.project_path, "rev-parse", "--verify", "--quiet", f"{spec.rev}^{{commit}}")
     if not res.ok:
         raise SourceError(
             f"{spec.label}: revision {spec.rev!r} does not exist in {cfg.project_path} "

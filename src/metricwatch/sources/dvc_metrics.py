@@ -21,6 +21,9 @@ WORKSPACE = "workspace"
 Scalar = float | int | str | bool | None
 
 
+DiffStatus = Literal["same", "changed", "added", "removed", "unavailable"]
+
+
 class DvcMetricsFile(BaseModel):
     model_config = ConfigDict(frozen=True)
     path: str
@@ -46,7 +49,7 @@ class DvcMetricDiff(BaseModel):
     baseline: Scalar
     value: Scalar
     change: float | None  # value − baseline when both are numbers
-    status: Literal["same", "changed", "added", "removed", "unavailable"]
+    status: DiffStatus
 
 
 class DvcMetrics(BaseModel):
@@ -119,6 +122,7 @@ def diff_against(base: DvcRevMetrics, other: DvcRevMetrics) -> list[DvcMetricDif
         for key in sorted(set(b.values) | set(o.values)):
             bv, ov = b.values.get(key), o.values.get(key)
             bn, on = _number(bv), _number(ov)
+            status: DiffStatus
             if key not in b.values:
                 status = "added"
             elif key not in o.values:
@@ -136,13 +140,14 @@ def diff_against(base: DvcRevMetrics, other: DvcRevMetrics) -> list[DvcMetricDif
 
 
 def _run_worker(cfg: Config, revs: list[str]) -> dict[str, Any]:
-    return run_worker(
+    out: dict[str, Any] = run_worker(
         cfg,
         "metricwatch.sources.dvc_metrics_worker",
         revs,
         what="DVC metrics",
         doing=f"reading DVC metrics at {len(revs)} tag(s)",
     )
+    return out
 
 
 def load_dvc_metrics(cfg: Config, baseline_rev: str | None = None) -> DvcMetrics:

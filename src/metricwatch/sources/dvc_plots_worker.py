@@ -136,7 +136,7 @@ def collect(repo_path: str, revs: list[str], max_rows: int, max_bytes: int) -> d
             # the repo stays switched to rev while the generator is suspended: read then
             gen = repo.plots.collect(revs=[rev], onerror=onerror_collect)
             try:
-                found = next(gen, {})
+                found: dict[str, Any] = next(gen, {})
                 plots = _plots((found.get(rev) or {}).get("definitions") or {})
                 for plot in plots:
                     plot["data"] = {

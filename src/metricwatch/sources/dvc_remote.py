@@ -243,7 +243,8 @@ def query_remote(
     worker.join(timeout_s)
     elapsed = time.monotonic() - start
     if "status" in box:
-        return box["status"].model_copy(update={"duration_s": elapsed})
+        status: RemoteStatus = box["status"].model_copy(update={"duration_s": elapsed})
+        return status
     name = repr(remote) if remote else "(default)"
     reason = box.get("reason") or (
         f"DVC remote {name} did not answer within {timeout_s:g} s "

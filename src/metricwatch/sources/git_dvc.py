@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import subprocess
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch.errors import SourceError
-from metricwatch.procs import run
+from metricwatch.git import git, git_bytes, run_git, timeout_for
 from metricwatch.sources.gto_tags import is_release_name, malformed_reason
 
-GIT_TIMEOUT_S = 60.0
 UNSHALLOW_FIX = "git fetch --unshallow --tags"
 _FIELDS = (
     "%(refname)",
@@ -63,31 +62,20 @@ class TagListing(BaseModel):
         return self.shallow and not self.tags
 
 
-def git(repo: Path, *args: str, timeout_s: float = GIT_TIMEOUT_S, input_text: str | None = None):
-    """Run git in repo (argument list); raise SourceError naming the repo on failure."""
-    res = run(["git", "-C", str(repo), *args], timeout_s=timeout_s, input_text=input_text)
-    if res.timed_out:
-        raise SourceError(f"{repo}: `git {args[0]}` timed out after {timeout_s:.0f} s")
-    if res.returncode != 0:
-        raise SourceError(f"{repo}: `git {args[0]}` failed: {res.stderr.strip()[:500]}")
-    return res
-
-
 def is_git_repo(repo: Path) -> bool:
-    res = run(["git", "-C", str(repo), "rev-parse", "--git-dir"], timeout_s=GIT_TIMEOUT_S)
-    return res.ok
+    return run_git(repo, "rev-parse", "--git-dir").ok
 
 
 def is_shallow(repo: Path) -> bool:
     return git(repo, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
 
 
-def natural_key(name: str) -> tuple:
+def natural_key(name: str) -> tuple[tuple[int, int, str], ...]:
     """Sort v1.0.10 after v1.0.9: digits compare as numbers."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", name))
 
 
-def name_matcher(pattern: str, regex: bool):
+def name_matcher(pattern: str, regex: bool) -> Callable[[str], bool]:
     """A predicate on tag names: a glob (fnmatch, case-sensitive) or a regex (re.search)."""
     if regex:
         try:
@@ -100,7 +88,7 @@ def name_matcher(pattern: str, regex: bool):
     return lambda name: fnmatch.fnmatchcase(name, pattern)
 
 
-def tag_matcher(pattern: str, regex: bool):
+def tag_matcher(pattern: str, regex: bool) -> Callable[[str], bool]:
     """A predicate on release tag names: the pattern matches and it is no GTO stage tag."""
     match = name_matcher(pattern, regex)
     return lambda name: match(name) and is_release_name(name)
@@ -163,19 +151,7 @@ def list_tags(
 
 def resolve_commit(repo: Path, rev: str) -> str:
     """The commit hash of rev (a tag, branch or hash); SourceError naming rev when unknown."""
-    res = run(
-        [
-            "git",
-            "-C",
-            str(repo),
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            "--end-of-options",
-            f"{rev}^{{commit}}",
-        ],
-        timeout_s=GIT_TIMEOUT_S,
-    )
+    res = run_git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
     if not res.ok:
         raise SourceError(f"{repo}: revision {rev!r} not found (check the tag or branch name)")
     return res.stdout.strip()
@@ -192,20 +168,9 @@ def read_files_at(repo: Path, wanted: list[tuple[str, str]]) -> dict[tuple[str, 
         if "\n" in commit or "\n" in path:
             raise SourceError(f"{repo}: invalid revision or path {commit!r}:{path!r}")
     stdin = "".join(f"{commit}:{path}\n" for commit, path in wanted).encode("utf-8")
-    try:
-        proc = subprocess.run(
-            ["git", "-C", str(repo), "cat-file", "--batch"],
-            input=stdin,
-            capture_output=True,
-            timeout=GIT_TIMEOUT_S + len(wanted) * 0.05,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise SourceError(f"{repo}: `git cat-file --batch` timed out") from exc
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip()[:500]
-        raise SourceError(f"{repo}: `git cat-file --batch` failed: {err}")
-    data = proc.stdout
+    data = git_bytes(
+        repo, "cat-file", "--batch", input_bytes=stdin, timeout_s=timeout_for(len(wanted))
+    )
     result: dict[tuple[str, str], bytes | None] = {}
     pos = 0
     for key in wanted:

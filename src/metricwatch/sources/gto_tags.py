@@ -11,8 +11,10 @@ like GTO's (a `#`, or `@v` and a digit) but that GTO cannot parse is kept apart 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -56,7 +58,7 @@ class GtoTags(BaseModel):
     malformed: list[MalformedTag] = Field(default_factory=list)
 
 
-def parse_name(name: str) -> dict | None:
+def parse_name(name: str) -> dict[str, Any] | None:
     """GTO's own parse of a tag name (`gto.tag.parse_name`), None when it is not GTO's grammar."""
     from gto.tag import parse_name as gto_parse
 
@@ -86,7 +88,7 @@ def malformed_reason(name: str) -> str | None:
     return f"tag {name!r} breaks GTO's grammar ({grammar}); GTO ignores it"
 
 
-def _action(parsed: dict) -> GtoAction | None:
+def _action(parsed: dict[str, Any]) -> GtoAction | None:
     """gto.constants.Action's value (our literals); None for GTO's unused `@created` form."""
     action = parsed.get("action")
     return None if action is None or action.value == "create" else action.value
@@ -110,10 +112,11 @@ def gto_tag(name: str, commit: str, created: datetime | None, annotated: bool) -
     )
 
 
-def classify(tags: list) -> GtoTags:
+def classify(tags: Sequence[Any]) -> GtoTags:
     """GTO tags and malformed GTO-like tags among git tags (objects with name, commit, date,
     annotated, e.g. `git_dvc.GitTag`); other tags are left out."""
-    found, malformed = [], []
+    found: list[GtoTag] = []
+    malformed: list[MalformedTag] = []
     for t in tags:
         parsed = gto_tag(t.name, t.commit, t.date, t.annotated)
         if parsed is not None:
@@ -123,7 +126,7 @@ def classify(tags: list) -> GtoTags:
     return GtoTags(tags=found, malformed=malformed)
 
 
-def read_gto_tags(repo) -> GtoTags:
+def read_gto_tags(repo: Path) -> GtoTags:
     """Every GTO tag of the repository (one `git for-each-ref`; read only)."""
     from metricwatch.sources.git_dvc import list_tags
 

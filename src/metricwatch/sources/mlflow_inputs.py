@@ -49,8 +49,8 @@ def source_text(raw: str) -> str:
         return raw
     if isinstance(data, dict):
         for key in ("uri", "url", "path", "file_path"):
-            if isinstance(data.get(key), str):
-                return data[key]
+            if isinstance(value := data.get(key), str):
+                return value
     return raw
 
 

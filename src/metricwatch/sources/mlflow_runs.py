@@ -232,7 +232,7 @@ def list_run_artifacts(cfg: Config, run_id: str) -> list[str]:
     client = make_client(cfg)
     out: list[str] = []
     with mlflow_env(cfg), translate_errors(cfg, f"list the artifacts of run {run_id}"):
-        stack = [None]
+        stack: list[str | None] = [None]
         while stack:
             folder = stack.pop()
             for item in client.list_artifacts(run_id, folder):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError
 
@@ -25,7 +25,7 @@ from metricwatch.hashing import canonical_json
 from metricwatch.stats.binning import FINE_BINS_PER_BIN
 from metricwatch.stats.counts import CategoryCounts, NumericCounts
 
-SPEC_FORMAT = "metricwatch-bin-spec/1"
+SPEC_FORMAT: Final = "metricwatch-bin-spec/1"
 Number = StrictFloat | StrictInt
 
 

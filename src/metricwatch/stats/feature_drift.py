@@ -10,7 +10,7 @@ compared (missing column, type mismatch …).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -85,7 +85,9 @@ def _inf(c: ColumnCounts) -> int:
     return c.n_posinf + c.n_neginf if isinstance(c, NumericCounts) else 0
 
 
-def _base(name: str, kind: Kind, ref: ColumnCounts, cur: ColumnCounts, weight: float) -> dict:
+def _base(
+    name: str, kind: Kind, ref: ColumnCounts, cur: ColumnCounts, weight: float
+) -> dict[str, Any]:
     return {
         "name": name,
         "kind": kind,
@@ -159,9 +161,10 @@ def compare(
         labels, edges = [*col.categories, UNSEEN], None
         n_ref_bins, note = len(col.categories), unseen_note(current, col.categories)
     status, reason = _status(col, n_ref_bins, min(reference.n, current.n), bins)
+    statistics: dict[str, Any] = all_statistics(ref_c, cur_c)
     return FeatureDrift(
         **base,
-        **all_statistics(ref_c, cur_c),
+        **statistics,
         test="ks" if numeric else "chi2",
         statistic=float(statistic),
         p_value=float(np.clip(p, 0.0, 1.0)),

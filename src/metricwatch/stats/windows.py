@@ -95,7 +95,11 @@ def window_drift(
 ) -> WindowedDrift:
     """The windowed comparison of every binned feature not in `skip`."""
     min_rows = MIN_ROWS_PER_BIN * dcfg.bins
-    base = {"time_column": dcfg.time_column, "window": window.text, "min_rows": min_rows}
+    base: dict[str, Any] = {
+        "time_column": dcfg.time_column,
+        "window": window.text,
+        "min_rows": min_rows,
+    }
     base["correction"] = dcfg.correction
     cols = [
         c
@@ -109,7 +113,13 @@ def window_drift(
     for w in numbers:
         start, end, label = bounds(window, w)
         n = int(rows.get(w, 0))
-        head = {"window": w, "label": label, "start": start, "end": end, "n_rows": n}
+        head: dict[str, Any] = {
+            "window": w,
+            "label": label,
+            "start": start,
+            "end": end,
+            "n_rows": n,
+        }
         if n == 0 or n < min_rows:
             out.append(WindowDrift(**head, status="empty" if n == 0 else "too few rows"))
             feats: list[FeatureDrift | None] = [None] * len(cols)
@@ -122,7 +132,7 @@ def window_drift(
         js.append([f.js if f else None for f in feats])
         p_adj.append([f.p_adjusted if f else None for f in feats])
         drifted.append([f.drifted if f else None for f in feats])
-    first = {}
+    first: dict[str, str] = {}
     for i, c in enumerate(cols):
         hit = next((out[j].label for j in range(len(out)) if drifted[j][i]), None)
         if hit is not None:

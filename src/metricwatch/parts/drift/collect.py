@@ -180,6 +180,7 @@ def run_drift(
     ref = _data(cfg, reference, "reference", required=frozen is None)
     cur = _data(cfg, current, "current")
     assert cur is not None
+    mode: Mode
     if cfg.drift.engine == "spark":
         from metricwatch.parts.drift.spark import run_spark
 

@@ -104,7 +104,7 @@ def _model_path(cfg: Config, run: Any, workdir: str) -> tuple[str, str] | None:
                 filter_string=f"source_run_id = '{run.run_id}'",
             )
         except Exception:  # older servers have no logged-model API: fall back to artifacts
-            logged = []
+            logged = []  # type: ignore[assignment]
         if logged:
             import mlflow.artifacts
 

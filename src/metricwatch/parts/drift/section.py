@@ -19,6 +19,7 @@ from metricwatch.report.blocks import (
     part_missing,
 )
 from metricwatch.report.i18n import Lang, t
+from metricwatch.vocab import OUTCOME_STATUS
 
 if TYPE_CHECKING:
     from metricwatch.result import MonitoringResult
@@ -31,7 +32,6 @@ _FLAG_COLS = {
     "en": ["Rule", "Version", "Value", "Threshold", "Baseline", "Outcome", "Action"],
     "es": ["Regla", "Versión", "Valor", "Umbral", "Baseline", "Resultado", "Acción"],
 }
-_OUTCOME = {"pass": "ok", "breach": "fail", "no data": "unknown", "no baseline": "unknown"}
 
 
 def _pct(x: float | None) -> str:
@@ -135,7 +135,7 @@ def flag_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
             f.value_display,
             f.threshold_display,
             fmt_num(f.baseline),
-            h.status_badge(_OUTCOME.get(f.outcome, "unknown"), f.outcome),
+            h.status_badge(OUTCOME_STATUS.get(f.outcome, "unknown"), f.outcome),
             f"{f.message} → {f.action}" if f.breached else (f.reason or ""),
         ]
         for f in result.flags

@@ -76,7 +76,7 @@ def check_reference(spec: BinSpec, path: Path, counted: Counted, label: str) -> 
         )
     for col in spec.binned():
         mine = counted.overall.get(col.name)
-        if col.name in counted.errors or mine is None or not mine.same_as(col.reference_counts()):  # type: ignore[union-attr]
+        if col.name in counted.errors or mine is None or not mine.same_as(col.reference_counts()):  # type: ignore[arg-type]
             raise CheckError(
                 f"bin spec {path} was made from another reference ({spec.reference.label}) than "
                 f"{label}: column {col.name!r} counts differently on its bins; re-freeze it "

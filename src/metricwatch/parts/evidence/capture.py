@@ -18,13 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from metricwatch.browsers import BrowserNotFoundError, find_browser
 from metricwatch.config import Config
 from metricwatch.errors import ConfigError, MetricwatchError
-from metricwatch.parts.evidence.browser import (
-    BrowserNotFoundError,
-    find_browser,
-    launch_browser,
-)
+from metricwatch.parts.evidence.browser import launch_browser
 from metricwatch.parts.evidence.manifest import write_manifest
 from metricwatch.parts.evidence.model import EVIDENCE_PARTS, EvidenceReport
 from metricwatch.parts.evidence.session import Progress, Session

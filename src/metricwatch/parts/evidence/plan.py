@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from urllib.parse import quote
 
@@ -35,7 +36,7 @@ def release_runs(cfg: Config, runs: RunSet) -> tuple[dict[str, RunRecord], list[
     try:
         listing = list_tags(cfg.project_path, cfg.tags.pattern, regex=cfg.tags.regex)
         tags = {t.name for t in listing.tags}
-        accept = tags.__contains__
+        accept: Callable[[str], bool] = tags.__contains__
         notes += listing.notes
     except MetricwatchError as exc:
         match = tag_matcher(cfg.tags.pattern, cfg.tags.regex)

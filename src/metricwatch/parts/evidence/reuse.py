@@ -18,7 +18,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from metricwatch.atomic import atomic_copy
+from metricwatch.atomic import (
+    UnreadableEntryError,
+    atomic_copy,
+    read_keyed_json,
+    write_keyed_json,
+)
 from metricwatch.hashing import file_sha256
 from metricwatch.parts.evidence.manifest import MANIFEST_NAME, write_manifest
 from metricwatch.parts.evidence.model import EvidenceReport
@@ -63,13 +68,11 @@ def load(
         return None, None
     entry = entry_dir(key.digest)
     try:
-        data = json.loads((entry / ENTRY).read_text(encoding="utf-8"))
-        if data.get("key") != key.digest:
+        stored = read_keyed_json(entry / ENTRY, key.digest)
+        if stored is None:
             return None, None
-        report = EvidenceReport.model_validate(data["report"])
-    except FileNotFoundError:
-        return None, None
-    except (OSError, ValueError, KeyError, TypeError, ValidationError):
+        report = EvidenceReport.model_validate(stored)
+    except (UnreadableEntryError, ValidationError):
         shutil.rmtree(entry, ignore_errors=True)
         return None, "The cached evidence was unreadable; captured again."
     problem = _verified(entry, report)
@@ -112,8 +115,7 @@ def store(key: ReuseKey, report: EvidenceReport) -> Path | None:
             shutil.copyfile(report.manifest_path, tmp / MANIFEST_NAME)
         if _verified(tmp, report):  # an image changed on disk since its capture: keep nothing
             return None
-        payload = {"key": key.digest, "parts": key.parts, "report": report.model_dump(mode="json")}
-        (tmp / ENTRY).write_text(json.dumps(payload, indent=1), encoding="utf-8")
+        write_keyed_json(tmp / ENTRY, key.digest, report.model_dump(mode="json"), parts=key.parts)
         dest = entry_dir(key.digest)
         shutil.rmtree(dest, ignore_errors=True)
         os.replace(tmp, dest)

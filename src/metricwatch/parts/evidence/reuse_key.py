@@ -71,7 +71,7 @@ def store_digest(cfg: Config, release_runs: list[Any]) -> str:
     if uri.startswith("sqlite:///"):
         db = Path(uri[len("sqlite:///") :])
         files = [p for p in (db, db.with_name(db.name + "-wal")) if p.is_file()]
-        store = [(p.name, file_sha256(p)) for p in files]
+        store: list[Any] = [(p.name, file_sha256(p)) for p in files]
     elif uri.startswith("file:"):
         root = _local_path(uri)
         store = [tree_digest(root)] if root and root.is_dir() else []
@@ -135,7 +135,7 @@ def evidence_key(
 ) -> ReuseKey:
     """The digest of this capture's inputs, or a ReuseKey without digest saying why not."""
     from metricwatch.parts.evidence.plan import page_specs, release_runs
-    from metricwatch.report.meta import git_facts
+    from metricwatch.runfacts import git_facts
 
     try:
         inputs: dict[str, Any] = {

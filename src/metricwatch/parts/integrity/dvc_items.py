@@ -218,7 +218,7 @@ def push_item(
     if not entries:
         return CheckItem(name="dvc_push", status="ok", reason="no cached outputs to push"), []
     if remote is None or not remote.available:
-        why = remote.reason if remote is not None else "remote not queried"
+        why = (remote.reason if remote is not None else None) or "remote not queried"
         return CheckItem(name="dvc_push", status="unknown", reason=f"unknown: {why}"), []
     if present is None:
         present = present_keys(remote)

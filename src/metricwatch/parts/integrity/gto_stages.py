@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -72,7 +73,12 @@ def _versions(tags: list[GtoTag]) -> dict[str, GtoTag]:
 
 def _stage_version(t: GtoTag, at_commit: dict[str, list[GtoTag]]) -> StageVersion:
     regs = at_commit.get(t.commit, [])
-    base = {"stage": t.stage, "commit": t.commit, "tag": t.tag, "assigned_at": t.created}
+    base: dict[str, Any] = {
+        "stage": t.stage,
+        "commit": t.commit,
+        "tag": t.tag,
+        "assigned_at": t.created,
+    }
     if len(regs) == 1:
         return StageVersion(version=regs[0].version, version_tag=regs[0].tag, **base)
     if not regs:

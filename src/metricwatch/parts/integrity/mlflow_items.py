@@ -15,11 +15,8 @@ from metricwatch.parts.integrity.dvc_items import ReleaseFiles
 from metricwatch.parts.integrity.model import CheckItem
 from metricwatch.parts.kpis.params_match import compare_params, same_value
 from metricwatch.sources.dvc_lock import flatten
+from metricwatch.vocab import TAG_COMMIT, TAG_DEPS, TAG_DIRTY, TAG_OUTS
 
-TAG_COMMIT = "mlflow.source.git.commit"
-TAG_DIRTY = "metricwatch.git.dirty"
-TAG_OUTS = "metricwatch.lineage.outs"
-TAG_DEPS = "metricwatch.lineage.deps"
 MAX_NAMED = 8
 
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from metricwatch.parts.contract import PartKey
-
-ItemStatus = Literal["ok", "warn", "fail", "unknown"]
-TagStatus = Literal["ok", "warn", "fail"]
+from metricwatch.vocab import ItemStatus, TagStatus
 
 # Stable item names (keys for presenters) and their labels.
 ITEM_LABELS: dict[str, dict[str, str]] = {
@@ -29,7 +26,6 @@ ITEM_LABELS: dict[str, dict[str, str]] = {
     },
 }
 ITEM_ORDER = tuple(ITEM_LABELS)
-STATUS_ICON = {"ok": "✅", "warn": "⚠", "fail": "❌", "unknown": "❓"}
 
 
 class CheckItem(BaseModel):
@@ -141,7 +137,7 @@ def overall(items: list[CheckItem]) -> tuple[TagStatus, str, int]:
     for status in ("fail", "warn"):
         hits = [i for i in items if i.status == status]
         if hits:
-            return status, hits[0].reason, unknown  # type: ignore[return-value]
+            return status, hits[0].reason, unknown
     if unknown:
         first = next(i for i in items if i.status == "unknown")
         return "warn", f"{unknown} item(s) unknown: {first.reason}", unknown

@@ -16,6 +16,7 @@ from metricwatch.report.blocks import (
     part_missing,
 )
 from metricwatch.report.i18n import Lang, t
+from metricwatch.vocab import BASELINE_MARK
 
 if TYPE_CHECKING:
     from metricwatch.result import MonitoringResult
@@ -82,10 +83,11 @@ def _value_cell(row: Any, metric: str, breaches: dict) -> object:
 
 def kpi_table(result: MonitoringResult, lang: Lang) -> Table:
     rep = result.get(KPIS)
+    assert rep is not None  # the section shows part_missing without KPIs
     breaches = _breaches(result)
     rows = []
     for r in rep.rows:
-        name = f"{r.run_name} ★ baseline" if r.is_baseline else r.run_name
+        name = f"{r.run_name} {BASELINE_MARK} baseline" if r.is_baseline else r.run_name
         cells: list[object] = [
             r.date,
             h.Cell(name, css="mw-baseline" if r.is_baseline else ""),
@@ -104,7 +106,8 @@ def trend_figure(result: MonitoringResult) -> Any | None:
 
     from metricwatch.render.figures import plot_text
 
-    trends = result.get(KPIS).trends if result.get(KPIS) else {}
+    rep = result.get(KPIS)
+    trends = rep.trends if rep else {}
     metrics = [m for m in KPI_COLUMNS if any(p.value is not None for p in trends.get(m, []))]
     if not metrics:
         return None
@@ -132,7 +135,8 @@ def _num(value: object) -> object:
 
 
 def dvc_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
-    dm = result.get(KPIS).dvc_metrics if result.get(KPIS) else None
+    rep = result.get(KPIS)
+    dm = rep.dvc_metrics if rep else None
     if dm is None:
         return []
     cols = {

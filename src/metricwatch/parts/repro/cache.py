@@ -6,17 +6,16 @@ Only verdicts that depend on the commit alone are kept (identical, differ, faile
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from metricwatch import __version__
+from metricwatch.atomic import UnreadableEntryError, read_keyed_json, write_keyed_json
 from metricwatch.config import Config
 from metricwatch.parts.repro.model import ReproReport
-
-CACHEABLE = frozenset({"identical", "differ", "failed", "timed_out"})
+from metricwatch.vocab import COMMIT_VERDICTS
 
 
 def cache_key(cfg: Config, second_run: bool) -> dict[str, Any]:
@@ -36,24 +35,17 @@ def cache_path(cfg: Config, commit: str) -> Path:
 
 
 def load(cfg: Config, commit: str, key: dict[str, Any]) -> ReproReport | None:
-    path = cache_path(cfg, commit)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("key") != key:
-            return None
-        report = ReproReport.model_validate(data["report"])
-    except (OSError, ValueError, KeyError, TypeError, ValidationError):
-        return None  # absent, stale or unreadable: re-run
+        stored = read_keyed_json(cache_path(cfg, commit), key)
+        if stored is None:
+            return None  # absent or stale: re-run
+        report = ReproReport.model_validate(stored)
+    except (UnreadableEntryError, ValidationError):
+        return None  # unreadable: re-run
     return report.model_copy(update={"cached": True})
 
 
 def store(cfg: Config, report: ReproReport, key: dict[str, Any]) -> Path | None:
-    if report.verdict not in CACHEABLE:
+    if report.verdict not in COMMIT_VERDICTS:
         return None
-    path = cache_path(cfg, report.commit)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    payload = {"key": key, "report": report.model_dump(mode="json")}
-    tmp.write_text(json.dumps(payload, indent=1), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return write_keyed_json(cache_path(cfg, report.commit), key, report.model_dump(mode="json"))

@@ -10,7 +10,6 @@ with those remotes as absolute paths, its own cache, and analytics off.
 from __future__ import annotations
 
 import fnmatch
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +17,9 @@ from typing import Any
 
 from metricwatch.config import Config
 from metricwatch.errors import CheckError
-from metricwatch.procs import ProcResult, run
+from metricwatch.git import COPY_TIMEOUT_S, run_git, timeout_for
+from metricwatch.procs import ProcResult
 
-GIT_TIMEOUT_S = 120.0
 USER_CACHE_REMOTE = "metricwatch-user-cache"
 
 
@@ -33,18 +32,9 @@ class Target:
     why: str = ""  # how the revision was chosen when none was asked for
 
 
-def git_env() -> dict[str, str]:
-    """No optional locks: `git status` must not refresh the user's index; no prompts."""
-    return {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
-
-
-def _git(repo: Path, *args: str, timeout_s: float = GIT_TIMEOUT_S) -> ProcResult:
-    return run(["git", "-C", str(repo), *args], timeout_s=timeout_s, env=git_env())
-
-
 def matching_tags(repo: Path, pattern: str, regex: bool) -> list[str]:
     """Tags matching the configured pattern, newest first (creation date, then version order)."""
-    res = _git(
+    res = run_git(
         repo,
         "for-each-ref",
         "--sort=-v:refname",
@@ -68,11 +58,8 @@ def with_pipeline(repo: Path, tags: list[str], subdir: str) -> list[str]:
         return []
     path = f"{subdir}/dvc.yaml" if subdir else "dvc.yaml"
     lines = "".join(f"refs/tags/{t}:{path}\n" for t in tags)
-    res = run(
-        ["git", "-C", str(repo), "cat-file", "--batch-check"],
-        timeout_s=GIT_TIMEOUT_S,
-        env=git_env(),
-        input_text=lines,
+    res = run_git(
+        repo, "cat-file", "--batch-check", timeout_s=timeout_for(len(tags)), input_text=lines
     )
     if not res.ok:
         return []
@@ -104,7 +91,7 @@ def resolve_target(cfg: Config, rev: str | None) -> Target:
     """The revision to reproduce: `rev` as given, else the newest matching tag that has a
     pipeline, else HEAD (Target.why says which and why)."""
     project = cfg.project_path
-    top = _git(project, "rev-parse", "--show-toplevel")
+    top = run_git(project, "rev-parse", "--show-toplevel")
     if not top.ok:
         raise CheckError(
             f"{project} (project.path in {cfg.source}) is not inside a git repository: "
@@ -114,7 +101,7 @@ def resolve_target(cfg: Config, rev: str | None) -> Target:
     subdir = project.resolve().relative_to(toplevel).as_posix()
     subdir = "" if subdir == "." else subdir
     chosen, why = (rev, "") if rev else default_rev(cfg, toplevel, subdir)
-    res = _git(project, "rev-parse", "--verify", "--quiet", f"{chosen}^{{commit}}")
+    res = run_git(project, "rev-parse", "--verify", "--quiet", f"{chosen}^{{commit}}")
     if not res.ok and rev is None:
         raise CheckError(
             f"{toplevel} has no commit yet (HEAD does not resolve): commit dvc.yaml and dvc.lock "
@@ -131,26 +118,25 @@ def resolve_target(cfg: Config, rev: str | None) -> Target:
 def clone_at(target: Target, dest: Path) -> list[ProcResult]:
     """Clone the user's repository into dest (a fresh folder) and check out the target commit."""
     steps = [
-        run(
-            [
-                "git",
-                "clone",
-                "--quiet",
-                "--no-local",
-                "--no-hardlinks",
-                "--no-checkout",
-                str(target.toplevel),
-                str(dest),
-            ],
-            timeout_s=GIT_TIMEOUT_S,
-            env=git_env(),
+        run_git(
+            None,
+            "clone",
+            "--quiet",
+            "--no-local",
+            "--no-hardlinks",
+            "--no-checkout",
+            str(target.toplevel),
+            str(dest),
+            timeout_s=COPY_TIMEOUT_S,
         )
     ]
-    if steps[-1].ok and not _git(dest, "cat-file", "-e", f"{target.commit}^{{commit}}").ok:
-        steps.append(_git(dest, "fetch", "--quiet", "origin", target.commit))
+    if steps[-1].ok and not run_git(dest, "cat-file", "-e", f"{target.commit}^{{commit}}").ok:
+        steps.append(
+            run_git(dest, "fetch", "--quiet", "origin", target.commit, timeout_s=COPY_TIMEOUT_S)
+        )
     if steps[-1].ok:
         steps.append(
-            _git(
+            run_git(
                 dest,
                 "-c",
                 "core.hooksPath=/dev/null",

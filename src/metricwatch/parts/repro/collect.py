@@ -17,13 +17,13 @@ from pathlib import Path
 
 from metricwatch.config import Config
 from metricwatch.errors import CheckError
+from metricwatch.git import run_git
 from metricwatch.parts.repro import cache as repro_cache
 from metricwatch.parts.repro.clone import (
     USER_CACHE_REMOTE,
     Target,
     clone_at,
     configure_clone,
-    git_env,
     resolve_target,
     user_cache_dir,
     user_dvc_config,
@@ -33,7 +33,6 @@ from metricwatch.parts.repro.model import ReproReport
 from metricwatch.parts.repro.run import Outcome, RunContext, reproduce
 from metricwatch.parts.repro.session import Session, clone_env
 from metricwatch.parts.repro.term import now_utc
-from metricwatch.procs import run
 
 Progress = Callable[[str], None]
 
@@ -170,10 +169,6 @@ def _in_clone(
 
 
 def _dirty(cfg: Config) -> str:
-    res = run(
-        ["git", "-C", str(cfg.project_path), "status", "--porcelain", "--untracked-files=normal"],
-        timeout_s=60,
-        env=git_env(),
-    )
+    res = run_git(cfg.project_path, "status", "--porcelain", "--untracked-files=normal")
     lines = [ln for ln in res.stdout.splitlines() if ln.strip()] if res.ok else []
     return f"{len(lines)} path(s)" if lines else ""

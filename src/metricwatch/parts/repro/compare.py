@@ -113,7 +113,7 @@ def compare_outputs(
         out = e or a
         assert out is not None
         kind = _kind(out, metrics)
-        base = dict(
+        base: dict[str, Any] = dict(
             path=out.path,
             stage=out.stage,
             kind=kind,

@@ -9,8 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch.parts.contract import PartKey
 from metricwatch.transcript import Transcript
-
-Verdict = Literal["identical", "differ", "unavailable", "failed", "timed_out", "error"]
+from metricwatch.vocab import Verdict
 
 VERDICT_TEXT: dict[str, str] = {
     "identical": "reproduced: identical",

@@ -34,14 +34,14 @@ def verdict_status(
         item = StatusItem(
             status=verdict,
             version=rev,
-            display=status_text(verdict),
+            display=status_text(verdict, verdict=True),
             reason=message or reason or NOT_RUN,
             breaches_on=(),
             unknown=True,
         )
     else:
         item = StatusItem(
-            status=verdict, version=rev, display=status_text(verdict, other="❌"), reason=message
+            status=verdict, version=rev, display=status_text(verdict, verdict=True), reason=message
         )
     return StatusInputs(rule=REPRO_RULE, items=[item])
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from metricwatch.config import Config
+from metricwatch.git import run_git
 from metricwatch.parts.repro.compare import compare_outputs, describe
 from metricwatch.parts.repro.dvc_pipeline import (
     LockedOut,
@@ -30,7 +31,6 @@ from metricwatch.parts.repro.model import (
     VolatileDiff,
 )
 from metricwatch.parts.repro.session import Session, error_line, failed_stage, last_stage
-from metricwatch.procs import run
 
 
 @dataclass
@@ -62,7 +62,7 @@ class Outcome:
 
 def _dvc_files(project: Path) -> list[str]:
     """The committed `.dvc` files of the project (the pipeline's tracked source data)."""
-    res = run(["git", "ls-files", "-z", "--", "*.dvc"], cwd=project, timeout_s=60)
+    res = run_git(project, "ls-files", "-z", "--", "*.dvc")
     return [p for p in res.stdout.split("\0") if p and not p.startswith(".dvc/")]
 
 

@@ -18,6 +18,7 @@ from metricwatch.report.blocks import (
     part_missing,
 )
 from metricwatch.report.i18n import Lang, t
+from metricwatch.vocab import VERDICT_STATUS
 
 if TYPE_CHECKING:
     from metricwatch.result import MonitoringResult
@@ -46,7 +47,7 @@ _VOL_COLS = {
 
 def _status(verdict: str) -> str:
     """❌ for a verdict against the commit; ❓ when no verdict was possible (as `repro` exits 2)."""
-    return {"identical": "ok", "unavailable": "unknown", "error": "unknown"}.get(verdict, "fail")
+    return VERDICT_STATUS.get(verdict, "fail")
 
 
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:

@@ -9,6 +9,8 @@ windows need codes) and keyed once per distinct value (stats/categories.py).
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -17,7 +19,7 @@ import pyarrow.compute as pc
 from metricwatch.stats.categories import keyed_counts
 from metricwatch.stats.counts import CategoryCounts
 
-Column = pd.Series | pa.Array | pa.ChunkedArray
+Column: TypeAlias = pd.Series | pa.Array | pa.ChunkedArray
 
 
 class TypeMismatch(ValueError):

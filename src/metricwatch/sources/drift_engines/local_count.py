@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -33,7 +34,7 @@ from metricwatch.stats.counts import ColumnCounts, SideCounts, add_sides
 from metricwatch.stats.windowing import MAX_WINDOWS
 from metricwatch.window_spec import WindowSpec
 
-Batch = pd.DataFrame | pa.RecordBatch | pa.Table
+Batch: TypeAlias = pd.DataFrame | pa.RecordBatch | pa.Table
 PARALLEL_MIN_ROWS = 100_000  # below this, threads cost more than they save
 Task = tuple[str, np.ndarray | None]  # (column, search edges or None for categories)
 

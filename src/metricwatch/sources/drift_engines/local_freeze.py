@@ -201,7 +201,8 @@ def completed(
     bins: list[Bins] = []
     for spec, b in zip(specs, skeleton, strict=True):
         if spec.name in errors:
-            bins.append(_skip(spec, *errors[spec.name], "numeric"))
+            status, reason = errors[spec.name]
+            bins.append(_skip(spec, status, reason, "numeric"))
         elif isinstance(b, NumericBins):
             c = overall.get(spec.name, NumericCounts.zeros(len(b.fine_edges) + 1))
             bins.append(b.model_copy(update=_numeric_fields(c)))

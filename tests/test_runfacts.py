@@ -1,4 +1,4 @@
-"""report.meta.git_facts: the project's commit and description, read without writing .git."""
+"""runfacts.git_facts: the project's commit and description, read without writing .git."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from support.repos import commit_all, init_repo
 
-from metricwatch.report.meta import git_facts
+from metricwatch.runfacts import git_facts
 
 
 def _index(repo: Path) -> str:

@@ -1,4 +1,7 @@
-"""Facts about the run of the report itself: project commit, tool versions, date."""
+"""Facts about a run of metricwatch (ground floor): project commit, tool versions, date, dvc.yaml.
+
+The report, `check`, the result and the evidence reuse key read them; nothing here writes.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,12 @@ import shutil
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch import __version__
+from metricwatch.git import run_git
 from metricwatch.procs import run
 
 TOOLS = (
@@ -34,7 +39,7 @@ class ReportMeta(BaseModel):
     python: str = Field(default_factory=platform.python_version)
     tool_versions: dict[str, str] = Field(default_factory=dict)
     tracking_uri: str | None = None
-    config: dict = Field(default_factory=dict)
+    config: dict[str, Any] = Field(default_factory=dict)
     dvc_declared: str | None = None  # the metrics/plots entries of the workspace's dvc.yaml
 
 
@@ -55,13 +60,13 @@ def tool_versions() -> dict[str, str]:
 def git_facts(repo: Path) -> tuple[str | None, str | None]:
     """(HEAD commit, `git describe --tags --always` + "-dirty") of the project, or None.
 
-    Read-only: `git describe --dirty` rewrites .git/index (even with --no-optional-locks), so
-    dirtiness comes from `git status`, which does not write under --no-optional-locks.
+    Read-only: `git describe --dirty` rewrites .git/index (even with optional locks off), so
+    dirtiness comes from `git status`, which does not write with optional locks off (as every
+    call through metricwatch.git runs).
     """
-    git = ["git", "-C", str(repo), "--no-optional-locks"]
-    head = run([*git, "rev-parse", "HEAD"], timeout_s=10)
-    desc = run([*git, "describe", "--tags", "--always"], timeout_s=10)
-    status = run([*git, "status", "--porcelain", "--untracked-files=no"], timeout_s=30)
+    head = run_git(repo, "rev-parse", "HEAD")
+    desc = run_git(repo, "describe", "--tags", "--always")
+    status = run_git(repo, "status", "--porcelain", "--untracked-files=no")
     described = desc.stdout.strip() if desc.ok else None
     if described and status.ok and status.stdout.strip():
         described += "-dirty"
@@ -80,7 +85,7 @@ def dvc_declared(repo: Path) -> str | None:
         data = yaml.safe_load((repo / "dvc.yaml").read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
-    picked: dict = {}
+    picked: dict[str, Any] = {}
     if isinstance(data.get("plots"), list | dict):
         picked["plots"] = data["plots"]
     for name, stage in (data.get("stages") or {}).items():

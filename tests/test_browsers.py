@@ -1,4 +1,4 @@
-"""Browser search order and the no-browser error (no browser is launched here)."""
+"""metricwatch.browsers: the browser search order and the no-browser error (no browser is launched here)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
+from support.no_browser import hide_browsers
 
-from metricwatch.parts.evidence import browser as br
-from metricwatch.parts.evidence.browser import NO_BROWSER, BrowserNotFoundError, find_browser
+from metricwatch import browsers as br
+from metricwatch.browsers import NO_BROWSER, BrowserNotFoundError, find_browser
 
 
 def _fake_exe(path: Path) -> Path:
@@ -20,13 +21,7 @@ def _fake_exe(path: Path) -> Path:
 @pytest.fixture
 def bare_machine(tmp_path, monkeypatch):
     """A machine with no Chromium anywhere: empty PATH, no system paths, no Playwright browsers."""
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(empty))
-    monkeypatch.delenv(br.ENV_VAR, raising=False)
-    monkeypatch.setattr(br, "DEBIAN_CHROMIUM", str(empty / "chromium"))
-    monkeypatch.setattr(br, "CHROME_PATHS", ())
+    hide_browsers(tmp_path, monkeypatch)
     return tmp_path
 
 
@@ -89,8 +84,3 @@ def test_no_browser_anywhere_gives_the_exact_message(bare_machine):
     assert NO_BROWSER == (
         "no Chromium/Chrome found; install with `apt-get install chromium` or set `evidence.browser`"
     )
-
-
-def test_origin_of_normalises_scheme_and_host():
-    assert br.origin_of("HTTP://127.0.0.1:5000/#/experiments/1") == "http://127.0.0.1:5000"
-    assert br.origin_of("https://example.org/x?y=1") == "https://example.org"
