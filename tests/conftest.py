@@ -56,6 +56,21 @@ def _clean_env() -> Iterator[None]:
     os.environ.update(saved)
 
 
+# what MLflow creates in the working folder when a client is opened with no tracking URI
+STRAY_STORES = ("mlflow.db", "mlruns")
+
+
+@pytest.fixture(autouse=True)
+def _nothing_written_in_the_working_folder(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that leaves an MLflow store in the folder pytest runs in (the repository) fails:
+    an MlflowClient opened on MLflow's default URI, which metricwatch must never do."""
+    cwd = Path.cwd()
+    before = {name for name in STRAY_STORES if (cwd / name).exists()}
+    yield
+    new = [name for name in STRAY_STORES if (cwd / name).exists() and name not in before]
+    assert not new, f"{request.node.nodeid} left {new} in {cwd} (MLflow's default store)"
+
+
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The embedded demo, built once per test run for every xdist worker (read-only).

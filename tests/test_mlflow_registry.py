@@ -121,9 +121,9 @@ def test_dataset_inputs_and_logged_models(built: Built, kind: str) -> None:
     assert got[runs["v1.0.1"]] == []
     assert [
         (d.name, d.digest, d.source, d.source_type, d.context) for d in got[runs["v1.0.0"]]
-    ] == [
-        ("data/raw/students.csv", RAW_MD5, "dvc://data/raw/students.csv@v1.0.0", "dvc", "training"),
+    ] == [  # by name: a file store lists them in its folder's order
         ("data/processed", DIR_MD5, "dvc://data/processed@v1.0.0", "dvc", "training"),
+        ("data/raw/students.csv", RAW_MD5, "dvc://data/raw/students.csv@v1.0.0", "dvc", "training"),
     ]
     from mlflow import MlflowClient
 

@@ -12,6 +12,7 @@ Three store kinds are read the same way through `MlflowClient`:
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import sqlite3
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from metricwatch.config import Config
-from metricwatch.errors import AuthError, SourceError, SourceUnavailableError
+from metricwatch.errors import AuthError, MetricwatchError, SourceError, SourceUnavailableError
 from metricwatch.redact import redact_url, scrub
 from metricwatch.scoped_env import scoped_env
 
@@ -125,7 +126,10 @@ def client_uri(cfg: Config) -> str:
 
 @contextmanager
 def mlflow_env(cfg: Config) -> Iterator[None]:
-    """MLflow's HTTP timeout/retry variables and MLFLOW_ALLOW_FILE_STORE, restored afterwards."""
+    """MLflow's HTTP timeout/retry variables and MLFLOW_ALLOW_FILE_STORE, restored afterwards;
+    MLFLOW_TRACKING_URI is the configured store (its read-only form): MLflow opens clients of
+    its own on the global URI (the file registry resolves a version's logged model with
+    `MlflowClient()`), and its default would create `mlflow.db` in the working folder."""
     values = {
         "MLFLOW_HTTP_REQUEST_TIMEOUT": str(max(1, math.ceil(cfg.mlflow.timeout_s))),
         "MLFLOW_HTTP_REQUEST_MAX_RETRIES": str(cfg.mlflow.max_retries),
@@ -133,6 +137,9 @@ def mlflow_env(cfg: Config) -> Iterator[None]:
         "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER": "0.5",
         "MLFLOW_ALLOW_FILE_STORE": "true",
     }
+    if cfg.mlflow.tracking_uri:
+        with contextlib.suppress(MetricwatchError):  # a missing store is reported by its caller
+            values["MLFLOW_TRACKING_URI"] = client_uri(cfg)
     with scoped_env(values):
         yield
 

@@ -67,7 +67,8 @@ def _dataset(inp: Any) -> RunDataset:
 
 
 def run_datasets(cfg: Config, run_ids: Iterable[str]) -> dict[str, list[RunDataset]]:
-    """run id -> its dataset inputs (an empty list when it logged none)."""
+    """run id -> its dataset inputs, by name (an empty list when it logged none); stores keep
+    no order for them (a file store lists its folder)."""
     ids = list(dict.fromkeys(run_ids))
     if not ids:
         return {}
@@ -76,7 +77,8 @@ def run_datasets(cfg: Config, run_ids: Iterable[str]) -> dict[str, list[RunDatas
     with mlflow_env(cfg), translate_errors(cfg, "read the runs' dataset inputs"):
         for rid in ids:
             inputs = client.get_run(rid).inputs
-            out[rid] = [_dataset(i) for i in (inputs.dataset_inputs if inputs else [])]
+            found = [_dataset(i) for i in (inputs.dataset_inputs if inputs else [])]
+            out[rid] = sorted(found, key=lambda d: (d.name, d.context or "", d.digest))
     return out
 
 
