@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from metricwatch.checks.drift_report import DriftReport, freeze_spec, run_drift
+from metricwatch.checks.drift_text import definition_text
 from metricwatch.config import load_config, parse_config
 from metricwatch.errors import ConfigError
 from metricwatch.stats.bin_spec import parse_spec
@@ -63,9 +64,10 @@ def _close(a: object, b: object, path: str = "") -> None:
 def _same(local: DriftReport, spark: DriftReport) -> None:
     a, b = local.model_dump(mode="json"), spark.model_dump(mode="json")
     for key in ("features", "target", "windows", "dataset_drift_pct", "drifted_features",
-                "n_reference", "n_current", "n_tests", "definition"):  # fmt: skip
+                "n_reference", "n_current", "n_tests", "n_comparable"):  # fmt: skip
         _close(a[key], b[key], key)
     assert a["bin_spec"]["hash"] == b["bin_spec"]["hash"]
+    assert definition_text(local) == definition_text(spark)
     assert (local.engine, spark.engine) == ("local", "spark")
 
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from metricwatch.i18n import Lang, lang_of, t
 from metricwatch.report.blocks import Block, Figure, Heading, Text
-from metricwatch.report.i18n import Lang, t
 from metricwatch.result import MonitoringResult
 
 
@@ -57,8 +57,8 @@ def section_blocks(result: MonitoringResult, name: str) -> list[Block]:
     if name not in sections:
         raise KeyError(f"unknown section {name!r}; valid: {', '.join(sections)}")
     heading, builder = sections[name]
-    lang: Lang = result.meta.lang if result.meta.lang in ("en", "es") else "en"  # type: ignore[assignment]
-    blocks: list[Block] = [Heading(t(heading, lang), 2)] if heading else []
+    lang: Lang = lang_of(result.meta.lang)
+    blocks: list[Block] = [Heading(t(f"report.{heading}", lang), 2)] if heading else []
     return blocks + builder(result, lang)
 
 
