@@ -21,6 +21,7 @@ from metricwatch.evidence.capture import capture_evidence
 from metricwatch.evidence.images import png_stats
 from metricwatch.evidence.mlflow_pages import PageCheckError, PageSpec, capture_page, storage_state
 from metricwatch.evidence.mlflow_ui import mlflow_ui, pid_alive
+from metricwatch.evidence.model import Caption
 from metricwatch.hashing import file_sha256
 from metricwatch.sources.mlflow_runs import load_runs
 
@@ -181,7 +182,7 @@ def test_a_run_that_does_not_exist_fails_with_the_reason_and_saves_nothing(
     spec = PageSpec(
         name="mlflow_run_ghost.png",
         route=f"/#/experiments/1/runs/{missing}?workflowType=machine_learning",
-        shows="a run that does not exist",
+        shows=Caption(key="run_page", params={"version": "v9", "run_name": "nope"}),
         texts=["rmse"],
         run_ids=[missing],
         height=800,
@@ -199,7 +200,7 @@ def test_content_check_fails_when_a_run_id_is_not_on_the_page(ui, browser, world
     spec = PageSpec(
         name="mlflow_runs.png",
         route="/#/experiments/1/runs?workflowType=machine_learning",
-        shows="runs list",
+        shows=Caption(key="runs_list", params={"experiment": "'e'"}),
         texts=["train-v1.0.0"],
         run_ids=[world["ids"]["v1.0.0"], ghost],
         height=700,

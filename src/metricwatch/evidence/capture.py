@@ -23,7 +23,7 @@ from metricwatch.config import Config
 from metricwatch.errors import ConfigError, MetricwatchError
 from metricwatch.evidence.browser import Browser, BrowserNotFoundError, find_browser, launch_browser
 from metricwatch.evidence.manifest import write_manifest
-from metricwatch.evidence.model import EVIDENCE_PARTS, EvidenceItem, EvidenceReport
+from metricwatch.evidence.model import EVIDENCE_PARTS, Caption, EvidenceItem, EvidenceReport
 from metricwatch.evidence.terminal_plan import terminal_items
 from metricwatch.hashing import file_sha256
 
@@ -45,7 +45,9 @@ class Session:
         self.server_url: str | None = None
         self.server_started = False
 
-    def publish(self, name: str, kind: Any, src: Path, shows: str, source: str, **kw: Any) -> None:
+    def publish(
+        self, name: str, kind: Any, src: Path, shows: Caption, source: str, **kw: Any
+    ) -> None:
         from metricwatch.evidence.images import png_stats
 
         width, height, _ = png_stats(src)
@@ -59,7 +61,9 @@ class Session:
             )
         )  # fmt: skip
 
-    def miss(self, name: str, kind: Any, status: Any, shows: str, reason: str, source: str = ""):
+    def miss(
+        self, name: str, kind: Any, status: Any, shows: Caption, reason: str, source: str = ""
+    ):
         (self.images_dir / name).unlink(missing_ok=True)  # never leave stale evidence behind
         self.items.append(
             EvidenceItem(

@@ -29,9 +29,10 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     blocks: list[Block] = [Heading(t("report.screens", lang)), Paragraph(provenance(rep, lang))]
     blocks += [Notice(n, "warn") for n in rep.notes]
     for item in rep.items:
-        caption = f"{item.name} — {item.shows}"
+        shows = item.shows.text(lang)
+        caption = f"{item.name} — {shows}"
         if item.status == "ok" and item.path and Path(item.path).is_file():
-            blocks.append(Image(item.path, alt=item.shows, caption=caption, lang=lang))
+            blocks.append(Image(item.path, alt=shows, caption=caption, lang=lang))
         else:
             why = item.reason or t("evidence.file_missing", lang)
             blocks.append(Notice(f"{caption}: {why}", "unknown"))

@@ -100,6 +100,6 @@ def _terminal_images(result: MonitoringResult, lang: Lang) -> list[Block]:
     for item in ev.items:
         shown = item.kind == "terminal" and item.name.startswith("dvc_repro")
         if shown and item.status == "ok" and item.path and Path(item.path).is_file():
-            caption = f"{item.name} — {item.shows}"
-            out.append(Image(item.path, alt=item.shows, caption=caption, lang=lang))
+            shows = item.shows.text(lang)
+            out.append(Image(item.path, alt=shows, caption=f"{item.name} — {shows}", lang=lang))
     return out
