@@ -69,9 +69,10 @@ def overlay(feature: FeatureDrift, lang: Lang = "en") -> go.Figure | None:
     ref, cur = t("drift.legend.reference", lang), t("drift.legend.current", lang)
     fig.add_bar(x=labels, y=d.reference, name=ref, marker_color=REFERENCE_COLOR)
     fig.add_bar(x=labels, y=d.current, name=cur, marker_color=CURRENT_COLOR)
-    verdict = {True: "drift.drift", False: "drift.no_drift"}.get(feature.drifted)  # type: ignore[call-overload]
-    status = label(f"drift.status.{feature.status}", lang, feature.status)
-    said = t(verdict, lang) if verdict else status
+    if feature.drifted is None:
+        said = label(f"drift.status.{feature.status}", lang, feature.status)
+    else:
+        said = t("drift.drift" if feature.drifted else "drift.no_drift", lang)
     na = t("drift.chart.na", lang)
     js = na if feature.js is None else f"{feature.js:.3f}"
     psi = na if feature.psi is None else f"{feature.psi:.3f}"
