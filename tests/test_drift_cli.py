@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 
 from metricwatch.cli import main
+from metricwatch.parts.drift.collect import DriftReport
+from metricwatch.parts.drift.text import definition_text
 
 
 @pytest.fixture
@@ -47,7 +49,8 @@ def test_json_output(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     kind = next(f for f in data["features"] if f["name"] == "kind")
     assert kind["distribution"]["labels"] == ["x", "y", "z", "unseen"]
     assert kind["distribution"]["current"][-1] == pytest.approx(0.3, abs=0.06)
-    assert "2 of 3 comparable features that drift = 66.7 %" in data["definition"]
+    definition = definition_text(DriftReport.model_validate(data))  # worded from the JSON
+    assert "2 of 3 comparable features that drift = 66.7 %" in definition
     assert data["concept"] is None
 
 

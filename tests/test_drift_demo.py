@@ -11,6 +11,8 @@ import pytest
 
 from metricwatch.cli import main
 from metricwatch.demo.data import DRIFT_SINCE, DRIFT_WEEK, DRIFTED_FEATURES, TARGET, TIME_COLUMN
+from metricwatch.parts.drift.collect import DriftReport
+from metricwatch.parts.drift.text import definition_text
 
 
 def _hash(path: Path) -> str:
@@ -30,7 +32,8 @@ def test_demo_drift_flags_the_two_features_the_target_and_scores_v101(
     assert sorted(data["drifted_features"]) == sorted(DRIFTED_FEATURES)
     n = data["n_comparable"]
     assert data["dataset_drift_pct"] == pytest.approx(100 * 2 / n)
-    assert f"2 of {n} comparable features that drift" in data["definition"]
+    definition = definition_text(DriftReport.model_validate(data))  # worded from the JSON
+    assert f"2 of {n} comparable features that drift" in definition
     assert data["target"]["name"] == TARGET and data["target"]["drifted"] is True
     concept = data["concept"]
     assert concept["status"] == "ok", concept["reason"]

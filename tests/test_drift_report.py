@@ -8,6 +8,7 @@ import pytest
 
 from metricwatch.config import DriftConfig
 from metricwatch.parts.drift.collect import frames_report
+from metricwatch.parts.drift.text import definition_text, smoothing_text
 from metricwatch.stats.feature_drift import FeatureDrift
 from metricwatch.stats.verdicts import drift_pct
 
@@ -54,7 +55,7 @@ def test_report_definition_target_and_typing() -> None:
     assert feats["grade"].distribution.labels == ["low", "mid", "high", "unseen"]
     assert report.drifted_features == ["moved"]
     assert report.dataset_drift_pct == 25.0
-    assert report.definition == (
+    assert definition_text(report) == (
         "A feature drifts when its Jensen–Shannon distance ≥ 0.1 (the effect floor) AND its "
         "test p-value adjusted across the 4 tested feature(s) (Benjamini–Hochberg) < 0.05 "
         "(Kolmogorov–Smirnov for numeric, chi-square for categorical features). Dataset drift % "
@@ -63,7 +64,8 @@ def test_report_definition_target_and_typing() -> None:
         "missing, type mismatch…) are left out of both counts."
     )
     assert report.target is not None and report.target.drifted is True
-    assert "ε = 0.0001" in report.smoothing
+    assert "ε = 0.0001" in smoothing_text()
+    assert "Y el p-valor de su prueba ajustado entre las 4" in definition_text(report, "es")
     dumped = report.model_dump(mode="json")  # JSON-safe: no NaN/inf anywhere
     assert "NaN" not in pd.Series([str(dumped)]).iloc[0]
 
@@ -83,7 +85,7 @@ def test_overrides_include_exclude_and_weights() -> None:
     assert feats["small_int"].kind == "numeric"
     assert feats["moved"].js is not None and feats["moved"].js > 0.5
     assert report.dataset_drift_pct == 25.0  # weight 1 of 4
-    assert "the weighted share (drift.weights) of comparable features" in report.definition
-    assert "JS distance ≥ 0.5" in report.definition.replace(
+    assert "the weighted share (drift.weights) of comparable features" in definition_text(report)
+    assert "JS distance ≥ 0.5" in definition_text(report).replace(
         "Jensen–Shannon distance", "JS distance"
     )

@@ -17,6 +17,7 @@ from support.configs import make_config
 from metricwatch.config import load_config
 from metricwatch.errors import ConfigError
 from metricwatch.parts.drift.collect import DriftReport, freeze_spec, run_drift
+from metricwatch.parts.drift.text import definition_text
 from metricwatch.stats.bin_spec import parse_spec
 
 pytestmark = [
@@ -64,9 +65,10 @@ def _close(a: object, b: object, path: str = "") -> None:
 def _same(local: DriftReport, spark: DriftReport) -> None:
     a, b = local.model_dump(mode="json"), spark.model_dump(mode="json")
     for key in ("features", "target", "windows", "dataset_drift_pct", "drifted_features",
-                "n_reference", "n_current", "n_tests", "definition"):  # fmt: skip
+                "n_reference", "n_current", "n_tests", "n_comparable"):  # fmt: skip
         _close(a[key], b[key], key)
     assert a["bin_spec"]["hash"] == b["bin_spec"]["hash"]
+    assert definition_text(local) == definition_text(spark)
     assert (local.engine, spark.engine) == ("local", "spark")
 
 

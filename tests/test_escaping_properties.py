@@ -18,6 +18,7 @@ import enum
 import json
 import re
 import shutil
+import string
 import tempfile
 import types
 import typing
@@ -33,6 +34,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from metricwatch import i18n
+from metricwatch.parts.evidence.model import Caption
 from metricwatch.parts.kpis.collect import KPIS
 from metricwatch.parts.registry import all_parts
 from metricwatch.render.figures import figure_bundle, plot_labels, plot_text, static_img
@@ -94,7 +97,17 @@ def _fill(tp: Any, s: str, variant: int, name: str = "") -> Any:
     return None
 
 
+def _caption(s: str, variant: int) -> Caption:
+    """A caption of the catalogue (rotating with variant) whose parameters are all s."""
+    keys = sorted(k for k in i18n.catalogue("en") if k.startswith("evidence.shows."))
+    key = keys[variant % len(keys)]
+    fields = {f for _, f, _, _ in string.Formatter().parse(i18n.catalogue("en")[key]) if f}
+    return Caption(key=key.removeprefix("evidence.shows."), params=dict.fromkeys(fields, s))
+
+
 def _model(cls: type[BaseModel], s: str, variant: int) -> BaseModel:
+    if cls is Caption:  # a key of the catalogue; its parameters are the user strings
+        return _caption(s, variant)
     values = {}
     for name, field in cls.model_fields.items():
         if cls is MonitoringResult and name == "parts":

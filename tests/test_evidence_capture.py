@@ -28,6 +28,7 @@ from metricwatch.parts.evidence.mlflow_pages import (
     storage_state,
 )
 from metricwatch.parts.evidence.mlflow_ui import mlflow_ui, pid_alive
+from metricwatch.parts.evidence.model import Caption
 from metricwatch.sources.mlflow_runs import load_runs
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -187,7 +188,7 @@ def test_a_run_that_does_not_exist_fails_with_the_reason_and_saves_nothing(
     spec = PageSpec(
         name="mlflow_run_ghost.png",
         route=f"/#/experiments/1/runs/{missing}?workflowType=machine_learning",
-        shows="a run that does not exist",
+        shows=Caption(key="run_page", params={"version": "v9", "run_name": "nope"}),
         texts=["rmse"],
         run_ids=[missing],
         height=800,
@@ -205,7 +206,7 @@ def test_content_check_fails_when_a_run_id_is_not_on_the_page(ui, browser, world
     spec = PageSpec(
         name="mlflow_runs.png",
         route="/#/experiments/1/runs?workflowType=machine_learning",
-        shows="runs list",
+        shows=Caption(key="runs_list", params={"experiment": "'e'"}),
         texts=["train-v1.0.0"],
         run_ids=[world["ids"]["v1.0.0"], ghost],
         height=700,

@@ -8,14 +8,14 @@ from pathlib import Path
 
 from metricwatch.hashing import file_sha256
 from metricwatch.parts.evidence.manifest import write_manifest
-from metricwatch.parts.evidence.model import EvidenceItem, EvidenceReport
+from metricwatch.parts.evidence.model import Caption, EvidenceItem, EvidenceReport
 
 
 def _item(imgs: Path, name: str, kind: str, content: bytes) -> EvidenceItem:
     path = imgs / name
     path.write_bytes(content)
     return EvidenceItem(
-        name=name, kind=kind, status="ok", shows=name, source=f"src-{name}", path=str(path),
+        name=name, kind=kind, status="ok", shows=Caption(key="git_tags"), source=f"src-{name}", path=str(path),
         sha256=file_sha256(path), captured_at=datetime.now(UTC),
     )  # fmt: skip
 
@@ -36,7 +36,11 @@ def test_partial_capture_keeps_valid_entries_of_the_other_part(tmp_path):
     (imgs / "mlflow_compare.png").write_bytes(b"changed since")  # no longer the captured image
     term = _item(imgs, "git_tag.png", "terminal", b"tags")
     missing = EvidenceItem(
-        name="dvc_status.png", kind="terminal", status="skipped", shows="s", reason="no status"
+        name="dvc_status.png",
+        kind="terminal",
+        status="skipped",
+        shows=Caption(key="status_any"),
+        reason="no status",
     )
     path = write_manifest(_report(imgs, [term, missing], None), imgs, ("terminal",))
     data = json.loads(path.read_text())

@@ -37,7 +37,8 @@ def test_without_release_runs_the_runs_list_shows_the_newest_runs() -> None:
     newest = sorted(runs, key=lambda r: r.start_time, reverse=True)[:VERIFIED_ROWS]
     assert spec.run_ids == [r.run_id for r in newest]
     assert spec.texts[-2:] == ["rmse", "quadratic_weighted_kappa"]  # the KPI columns
-    assert "(no release run: every run, newest first)" in spec.shows
+    assert "(no release run: every run, newest first)" in spec.shows.text()
+    assert "(ningún run de versión: todos los runs" in spec.shows.text("es")
 
 
 def test_release_runs_are_highlighted_and_every_experiment_gets_its_list() -> None:

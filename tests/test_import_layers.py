@@ -32,9 +32,7 @@ RENDER_MAY_USE = {
 PENDING = [
     ("metricwatch.parts.*", "metricwatch.report.blocks", "sections build report blocks: doc/"),
     ("metricwatch.parts.*", "metricwatch.report.html", "status badges and cells: doc/"),
-    ("metricwatch.parts.*", "metricwatch.report.i18n", "headings and labels: the i18n catalogue"),
     ("metricwatch.parts.*", "metricwatch.render.figures", "KPI trend plots: doc/ figures"),
-    ("metricwatch.parts.*", "metricwatch.render.drift_figures", "drift plots: doc/ figures"),
 ]
 PENDING_CYCLES = [
     # gto_tags.read_gto_tags lists tags with git_dvc, which parses names with gto_tags:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import html as htmllib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support.report_text import EN_HEADINGS, ES_HEADINGS
+from support.report_text import EN_HEADINGS, ES_HEADINGS, ISSUE_PHRASES, english_headings
 from support.webhook_receiver import Receiver
 
 from metricwatch.cli import main
@@ -143,6 +145,108 @@ def test_spanish_report_uses_the_seed_headings(demo_dir: Path, tmp_path: Path) -
         assert heading in html
         assert heading in text
     assert "Tabla de correspondencia" in html
+
+
+@pytest.fixture(scope="module")
+def spanish(delivered: Delivered, demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`make report REPORT_ARGS='--lang es'` on another copy of the demo (every part collected);
+    the English run's cache is copied first, so the repro verdict and the images can be reused."""
+    base = tmp_path_factory.mktemp("spanish")
+    root = base / "demo"
+    shutil.copytree(demo_dir, root, symlinks=True)
+    shutil.copytree(delivered.cache, base / "cache", symlinks=True)
+    env = {**os.environ, "XDG_CACHE_HOME": str(base / "cache"), "COLUMNS": "200"}
+    argv = ["make", "-s", "-C", str(REPO_ROOT), "report", f"PROJECT={root / 'project'}",
+            f"CONFIG={root / 'metricwatch.yaml'}", "REPORT_ARGS=--lang es"]  # fmt: skip
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=1200)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return root / "reports"
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees in the HTML: no scripts (plotly.js), styles or tags; entities decoded."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def data_values(result: dict) -> list[str]:
+    """The data a report quotes as it is: features, runs, experiments, tags, paths, DVC keys."""
+    values = [f["name"] for f in result["drift"]["features"]]
+    values += [r["run_name"] for r in result["kpis"]["rows"]] + result["kpis"]["experiments"]
+    values += [t["tag"] for t in result["integrity"]["tags"]]
+    for rev in result["kpis"]["dvc_metrics"]["diffs"]:
+        values += [rev["path"], rev["key"]]
+    values += [i["name"] for i in result["evidence"]["items"]]
+    return sorted({v for v in values if v}, key=len, reverse=True)
+
+
+def english_left(text: str, phrases: list[str], values: list[str]) -> list[str]:
+    for value in values:
+        text = text.replace(value, " ")
+    found = []
+    for phrase in phrases:
+        if re.search(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])", text):
+            found.append(phrase)
+    return found
+
+
+def test_spanish_report_has_no_english_sentences_or_headings(spanish: Path) -> None:
+    result = json.loads((spanish / "metrics.json").read_text())
+    assert result["errors"] == {} and result["meta"]["lang"] == "es"
+    html = (spanish / "metrics_monitoring.html").read_text(encoding="utf-8")
+    texts = {"html": visible_text(html),
+             "pdf": " ".join(pdf_text(spanish / "metrics_monitoring.pdf").split())}  # fmt: skip
+    english = english_headings()
+    sections = [h for h in english if re.match(r"\d\. ", h)]
+    assert sections == EN_HEADINGS  # the seed's eight, from the catalogue
+    values = data_values(result)
+    for name, text in texts.items():
+        assert [h for h in ES_HEADINGS if h not in text] == [], name  # the seed's, unchanged
+        assert english_left(text, [*ISSUE_PHRASES, *sections], values) == [], name
+    # every heading and table heading of the HTML is worded in Spanish
+    cells = re.findall(r"<(h[1-6]|th)\b[^>]*>(.*?)</\1>", html, flags=re.S)
+    shown = {visible_text(inner) for _, inner in cells}
+    assert len(shown) > 40
+    assert sorted(shown & set(english)) == []
+    # the drift part's words, translated: its verdicts, kinds and chart titles
+    assert "sin drift" in texts["html"] and "numérica" in texts["html"]
+    assert "Puntuación de drift por variable" in html
+
+
+def test_an_extra_metric_in_the_config_is_a_kpi_column_and_a_trend(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    import mlflow
+
+    copy = tmp_path / "demo"
+    shutil.copytree(demo_dir, copy, symlinks=True)
+    client = mlflow.MlflowClient(f"sqlite:///{copy / 'mlflow.db'}")
+    exp = client.get_experiment_by_name("student-performance")
+    logged = {}
+    for i, run in enumerate(client.search_runs([exp.experiment_id])):
+        logged[run.info.run_id] = 0.4321 + i / 10
+        client.log_metric(run.info.run_id, "mean_abs_err", logged[run.info.run_id])
+    cfg = yaml.safe_load((copy / "metricwatch.yaml").read_text(encoding="utf-8"))
+    cfg["mlflow"]["metrics"] = {"mae": ["mean_abs_err"]}
+    (copy / "metricwatch.yaml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["report", "-c", str(copy / "metricwatch.yaml"), "-o", str(out), "--renderer", "builtin"]
+    assert main([*args, "--skip", "repro", "--skip", "evidence", "--skip", "drift"]) == 0
+    result = json.loads((out / "metrics.json").read_text())
+    html = (out / "metrics_monitoring.html").read_text(encoding="utf-8")
+    table = re.search(r'<table class="mw-table mw-kpis">.*?</table>', html, flags=re.S)
+    assert table is not None
+    heads = [visible_text(h) for h in re.findall(r"<th\b[^>]*>(.*?)</th>", table.group(0))]
+    assert heads[4:9] == ["RMSE", "QWK", "Time (s)", "Drift (%)", "mae"]  # config order
+    rows = {r["run_id"]: r for r in result["kpis"]["rows"]}
+    for run_id, value in logged.items():
+        assert rows[run_id]["values"]["mae"]["value"] == pytest.approx(value)
+        assert f"<td>{rows[run_id]['values']['mae']['display']}</td>" in table.group(0)
+    # the trend plots: a fifth subplot titled "mae" whose trace carries the logged values
+    assert '"text":"mae"' in html and '"name":"mae"' in html
+    points = [p for p in result["kpis"]["trends"]["mae"] if p["value"] is not None]
+    assert {round(p["value"], 4) for p in points} == {round(v, 4) for v in logged.values()}
+    assert "Also followed (mlflow.metrics in metricwatch.yaml): mae." in visible_text(html)
 
 
 def test_hostile_run_name_is_escaped(demo_dir: Path, tmp_path: Path) -> None:

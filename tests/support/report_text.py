@@ -21,3 +21,28 @@ ES_HEADINGS = [
     "8. Apéndice C — Recomendaciones de seeds y entornos",
 ]
 SUMMARY = {"en": "Summary — Overall status", "es": "Resumen — Estado general"}
+
+# English the Spanish report once printed (issue 16 quotes them): never in a Spanish report
+ISSUE_PHRASES = [
+    "A feature drifts when",
+    "numeric: 10 bins on reference quantiles",
+    "Drift score per feature (Jensen–Shannon distance)",
+    "no drift",
+    "numeric",
+    "categorical",
+    "changed",
+    "same",
+]
+
+
+NOT_HEADINGS = {"report.none", "report.not_collected", "report.image_too_large"}
+
+
+def english_headings() -> list[str]:
+    """Every section and table heading the catalogue words differently in English and Spanish
+    (the report's headings and labels `report.*` and its table columns `*.col.*`)."""
+    from metricwatch.i18n import catalogue
+
+    en, es = catalogue("en"), catalogue("es")
+    keys = [k for k in en if (k.startswith("report.") or ".col." in k) and k not in NOT_HEADINGS]
+    return sorted({en[k] for k in keys if en[k] != es[k]})

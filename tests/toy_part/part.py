@@ -13,7 +13,7 @@ from metricwatch.rules import PartRuleInputs, StatusInputs, StatusItem, StatusRu
 from toy_part.model import TOY, ToyReport
 
 if TYPE_CHECKING:
-    from metricwatch.report.i18n import Lang
+    from metricwatch.i18n import Lang
     from metricwatch.result import MonitoringResult
 
 TOY_RULE = StatusRule(

@@ -73,15 +73,17 @@ def _concept_lines(report: DriftReport) -> list[str]:
 
 
 def _summary(report: DriftReport) -> list[str]:
+    from metricwatch.parts.drift import text as drift_text
+
     pct = "undefined" if report.dataset_drift_pct is None else f"{report.dataset_drift_pct:.1f} %"
     lines = [
         f"Dataset drift: {pct} (drifting: {', '.join(report.drifted_features) or 'none'})",
-        f"Definition: {report.definition}",
+        f"Definition: {drift_text.definition_text(report)}",
         f"Engine: {report.engine} ({report.mode}).",
-        f"Binning: {report.binning}.",
-        f"Smoothing: {report.smoothing}.",
-        f"Tests: {report.tests}.",
-        f"Column types: {report.typing}.",
+        f"Binning: {drift_text.binning_text(report)}.",
+        f"Smoothing: {drift_text.smoothing_text()}.",
+        f"Tests: {drift_text.tests_text(report)}.",
+        f"Column types: {drift_text.typing_text()}.",
     ]
     if report.target_note:
         lines.append(f"Target: {report.target_note}")
@@ -223,9 +225,11 @@ def drift(
     else:
         _print_table(report)
     if figures is not None:
-        from metricwatch.render.drift_figures import write_html
+        from metricwatch.parts.drift import text as drift_text
+        from metricwatch.parts.drift.figures import write_html
 
-        err_console.print(f"figures written to {write_html(report, figures)}", soft_wrap=True)
+        page = write_html(report, figures, drift_text.definition_text(report))
+        err_console.print(f"figures written to {page}", soft_wrap=True)
     if report.dataset_drift_pct is None:
         err_console.print("[yellow]no feature could be compared: no drift verdict[/yellow]")
         return 2

@@ -7,7 +7,8 @@ import html
 from rich.markup import escape
 from rich.table import Table
 
-from metricwatch.parts.integrity.model import ITEM_LABELS, IntegrityReport
+from metricwatch import i18n
+from metricwatch.parts.integrity.model import IntegrityReport
 from metricwatch.vocab import icon
 
 
@@ -46,7 +47,7 @@ def checklist_table(rep: IntegrityReport) -> Table:
         for n, item in enumerate(t.items):
             table.add_row(
                 escape(t.tag) if n == 0 else "",
-                ITEM_LABELS.get(item.name, {}).get("en", item.name),
+                i18n.label(f"integrity.item.{item.name}", "en", item.name),
                 icon(item.status),
                 escape(item.reason),
             )
@@ -84,7 +85,7 @@ def markdown(rep: IntegrityReport, lang: str = "en") -> str:
         lines += ["", f"**{_cell(t.tag)}** ({(t.commit or '')[:12]})", ""]
         for item in t.items:
             box = "x" if item.status == "ok" else " "
-            label = ITEM_LABELS.get(item.name, {}).get(lang, item.name)
+            label = i18n.label(f"integrity.item.{item.name}", i18n.lang_of(lang), item.name)
             lines.append(f"- [{box}] {icon(item.status)} {label}: {_cell(item.reason)}")
     if rep.orphans:
         lines += ["", f"Orphan runs ({rep.version_tag} names no git tag):", ""]

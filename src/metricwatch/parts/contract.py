@@ -19,8 +19,8 @@ from metricwatch.config import Config
 from metricwatch.rules import PartRuleInputs
 
 if TYPE_CHECKING:
+    from metricwatch.i18n import Lang
     from metricwatch.report.blocks import Block
-    from metricwatch.report.i18n import Lang
     from metricwatch.result import MonitoringResult
     from metricwatch.sources.mlflow_runs import RunSet
 

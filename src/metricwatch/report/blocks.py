@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from metricwatch.i18n import Lang, t
 from metricwatch.render import markdown as md
 from metricwatch.report import html as h
-from metricwatch.report.i18n import Lang, t
 from metricwatch.vocab import icon
 
 MAX_INLINE_IMAGE = 8 * 1024 * 1024
@@ -145,6 +145,7 @@ class Image:
     path: str
     alt: str
     caption: str
+    lang: Lang = "en"
 
     def _data_uri(self) -> str | None:
         data = Path(self.path).read_bytes()
@@ -153,7 +154,8 @@ class Image:
         return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
     def _too_large(self) -> Notice:
-        return Notice(f"{Path(self.path).name}: image over 8 MB, see {self.path}", "warn")
+        text = t("report.image_too_large", self.lang, name=Path(self.path).name, path=self.path)
+        return Notice(text, "warn")
 
     def html(self) -> str:
         uri = self._data_uri()
@@ -185,11 +187,8 @@ Block = Text | Figure
 
 def part_missing(result: Any, part: str, lang: Lang) -> list[Block]:
     """A visible notice saying why a part has no data (never an empty section)."""
-    reason = (getattr(result, "errors", {}) or {}).get(part) or {
-        "en": "this part was not collected in this run",
-        "es": "esta parte no se recopiló en esta ejecución",
-    }[lang]
-    return [Notice(f"{t('unavailable', lang)}: {reason}", "unknown")]
+    reason = (getattr(result, "errors", {}) or {}).get(part) or t("report.not_collected", lang)
+    return [Notice(f"{t('report.unavailable', lang)}: {reason}", "unknown")]
 
 
 def fmt_num(value: float | None, digits: int = 3) -> str:

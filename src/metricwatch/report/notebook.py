@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from metricwatch.i18n import Lang, lang_of, t
 from metricwatch.report.blocks import Block, Figure, Heading, Text
-from metricwatch.report.i18n import Lang, t
 from metricwatch.result import MonitoringResult
 
 
@@ -51,9 +51,9 @@ def _sections() -> dict[str, tuple[Callable[[Lang], str] | None, Builder]]:
         (spec.name, spec.heading, spec.build) for part in all_parts() for spec in part.sections
     ]
     numbered += [
-        ("appendix_a", _catalogue("s6"), sec_appendix.appendix_a),
-        ("appendix_b", _catalogue("s7"), sec_appendix.appendix_b),
-        ("appendix_c", _catalogue("s8"), sec_appendix.appendix_c),
+        ("appendix_a", _catalogue("report.s6"), sec_appendix.appendix_a),
+        ("appendix_b", _catalogue("report.s7"), sec_appendix.appendix_b),
+        ("appendix_c", _catalogue("report.s8"), sec_appendix.appendix_c),
     ]
     sections: dict[str, tuple[Callable[[Lang], str] | None, Builder]] = {
         "summary": (None, sec_summary.build)
@@ -79,7 +79,7 @@ def section_blocks(result: MonitoringResult, name: str) -> list[Block]:
     if name not in sections:
         raise KeyError(f"unknown section {name!r}; valid: {', '.join(sections)}")
     heading, builder = sections[name]
-    lang: Lang = result.meta.lang if result.meta.lang in ("en", "es") else "en"  # type: ignore[assignment]
+    lang: Lang = lang_of(result.meta.lang)
     blocks: list[Block] = [Heading(heading(lang), 2)] if heading else []
     return blocks + builder(result, lang)
 

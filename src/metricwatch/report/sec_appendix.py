@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from metricwatch.i18n import Lang, t, tl
 from metricwatch.parts.repro.model import REPRO
 from metricwatch.report import html as h
 from metricwatch.report.blocks import Block, Bullets, Code, Notice, Paragraph, Table, part_missing
-from metricwatch.report.i18n import Lang
 from metricwatch.vocab import icon
 
 if TYPE_CHECKING:
@@ -50,26 +50,14 @@ def appendix_a(result: MonitoringResult, lang: Lang) -> list[Block]:
         log_lines="\n".join(f'mlflow.log_metric("{n}", float({v}))' for n, v in pairs),
         json_lines=",\n".join(f'    "{n}": float({v})' for n, v in pairs),
     )
-    intro = {
-        "en": "Logging this project's KPIs under the metric names metricwatch reads:",
-        "es": "Registro de los KPIs de este proyecto con los nombres de métricas que lee metricwatch:",
-    }[lang]
-    return [Paragraph(intro), Code(text, "python")]
+    return [Paragraph(t("appendix.a_intro", lang)), Code(text, "python")]
 
 
 def appendix_b(result: MonitoringResult, lang: Lang) -> list[Block]:
     excerpt = result.meta.dvc_declared
     if not excerpt:
-        msg = {
-            "en": "dvc.yaml declares no metrics or plots (or has none at the workspace).",
-            "es": "dvc.yaml no declara metrics ni plots (o no existe en el workspace).",
-        }[lang]
-        return [Notice(msg, "warn")]
-    intro = {
-        "en": "What this project's dvc.yaml declares (read by `dvc metrics show` / `dvc plots show`):",
-        "es": "Lo que declara el dvc.yaml de este proyecto (lo leen `dvc metrics show` / `dvc plots show`):",
-    }[lang]
-    return [Paragraph(intro), Code(excerpt, "yaml")]
+        return [Notice(t("appendix.b_none", lang), "warn")]
+    return [Paragraph(t("appendix.b_intro", lang)), Code(excerpt, "yaml")]
 
 
 def appendix_c(result: MonitoringResult, lang: Lang) -> list[Block]:
@@ -77,10 +65,7 @@ def appendix_c(result: MonitoringResult, lang: Lang) -> list[Block]:
     if rep is None or rep.environment is None:
         return part_missing(result, "repro", lang)
     env = rep.environment
-    cols = {
-        "en": ["Package", "Installed", "Pinned at rev", "Matches"],
-        "es": ["Paquete", "Instalado", "Fijado en la revisión", "Coincide"],
-    }[lang]
+    cols = [t(f"appendix.col.{c}", lang) for c in ("package", "installed", "pinned", "matches")]
     rows = [
         [
             p.name,
@@ -90,30 +75,14 @@ def appendix_c(result: MonitoringResult, lang: Lang) -> list[Block]:
         ]
         for p in env.packages
     ]
-    pinned = {
-        "en": "Dependencies pinned at the revision",
-        "es": "Dependencias fijadas en la revisión",
-    }[lang]
+    pinned = f"{icon('ok')} " + ", ".join(env.lock_files) if env.pinned else icon("fail")
     lines = [
         f"Python {env.python} ({env.platform})",
-        f"{pinned}: {icon('ok') + ' ' + ', '.join(env.lock_files) if env.pinned else icon('fail')}",
+        t("appendix.pinned", lang, value=pinned),
     ]
     if env.unpinned:
-        lines.append(f"unpinned: {', '.join(env.unpinned)}")
+        lines.append(t("appendix.unpinned", lang, names=", ".join(env.unpinned)))
     lines += [f"{u.stage}: {u.path} — {u.evidence}" for u in env.undeclared_inputs]
     lines += env.notes
-    advice = {
-        "en": [
-            "Fix seeds in NumPy/PyTorch/TF/xgboost and any pseudo-random source.",
-            "Capture exact versions (pip freeze > requirements.lock.txt).",
-            "Avoid inputs not declared in dvc.yaml (external paths, env vars).",
-            "Control time zones and non-deterministic functions (now() only as explicit input).",
-        ],
-        "es": [
-            "Fijar seeds en NumPy/PyTorch/TF/xgboost y cualquier fuente pseudoaleatoria.",
-            "Capturar versiones exactas (pip freeze > requirements.lock.txt).",
-            "Evitar dependencias no declaradas en dvc.yaml (rutas externas, env vars).",
-            "Controlar timezone y funciones no deterministas (now() sólo como insumo explícito).",
-        ],
-    }[lang]
+    advice = tl("appendix.advice", lang)
     return [Bullets(tuple(lines)), Table(cols, rows, "mw-table mw-small"), Bullets(tuple(advice))]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from metricwatch.i18n import Lang, t
 from metricwatch.report import html as h
 from metricwatch.report.blocks import Block, Bullets, Heading, Notice, Paragraph, Title
-from metricwatch.report.i18n import Lang, t
 from metricwatch.result import MonitoringResult
 from metricwatch.rules import Flag
 
@@ -21,45 +21,47 @@ def overall_status(result: MonitoringResult) -> str:
     return "ok" if result.flags else "unknown"
 
 
-def _breach_line(f: Flag) -> str:
+def _breach_line(f: Flag, lang: Lang = "en") -> str:
     """A breached rule in one line: value vs bound, or for a status rule, why it failed."""
-    head = f"{f.rule} [{f.severity}] {f.version or ''}: {f.value_display}"
+    common = {"rule": f.rule, "severity": f.severity, "version": f.version or "",
+              "value": f.value_display, "action": f.action}  # fmt: skip
     if f.kind == "breach_on":
-        return head + (f" ({f.reason})" if f.reason else "") + f" — {f.action}"
-    return f"{head} vs {f.threshold_display} — {f.action}"
+        why = f" ({f.reason})" if f.reason else ""
+        return t("summary.breach_status", lang, why=why, **common)
+    return t("summary.breach_bound", lang, bound=f.threshold_display, **common)
 
 
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     meta = result.meta
-    title = meta.title or t("title", lang)
+    title = meta.title or t("report.title", lang)
     status = overall_status(result)
     breached = [f for f in result.flags if f.breached]
     lines = [
-        f"{t('project', lang)}: {meta.project}",
-        f"{t('commit', lang)}: {(meta.commit or '—')[:12]} ({meta.describe or '—'})",
-        f"{t('date', lang)}: {meta.generated_at.strftime('%Y-%m-%d %H:%M %Z')}",
+        f"{t('report.project', lang)}: {meta.project}",
+        f"{t('report.commit', lang)}: {(meta.commit or '—')[:12]} ({meta.describe or '—'})",
+        f"{t('report.date', lang)}: {meta.generated_at.strftime('%Y-%m-%d %H:%M %Z')}",
     ]
     # one line per rule on page 1: long user text (a 6,000-character param) is cut here
-    rules = [h.clip(_breach_line(f), SUMMARY_LINE_MAX) for f in breached]
+    rules = [h.clip(_breach_line(f, lang), SUMMARY_LINE_MAX) for f in breached]
     missing = [h.clip(f"{part}: {why}", SUMMARY_LINE_MAX) for part, why in result.errors.items()]
     blocks: list[Block] = [
         Title(title),
-        Paragraph(t("purpose", lang), "mw-purpose"),
-        Heading(f"{t('summary', lang)} — {t('overall', lang)}", 2),
-        Notice(t("overall", lang), status),
+        Paragraph(t("report.purpose", lang), "mw-purpose"),
+        Heading(f"{t('report.summary', lang)} — {t('report.overall', lang)}", 2),
+        Notice(t("report.overall", lang), status),
         Bullets(tuple(lines)),
-        Heading(f"{t('breached', lang)} ({len(rules)})", 4),
-        Bullets(tuple(rules)) if rules else Paragraph(t("none", lang)),
+        Heading(f"{t('report.breached', lang)} ({len(rules)})", 4),
+        Bullets(tuple(rules)) if rules else Paragraph(t("report.none", lang)),
     ]
     if missing:
-        blocks += [Heading(t("unavailable", lang), 4), Bullets(tuple(missing))]
+        blocks += [Heading(t("report.unavailable", lang), 4), Bullets(tuple(missing))]
     return blocks
 
 
 def footer(result: MonitoringResult, lang: Lang) -> list[Block]:
     meta = result.meta
     text = (
-        f"{t('owner', lang)} {meta.project} · {t('updated', lang)}: "
+        f"{t('report.owner', lang)} {meta.project} · {t('report.updated', lang)}: "
         f"{meta.generated_at.strftime('%Y-%m-%d %H:%M:%S %Z')} · metricwatch {meta.metricwatch_version}"
     )
     return [Paragraph(text, "mw-footer")]

@@ -21,11 +21,6 @@ from metricwatch.config import DriftConfig
 INT_CATEGORICAL_MAX = 20
 TEXT_MAX_DISTINCT = 1000
 DATETIME_REASON = "date/time column: not compared (convert it to a number, or exclude it)"
-TYPING_RULE = (
-    f"booleans and text are categorical; whole numbers with at most {INT_CATEGORICAL_MAX} "
-    "distinct values in the reference are categorical; other numbers are numeric "
-    "(drift.categorical / drift.numeric / drift.ordinal override)"
-)
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,6 @@ import numpy as np
 from metricwatch.errors import CheckError
 
 EPSILON = 1e-4
-SMOOTHING = (
-    f"bins empty on both sides are dropped; a bin empty on one side gets a share of "
-    f"ε = {EPSILON:g} on that side, then each side is renormalized to sum to 1 (so PSI and "
-    "KL are always finite); PSI and KL use natural logarithms (nats), KL is KL(current ‖ "
-    "reference), JS is the Jensen–Shannon distance with base 2, in [0, 1]"
-)
 
 Statistic = Callable[[np.ndarray, np.ndarray], float]
 

@@ -2,9 +2,10 @@
 concept drift.
 
 Reads the two data sets with an engine that counts them on one bin spec (local: in memory or in
-batches; spark: on a cluster), compares every column from those counts (stats/), and states
-exactly what the numbers mean (binning with the spec's hash, smoothing, tests, the correction,
-the drift % definition with its thresholds and counts). `freeze_spec` writes a bin spec.
+batches; spark: on a cluster), compares every column from those counts (stats/), and keeps
+the parameters that say exactly what the numbers mean (bins, the spec's hash, thresholds, the
+correction, counts), which checks/drift_text.py words in a language. `freeze_spec` writes a
+bin spec.
 """
 
 from __future__ import annotations
@@ -21,14 +22,11 @@ from metricwatch.parts.contract import PartKey
 from metricwatch.parts.drift.concept import ConceptDrift, concept_drift
 from metricwatch.parts.drift.local import LocalRun, run_local
 from metricwatch.parts.drift.spec import load_spec, spec_path, write_spec
-from metricwatch.parts.drift.text import binning_text, definition_text, tests_text
 from metricwatch.sources import datasets
 from metricwatch.sources.drift_engines.counted import Counted
 from metricwatch.sources.drift_engines.local_count import count, tasks_of
 from metricwatch.sources.drift_engines.local_freeze import freeze_frame
 from metricwatch.stats.bin_spec import BinSpec
-from metricwatch.stats.column_types import TYPING_RULE
-from metricwatch.stats.divergence import SMOOTHING
 from metricwatch.stats.feature_drift import FeatureDrift
 from metricwatch.stats.spec_drift import compare_all
 from metricwatch.stats.verdicts import drift_pct
@@ -65,11 +63,6 @@ class DriftReport(BaseModel):
     drifted_features: list[str]
     n_comparable: int
     n_not_comparable: int
-    definition: str
-    smoothing: str
-    binning: str
-    typing: str
-    tests: str
     bins: int
     js_threshold: float  # the effect floor
     p_value: float
@@ -136,11 +129,6 @@ def build_report(
         drifted_features=drifted,
         n_comparable=n,
         n_not_comparable=len(frame.features) - n,
-        definition=definition_text(dcfg, frame.features),
-        smoothing=SMOOTHING,
-        binning=binning_text(dcfg, info),
-        typing=TYPING_RULE,
-        tests=tests_text(dcfg),
         bins=dcfg.bins,
         js_threshold=dcfg.js_threshold,
         p_value=dcfg.p_value,

@@ -10,8 +10,8 @@ from metricwatch.parts.drift.collect import DRIFT, DriftReport
 from metricwatch.parts.drift.rule_inputs import drift_rule_inputs
 
 if TYPE_CHECKING:
+    from metricwatch.i18n import Lang
     from metricwatch.report.blocks import Block
-    from metricwatch.report.i18n import Lang
     from metricwatch.result import MonitoringResult
 
 
@@ -22,9 +22,9 @@ def collect(ctx: Context) -> DriftReport:
 
 
 def _heading(lang: Lang) -> str:
-    from metricwatch.report.i18n import t
+    from metricwatch.i18n import t
 
-    return t("s4", lang)
+    return t("report.s4", lang)
 
 
 def _section(result: MonitoringResult, lang: Lang) -> list[Block]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from metricwatch.i18n import Lang, label, t
+from metricwatch.parts.drift import text as drift_text
 from metricwatch.parts.drift.collect import DRIFT
 from metricwatch.parts.integrity.model import INTEGRITY
 from metricwatch.parts.kpis.section import efficiency_blocks
@@ -18,20 +20,19 @@ from metricwatch.report.blocks import (
     fmt_num,
     part_missing,
 )
-from metricwatch.report.i18n import Lang, t
 from metricwatch.vocab import OUTCOME_STATUS
 
 if TYPE_CHECKING:
     from metricwatch.result import MonitoringResult
 
-_DRIFT_COLS = {
-    "en": ["Feature", "Kind", "PSI", "KL", "JS", "Test", "adj. p", "NaN ref/cur", "Verdict"],
-    "es": ["Variable", "Tipo", "PSI", "KL", "JS", "Prueba", "p aj.", "NaN ref/act", "Veredicto"],
-}
-_FLAG_COLS = {
-    "en": ["Rule", "Version", "Value", "Threshold", "Baseline", "Outcome", "Action"],
-    "es": ["Regla", "Versión", "Valor", "Umbral", "Baseline", "Resultado", "Acción"],
-}
+_DRIFT_COLS = ("drift.col.feature", "drift.col.kind", "PSI", "KL", "JS", "drift.col.test",
+               "drift.col.p_adjusted", "drift.col.nan", "drift.col.verdict")  # fmt: skip
+_FLAG_COLS = ("rule", "version", "value", "threshold", "baseline", "outcome", "action")
+
+
+def _cols(keys: tuple[str, ...], lang: Lang) -> list[str]:
+    """Column headings: catalogue keys, or names kept as they are (PSI, KL, JS)."""
+    return [t(k, lang) if "." in k else k for k in keys]
 
 
 def _pct(x: float | None) -> str:
@@ -42,24 +43,26 @@ def _p(p: float | None) -> str:
     return "—" if p is None else f"{p:.3g}"
 
 
-def verdict_text(f) -> str:
+def verdict_text(f, lang: Lang = "en") -> str:
     """What the Verdict cell says: the verdict or the status, and why (the row names the column)."""
     reason = f.reason.removeprefix(f"column {f.name!r}: ")
     if f.drifted is None:
-        lead = f.status
-        return reason if reason.startswith(lead) else f"{lead}: {reason}" if reason else lead
-    lead = "drift" if f.drifted else "no drift"
+        if reason.startswith(f.status):  # the reason restates the status: say it once
+            reason = reason.removeprefix(f.status).lstrip(" :")
+        lead = drift_text.status_text(f.status, lang)
+    else:
+        lead = t("drift.drift" if f.drifted else "drift.no_drift", lang)
     return f"{lead}: {reason}" if reason else lead
 
 
-def _feature_row(f) -> list[object]:
+def _feature_row(f, lang: Lang) -> list[object]:
     if f.drifted is None:
-        verdict = h.status_badge("unknown", verdict_text(f))
+        verdict = h.status_badge("unknown", verdict_text(f, lang))
     else:
-        verdict = h.status_badge("fail" if f.drifted else "ok", verdict_text(f))
+        verdict = h.status_badge("fail" if f.drifted else "ok", verdict_text(f, lang))
     return [
         f.name,
-        f.kind or "—",
+        drift_text.kind_text(f.kind, lang),
         fmt_num(f.psi),
         fmt_num(f.kl),
         fmt_num(f.js),
@@ -75,36 +78,36 @@ def drift_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
     rep = result.get(DRIFT)
     if rep is None:
         return part_missing(result, "drift", lang)
-    from metricwatch.render.drift_figures import drift_figures
+    from metricwatch.parts.drift.figures import drift_figures
 
     pct = "—" if rep.dataset_drift_pct is None else f"{rep.dataset_drift_pct:.1f} %"
-    lead = {"en": "Dataset drift", "es": "Drift del dataset"}[lang]
+    drifting = ", ".join(rep.drifted_features) or t("report.none", lang)
     blocks: list[Block] = [
         Notice(
-            f"{lead}: {pct} ({', '.join(rep.drifted_features) or t('none', lang)})",
+            t("drift.dataset", lang, pct=pct, features=drifting),
             "fail" if rep.drifted_features else "ok",
         ),
-        Paragraph(rep.definition),
+        Paragraph(drift_text.definition_text(rep, lang)),
         Paragraph(f"{rep.reference} → {rep.current} (n = {rep.n_reference} / {rep.n_current})"),
     ]
-    rows = [_feature_row(f) for f in rep.features]
+    rows = [_feature_row(f, lang) for f in rep.features]
     if rep.target is not None:
-        rows.append(
-            _feature_row(rep.target.model_copy(update={"name": f"{rep.target.name} (target)"}))
-        )
-    blocks.append(Table(_DRIFT_COLS[lang], rows, "mw-table mw-drift"))
-    blocks.append(Paragraph(" ".join([rep.binning, rep.smoothing, rep.tests]), "mw-small"))
+        name = t("drift.target_row", lang, name=rep.target.name)
+        rows.append(_feature_row(rep.target.model_copy(update={"name": name}), lang))
+    blocks.append(Table(_cols(_DRIFT_COLS, lang), rows, "mw-table mw-drift"))
+    blocks.append(Paragraph(drift_text.method_text(rep, lang), "mw-small"))
     if rep.target_note:
         blocks.append(Paragraph(rep.target_note))
     for note in rep.notes:
         blocks.append(Paragraph(note, "mw-small"))
-    blocks.extend(Figure(fig, alt="drift") for fig in drift_figures(rep))
+    alt = t("drift.alt", lang)
+    blocks.extend(Figure(fig, alt=alt) for fig in drift_figures(rep, lang=lang))
     blocks.extend(concept_blocks(rep.concept, lang))
     return blocks
 
 
 def concept_blocks(cd, lang: Lang) -> list[Block]:
-    title = Heading(t("concept", lang))
+    title = Heading(t("report.concept", lang))
     if cd is None:
         return [title, Notice("—", "unknown")]
     if cd.status != "ok":
@@ -112,18 +115,19 @@ def concept_blocks(cd, lang: Lang) -> list[Block]:
     cols = ["", "RMSE", "QWK"]
     rows = [
         [
-            {"en": "reference", "es": "referencia"}[lang],
+            t("concept.reference", lang),
             fmt_num(cd.rmse_reference),
             fmt_num(cd.qwk_reference),
         ],
         [
-            {"en": "current", "es": "actual"}[lang],
+            t("concept.current", lang),
             fmt_num(cd.rmse_current),
             fmt_num(cd.qwk_current),
         ],
         ["Δ", fmt_num(cd.rmse_change), fmt_num(cd.qwk_change)],
     ]
-    model = f"model: {cd.version or ''} run {(cd.run_id or '')[:12]} ({cd.model_uri or '—'})"
+    model = t("concept.model", lang, version=cd.version or "", run_id=(cd.run_id or "")[:12],
+              uri=cd.model_uri or "—")  # fmt: skip
     return [title, Paragraph(model), Table(cols, rows)]
 
 
@@ -135,22 +139,26 @@ def flag_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
             f.value_display,
             f.threshold_display,
             fmt_num(f.baseline),
-            h.status_badge(OUTCOME_STATUS.get(f.outcome, "unknown"), f.outcome),
+            h.status_badge(
+                OUTCOME_STATUS.get(f.outcome, "unknown"),
+                label(f"flags.outcome.{f.outcome}", lang, f.outcome),
+            ),
             f"{f.message} → {f.action}" if f.breached else (f.reason or ""),
         ]
         for f in result.flags
     ]
     if not rows:
-        return [Heading(t("thresholds", lang)), Notice("—", "unknown")]
-    return [Heading(t("thresholds", lang)), Table(_FLAG_COLS[lang], rows, "mw-table mw-flags")]
+        return [Heading(t("report.thresholds", lang)), Notice("—", "unknown")]
+    cols = [t(f"flags.col.{c}", lang) for c in _FLAG_COLS]
+    return [Heading(t("report.thresholds", lang)), Table(cols, rows, "mw-table mw-flags")]
 
 
 def artifact_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
     rep = result.get(INTEGRITY)
     if rep is None:
-        return [Heading(t("artifacts", lang)), *part_missing(result, "integrity", lang)]
+        return [Heading(t("report.artifacts", lang)), *part_missing(result, "integrity", lang)]
     names = ("dvc_push", "mlflow_run", "metrics_artifacts")
-    cols = ["Tag", "DVC remote", "MLflow run", "metrics + artifacts"]
+    cols = ["Tag", *(t(f"artifacts.col.{c}", lang) for c in ("remote", "run", "metrics"))]
     rows = []
     for tag in rep.tags:
         row: list[object] = [tag.tag]
@@ -158,34 +166,30 @@ def artifact_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
             item = tag.item(name)
             row.append(h.status_badge(item.status, item.reason) if item else "—")
         rows.append(row)
-    return [Heading(t("artifacts", lang)), Table(cols, rows, "mw-table mw-small")]
+    return [Heading(t("report.artifacts", lang)), Table(cols, rows, "mw-table mw-small")]
 
 
 def channel_blocks(cfg_data: dict, lang: Lang) -> list[Block]:
     alerts = cfg_data.get("alerts", {})
     prom = alerts.get("prometheus", {})
-    yes, no = {"en": ("configured", "not configured"), "es": ("configurado", "no configurado")}[
-        lang
-    ]
+    yes, no = t("channels.configured", lang), t("channels.not_configured", lang)
+
+    def env(key: str) -> str:
+        return t("channels.configured_env", lang, env=alerts[key]) if alerts.get(key) else no
+
     rows = [
-        [
-            "Slack",
-            f"{yes} (${alerts['slack_webhook_env']})" if alerts.get("slack_webhook_env") else no,
-        ],
-        [
-            "Microsoft Teams",
-            f"{yes} (${alerts['teams_webhook_env']})" if alerts.get("teams_webhook_env") else no,
-        ],
+        ["Slack", env("slack_webhook_env")],
+        ["Microsoft Teams", env("teams_webhook_env")],
         ["Prometheus textfile", prom.get("textfile") or no],
         ["Prometheus /metrics", f"metricwatch serve --port {prom.get('port', 9108)}"],
         ["Pushgateway", yes if prom.get("pushgateway") else no],
         ["CI / cron / systemd", "metricwatch check (exit 0/1/2), deploy/"],
     ]
-    return [Heading(t("channels", lang)), Table(["Channel", ""], rows)]
+    return [Heading(t("report.channels", lang)), Table([t("channels.col", lang), ""], rows)]
 
 
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
-    blocks: list[Block] = [Heading(t("drift", lang))]
+    blocks: list[Block] = [Heading(t("report.drift", lang))]
     blocks += drift_blocks(result, lang)
     blocks += efficiency_blocks(result, lang)
     blocks += artifact_blocks(result, lang)

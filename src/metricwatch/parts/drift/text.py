@@ -1,77 +1,75 @@
-"""What the drift numbers mean, stated with the run's own parameters (shown in every report).
+"""What the drift numbers mean, worded from the drift result's own parameters in a language.
 
-These sentences predate the message catalogue; the parameters they state are also fields of the
-drift result (bins, thresholds, correction, number of tests, the bin spec's hash).
+The result stores the parameters (bins, thresholds, correction, number of tests, the bin spec's
+hash and origin, the features' weights); these functions word them through the message
+catalogue (metricwatch.i18n), for the report, the CLI and the figures' page.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from metricwatch.config import DriftConfig
+from metricwatch.i18n import Lang, label, t
 from metricwatch.stats.binning import FINE_BINS_PER_BIN
-from metricwatch.stats.feature_drift import MIN_ROWS_PER_BIN, FeatureDrift
-from metricwatch.stats.verdicts import drift_pct
+from metricwatch.stats.column_types import INT_CATEGORICAL_MAX
+from metricwatch.stats.divergence import EPSILON
+from metricwatch.stats.feature_drift import MIN_ROWS_PER_BIN
 
 if TYPE_CHECKING:
-    from metricwatch.parts.drift.collect import SpecInfo
-
-CORRECTION_NAMES = {
-    "bh": "Benjamini–Hochberg",
-    "bonferroni": "Bonferroni",
-    "none": "no correction",
-}
+    from metricwatch.parts.drift.collect import DriftReport
 
 
-def definition_text(dcfg: DriftConfig, features: list[FeatureDrift]) -> str:
-    pct, drifted, n = drift_pct(features)
-    skipped = len(features) - n
-    adjusted = (
-        "its test p-value (unadjusted)"
-        if dcfg.correction == "none"
-        else f"its test p-value adjusted across the {n} tested feature(s) "
-        f"({CORRECTION_NAMES[dcfg.correction]})"
-    )
-    rule = (
-        f"A feature drifts when its Jensen–Shannon distance ≥ {dcfg.js_threshold:g} (the effect "
-        f"floor) AND {adjusted} < {dcfg.p_value:g} (Kolmogorov–Smirnov for numeric, chi-square "
-        "for categorical features). "
-    )
-    if pct is None:
-        return rule + (
-            f"Dataset drift % is undefined here: none of the {len(features)} feature(s) could "
-            "be compared (see each feature's status)."
-        )
-    weighted = any(f.weight != 1.0 for f in features if f.drifted is not None)
-    share = "the weighted share (drift.weights) of" if weighted else f"{len(drifted)} of {n}"
-    return rule + (
-        f"Dataset drift % = {share} comparable features that drift = {pct:.1f} %. "
-        f"The target is reported apart (label drift) and not counted; {skipped} feature(s) "
-        "without a verdict (insufficient data, constant, missing, type mismatch…) are left "
-        "out of both counts."
-    )
+def definition_text(rep: DriftReport, lang: Lang = "en") -> str:
+    """The drift rule and the dataset drift % with its counts."""
+    if rep.correction == "none":
+        adjusted = t("drift.p_unadjusted", lang)
+    else:
+        name = label(f"drift.correction.{rep.correction}", lang, rep.correction)
+        adjusted = t("drift.p_adjusted", lang, n=rep.n_tests, correction=name)
+    rule = t("drift.rule", lang, js=rep.js_threshold, adjusted=adjusted, p=rep.p_value)
+    if rep.dataset_drift_pct is None:
+        return rule + t("drift.pct_undefined", lang, n=len(rep.features))
+    weighted = any(f.weight != 1.0 for f in rep.features if f.drifted is not None)
+    if weighted:
+        share = t("drift.share_weighted", lang)
+    else:
+        share = t("drift.share_count", lang, drifted=len(rep.drifted_features), n=rep.n_comparable)
+    return rule + t("drift.pct_defined", lang, share=share, pct=rep.dataset_drift_pct,
+                    skipped=rep.n_not_comparable)  # fmt: skip
 
 
-def binning_text(dcfg: DriftConfig, spec: SpecInfo) -> str:
-    text = (
-        f"numeric: {dcfg.bins} bins on reference quantiles (duplicate edges merged for "
-        "discrete-ish data) plus two overflow bins below the reference minimum and above its "
-        "maximum; categorical: one bin per reference category plus an 'unseen' bin"
-    )
+def binning_text(rep: DriftReport, lang: Lang = "en") -> str:
+    text = t("drift.binning", lang, bins=rep.bins)
+    spec = rep.bin_spec
+    if spec is None:
+        return text
     if spec.sample_rows:
-        text += (
-            f"; quantile edges from a uniform random sample of at most {spec.sample_rows:,} "
-            "reference rows (fixed seed), counts over all rows"
-        )
-    where = f"frozen in {spec.path}" if spec.frozen else f"made from {spec.reference}"
-    return text + f"; bin spec {spec.hash} ({where})"
+        text += t("drift.sampled", lang, rows=spec.sample_rows)
+    if spec.frozen:
+        return text + t("drift.spec_frozen", lang, hash=spec.hash, where=spec.path)
+    return text + t("drift.spec_made", lang, hash=spec.hash, where=spec.reference)
 
 
-def tests_text(dcfg: DriftConfig) -> str:
-    return (
-        f"KS from the empirical CDFs on a fine grid of {dcfg.bins * FINE_BINS_PER_BIN} reference "
-        "quantiles (exact at the grid points; p-value as scipy's ks_2samp(method='asymp'), "
-        "the Kolmogorov limit above an effective n of 10,000), "
-        "chi-square on the 2 × k table of category counts; no verdict below "
-        f"{MIN_ROWS_PER_BIN} × bins values on a side"
-    )
+def smoothing_text(lang: Lang = "en") -> str:
+    return t("drift.smoothing", lang, eps=EPSILON)
+
+
+def tests_text(rep: DriftReport, lang: Lang = "en") -> str:
+    return t("drift.tests", lang, grid=rep.bins * FINE_BINS_PER_BIN, min_rows=MIN_ROWS_PER_BIN)
+
+
+def typing_text(lang: Lang = "en") -> str:
+    return t("drift.typing", lang, max=INT_CATEGORICAL_MAX)
+
+
+def method_text(rep: DriftReport, lang: Lang = "en") -> str:
+    """Binning, smoothing and tests in one paragraph (the report's small print)."""
+    return " ".join([binning_text(rep, lang), smoothing_text(lang), tests_text(rep, lang)])
+
+
+def status_text(status: str, lang: Lang = "en") -> str:
+    return label(f"drift.status.{status}", lang, status)
+
+
+def kind_text(kind: str | None, lang: Lang = "en") -> str:
+    return "—" if kind is None else label(f"drift.kind.{kind}", lang, kind)

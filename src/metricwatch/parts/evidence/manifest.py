@@ -24,7 +24,7 @@ def manifest_data(report: EvidenceReport) -> dict:
                 {
                     "file": item.name,
                     "sha256": item.sha256,
-                    "shows": item.shows,
+                    "shows": item.shows.text("en"),
                     "source": item.source,
                     "kind": item.kind,
                     "captured_at": item.captured_at.isoformat() if item.captured_at else None,

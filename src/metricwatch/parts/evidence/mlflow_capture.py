@@ -8,11 +8,12 @@ from typing import Any
 from metricwatch.errors import MetricwatchError
 from metricwatch.parts.evidence.images import ImageCheckError
 from metricwatch.parts.evidence.mlflow_pages import PageCheckError, capture_page, storage_state
+from metricwatch.parts.evidence.model import Caption
 from metricwatch.parts.evidence.plan import metric_keys, page_specs, release_runs, with_artifacts
 from metricwatch.parts.evidence.session import Session
 from metricwatch.redact import scrub
 
-RUNS_SHOWS = "MLflow runs list with the KPI columns"
+RUNS_SHOWS = Caption(key="runs_list_any")  # no runs read: no experiment to name
 
 
 def mlflow_items(s: Session, runs: Any, browser_error: str | None) -> None:

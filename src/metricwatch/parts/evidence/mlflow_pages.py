@@ -18,6 +18,7 @@ from typing import Any
 
 from metricwatch.parts.evidence.browser import Browser
 from metricwatch.parts.evidence.images import ImageCheckError, check_png, stack_pngs
+from metricwatch.parts.evidence.model import Caption
 from metricwatch.redact import redact_url
 
 VIEW_WIDTH = 1600
@@ -38,7 +39,7 @@ class PageCheckError(Exception):
 class PageSpec:
     name: str  # the PNG's file name
     route: str  # path after the server URL, e.g. "/#/experiments/1/runs"
-    shows: str
+    shows: Caption
     texts: list[str]  # must be visible text in the content (run names, metric names)
     run_ids: list[str]  # must be on the page as text or in a link
     height: int = 1400

@@ -11,11 +11,25 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from metricwatch.i18n import Lang, t
 from metricwatch.parts.contract import PartKey
 
 ItemStatus = Literal["ok", "failed", "skipped"]
 ItemKind = Literal["mlflow", "terminal"]
 EVIDENCE_PARTS: tuple[ItemKind, ...] = ("mlflow", "terminal")
+
+
+class Caption(BaseModel):
+    """What an image shows: a catalogue key (`evidence.shows.<key>`) and its parameters, worded
+    in the report's language by `text`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    params: dict[str, str] = Field(default_factory=dict)
+
+    def text(self, lang: Lang = "en") -> str:
+        return t(f"evidence.shows.{self.key}", lang, **self.params)
 
 
 class EvidenceItem(BaseModel):
@@ -24,7 +38,7 @@ class EvidenceItem(BaseModel):
     name: str  # file name under the images folder, e.g. "mlflow_runs.png"
     kind: ItemKind
     status: ItemStatus
-    shows: str  # what the image shows, in words (a caption)
+    shows: Caption  # what the image shows (its caption and alt text)
     source: str = ""  # the URL (redacted) or the command shown
     path: str | None = None  # absolute path of the PNG when status is "ok"
     reason: str | None = None  # why it failed or was skipped

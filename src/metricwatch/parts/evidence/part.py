@@ -10,8 +10,8 @@ from metricwatch.parts.evidence.model import EVIDENCE, EvidenceReport
 from metricwatch.parts.repro.model import REPRO
 
 if TYPE_CHECKING:
+    from metricwatch.i18n import Lang
     from metricwatch.report.blocks import Block
-    from metricwatch.report.i18n import Lang
     from metricwatch.result import MonitoringResult
 
 
@@ -28,9 +28,9 @@ def collect(ctx: Context) -> EvidenceReport:
 
 
 def _heading(lang: Lang) -> str:
-    from metricwatch.report.i18n import t
+    from metricwatch.i18n import t
 
-    return t("s5", lang)
+    return t("report.s5", lang)
 
 
 def _section(result: MonitoringResult, lang: Lang) -> list[Block]:

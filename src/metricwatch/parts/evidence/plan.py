@@ -18,6 +18,7 @@ from urllib.parse import quote
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
 from metricwatch.parts.evidence.mlflow_pages import PageSpec
+from metricwatch.parts.evidence.model import Caption
 from metricwatch.sources.mlflow_runs import RunRecord, RunSet
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
@@ -79,11 +80,12 @@ def _list_spec(
         flt = "attributes.run_id IN (" + ", ".join(f"'{r.run_id}'" for r in shown) + ")"
         route += "&searchFilter=" + quote(flt)
     name = shown[0].experiment_name
-    what = "" if highlight else " (no release run: every run, newest first)"
     return PageSpec(
         name="mlflow_runs.png" if n == 0 else f"mlflow_runs_{slug(name)}.png",
         route=route,
-        shows=f"MLflow runs list of experiment {name!r} with the KPI columns{what}",
+        shows=Caption(
+            key="runs_list" if highlight else "runs_list_all", params={"experiment": repr(name)}
+        ),
         texts=[r.run_name for r in shown if r.run_name] + keys,
         run_ids=[r.run_id for r in shown],
         height=TABLE_BASE_PX + ROW_PX * min(in_exp, MAX_LIST_ROWS),
@@ -127,7 +129,7 @@ def page_specs(cfg: Config, releases: dict[str, RunRecord], all_runs: RunSet) ->
             PageSpec(
                 name="mlflow_compare.png",
                 route=f"/#/compare-runs?runs={json.dumps(ids)}&experiments={json.dumps(exps)}&{ML}",
-                shows="MLflow compare-runs page of the release runs: params and metrics side by side",
+                shows=Caption(key="compare"),
                 texts=names + keys,
                 run_ids=ids,
                 height=COMPARE_BASE_PX + COMPARE_ROW_PX * (n_params + n_metrics),
@@ -138,7 +140,9 @@ def page_specs(cfg: Config, releases: dict[str, RunRecord], all_runs: RunSet) ->
             PageSpec(
                 name=f"mlflow_run_{slug(version)}.png",
                 route=f"/#/experiments/{run.experiment_id}/runs/{run.run_id}?{ML}",
-                shows=f"MLflow run page of {version} ({run.run_name}): metrics, then its artifacts",
+                shows=Caption(
+                    key="run_page", params={"version": version, "run_name": run.run_name or ""}
+                ),
                 texts=([run.run_name] if run.run_name else [])
                 + [k for k in keys if k in run.metrics],
                 run_ids=[run.run_id],

@@ -6,33 +6,22 @@ from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from metricwatch.i18n import Lang, t
 from metricwatch.parts.evidence.model import EVIDENCE, EvidenceReport
 from metricwatch.report.blocks import Block, Heading, Image, Notice, Paragraph, Table, part_missing
-from metricwatch.report.i18n import Lang, t
 
 if TYPE_CHECKING:
     from metricwatch.result import MonitoringResult
 
-_CAPTURED = {
-    "en": "Images captured now ({when} UTC, {secs:.0f} s).",
-    "es": "Capturas tomadas ahora ({when} UTC, {secs:.0f} s).",
-}
-_REUSED = {
-    "en": "Images reused from the capture of {when} UTC: the tracking store, the pages, the "
-    "terminal output, the config and the tool and browser versions are unchanged since "
-    "(`metricwatch report --force` captures them again).",
-    "es": "Capturas reutilizadas de la toma del {when} UTC: el tracking store, las páginas, la "
-    "salida de terminal, la configuración y las versiones de las herramientas y del navegador "
-    "no han cambiado desde entonces (`metricwatch report --force` las vuelve a tomar).",
-}
+_COLS = ("image", "status", "SHA-256", "source", "captured")
 
 
 def provenance(rep: EvidenceReport, lang: Lang) -> str:
     """Whether the images were captured by this report or reused from an earlier one, and when."""
     when = rep.captured_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     if rep.reused:
-        return _REUSED[lang].format(when=when)
-    text = _CAPTURED[lang].format(when=when, secs=rep.duration_s)
+        return t("evidence.reused", lang, when=when)
+    text = t("evidence.captured", lang, when=when, secs=rep.duration_s)
     return f"{text} {rep.reuse_note}" if rep.reuse_note else text
 
 
@@ -40,14 +29,15 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     rep = result.get(EVIDENCE)
     if rep is None:
         return part_missing(result, "evidence", lang)
-    blocks: list[Block] = [Heading(t("screens", lang)), Paragraph(provenance(rep, lang))]
+    blocks: list[Block] = [Heading(t("report.screens", lang)), Paragraph(provenance(rep, lang))]
     blocks += [Notice(n, "warn") for n in rep.notes]
     for item in rep.items:
-        caption = f"{item.name} — {item.shows}"
+        shows = item.shows.text(lang)
+        caption = f"{item.name} — {shows}"
         if item.status == "ok" and item.path and Path(item.path).is_file():
-            blocks.append(Image(item.path, alt=item.shows, caption=caption))
+            blocks.append(Image(item.path, alt=shows, caption=caption, lang=lang))
         else:
-            why = item.reason or "image file missing"
+            why = item.reason or t("evidence.file_missing", lang)
             blocks.append(Notice(f"{caption}: {why}", "unknown"))
     rows = [
         [
@@ -59,9 +49,10 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
         ]
         for i in rep.items
     ]
-    cols = ["Image", "Status", "SHA-256", "URL / command", "Captured"]
-    blocks += [Heading(t("manifest", lang)), Table(cols, rows, "mw-table mw-small")]
+    cols = [c if c.isupper() else t(f"evidence.col.{c}", lang) for c in _COLS]
+    blocks += [Heading(t("report.manifest", lang)), Table(cols, rows, "mw-table mw-small")]
     if rep.manifest_path:
-        where = f"manifest: {rep.manifest_path}; MLflow {rep.mlflow_version or '—'}"
+        version = rep.mlflow_version or "—"
+        where = t("evidence.where", lang, path=rep.manifest_path, version=version)
         blocks.append(Paragraph(where, "mw-small"))
     return blocks

@@ -14,7 +14,7 @@ from typing import Any
 from metricwatch.config import Config
 from metricwatch.hashing import file_sha256
 from metricwatch.parts.evidence.browser import Browser
-from metricwatch.parts.evidence.model import EvidenceItem
+from metricwatch.parts.evidence.model import Caption, EvidenceItem
 
 Progress = Callable[[str], None]
 
@@ -34,7 +34,9 @@ class Session:
         self.server_url: str | None = None
         self.server_started = False
 
-    def publish(self, name: str, kind: Any, src: Path, shows: str, source: str, **kw: Any) -> None:
+    def publish(
+        self, name: str, kind: Any, src: Path, shows: Caption, source: str, **kw: Any
+    ) -> None:
         from metricwatch.parts.evidence.images import png_stats
 
         width, height, _ = png_stats(src)
@@ -48,7 +50,9 @@ class Session:
             )
         )  # fmt: skip
 
-    def miss(self, name: str, kind: Any, status: Any, shows: str, reason: str, source: str = ""):
+    def miss(
+        self, name: str, kind: Any, status: Any, shows: Caption, reason: str, source: str = ""
+    ):
         (self.images_dir / name).unlink(missing_ok=True)  # never leave stale evidence behind
         self.items.append(
             EvidenceItem(

@@ -21,6 +21,7 @@ from typing import Any
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
 from metricwatch.parts.evidence.images import ImageCheckError
+from metricwatch.parts.evidence.model import Caption
 from metricwatch.parts.evidence.session import Session
 from metricwatch.parts.evidence.terminal import render_terminal
 from metricwatch.procs import run
@@ -50,7 +51,7 @@ def _clear_family(s: Session, prefix: str, names: tuple[str, ...], keep: str) ->
             (s.images_dir / f"{prefix}{n}.png").unlink(missing_ok=True)
 
 
-def _render(s: Session, name: str, entry: TranscriptEntry, shows: str) -> None:
+def _render(s: Session, name: str, entry: TranscriptEntry, shows: Caption) -> None:
     source = scrub(entry.display_command)
     if s.browser is None:
         s.miss(name, "terminal", "skipped", shows, "no browser", source)
@@ -70,11 +71,10 @@ def _render(s: Session, name: str, entry: TranscriptEntry, shows: str) -> None:
     )  # fmt: skip
 
 
-LIVE: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("git_tag.png", ("git", "tag", "-n"), "the project's git tags"),
-    ("dvc_metrics_show.png", ("dvc", "metrics", "show"),
-     "`dvc metrics show` in the project's workspace"),
-)  # fmt: skip
+LIVE: tuple[tuple[str, tuple[str, ...], Caption], ...] = (
+    ("git_tag.png", ("git", "tag", "-n"), Caption(key="git_tags")),
+    ("dvc_metrics_show.png", ("dvc", "metrics", "show"), Caption(key="dvc_metrics_show")),
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class LiveRun:
 
     name: str
     shown: tuple[str, ...]
-    shows: str
+    shows: Caption
     entry: TranscriptEntry | None
     note: str | None = None
 
@@ -120,17 +120,16 @@ def _repro_entry(s: Session, repro: Any, browser_error: str | None) -> None:
     entry = repro.transcript.find("dvc", "repro")
     if entry is not None:
         name = repro_name(repro.verdict)
-        shows = f"`dvc repro` in a clean clone of {repro.rev}: {repro.verdict_text}"
+        shows = Caption(key="repro", params={"rev": repro.rev, "verdict": repro.verdict_text})
     elif repro.transcript.entries:
         entry = repro.transcript.entries[-1]
         stem = "_".join(re.sub(r"[^A-Za-z0-9]+", "", w) for w in entry.command[:2]) or "command"
         name = f"{stem}_{'ok' if repro.verdict == 'identical' else repro.verdict}.png"
-        shows = (
-            f"`{scrub(entry.display_command)}` in a clean clone of {repro.rev}, where the "
-            f"check stopped before `dvc repro`: {repro.verdict_text}"
-        )
+        params = {"command": scrub(entry.display_command), "rev": repro.rev,
+                  "verdict": repro.verdict_text}  # fmt: skip
+        shows = Caption(key="repro_stopped", params=params)
     else:
-        s.miss("dvc_repro.png", "terminal", "skipped", "`dvc repro` in a clean clone",
+        s.miss("dvc_repro.png", "terminal", "skipped", Caption(key="repro_any"),
                f"the reproducibility transcript is empty ({repro.verdict_text})")  # fmt: skip
         return
     _clear_family(s, "dvc_repro_", REPRO_NAMES, name)
@@ -143,12 +142,12 @@ def _repro_entry(s: Session, repro: Any, browser_error: str | None) -> None:
 def _status_entry(s: Session, repro: Any, browser_error: str | None) -> None:
     status = repro.transcript.find("dvc", "status")
     if status is None:
-        s.miss("dvc_status.png", "terminal", "skipped", "`dvc status` after `dvc repro`",
+        s.miss("dvc_status.png", "terminal", "skipped", Caption(key="status_any"),
                f"no `dvc status` in the transcript ({repro.verdict_text})")  # fmt: skip
         return
     name = status_name(status)
     _clear_family(s, "dvc_status_", STATUS_NAMES, name)
-    shows = f"`dvc status` after `dvc repro` at {repro.rev}"
+    shows = Caption(key="status", params={"rev": repro.rev})
     if browser_error:
         s.miss(name, "terminal", "skipped", shows, browser_error, scrub(status.display_command))
     else:
@@ -160,8 +159,8 @@ def terminal_items(
 ) -> None:
     if repro is None:
         why = "the reproducibility check did not run, so there is no `dvc repro` transcript"
-        s.miss("dvc_repro.png", "terminal", "skipped", "`dvc repro` in a clean clone", why)
-        s.miss("dvc_status.png", "terminal", "skipped", "`dvc status` after `dvc repro`", why)
+        s.miss("dvc_repro.png", "terminal", "skipped", Caption(key="repro_any"), why)
+        s.miss("dvc_status.png", "terminal", "skipped", Caption(key="status_any"), why)
     else:
         _repro_entry(s, repro, browser_error)
         _status_entry(s, repro, browser_error)

@@ -9,23 +9,17 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 from metricwatch.parts.contract import PartKey
 from metricwatch.vocab import ItemStatus, TagStatus
 
-# Stable item names (keys for presenters) and their labels.
-ITEM_LABELS: dict[str, dict[str, str]] = {
-    "git_tag": {"en": "git tag exists", "es": "existe el tag en Git"},
-    "dvc_files": {"en": "dvc.yaml + dvc.lock at the tag", "es": "dvc.lock y dvc.yaml versionados"},
-    "dvc_push": {"en": "outputs on the DVC remote", "es": "dvc push ejecutado"},
-    "mlflow_run": {"en": "MLflow run tagged with the version", "es": "existe run de MLflow"},
-    "git_commit": {
-        "en": "run's git commit = tag's commit",
-        "es": "commit del run = commit del tag",
-    },
-    "same_inputs": {"en": "same inputs (params, data hashes)", "es": "mismas entradas/artefactos"},
-    "metrics_artifacts": {
-        "en": "metrics and artifacts in the run",
-        "es": "métricas y artefactos en MLflow",
-    },
-}
-ITEM_ORDER = tuple(ITEM_LABELS)
+# Stable item names (keys for presenters), in the checklist's order; their labels are the
+# catalogue's `integrity.item.<name>` (metricwatch.i18n).
+ITEM_ORDER = (
+    "git_tag",
+    "dvc_files",
+    "dvc_push",
+    "mlflow_run",
+    "git_commit",
+    "same_inputs",
+    "metrics_artifacts",
+)
 
 
 class CheckItem(BaseModel):

@@ -9,8 +9,8 @@ from metricwatch.parts.integrity.model import INTEGRITY, IntegrityReport
 from metricwatch.parts.integrity.rule_inputs import integrity_rule_inputs
 
 if TYPE_CHECKING:
+    from metricwatch.i18n import Lang
     from metricwatch.report.blocks import Block
-    from metricwatch.report.i18n import Lang
     from metricwatch.result import MonitoringResult
 
 
@@ -25,9 +25,9 @@ def collect(ctx: Context) -> IntegrityReport:
 
 
 def _heading(lang: Lang) -> str:
-    from metricwatch.report.i18n import t
+    from metricwatch.i18n import t
 
-    return t("s2", lang)
+    return t("report.s2", lang)
 
 
 def _section(result: MonitoringResult, lang: Lang) -> list[Block]:

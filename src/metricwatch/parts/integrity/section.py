@@ -4,34 +4,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from metricwatch.i18n import Lang, label, t
 from metricwatch.parts.integrity.model import INTEGRITY
 from metricwatch.report import html as h
 from metricwatch.report.blocks import Block, Heading, Notice, Paragraph, Table, part_missing
-from metricwatch.report.i18n import Lang, t
 
 if TYPE_CHECKING:
     from metricwatch.result import MonitoringResult
 
-_RULE = {
-    "en": "Rule: every version tag (Git/DVC) must have an associated MLflow run with the same "
-    "inputs and artifacts.",
-    "es": "Regla: todo tag de versión (Git/DVC) debe tener un run asociado en MLflow con las "
-    "mismas entradas/artefactos.",
-}
-_COLS = {
-    "en": ["DVC/Git Tag", "MLflow Run ID", "Experiment", "Status"],
-    "es": ["DVC/Git Tag", "MLflow Run ID", "Experimento", "Estado"],
-}
-_CHECK_COLS = {"en": ["Check", "Status", "Reason"], "es": ["Verificación", "Estado", "Motivo"]}
+_COLS = ("tag", "run_id", "experiment", "status")
+_CHECK_COLS = ("check", "status", "reason")
+
+
+def _cols(names: tuple[str, ...], lang: Lang) -> list[str]:
+    return [t(f"integrity.col.{n}", lang) for n in names]
 
 
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
-    from metricwatch.parts.integrity.model import ITEM_LABELS
-
     rep = result.get(INTEGRITY)
     if rep is None:
         return part_missing(result, "integrity", lang)
-    blocks: list[Block] = [Paragraph(_RULE[lang])]
+    blocks: list[Block] = [Paragraph(t("integrity.rule", lang))]
     for note in rep.notes:
         blocks.append(Notice(note, "warn"))
     rows = [
@@ -43,23 +36,25 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
         ]
         for c in rep.correspondence
     ]
-    blocks += [Heading(t("correspondence", lang)), Table(_COLS[lang], rows)]
-    blocks.append(Heading(t("checklist", lang)))
+    blocks += [Heading(t("report.correspondence", lang)), Table(_cols(_COLS, lang), rows)]
+    blocks.append(Heading(t("report.checklist", lang)))
     for tag in rep.tags:
         when = tag.date.date().isoformat() if tag.date else "—"
         title = f"{tag.tag} — {(tag.commit or '—')[:10]} — {when}"
         if tag.unknown_count:
-            title += f" — {tag.unknown_count} unknown"
+            title += " — " + t("integrity.unknown_count", lang, n=tag.unknown_count)
         items = [
-            [ITEM_LABELS.get(i.name, {}).get(lang, i.name), h.status_badge(i.status), i.reason]
+            [label(f"integrity.item.{i.name}", lang, i.name), h.status_badge(i.status), i.reason]
             for i in tag.items
         ]
-        blocks += [Heading(title, 4), Table(_CHECK_COLS[lang], items, "mw-table mw-check")]
+        blocks += [Heading(title, 4), Table(_cols(_CHECK_COLS, lang), items, "mw-table mw-check")]
     if rep.orphans:
-        blocks.append(Heading({"en": "Orphan runs", "es": "Runs huérfanos"}[lang], 4))
+        blocks.append(Heading(t("integrity.orphans", lang), 4))
+        cols = [t(k, lang) for k in ("kpis.col.run_id", "integrity.orphan_col.run_name",
+                                     "integrity.col.experiment", "integrity.orphan_col.version")]  # fmt: skip
         blocks.append(
             Table(
-                ["Run ID", "Run name", "Experiment", "version"],
+                cols,
                 [[o.run_id[:12], o.run_name, o.experiment, o.version] for o in rep.orphans],
             )
         )

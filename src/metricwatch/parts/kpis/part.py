@@ -10,8 +10,8 @@ from metricwatch.parts.kpis.collect import KPIS, KpiReport
 from metricwatch.parts.kpis.rule_inputs import kpi_rule_inputs
 
 if TYPE_CHECKING:
+    from metricwatch.i18n import Lang
     from metricwatch.report.blocks import Block
-    from metricwatch.report.i18n import Lang
     from metricwatch.result import MonitoringResult
 
 
@@ -24,9 +24,9 @@ def collect(ctx: Context) -> KpiReport:
 
 
 def _heading(lang: Lang) -> str:
-    from metricwatch.report.i18n import t
+    from metricwatch.i18n import t
 
-    return t("s1", lang)
+    return t("report.s1", lang)
 
 
 def _section(result: MonitoringResult, lang: Lang) -> list[Block]:

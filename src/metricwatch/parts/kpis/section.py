@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from metricwatch.i18n import Lang, label, t
 from metricwatch.parts.kpis.collect import KPIS, unknown_values, unknown_values_summary
 from metricwatch.report import html as h
 from metricwatch.report.blocks import (
@@ -15,46 +16,23 @@ from metricwatch.report.blocks import (
     Table,
     part_missing,
 )
-from metricwatch.report.i18n import Lang, t
-from metricwatch.vocab import BASELINE_MARK
 
 if TYPE_CHECKING:
     from metricwatch.result import MonitoringResult
 
-KPI_COLUMNS = ("rmse", "qwk", "train_time_s", "drift_pct")
-_HEAD = {
-    "en": [
-        "Date",
-        "Run Name",
-        "Run ID",
-        "Version",
-        "RMSE",
-        "QWK",
-        "Time (s)",
-        "Drift (%)",
-        "Params hash",
-    ],
-    "es": [
-        "Fecha",
-        "Run Name",
-        "Run ID",
-        "Versión",
-        "RMSE",
-        "QWK",
-        "Tiempo (s)",
-        "Drift (%)",
-        "Params hash",
-    ],
-}
-_METRICS_TEXT = {
-    "en": "RMSE: precision of the regression model; QWK (Quadratic Weighted Kappa): agreement on "
-    "the ordinal target; Training Time (s): total training seconds per run; Data drift (%): share "
-    "of features whose distribution shifted (definition in section 4).",
-    "es": "RMSE: precisión del modelo de regresión; QWK (Quadratic Weighted Kappa): concordancia "
-    "en clasificación ordinal; Training Time (s): segundos totales de entrenamiento por run; "
-    "Data Drift (%): proporción de variables cuya distribución cambió (definición en la sección 4).",
-}
-_LABEL = {"rmse": "RMSE", "qwk": "QWK", "train_time_s": "train_time_s", "drift_pct": "drift %"}
+SEED_METRICS = ("rmse", "qwk", "train_time_s", "drift_pct")  # the ones the seed's intro defines
+_LEAD = ("date", "run_name", "run_id", "version")
+
+
+def metric_label(metric: str, lang: Lang) -> str:
+    """A KPI's column and chart title: the catalogue's label, else its name in mlflow.metrics."""
+    return label(f"kpis.label.{metric}", lang, metric)
+
+
+def kpi_columns(result: MonitoringResult) -> list[str]:
+    """The KPIs of the table and the trends: mlflow.metrics of the config, in its order."""
+    rep = result.get(KPIS)
+    return list(rep.columns) if rep else []
 
 
 def _breaches(result: MonitoringResult) -> dict[tuple[str, str], Any]:
@@ -68,7 +46,7 @@ def _breaches(result: MonitoringResult) -> dict[tuple[str, str], Any]:
     return worst
 
 
-def _value_cell(row: Any, metric: str, breaches: dict) -> object:
+def _value_cell(row: Any, metric: str, breaches: dict, lang: Lang) -> object:
     mv = row.values.get(metric)
     text = mv.display if mv is not None else "—"
     flag = breaches.get((row.run_id, metric))
@@ -77,7 +55,7 @@ def _value_cell(row: Any, metric: str, breaches: dict) -> object:
             f"{text} ▲", css=f"mw-{flag.severity}", title=f"{flag.message} → {flag.action}"
         )
     if mv is not None and mv.state not in ("ok", "missing"):
-        return h.Cell(text, css="mw-unknown", title=f"value is {mv.state}: never counted as a pass")
+        return h.Cell(text, css="mw-unknown", title=t("kpis.value_state", lang, state=mv.state))
     return text
 
 
@@ -85,22 +63,25 @@ def kpi_table(result: MonitoringResult, lang: Lang) -> Table:
     rep = result.get(KPIS)
     assert rep is not None  # the section shows part_missing without KPIs
     breaches = _breaches(result)
+    metrics = kpi_columns(result)
+    head = [t(f"kpis.col.{c}", lang) for c in _LEAD]
+    head += [metric_label(m, lang) for m in metrics] + [t("kpis.col.params_hash", lang)]
     rows = []
     for r in rep.rows:
-        name = f"{r.run_name} {BASELINE_MARK} baseline" if r.is_baseline else r.run_name
+        name = t("kpis.baseline_mark", lang, name=r.run_name) if r.is_baseline else r.run_name
         cells: list[object] = [
             r.date,
             h.Cell(name, css="mw-baseline" if r.is_baseline else ""),
             h.Cell(r.run_id_short, title=r.run_id),
             r.version or "—",
         ]
-        cells += [_value_cell(r, m, breaches) for m in KPI_COLUMNS]
+        cells += [_value_cell(r, m, breaches, lang) for m in metrics]
         cells.append(r.params_hash or "—")
         rows.append(cells)
-    return Table(_HEAD[lang], rows, "mw-table mw-kpis")
+    return Table(head, rows, "mw-table mw-kpis")
 
 
-def trend_figure(result: MonitoringResult) -> Any | None:
+def trend_figure(result: MonitoringResult, lang: Lang) -> Any | None:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
@@ -108,16 +89,19 @@ def trend_figure(result: MonitoringResult) -> Any | None:
 
     rep = result.get(KPIS)
     trends = rep.trends if rep else {}
-    metrics = [m for m in KPI_COLUMNS if any(p.value is not None for p in trends.get(m, []))]
+    metrics = [
+        m for m in kpi_columns(result) if any(p.value is not None for p in trends.get(m, []))
+    ]
     if not metrics:
         return None
-    fig = make_subplots(rows=1, cols=len(metrics), subplot_titles=[_LABEL[m] for m in metrics])
+    titles = [metric_label(m, lang) for m in metrics]
+    fig = make_subplots(rows=1, cols=len(metrics), subplot_titles=titles)
     for i, m in enumerate(metrics, start=1):
         pts = [p for p in trends[m] if p.value is not None]
         fig.add_trace(
             go.Scatter(
                 x=[plot_text(p.version or p.run_name) for p in pts], y=[p.value for p in pts],
-                mode="lines+markers", name=_LABEL[m], showlegend=False,
+                mode="lines+markers", name=titles[i - 1], showlegend=False,
                 marker={"size": [12 if p.is_baseline else 7 for p in pts],
                         "symbol": ["star" if p.is_baseline else "circle" for p in pts]},
             ),
@@ -139,10 +123,8 @@ def dvc_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
     dm = rep.dvc_metrics if rep else None
     if dm is None:
         return []
-    cols = {
-        "en": ["Revision", "File", "Key", "Baseline", "Value", "Change", "Status"],
-        "es": ["Revisión", "Archivo", "Clave", "Baseline", "Valor", "Cambio", "Estado"],
-    }[lang]
+    names = ("rev", "file", "key", "baseline", "value", "change", "status")
+    cols = [t(f"kpis.dvc_col.{n}", lang) for n in names]
     rows = [
         [
             d.rev,
@@ -151,12 +133,13 @@ def dvc_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
             d.baseline,
             d.value,
             "—" if d.change is None else f"{d.change:+.4g}",
-            d.status,
+            label(f"kpis.dvc_status.{d.status}", lang, d.status),
         ]
         for d in dm.diffs
     ]
+    title = t("report.dvc_metrics", lang)
     blocks: list[Block] = [
-        Heading(f"{t('dvc_metrics', lang)} (baseline: {dm.baseline_rev or '—'})")
+        Heading(t("kpis.dvc_heading", lang, title=title, rev=dm.baseline_rev or "—"))
     ]
     blocks += [Notice(r.reason or r.rev, "unknown") for r in dm.revs if r.status != "ok"]
     blocks += [Paragraph(n, "mw-small") for n in dm.notes]
@@ -164,26 +147,14 @@ def dvc_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
     return blocks
 
 
-_COUNT = {
-    "en": "{n} run(s) in {exps}, every one in the table below.",
-    "es": "{n} run(s) en {exps}, todos en la tabla siguiente.",
-}
-_UNKNOWN = {
-    "en": "Unknown values, never counted as a pass: {items}. MLflow's SQL stores keep ±inf as "
-    "±1.797e308, so any |value| ≥ 1.7e308 is read as ±inf.",
-    "es": "Valores desconocidos, nunca contados como aprobados: {items}. Los stores SQL de MLflow "
-    "guardan ±inf como ±1.797e308, así que todo |valor| ≥ 1.7e308 se lee como ±inf.",
-}
-_MORE = {"en": "and {n} more run(s)", "es": "y {n} run(s) más"}
-
-
 def unknown_values_text(result: MonitoringResult, lang: Lang) -> str | None:
     """One sentence naming the runs whose KPI values are NaN/±inf (None when there are none)."""
     rep = result.get(KPIS)
-    items = unknown_values(rep.rows, list(KPI_COLUMNS)) if rep else []
+    items = unknown_values(rep.rows, kpi_columns(result)) if rep else []
     if not items:
         return None
-    return _UNKNOWN[lang].format(items=unknown_values_summary(items, _MORE[lang]))
+    more = t("kpis.more", lang, n="{n}")  # filled by unknown_values_summary
+    return t("kpis.unknown", lang, items=unknown_values_summary(items, more))
 
 
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
@@ -191,21 +162,27 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     if rep is None:
         return part_missing(result, "kpis", lang)
     base = rep.baseline
-    lead = f"{rep.store_kind} store {rep.tracking_uri}; baseline: {base.selector} → {base.run_id or '—'}"
-    blocks: list[Block] = [Paragraph(_METRICS_TEXT[lang]), Paragraph(lead, "mw-small")]
+    lead = t("kpis.lead", lang, kind=rep.store_kind, uri=rep.tracking_uri,
+             selector=base.selector, run_id=base.run_id or "—")  # fmt: skip
+    blocks: list[Block] = [Paragraph(t("kpis.metrics_text", lang))]
+    extra = [m for m in kpi_columns(result) if m not in SEED_METRICS]
+    if extra:
+        blocks.append(Paragraph(t("kpis.extra_metrics", lang, names=", ".join(extra))))
+    blocks.append(Paragraph(lead, "mw-small"))
     exps = ", ".join(rep.experiments) or "—"
-    blocks.append(Paragraph(_COUNT[lang].format(n=f"{len(rep.rows):,}", exps=exps), "mw-small"))
+    count = t("kpis.count", lang, n=f"{len(rep.rows):,}", exps=exps)
+    blocks.append(Paragraph(count, "mw-small"))
     unknown = unknown_values_text(result, lang)
     if unknown:
         blocks.append(Notice(unknown, "unknown"))
     blocks += [Notice(n, "warn") for n in [*base.notes, *rep.notes]]
     if rep.deleted_excluded:
-        blocks.append(Paragraph(f"{rep.deleted_excluded} deleted run(s) excluded.", "mw-small"))
+        blocks.append(Paragraph(t("kpis.deleted", lang, n=rep.deleted_excluded), "mw-small"))
     blocks += [Notice(f"{s.path}: {s.reason}", "unknown") for s in rep.skipped]
-    blocks += [Heading(t("kpi_table", lang)), kpi_table(result, lang)]
-    fig = trend_figure(result)
+    blocks += [Heading(t("report.kpi_table", lang)), kpi_table(result, lang)]
+    fig = trend_figure(result, lang)
     if fig is not None:
-        blocks += [Heading(t("trends", lang)), Figure(fig, alt="KPI trends")]
+        blocks += [Heading(t("report.trends", lang)), Figure(fig, alt=t("kpis.trends_alt", lang))]
     blocks += dvc_blocks(result, lang)
     return blocks
 
@@ -217,7 +194,8 @@ def efficiency_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
         return []
     baseline = next((r for r in rep.rows if r.is_baseline), None)
     base_t = baseline.values.get("train_time_s") if baseline else None
-    cols = ["Version", "Run", "train_time_s", "× baseline", "peak memory (MB)", "CPU % (peak)"]
+    cols = [t("kpis.eff_col.version", lang), t("kpis.eff_col.run", lang), "train_time_s"]
+    cols += [t(f"kpis.eff_col.{c}", lang) for c in ("ratio", "memory", "cpu")]
     usage = {u.run_id: u for u in rep.system}
     rows = []
     for r in rep.rows:
@@ -236,4 +214,4 @@ def efficiency_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
                 "—" if not u or u.peak_cpu_pct is None else f"{u.peak_cpu_pct:.0f}",
             ]
         )
-    return [Heading(t("efficiency", lang)), Table(cols, rows, "mw-table mw-small")]
+    return [Heading(t("report.efficiency", lang)), Table(cols, rows, "mw-table mw-small")]

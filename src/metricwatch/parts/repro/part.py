@@ -9,8 +9,8 @@ from metricwatch.parts.repro.model import REPRO, ReproReport
 from metricwatch.parts.repro.rule_inputs import repro_rule_inputs
 
 if TYPE_CHECKING:
+    from metricwatch.i18n import Lang
     from metricwatch.report.blocks import Block
-    from metricwatch.report.i18n import Lang
     from metricwatch.result import MonitoringResult
 
 
@@ -21,9 +21,9 @@ def collect(ctx: Context) -> ReproReport:
 
 
 def _heading(lang: Lang) -> str:
-    from metricwatch.report.i18n import t
+    from metricwatch.i18n import t
 
-    return t("s3", lang)
+    return t("report.s3", lang)
 
 
 def _section(result: MonitoringResult, lang: Lang) -> list[Block]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from metricwatch.i18n import Lang, t
 from metricwatch.parts.evidence.model import EVIDENCE
 from metricwatch.parts.repro.model import REPRO
 from metricwatch.report import html as h
@@ -17,32 +18,19 @@ from metricwatch.report.blocks import (
     Table,
     part_missing,
 )
-from metricwatch.report.i18n import Lang, t
 from metricwatch.vocab import VERDICT_STATUS
 
 if TYPE_CHECKING:
     from metricwatch.result import MonitoringResult
 
-_GOAL = {
-    "en": "Goal: `dvc repro` in a clean environment produces identical artifacts (same DVC "
-    "hashes). metricwatch clones the repository at the revision into a temporary folder, fetches "
-    "only the source data from the DVC remote, re-runs every stage (`dvc repro --force`), and "
-    "compares every output's hash with the committed dvc.lock; the user's workspace is never "
-    "touched (no `git clean -fdx`).",
-    "es": "Objetivo: `dvc repro` en entorno limpio produce artefactos idénticos (mismos hashes "
-    "DVC). metricwatch clona el repositorio en la revisión en una carpeta temporal, trae sólo los "
-    "datos fuente del remoto DVC, re-ejecuta todas las etapas (`dvc repro --force`) y compara el "
-    "hash de cada salida con el dvc.lock versionado; el workspace del usuario no se toca (sin "
-    "`git clean -fdx`).",
-}
-_COLS = {
-    "en": ["Output", "Stage", "Kind", "dvc.lock", "Fresh run", "Match"],
-    "es": ["Salida", "Etapa", "Tipo", "dvc.lock", "Nueva ejecución", "Coincide"],
-}
-_VOL_COLS = {
-    "en": ["File", "Key (volatile)", "Committed", "Fresh run"],
-    "es": ["Archivo", "Clave (volátil)", "Versionado", "Nueva ejecución"],
-}
+_COLS = ("repro.col.output", "repro.col.stage", "repro.col.kind", "dvc.lock", "repro.col.fresh",
+         "repro.col.match")  # fmt: skip
+_VOL_COLS = ("repro.col.file", "repro.col.volatile_key", "repro.col.committed", "repro.col.fresh")
+
+
+def _cols(keys: tuple[str, ...], lang: Lang) -> list[str]:
+    """Column headings: catalogue keys, or a file name (dvc.lock) kept as it is."""
+    return [t(k, lang) if k.startswith("repro.") else k for k in keys]
 
 
 def _status(verdict: str) -> str:
@@ -54,11 +42,11 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     rep = result.get(REPRO)
     if rep is None:
         return part_missing(result, "repro", lang)
-    cached = {"en": " (cached verdict for this commit)", "es": " (veredicto en caché)"}[lang]
+    cached = t("repro.cached", lang)
     head = f"{rep.message} — {rep.rev} @ {rep.commit[:10]}" + (cached if rep.cached else "")
     blocks: list[Block] = [
-        Paragraph(_GOAL[lang]),
-        Heading(t("verdict", lang)),
+        Paragraph(t("repro.goal", lang)),
+        Heading(t("report.verdict", lang)),
         Notice(head, _status(rep.verdict)),
     ]
     if rep.second_run:
@@ -70,20 +58,22 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
             o.kind,
             (o.expected or "—")[:16],
             (o.actual or "—")[:16],
-            h.status_badge("ok" if o.match else "fail", "volatile" if o.volatile else ""),
+            h.status_badge(
+                "ok" if o.match else "fail", t("repro.volatile", lang) if o.volatile else ""
+            ),
         ]
         for o in rep.outputs
     ]
     if rows:
-        blocks += [Heading(t("hashes", lang)), Table(_COLS[lang], rows)]
+        blocks += [Heading(t("report.hashes", lang)), Table(_cols(_COLS, lang), rows)]
     if rep.volatile_diffs:
         vol = [[v.path, v.key, v.expected or "—", v.actual or "—"] for v in rep.volatile_diffs]
-        blocks.append(Table(_VOL_COLS[lang], vol))
+        blocks.append(Table(_cols(_VOL_COLS, lang), vol))
     for note in rep.notes:
         blocks.append(Paragraph(note))
     if rep.log_path:
-        blocks += [Heading(t("log", lang)), Code(_log_tail(rep.log_path))]
-    blocks += _terminal_images(result)
+        blocks += [Heading(t("report.log", lang)), Code(_log_tail(rep.log_path))]
+    blocks += _terminal_images(result, lang)
     status = rep.transcript.find("dvc", "status")
     if status is not None:
         blocks.append(Code(f"$ {status.display_command}\n{_plain(status.stdout)}", "bash"))
@@ -106,7 +96,7 @@ def _plain(text: str) -> str:
     return Text.from_ansi(text).plain
 
 
-def _terminal_images(result: MonitoringResult) -> list[Block]:
+def _terminal_images(result: MonitoringResult, lang: Lang) -> list[Block]:
     """The terminal captures of `dvc repro` (named for what they show) from the evidence part."""
     from pathlib import Path
 
@@ -117,5 +107,6 @@ def _terminal_images(result: MonitoringResult) -> list[Block]:
     for item in ev.items:
         shown = item.kind == "terminal" and item.name.startswith("dvc_repro")
         if shown and item.status == "ok" and item.path and Path(item.path).is_file():
-            out.append(Image(item.path, alt=item.shows, caption=f"{item.name} — {item.shows}"))
+            shows = item.shows.text(lang)
+            out.append(Image(item.path, alt=shows, caption=f"{item.name} — {shows}", lang=lang))
     return out

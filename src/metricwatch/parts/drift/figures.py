@@ -1,5 +1,6 @@
-"""Plotly figures of a DriftReport: a drift-score bar chart, reference/current overlays, and a
-row × column heatmap (`heatmap`, plain lists in: used for the feature × window JS matrix).
+"""Plotly figures of a DriftReport, worded in the report's language: a drift-score bar chart,
+reference/current overlays, and a row × column heatmap (`heatmap`, plain lists in: used for
+the feature × window JS matrix).
 
 Figures take the DriftReport only (its per-feature binned shares), never the data.
 """
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from metricwatch.i18n import Lang, label, t
 from metricwatch.render.figures import plot_labels, plot_text
 
 if TYPE_CHECKING:
@@ -23,7 +25,7 @@ REFERENCE_COLOR = "#4C78A8"
 CURRENT_COLOR = "#F58518"
 
 
-def score_bars(report: DriftReport) -> go.Figure:
+def score_bars(report: DriftReport, lang: Lang = "en") -> go.Figure:
     """JS distance per comparable feature, drifting ones highlighted, with the threshold line."""
     import plotly.graph_objects as go
 
@@ -44,19 +46,20 @@ def score_bars(report: DriftReport) -> go.Figure:
     fig.add_hline(
         y=report.js_threshold,
         line_dash="dash",
-        annotation_text=f"JS threshold {report.js_threshold:g}",
+        annotation_text=t("drift.chart.threshold", lang, js=report.js_threshold),
     )
-    pct = "n/a" if report.dataset_drift_pct is None else f"{report.dataset_drift_pct:.1f} %"
+    pct = report.dataset_drift_pct
+    shown = t("drift.chart.na", lang) if pct is None else f"{pct:.1f} %"
     fig.update_layout(
-        title=f"Drift score per feature (Jensen–Shannon distance) — dataset drift {pct}",
-        yaxis_title="JS distance (base 2)",
+        title=t("drift.chart.title", lang, pct=shown),
+        yaxis_title=t("drift.chart.y", lang),
         yaxis_range=[0, 1],
         template="plotly_white",
     )
     return fig
 
 
-def overlay(feature: FeatureDrift) -> go.Figure | None:
+def overlay(feature: FeatureDrift, lang: Lang = "en") -> go.Figure | None:
     """Reference vs current shares per bin; None when the feature has no distribution."""
     import plotly.graph_objects as go
 
@@ -65,15 +68,23 @@ def overlay(feature: FeatureDrift) -> go.Figure | None:
         return None
     fig = go.Figure()
     labels = plot_labels(d.labels)
-    fig.add_bar(x=labels, y=d.reference, name="reference", marker_color=REFERENCE_COLOR)
-    fig.add_bar(x=labels, y=d.current, name="current", marker_color=CURRENT_COLOR)
-    verdict = {True: "drift", False: "no drift", None: feature.status}[feature.drifted]
-    js = "n/a" if feature.js is None else f"{feature.js:.3f}"
-    psi = "n/a" if feature.psi is None else f"{feature.psi:.3f}"
+    ref, cur = t("drift.legend.reference", lang), t("drift.legend.current", lang)
+    fig.add_bar(x=labels, y=d.reference, name=ref, marker_color=REFERENCE_COLOR)
+    fig.add_bar(x=labels, y=d.current, name=cur, marker_color=CURRENT_COLOR)
+    if feature.drifted is None:
+        said = label(f"drift.status.{feature.status}", lang, feature.status)
+    else:
+        said = t("drift.drift" if feature.drifted else "drift.no_drift", lang)
+    na = t("drift.chart.na", lang)
+    js = na if feature.js is None else f"{feature.js:.3f}"
+    psi = na if feature.psi is None else f"{feature.psi:.3f}"
+    kind = label(f"drift.kind.{feature.kind}", lang, feature.kind) if feature.kind else "—"
+    title = t("drift.overlay.title", lang, name=plot_text(feature.name), kind=kind, js=js, psi=psi,
+              verdict=said)  # fmt: skip
     fig.update_layout(
         barmode="group",
-        title=f"{plot_text(feature.name)} ({feature.kind}): JS {js}, PSI {psi} — {verdict}",
-        yaxis_title="share of non-missing values",
+        title=title,
+        yaxis_title=t("drift.overlay.y", lang),
         template="plotly_white",
     )
     return fig
@@ -123,7 +134,7 @@ def heatmap(
     return fig
 
 
-def window_heatmap(report: DriftReport) -> go.Figure | None:
+def window_heatmap(report: DriftReport, lang: Lang = "en") -> go.Figure | None:
     """JS per feature and time window (● drifts); None without windows."""
     w = report.windows
     if w is None or not w.windows or not w.features:
@@ -132,7 +143,7 @@ def window_heatmap(report: DriftReport) -> go.Figure | None:
         w.features,
         [x.label for x in w.windows],
         w.js,
-        title=f"Jensen–Shannon distance per feature and {w.window} window (● drifts)",
+        title=t("drift.windows.title", lang, window=w.window),
         colorbar="JS",
         marks=w.drifted,
     )
@@ -147,17 +158,17 @@ def top_features(report: DriftReport, n: int = 5) -> list[FeatureDrift]:
     return ranked[:n]
 
 
-def drift_figures(report: DriftReport, top: int = 5) -> list[go.Figure]:
+def drift_figures(report: DriftReport, top: int = 5, lang: Lang = "en") -> list[go.Figure]:
     """The bar chart, the overlays of the top features, then the target's overlay."""
-    figs = [score_bars(report)]
+    figs = [score_bars(report, lang)]
     for f in [*top_features(report, top), *([report.target] if report.target else [])]:
-        fig = overlay(f)
+        fig = overlay(f, lang)
         if fig is not None:
             figs.append(fig)
     return figs
 
 
-def write_html(report: DriftReport, path: Path, top: int = 5) -> Path:
+def write_html(report: DriftReport, path: Path, definition: str, top: int = 5) -> Path:
     """One self-contained HTML page with every figure (plotly.js embedded once)."""
     figs = drift_figures(report, top)
     windows = window_heatmap(report)
@@ -166,7 +177,7 @@ def write_html(report: DriftReport, path: Path, top: int = 5) -> Path:
     parts = [fig.to_html(full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(figs)]
     title = html.escape(f"Drift: {report.reference} → {report.current}")
     body = "\n".join(parts)
-    definition = html.escape(report.definition)
+    definition = html.escape(definition)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head>"
