@@ -52,6 +52,8 @@ def verdict_text(f, lang: Lang = "en") -> str:
         lead = drift_text.status_text(f.status, lang)
     else:
         lead = t("drift.drift" if f.drifted else "drift.no_drift", lang)
+    if reason.startswith("("):  # "insufficient data (n=3 …)": the details follow the status
+        return f"{lead} {reason}"
     return f"{lead}: {reason}" if reason else lead
 
 
