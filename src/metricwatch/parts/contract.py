@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -51,6 +52,29 @@ class SectionSpec:
     name: str
     heading: Callable[[Lang], str]  # the title in the report's language, without its number
     build: Callable[[MonitoringResult, Lang], list[Block]]
+
+    @classmethod
+    def of(cls, name: str, heading_key: str, module: str) -> SectionSpec:
+        """A section whose heading is a catalogue key and whose builder is `module.build`,
+        imported when the report is built (not when the registry is read)."""
+
+        def build(result: MonitoringResult, lang: Lang) -> list[Block]:
+            builder: Callable[[MonitoringResult, Lang], list[Block]]
+            builder = import_module(module).build
+            return builder(result, lang)
+
+        return cls(name, catalogue_heading(heading_key), build)
+
+
+def catalogue_heading(key: str) -> Callable[[Lang], str]:
+    """A heading worded from the message catalogue in the report's language."""
+
+    def heading(lang: Lang) -> str:
+        from metricwatch.i18n import t
+
+        return t(key, lang)
+
+    return heading
 
 
 @dataclass

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from metricwatch.i18n import Lang, lang_of, t
+from metricwatch.i18n import Lang, lang_of
 from metricwatch.report.blocks import Block, Figure, Heading, Text
 from metricwatch.result import MonitoringResult
 
@@ -39,11 +39,8 @@ _NUMBER = re.compile(r"^\d+\.\s*")
 Builder = Callable[[MonitoringResult, Lang], list[Block]]
 
 
-def _catalogue(key: str) -> Callable[[Lang], str]:
-    return lambda lang: t(key, lang)
-
-
 def _sections() -> dict[str, tuple[Callable[[Lang], str] | None, Builder]]:
+    from metricwatch.parts.contract import catalogue_heading
     from metricwatch.parts.registry import all_parts
     from metricwatch.report import sec_appendix, sec_summary
 
@@ -51,9 +48,9 @@ def _sections() -> dict[str, tuple[Callable[[Lang], str] | None, Builder]]:
         (spec.name, spec.heading, spec.build) for part in all_parts() for spec in part.sections
     ]
     numbered += [
-        ("appendix_a", _catalogue("report.s6"), sec_appendix.appendix_a),
-        ("appendix_b", _catalogue("report.s7"), sec_appendix.appendix_b),
-        ("appendix_c", _catalogue("report.s8"), sec_appendix.appendix_c),
+        ("appendix_a", catalogue_heading("report.s6"), sec_appendix.appendix_a),
+        ("appendix_b", catalogue_heading("report.s7"), sec_appendix.appendix_b),
+        ("appendix_c", catalogue_heading("report.s8"), sec_appendix.appendix_c),
     ]
     sections: dict[str, tuple[Callable[[Lang], str] | None, Builder]] = {
         "summary": (None, sec_summary.build)

@@ -3,16 +3,9 @@ transcript its `dvc repro` image shows."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from metricwatch.parts.contract import Context, Part, SectionSpec
 from metricwatch.parts.evidence.model import EVIDENCE, EvidenceReport
 from metricwatch.parts.repro.model import REPRO
-
-if TYPE_CHECKING:
-    from metricwatch.i18n import Lang
-    from metricwatch.report.blocks import Block
-    from metricwatch.result import MonitoringResult
 
 
 def collect(ctx: Context) -> EvidenceReport:
@@ -27,23 +20,11 @@ def collect(ctx: Context) -> EvidenceReport:
     )
 
 
-def _heading(lang: Lang) -> str:
-    from metricwatch.i18n import t
-
-    return t("report.s5", lang)
-
-
-def _section(result: MonitoringResult, lang: Lang) -> list[Block]:
-    from metricwatch.parts.evidence.section import build
-
-    return build(result, lang)
-
-
 PART = Part(
     key=EVIDENCE,
     collect_fn=collect,
     uses_runs=True,
     needs=("repro",),
     in_check=False,
-    sections=(SectionSpec("evidence", _heading, _section),),
+    sections=(SectionSpec.of("evidence", "report.s5", "metricwatch.parts.evidence.section"),),
 )

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from metricwatch.parts.contract import Context, Part, SectionSpec
 from metricwatch.parts.integrity.model import INTEGRITY, IntegrityReport
 from metricwatch.parts.integrity.rule_inputs import integrity_rule_inputs
-
-if TYPE_CHECKING:
-    from metricwatch.i18n import Lang
-    from metricwatch.report.blocks import Block
-    from metricwatch.result import MonitoringResult
 
 
 def collect(ctx: Context) -> IntegrityReport:
@@ -24,23 +17,11 @@ def collect(ctx: Context) -> IntegrityReport:
     return check_integrity(ctx.cfg, runs=ctx.runs.value)
 
 
-def _heading(lang: Lang) -> str:
-    from metricwatch.i18n import t
-
-    return t("report.s2", lang)
-
-
-def _section(result: MonitoringResult, lang: Lang) -> list[Block]:
-    from metricwatch.parts.integrity.section import build
-
-    return build(result, lang)
-
-
 PART = Part(
     key=INTEGRITY,
     collect_fn=collect,
     uses_runs=True,
     rule_inputs_fn=integrity_rule_inputs,
     essential=True,
-    sections=(SectionSpec("integrity", _heading, _section),),
+    sections=(SectionSpec.of("integrity", "report.s2", "metricwatch.parts.integrity.section"),),
 )
