@@ -12,7 +12,6 @@ Three store kinds are read the same way through `MlflowClient`:
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import sqlite3
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from metricwatch.config import Config
-from metricwatch.errors import AuthError, MetricwatchError, SourceError, SourceUnavailableError
+from metricwatch.errors import AuthError, SourceError, SourceUnavailableError
 from metricwatch.redact import redact_url, scrub
 from metricwatch.scoped_env import scoped_env
 
@@ -107,21 +106,26 @@ def _check_sqlite(uri: str) -> None:
 
 
 def client_uri(cfg: Config) -> str:
-    """The URI metricwatch hands to MlflowClient (read-only forms for local stores)."""
+    """The URI metricwatch hands to MlflowClient (read-only forms for local stores), after
+    checking that MLflow would not create or write the store on open."""
     uri = cfg.tracking_uri()
     kind = store_kind(uri)
-    if kind == "file":
-        root = _file_path(uri)
-        if not root.is_dir():
-            raise SourceError(
-                f"{root}: file tracking store does not exist; check mlflow.tracking_uri "
-                "(metricwatch never creates a store)."
-            )
-        _register_readonly_file_store()
-        return f"{READONLY_FILE_SCHEME}://{root.resolve()}"
+    if kind == "file" and not _file_path(uri).is_dir():
+        raise SourceError(
+            f"{_file_path(uri)}: file tracking store does not exist; check mlflow.tracking_uri "
+            "(metricwatch never creates a store)."
+        )
     if kind == "sqlite":
         _check_sqlite(uri)
-    return uri
+    return readonly_uri(uri)
+
+
+def readonly_uri(uri: str) -> str:
+    """The read-only form of a tracking URI (a file store under the private scheme); no I/O."""
+    if store_kind(uri) != "file":
+        return uri
+    _register_readonly_file_store()
+    return f"{READONLY_FILE_SCHEME}://{_file_path(uri).resolve()}"
 
 
 @contextmanager
@@ -137,9 +141,8 @@ def mlflow_env(cfg: Config) -> Iterator[None]:
         "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER": "0.5",
         "MLFLOW_ALLOW_FILE_STORE": "true",
     }
-    if cfg.mlflow.tracking_uri:
-        with contextlib.suppress(MetricwatchError):  # a missing store is reported by its caller
-            values["MLFLOW_TRACKING_URI"] = client_uri(cfg)
+    if cfg.mlflow.tracking_uri:  # checked by client_uri when the client was opened
+        values["MLFLOW_TRACKING_URI"] = readonly_uri(cfg.tracking_uri())
     with scoped_env(values):
         yield
 
