@@ -27,7 +27,7 @@ class _SkipOption(OptionInfo):
 
     @help.setter
     def help(self, _value: str | None) -> None:
-        pass
+        """OptionInfo.__init__ assigns help; this one is always derived from the registry."""
 
 
 SkipOpt: Any = _SkipOption(default=[], param_decls=("--skip",))  # typer reads it as an Option
