@@ -1,5 +1,5 @@
 """Shared fixtures and hooks: every test runs with a fixed git identity and no stray tracking
-URI; the demo is built once per run; files are queued longest first for xdist, and under CI
+URI; the demo and its deliverable (support/delivered.py) are built once per run; files are queued longest first for xdist, and under CI
 only a Quarto test may be skipped (support/scheduling.py)."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.delivered import Delivered, build_delivered, load_delivered
 from support.scheduling import order_items, unexpected_ci_skip
 from support.session_cache import built_once, private_copy, settle_git_index
 
@@ -98,3 +99,13 @@ def demo_dir(demo_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return demo_build
     return private_copy(demo_build, tmp_path_factory.mktemp("shared-demo") / "demo")
+
+
+@pytest.fixture(scope="session")
+def delivered(demo_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Delivered:
+    """The demo's `make report` + `check --notify` + `export prometheus`, once per run
+    (read-only: copy what you change)."""
+    target = built_once(
+        tmp_path_factory, "delivered", lambda folder: build_delivered(demo_build, folder)
+    )
+    return load_delivered(target)

@@ -9,15 +9,13 @@ whose cache is ~/.cache.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
+from support.delivered import Delivered
 from support.quarto_parts import (
     pdf_images,
     pdf_outline,
@@ -42,24 +40,16 @@ HEADINGS = {"en": EN_HEADINGS, "es": ES_HEADINGS}
 @dataclass
 class Demo:
     config: Path
-    out: Path  # the built-in renderer's report (metricwatch report --renderer builtin)
+    out: Path  # the deliverable's report folder (`make report` on the demo, support/delivered.py)
     build: Path  # a build root under a .hidden/ folder
 
 
 @pytest.fixture(scope="module")
-def demo(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Demo:
-    import shutil
-
-    base = tmp_path_factory.mktemp("quarto-parts") / ".hidden"
-    root = base / "demo"
-    shutil.copytree(demo_dir, root, symlinks=True)
-    out = base / "reports"
-    env = {**os.environ, "XDG_CACHE_HOME": str(base / "cache"), "COLUMNS": "200"}
-    argv = [sys.executable, "-m", "metricwatch", "report", "-c", str(root / "metricwatch.yaml"),
-            "-o", str(out), "--renderer", "builtin"]  # fmt: skip
-    proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=1500)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return Demo(root / "metricwatch.yaml", out, base / "build root")
+def demo(delivered: Delivered, tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    assert delivered.codes["make report"] == 0, delivered.streams["make report"]
+    assert ".hidden" in delivered.out.parts
+    build = tmp_path_factory.mktemp("quarto-parts") / ".hidden" / "build root"
+    return Demo(delivered.config, delivered.out, build)
 
 
 @dataclass

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import html as htmllib
 import json
 import os
 import re
 import shutil
 import subprocess
-import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
+from support.delivered import EXPECTED_CODES, HOOK_SECRET, SECRETS, Delivered
 from support.report_text import EN_HEADINGS, ES_HEADINGS, ISSUE_PHRASES, english_headings
-from support.webhook_receiver import Receiver
 
 from metricwatch.cli import main
 
@@ -34,69 +31,14 @@ def pdf_text(path: Path) -> str:
     return out.stdout
 
 
-# Fake secrets planted in the environment of every command below; none may appear in any output.
-SECRETS = {
-    "MLFLOW_TRACKING_TOKEN": "mwfake-token-3f9a1c77e2",
-    "MLFLOW_TRACKING_PASSWORD": "mwfake-password-b81d4e",
-    "AWS_ACCESS_KEY_ID": "AKIAMWFAKE7Q2W9E4R1T",
-    "AWS_SECRET_ACCESS_KEY": "mwfake-aws-secret-9b7c5a3e1d",
-}
-HOOK_SECRET = "mwfake-hook-path-51d0c2a8"  # the secret part of the webhook URL
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
-@dataclass
-class Delivered:
-    """`make report` and the alert commands, run once on a private copy of the demo."""
-
-    root: Path  # the demo copy: metricwatch.yaml, project/, remote/, mlflow.db, mlartifacts/
-    out: Path  # report.output
-    cache: Path  # XDG_CACHE_HOME of the commands (build folder, verdict and evidence caches)
-    before: dict[str, str]
-    after: dict[str, str]
-    streams: dict[str, str]  # command → its stdout + stderr
-    hook_requests: int
-
-
-def state(root: Path) -> dict[str, str]:
-    """SHA-256 of every file under root (work tree, .git, DVC cache, remote, tracking store)."""
-    out = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            out[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return out
-
-
 @pytest.fixture(scope="module")
-def delivered(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Delivered]:
-    base = tmp_path_factory.mktemp("delivered")
-    root, cache = base / "demo", base / "cache"
-    shutil.copytree(demo_dir, root, symlinks=True)
-    cfg = yaml.safe_load((root / "metricwatch.yaml").read_text(encoding="utf-8"))
-    cfg["alerts"] = {"slack_webhook_env": "MW_TEST_SLACK_WEBHOOK",
-                     "prometheus": {"textfile": "metrics/metricwatch.prom"}}  # fmt: skip
-    (root / "metricwatch.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
-    (root / "metrics").mkdir()
-    before = state(root)
-    with Receiver() as hook:
-        env = {**os.environ, **SECRETS, "XDG_CACHE_HOME": str(cache), "COLUMNS": "200",
-               "MW_TEST_SLACK_WEBHOOK": hook.url(f"/services/T0/B0/{HOOK_SECRET}")}  # fmt: skip
-        config = str(root / "metricwatch.yaml")
-        commands = {
-            "make report": ["make", "-s", "-C", str(REPO_ROOT), "report",
-                            f"PROJECT={root / 'project'}", f"CONFIG={config}"],
-            "check --notify": [sys.executable, "-m", "metricwatch", "check", "-c", config,
-                               "--notify", "--fail-on", "warn"],
-            "export prometheus": [sys.executable, "-m", "metricwatch", "export", "prometheus",
-                                  "-c", config],
-        }  # fmt: skip
-        streams, codes = {}, {}
-        for name, argv in commands.items():
-            proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=1200)
-            streams[name], codes[name] = proc.stdout + proc.stderr, proc.returncode
-        requests = len(hook.requests)
-    assert codes == {"make report": 0, "check --notify": 1, "export prometheus": 0}, streams
-    yield Delivered(root, root / "reports", cache, before, state(root), streams, requests)
+def delivered(delivered: Delivered) -> Delivered:
+    """The run-wide deliverable (support/delivered.py), its commands exited as documented."""
+    assert delivered.codes == EXPECTED_CODES, delivered.streams
+    return delivered
 
 
 @pytest.fixture(scope="module")
@@ -134,17 +76,6 @@ def test_report_has_every_section_and_the_facts(full_report: Path) -> None:
     imgs = [i for i in result["evidence"]["items"] if i["status"] == "ok"]
     assert {"mlflow_runs.png", "dvc_repro_ok.png"} <= {i["name"] for i in imgs}
     assert html.count("data:image/png;base64,") >= len(imgs)
-
-
-def test_spanish_report_uses_the_seed_headings(demo_dir: Path, tmp_path: Path) -> None:
-    args = ["report", "-c", str(demo_dir / "metricwatch.yaml"), "-o", str(tmp_path), "--lang", "es"]
-    assert main([*args, "--skip", "repro", "--skip", "evidence"]) == 0
-    html = (tmp_path / "metrics_monitoring.html").read_text(encoding="utf-8")
-    text = " ".join(pdf_text(tmp_path / "metrics_monitoring.pdf").split())
-    for heading in ES_HEADINGS:
-        assert heading in html
-        assert heading in text
-    assert "Tabla de correspondencia" in html
 
 
 @pytest.fixture(scope="module")
@@ -203,6 +134,7 @@ def test_spanish_report_has_no_english_sentences_or_headings(spanish: Path) -> N
     for name, text in texts.items():
         assert [h for h in ES_HEADINGS if h not in text] == [], name  # the seed's, unchanged
         assert english_left(text, [*ISSUE_PHRASES, *sections], values) == [], name
+    assert "Tabla de correspondencia" in html
     # every heading and table heading of the HTML is worded in Spanish
     cells = re.findall(r"<(h[1-6]|th)\b[^>]*>(.*?)</\1>", html, flags=re.S)
     shown = {visible_text(inner) for _, inner in cells}
@@ -213,12 +145,25 @@ def test_spanish_report_has_no_english_sentences_or_headings(spanish: Path) -> N
     assert "Puntuación de drift por variable" in html
 
 
-def test_an_extra_metric_in_the_config_is_a_kpi_column_and_a_trend(
-    demo_dir: Path, tmp_path: Path
-) -> None:
+HOSTILE = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
+
+
+@dataclass
+class Variant:
+    """One HTML-only report of a demo copy with an extra metric (`mae`) logged on every run and
+    a hostile run name on v1.0.1's run (kpis and integrity only; the PDF is the deliverable's)."""
+
+    result: dict
+    html: str
+    logged: dict[str, float]  # run id → the logged mae
+
+
+@pytest.fixture(scope="module")
+def variant(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Variant:
     import mlflow
 
-    copy = tmp_path / "demo"
+    base = tmp_path_factory.mktemp("variant")
+    copy = base / "demo"
     shutil.copytree(demo_dir, copy, symlinks=True)
     client = mlflow.MlflowClient(f"sqlite:///{copy / 'mlflow.db'}")
     exp = client.get_experiment_by_name("student-performance")
@@ -226,43 +171,40 @@ def test_an_extra_metric_in_the_config_is_a_kpi_column_and_a_trend(
     for i, run in enumerate(client.search_runs([exp.experiment_id])):
         logged[run.info.run_id] = 0.4321 + i / 10
         client.log_metric(run.info.run_id, "mean_abs_err", logged[run.info.run_id])
+    run = client.search_runs([exp.experiment_id], "tags.version = 'v1.0.1'")[0]
+    client.set_tag(run.info.run_id, "mlflow.runName", HOSTILE)
     cfg = yaml.safe_load((copy / "metricwatch.yaml").read_text(encoding="utf-8"))
     cfg["mlflow"]["metrics"] = {"mae": ["mean_abs_err"]}
     (copy / "metricwatch.yaml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
-    out = tmp_path / "out"
+    out = base / "out"
     args = ["report", "-c", str(copy / "metricwatch.yaml"), "-o", str(out), "--renderer", "builtin"]
-    assert main([*args, "--skip", "repro", "--skip", "evidence", "--skip", "drift"]) == 0
+    skip = ["--skip", "repro", "--skip", "evidence", "--skip", "drift", "--no-pdf"]
+    assert main([*args, *skip]) == 0
+    assert not (out / "metrics_monitoring.pdf").exists()
     result = json.loads((out / "metrics.json").read_text())
-    html = (out / "metrics_monitoring.html").read_text(encoding="utf-8")
+    return Variant(result, (out / "metrics_monitoring.html").read_text(encoding="utf-8"), logged)
+
+
+def test_an_extra_metric_in_the_config_is_a_kpi_column_and_a_trend(variant: Variant) -> None:
+    result, html = variant.result, variant.html
     table = re.search(r'<table class="mw-table mw-kpis">.*?</table>', html, flags=re.S)
     assert table is not None
     heads = [visible_text(h) for h in re.findall(r"<th\b[^>]*>(.*?)</th>", table.group(0))]
     assert heads[4:9] == ["RMSE", "QWK", "Time (s)", "Drift (%)", "mae"]  # config order
     rows = {r["run_id"]: r for r in result["kpis"]["rows"]}
-    for run_id, value in logged.items():
+    for run_id, value in variant.logged.items():
         assert rows[run_id]["values"]["mae"]["value"] == pytest.approx(value)
         assert f"<td>{rows[run_id]['values']['mae']['display']}</td>" in table.group(0)
     # the trend plots: a fifth subplot titled "mae" whose trace carries the logged values
     assert '"text":"mae"' in html and '"name":"mae"' in html
     points = [p for p in result["kpis"]["trends"]["mae"] if p["value"] is not None]
-    assert {round(p["value"], 4) for p in points} == {round(v, 4) for v in logged.values()}
+    assert {round(p["value"], 4) for p in points} == {round(v, 4) for v in variant.logged.values()}
     assert "Also followed (mlflow.metrics in metricwatch.yaml): mae." in visible_text(html)
 
 
-def test_hostile_run_name_is_escaped(demo_dir: Path, tmp_path: Path) -> None:
-    import mlflow
-
-    copy = tmp_path / "demo"
-    shutil.copytree(demo_dir, copy, symlinks=True)
-    client = mlflow.MlflowClient(f"sqlite:///{copy / 'mlflow.db'}")
-    exp = client.get_experiment_by_name("student-performance")
-    run = client.search_runs([exp.experiment_id], "tags.version = 'v1.0.1'")[0]
-    hostile = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
-    client.set_tag(run.info.run_id, "mlflow.runName", hostile)
-    out = tmp_path / "out"
-    args = ["report", "-c", str(copy / "metricwatch.yaml"), "-o", str(out), "--renderer", "builtin"]
-    assert main([*args, "--skip", "repro", "--skip", "evidence", "--skip", "drift"]) == 0
-    html = (out / "metrics_monitoring.html").read_text(encoding="utf-8")
+def test_hostile_run_name_is_escaped(variant: Variant) -> None:
+    html = variant.html
+    assert HOSTILE in {r["run_name"] for r in variant.result["kpis"]["rows"]}
     assert '<script>alert("pwned")' not in html and "<img src=x" not in html
     # shown as text (the HTML post-processing may write the quotes literally in text nodes)
     assert "&lt;script&gt;alert(" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
