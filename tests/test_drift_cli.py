@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from metricwatch.cli import main
-from metricwatch.parts.drift.collect import DriftReport
+from metricwatch.parts.drift.model import DriftReport
 from metricwatch.parts.drift.text import definition_text
 
 

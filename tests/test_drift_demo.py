@@ -11,7 +11,7 @@ import pytest
 
 from metricwatch.cli import main
 from metricwatch.demo.data import DRIFT_SINCE, DRIFT_WEEK, DRIFTED_FEATURES, TARGET, TIME_COLUMN
-from metricwatch.parts.drift.collect import DriftReport
+from metricwatch.parts.drift.model import DriftReport
 from metricwatch.parts.drift.text import definition_text
 
 

@@ -16,7 +16,8 @@ from support.configs import make_config
 
 from metricwatch.config import load_config
 from metricwatch.errors import ConfigError
-from metricwatch.parts.drift.collect import DriftReport, freeze_spec, run_drift
+from metricwatch.parts.drift.collect import freeze_spec, run_drift
+from metricwatch.parts.drift.model import DriftReport
 from metricwatch.parts.drift.text import definition_text
 from metricwatch.stats.bin_spec import parse_spec
 

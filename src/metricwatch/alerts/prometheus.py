@@ -230,7 +230,7 @@ def push(gateway: str, job: str, snap: Snapshot, *, timeout_s: float) -> None:
 def check_snapshot(outcome: Outcome) -> Snapshot:
     """The Prometheus snapshot of a check: `part_up` per part it collected (the registry's),
     last-success only when a verdict was possible."""
-    from metricwatch.parts.drift.collect import DRIFT
+    from metricwatch.parts.drift.model import DRIFT
     from metricwatch.parts.drift.rule_inputs import feature_js
 
     result = outcome.result

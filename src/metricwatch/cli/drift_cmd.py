@@ -12,7 +12,7 @@ from metricwatch.cli.console import err_console, out_console
 from metricwatch.cli.drift_windows import WINDOW_HEADERS, matrix, summary, window_rows
 
 if TYPE_CHECKING:
-    from metricwatch.parts.drift.collect import DriftReport
+    from metricwatch.parts.drift.model import DriftReport
     from metricwatch.stats.feature_drift import FeatureDrift
 
 

@@ -18,7 +18,7 @@ from metricwatch.config import Config
 from metricwatch.rules import Flag, RuleInputs
 
 if TYPE_CHECKING:
-    from metricwatch.parts.drift.collect import DriftReport
+    from metricwatch.parts.drift.model import DriftReport
     from metricwatch.result import MonitoringResult
 
 Command = Literal["report", "check"]
@@ -133,7 +133,7 @@ def snapshot_of(
     taken_at: datetime | None = None,
 ) -> Snapshot:
     """The snapshot of a result model and the flags evaluated on it."""
-    from metricwatch.parts.drift.collect import DRIFT
+    from metricwatch.parts.drift.model import DRIFT
     from metricwatch.parts.repro.model import REPRO
     from metricwatch.pipeline.evaluate import rule_inputs_of
 

@@ -12,11 +12,14 @@ time column (drift.time_column) only cuts windows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from metricwatch.config import DriftConfig
+
+if TYPE_CHECKING:  # pandas is imported by the functions that type a column: reading the
+    import pandas as pd  # result model (`feature_names` via stats.windows) must not pay for it
 
 INT_CATEGORICAL_MAX = 20
 TEXT_MAX_DISTINCT = 1000
@@ -34,11 +37,15 @@ class ColumnSpec:
 
 
 def is_number_dtype(s: pd.Series) -> bool:
+    import pandas as pd
+
     return pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
 
 
 def auto_kind(s: pd.Series) -> tuple[str, str]:
     """(kind, reason) for a reference column without an override."""
+    import pandas as pd
+
     if pd.api.types.is_bool_dtype(s.dtype):
         return "categorical", ""
     if pd.api.types.is_datetime64_any_dtype(s.dtype) or isinstance(s.dtype, pd.PeriodDtype):

@@ -15,14 +15,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from types import ModuleType
 
 import numpy as np
-from scipy import stats as sps
 
 from metricwatch.errors import CheckError
 
 EXACT_KS_MAX_N = 10_000
 TestFn = Callable[[np.ndarray, np.ndarray], tuple[float, float]]
+
+
+def _scipy_stats() -> ModuleType:
+    """scipy.stats, imported when a test runs: it costs a second or more of CPU at import, which
+    every command that reads the result model (`--help`, `check --skip drift`) would pay."""
+    from scipy import stats
+
+    return stats
 
 
 def ks_from_histograms(
@@ -37,9 +45,9 @@ def ks_from_histograms(
     d = float(np.max(np.abs(np.cumsum(ref) / n - np.cumsum(cur) / m)))
     en = n * m / (n + m)
     if en <= EXACT_KS_MAX_N:
-        p = float(sps.kstwo.sf(d, max(1, round(en))))
+        p = float(_scipy_stats().kstwo.sf(d, max(1, round(en))))
     else:  # kstwo.sf costs ~50 ms at n = 500k; its limit (Kolmogorov) is exact enough there
-        p = float(sps.kstwobign.sf(d * math.sqrt(en)))
+        p = float(_scipy_stats().kstwobign.sf(d * math.sqrt(en)))
     return d, min(1.0, max(0.0, p))
 
 
@@ -53,7 +61,7 @@ def chi_square(reference_counts: np.ndarray, current_counts: np.ndarray) -> tupl
     table = np.vstack([ref[keep], cur[keep]])
     if table.shape[1] < 2:
         return 0.0, 1.0
-    res = sps.chi2_contingency(table, correction=False)
+    res = _scipy_stats().chi2_contingency(table, correction=False)
     return float(res.statistic), float(res.pvalue)
 
 

@@ -14,64 +14,22 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
 from metricwatch.config import Config, DriftConfig
 from metricwatch.errors import CheckError, ConfigError
-from metricwatch.parts.contract import PartKey
-from metricwatch.parts.drift.concept import ConceptDrift, concept_drift
+from metricwatch.parts.drift.concept import concept_drift
 from metricwatch.parts.drift.local import LocalRun, run_local
+from metricwatch.parts.drift.model import ConceptDrift, DriftReport, Mode, SpecInfo
 from metricwatch.parts.drift.spec import load_spec, spec_path, write_spec
 from metricwatch.sources import datasets
 from metricwatch.sources.drift_engines.counted import Counted
 from metricwatch.sources.drift_engines.local_count import count, tasks_of
 from metricwatch.sources.drift_engines.local_freeze import freeze_frame
 from metricwatch.stats.bin_spec import BinSpec
-from metricwatch.stats.feature_drift import FeatureDrift
 from metricwatch.stats.spec_drift import compare_all
 from metricwatch.stats.verdicts import drift_pct
 from metricwatch.stats.windows import Note, WindowedDrift, unavailable, window_drift
 from metricwatch.window_spec import parse_window
-
-Mode = Literal["in memory", "batches", "spark"]
-
-
-class SpecInfo(BaseModel):
-    """The bin spec behind the numbers: same hash and data, same numbers on every engine."""
-
-    model_config = ConfigDict(frozen=True)
-    hash: str
-    frozen: bool  # read from drift.bin_spec (else made from the reference for this run)
-    path: str | None = None
-    reference: str
-    reference_rows: int
-    sample_rows: int | None = None
-
-
-class DriftReport(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    reference: str
-    current: str
-    n_reference: int
-    n_current: int
-    mode: Mode
-    engine: Literal["local", "spark"] = "local"
-    features: list[FeatureDrift]
-    target: FeatureDrift | None
-    target_note: str = ""
-    dataset_drift_pct: float | None
-    drifted_features: list[str]
-    n_comparable: int
-    n_not_comparable: int
-    bins: int
-    js_threshold: float  # the effect floor
-    p_value: float
-    correction: str = "bh"
-    n_tests: int = 0  # p-values adjusted together (the tested features)
-    bin_spec: SpecInfo | None = None
-    windows: WindowedDrift | None = None
-    concept: ConceptDrift | None = None
-    notes: list[str] = []
 
 
 def spec_info(spec: BinSpec, path: Path | None) -> SpecInfo:
@@ -235,6 +193,3 @@ def frames_report(reference: pd.DataFrame, current: pd.DataFrame, dcfg: DriftCon
     window = parse_window(dcfg.window) if dcfg.window is not None else None
     counted = count([current], tasks_of(spec), window=window, time_column=dcfg.time_column)
     return build_report(spec, counted, dcfg, reference="reference frame", current="current frame")
-
-
-DRIFT = PartKey("drift", DriftReport)  # the typed handle: result.get(DRIFT)

@@ -11,36 +11,17 @@ from __future__ import annotations
 
 import math
 import tempfile
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
 
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
+from metricwatch.parts.drift.model import ConceptDrift
 
 PICKLE_SUFFIXES = (".pkl", ".joblib")
 MIN_SCORED_ROWS = 30  # fewer labelled rows on a side give an RMSE/QWK that means nothing
-
-
-class ConceptDrift(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    status: Literal["ok", "unavailable", "error"]
-    reason: str = ""
-    run_id: str | None = None
-    run_name: str | None = None
-    version: str | None = None
-    model_uri: str | None = None
-    target: str | None = None
-    rmse_reference: float | None = None
-    rmse_current: float | None = None
-    rmse_change: float | None = None
-    qwk_reference: float | None = None
-    qwk_current: float | None = None
-    qwk_change: float | None = None
-    n_reference: int = 0
-    n_current: int = 0
 
 
 def _finite(v: float) -> float | None:

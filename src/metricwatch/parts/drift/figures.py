@@ -18,7 +18,7 @@ from metricwatch.render.figures import plot_labels, plot_text
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from metricwatch.parts.drift.collect import DriftReport
+    from metricwatch.parts.drift.model import DriftReport
     from metricwatch.stats.feature_drift import FeatureDrift
 
 REFERENCE_COLOR = "#4C78A8"

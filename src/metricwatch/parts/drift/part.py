@@ -4,7 +4,7 @@ the report's monitoring and alerts section (4), which also shows the thresholds'
 from __future__ import annotations
 
 from metricwatch.parts.contract import Context, Part, SectionSpec
-from metricwatch.parts.drift.collect import DRIFT, DriftReport
+from metricwatch.parts.drift.model import DRIFT, DriftReport
 from metricwatch.parts.drift.rule_inputs import drift_rule_inputs
 
 

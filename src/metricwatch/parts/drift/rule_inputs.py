@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from metricwatch.config import Config
-from metricwatch.parts.drift.collect import DriftReport
+from metricwatch.parts.drift.model import DriftReport
 from metricwatch.rules import PartRuleInputs
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from metricwatch.i18n import Lang, label, t
 from metricwatch.parts.drift import text as drift_text
-from metricwatch.parts.drift.collect import DRIFT
+from metricwatch.parts.drift.model import DRIFT
 from metricwatch.parts.integrity.model import INTEGRITY
 from metricwatch.parts.kpis.section import efficiency_blocks
 from metricwatch.report import html as h

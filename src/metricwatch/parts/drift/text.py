@@ -16,7 +16,7 @@ from metricwatch.stats.divergence import EPSILON
 from metricwatch.stats.feature_drift import MIN_ROWS_PER_BIN
 
 if TYPE_CHECKING:
-    from metricwatch.parts.drift.collect import DriftReport
+    from metricwatch.parts.drift.model import DriftReport
 
 
 def definition_text(rep: DriftReport, lang: Lang = "en") -> str:
