@@ -163,6 +163,10 @@ def test_no_baseline_tag_says_why(cfg: Config, kpis: KpiReport) -> None:
         "naming its git tag."
     )
     assert collect_plots(cfg, {}).why == "no_kpis"
+    none = cfg.model_copy(update={"tags": cfg.tags.model_copy(update={"pattern": "release-*"})})
+    assert collect_plots(none, {"kpis": kpis}).reason_in("en") == (
+        "The plots are not drawn: no release tag matches tags.pattern release-*."
+    )
     blocks = section_blocks(result_of(cfg, kpis, why, "es"), "appendix_b")
     assert [b.text for b in blocks if isinstance(b, Notice)] == [why.reason_in("es")]
 

@@ -19,27 +19,27 @@ from metricwatch.sources.dvc_plots import PlotsAcross, load_dvc_plots
 from metricwatch.sources.git_dvc import list_tags
 
 
-def baseline_tag(kpis: KpiReport | None) -> tuple[str | None, PlotsAcross | None]:
-    """(the baseline's git tag, None) or (None, why there is none)."""
+def baseline_tag(kpis: KpiReport | None) -> str | PlotsAcross:
+    """The baseline's git tag, or why there is none."""
     if kpis is None:
-        return None, PlotsAcross(why="no_kpis")
+        return PlotsAcross(why="no_kpis")
     row = next((r for r in kpis.rows if r.is_baseline), None)
     if row is None:
-        return None, PlotsAcross(why="no_baseline")
+        return PlotsAcross(why="no_baseline")
     if not row.version:
-        return None, PlotsAcross(why="no_baseline_tag", why_params={"run": row.run_id_short})
-    return row.version, None
+        return PlotsAcross(why="no_baseline_tag", why_params={"run": row.run_id_short})
+    return row.version
 
 
-def newest_release(cfg: Config) -> tuple[str | None, PlotsAcross | None]:
-    """(the newest release tag, None) or (None, why there is none)."""
+def newest_release(cfg: Config) -> str | PlotsAcross:
+    """The newest release tag, or why there is none."""
     try:
         tags = list_tags(cfg.project_path, cfg.tags.pattern, regex=cfg.tags.regex).tags
     except MetricwatchError as exc:
-        return None, PlotsAcross(why="error", why_params={"error": scrub(str(exc))})
+        return PlotsAcross(why="error", why_params={"error": scrub(str(exc))})
     if not tags:
-        return None, PlotsAcross(why="no_release", why_params={"pattern": cfg.tags.pattern})
-    return tags[-1].name, None
+        return PlotsAcross(why="no_release", why_params={"pattern": cfg.tags.pattern})
+    return tags[-1].name
 
 
 def plots_across(cfg: Config, base: str, newest: str) -> PlotsAcross:
@@ -55,11 +55,10 @@ def plots_across(cfg: Config, base: str, newest: str) -> PlotsAcross:
 def collect_plots(cfg: Config, parts: Mapping[str, Any]) -> PlotsAcross:
     """The plots for the report, from the collected parts (the KPI part names the baseline)."""
     kpis = parts.get("kpis")
-    base, why = baseline_tag(kpis if isinstance(kpis, KpiReport) else None)
-    if why is not None:
-        return why
-    newest, why = newest_release(cfg)
-    if why is not None:
-        return why
-    assert base is not None and newest is not None
+    base = baseline_tag(kpis if isinstance(kpis, KpiReport) else None)
+    if isinstance(base, PlotsAcross):
+        return base
+    newest = newest_release(cfg)
+    if isinstance(newest, PlotsAcross):
+        return newest
     return plots_across(cfg, base, newest)
