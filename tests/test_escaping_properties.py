@@ -118,6 +118,9 @@ def _model(cls: type[BaseModel], s: str, variant: int) -> BaseModel:
             values[name] = _fill(field.annotation, str(IMAGE), variant, name)
             continue
         values[name] = _fill(field.annotation, s, variant, name)
+    if values.get("why") and "why_params" in cls.model_fields:  # a reason code: its parameters
+        text = i18n.catalogue("en")[f"{cls.why_key}.{values['why']}"]  # type: ignore[attr-defined]
+        values["why_params"] = {f: s for _, f, _, _ in string.Formatter().parse(text) if f}
     return cls.model_construct(**values)
 
 

@@ -5,7 +5,8 @@ nothing else. Each registered part's result sits under its name (`result.get(KPI
 typed; a new part needs no field here); a part that could not be computed is absent (null in
 the JSON), with its reason in `errors[part]`. The pipeline's facts live here too: the parts
 this command did not collect and why (`not_run`), and the parts no verdict can rest on
-(`no_verdict`: an essential part failed, or integrity found no release tags).
+(`no_verdict`: an essential part failed, or integrity found no release tags); for the report,
+the project's DVC plots at the baseline tag and the newest release (`plots`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pydantic import (
 from metricwatch.parts.contract import PartKey
 from metricwatch.rules import Flag
 from metricwatch.runfacts import ReportMeta
+from metricwatch.sources.dvc_plots import PlotsAcross
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -40,6 +42,7 @@ class MonitoringResult(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)
     not_run: dict[str, str] = Field(default_factory=dict)  # part → why this command skipped it
     no_verdict: dict[str, str] = Field(default_factory=dict)  # part → why no verdict rests on it
+    plots: PlotsAcross | None = None  # dvc.yaml's plots, baseline vs newest release (report only)
 
     def get(self, key: PartKey[M]) -> M | None:
         """One part's result, typed; None when it was not collected or failed."""

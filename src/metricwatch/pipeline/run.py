@@ -14,6 +14,7 @@ from metricwatch.config import Config
 from metricwatch.parts.registry import in_collect_order
 from metricwatch.pipeline.collect import collect
 from metricwatch.pipeline.evaluate import Scope, evaluated
+from metricwatch.pipeline.plots import collect_plots
 from metricwatch.result import MonitoringResult
 from metricwatch.rules import Flag, RuleInputs, exit_code
 
@@ -53,15 +54,20 @@ def run_pipeline(
     not_run: Mapping[str, str] | None = None,
     progress: Callable[[str], None] | None = None,
     part_progress: Callable[[str], None] | None = None,
+    plots: bool = False,
 ) -> Outcome:
     """Collect the named parts, evaluate the rules; `not_run`: parts left out, and why.
 
     `progress` hears the steps ("collecting kpis, drift", "evaluating rules"), `part_progress`
-    each part's name as its collection starts."""
+    each part's name as its collection starts. `plots`: also read the project's DVC plots at
+    the baseline tag and the newest release (the report's Appendix B)."""
     say = progress or (lambda _msg: None)
     collected = tuple(p.name for p in in_collect_order(parts))
     say(f"collecting {', '.join(collected)}")
     result = collect(cfg, collected, rev=rev, force=force, not_run=not_run, progress=part_progress)
+    if plots:
+        say("reading the DVC plots")
+        result = result.model_copy(update={"plots": collect_plots(cfg, result.parts)})
     say("evaluating rules")
     result, inputs = evaluated(result, cfg, collected, scope)
     return Outcome(result, inputs, collected, datetime.now(UTC))

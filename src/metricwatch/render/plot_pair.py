@@ -192,19 +192,27 @@ def _zmax(sides: Sequence[Side]) -> float:
     return max([1.0, *(_confusion_peak(p) for p in plots)])
 
 
-def side_by_side(left: Side, right: Side, *, title: str | None = None) -> go.Figure:
-    """The plot at two revisions: (label, plot or reason) for each side."""
+def side_by_side(
+    left: Side,
+    right: Side,
+    *,
+    title: str | None = None,
+    notes: tuple[Sequence[str], Sequence[str]] | None = None,
+) -> go.Figure:
+    """The plot at two revisions: (label, plot or reason) for each side; `notes`, when given,
+    replace each side's own notes under its title (the same notes in another language)."""
     from plotly.subplots import make_subplots
 
     sides = (left, right)
+    side_notes = notes or (_notes(left[1]), _notes(right[1]))
     subtitles = [
         "<br>".join(
             [
                 f"<b>{plot_text(label)}</b>",
-                *(f"<sup>{plot_text(n, 140)}</sup>" for n in _notes(plot)),
+                *(f"<sup>{plot_text(n, 140)}</sup>" for n in side_notes[i]),
             ]
         )
-        for label, plot in sides
+        for i, (label, _) in enumerate(sides)
     ]
     fig = make_subplots(rows=1, cols=2, subplot_titles=subtitles, horizontal_spacing=0.14)
     known = next((p for _, p in sides if not isinstance(p, str)), None)

@@ -102,6 +102,7 @@ def build_report(
                 rev=rev,
                 force=force,
                 part_progress=progress,
+                plots=True,
             ).result
         try:
             built = atomic_write_text(build_dir / RESULT_NAME, result.to_json())

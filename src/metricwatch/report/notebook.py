@@ -29,7 +29,9 @@ def load_result(
         from metricwatch.pipeline.run import run_pipeline
 
         cfg = load_config(config_path)
-        result = run_pipeline(cfg, part_names(), scope="versions", rev=rev or None).result
+        result = run_pipeline(
+            cfg, part_names(), scope="versions", rev=rev or None, plots=True
+        ).result
     if lang:
         result = result.model_copy(update={"meta": result.meta.model_copy(update={"lang": lang})})
     return result

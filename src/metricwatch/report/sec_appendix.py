@@ -1,4 +1,5 @@
-"""Sections 6–8: the appendices — instrumentation snippet, DVC metrics/plots, environment."""
+"""Sections 6–8: the appendices — instrumentation snippet, DVC metrics/plots (declared and
+drawn: report.sec_plots), environment."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from metricwatch.i18n import Lang, t, tl
 from metricwatch.parts.repro.model import REPRO
 from metricwatch.report import html as h
 from metricwatch.report.blocks import Block, Bullets, Code, Notice, Paragraph, Table, part_missing
+from metricwatch.report.sec_plots import plots_blocks
 from metricwatch.vocab import icon
 
 if TYPE_CHECKING:
@@ -15,11 +17,15 @@ if TYPE_CHECKING:
 
 _SNIPPET = """import time, json, pathlib, mlflow
 
-start = time.time()
-# ... train ...
-train_time = time.time() - start
+# system metrics (CPU, memory; needs psutil) feed the efficiency table's peak memory and CPU;
+# sample more often than MLflow's 10 s default when training is short
+mlflow.set_system_metrics_sampling_interval(1)
+with mlflow.start_run(log_system_metrics=True):
+    start = time.time()
+    # ... train ...
+    train_time = time.time() - start
 
-mlflow.set_tag("{version_tag}", "<git tag>")
+    mlflow.set_tag("{version_tag}", "<git tag>")
 {log_lines}
 
 metrics = {{
@@ -47,17 +53,22 @@ def appendix_a(result: MonitoringResult, lang: Lang) -> list[Block]:
     pairs = [(names.get(c, c), v) for c, v in _VARS.items()]
     text = _SNIPPET.format(
         version_tag=tag,
-        log_lines="\n".join(f'mlflow.log_metric("{n}", float({v}))' for n, v in pairs),
+        log_lines="\n".join(f'    mlflow.log_metric("{n}", float({v}))' for n, v in pairs),
         json_lines=",\n".join(f'    "{n}": float({v})' for n, v in pairs),
     )
     return [Paragraph(t("appendix.a_intro", lang)), Code(text, "python")]
 
 
 def appendix_b(result: MonitoringResult, lang: Lang) -> list[Block]:
+    """What dvc.yaml declares, then its plots drawn at the baseline tag and the newest release."""
     excerpt = result.meta.dvc_declared
     if not excerpt:
-        return [Notice(t("appendix.b_none", lang), "warn")]
-    return [Paragraph(t("appendix.b_intro", lang)), Code(excerpt, "yaml")]
+        return [Notice(t("appendix.b_none", lang), "warn"), *plots_blocks(result, lang)]
+    return [
+        Paragraph(t("appendix.b_intro", lang)),
+        Code(excerpt, "yaml"),
+        *plots_blocks(result, lang),
+    ]
 
 
 def appendix_c(result: MonitoringResult, lang: Lang) -> list[Block]:

@@ -6,26 +6,33 @@ x/y fields, title and labels, and each data file's rows (CSV, TSV, JSON, YAML) o
 Nothing is checked out; the workspace and the DVC cache are never written (DVC may use its
 git-ignored scratch folder `.dvc/tmp` for locks). A table longer than `max_rows` is capped and
 says so; a JSON/YAML file or image over `max_bytes` is left out with the reason; an unknown
-revision or a file missing there is "unavailable" with the reason.
+revision or a file missing there is "unavailable" with the reason: a code and its parameters,
+worded by the catalogue in the report's language (`note` and `reason` give the English).
 """
 
 from __future__ import annotations
 
 import base64
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch.config import Config
 from metricwatch.errors import SourceError
+from metricwatch.i18n import Lang, t
 from metricwatch.sources.dvc_child import run_worker
 
 MAX_ROWS = 20_000
 MAX_BYTES = 20 * 1024 * 1024
+# reason codes, worded by the catalogue (`plots.file.<why>`, `plots.rev.<why>`, `plots.across.…`)
+FileWhy = Literal["not_cached", "missing", "error", "too_big", "capped_rows", "capped_size"]
+RevWhy = Literal["no_such", "unreadable", "none"]
+AcrossWhy = Literal["no_kpis", "no_baseline", "no_baseline_tag", "no_release", "error"]
 
 
 class PlotFile(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # image bytes travel as base64 in the result's JSON
+    model_config = ConfigDict(frozen=True, ser_json_bytes="base64", val_json_bytes="base64")
 
     path: str
     y: str | list[str] | None = None  # the declared y field(s) of this file
@@ -35,7 +42,16 @@ class PlotFile(BaseModel):
     media_type: str | None = None
     size: int | None = None
     capped: bool = False
-    note: str | None = None  # capped / left out / why unavailable
+    why: FileWhy | None = None  # capped, left out or unavailable, and why
+    why_params: dict[str, str] = Field(default_factory=dict)
+    why_key: ClassVar[str] = "plots.file"  # the catalogue's `plots.file.<why>`
+
+    def note_in(self, lang: Lang) -> str | None:
+        return t(f"plots.file.{self.why}", lang, **self.why_params) if self.why else None
+
+    @property
+    def note(self) -> str | None:
+        return self.note_in("en")
 
 
 class PlotSpec(BaseModel):
@@ -49,7 +65,7 @@ class PlotSpec(BaseModel):
     x_label: str | None = None
     y_label: str | None = None
     files: list[PlotFile] = Field(default_factory=list)
-    error: str | None = None
+    error: str | None = None  # DVC's own message for a definition it could not read
 
 
 class RevPlots(BaseModel):
@@ -57,11 +73,20 @@ class RevPlots(BaseModel):
 
     rev: str
     status: Literal["ok", "unavailable"]
-    reason: str | None = None
+    why: RevWhy | None = None  # no such revision, unreadable, no plots
+    why_params: dict[str, str] = Field(default_factory=dict)
+    why_key: ClassVar[str] = "plots.rev"
     plots: list[PlotSpec] = Field(default_factory=list)
 
     def plot(self, plot_id: str) -> PlotSpec | None:
         return next((p for p in self.plots if p.id == plot_id), None)
+
+    def reason_in(self, lang: Lang) -> str | None:
+        return t(f"plots.rev.{self.why}", lang, **self.why_params) if self.why else None
+
+    @property
+    def reason(self) -> str | None:
+        return self.reason_in("en")
 
 
 def _mb(size: int | None) -> str:
@@ -72,37 +97,41 @@ def _file(
     rev: str, path: str, y: Any, raw: dict[str, Any], max_rows: int, max_bytes: int
 ) -> PlotFile:
     base = {"path": path, "y": y, "size": raw.get("size")}
+    where = {"path": path, "rev": rev}
     if raw.get("error"):
-        return PlotFile(kind="unavailable", note=_unavailable(rev, path, raw["error"]), **base)
+        why, error = _unavailable(raw["error"])
+        params = where | ({"error": error} if error else {})
+        return PlotFile(kind="unavailable", why=why, why_params=params, **base)
     if raw.get("too_big"):
-        why = f"{path} at {rev} is {_mb(raw.get('size'))}, over the {_mb(max_bytes)} cap: not drawn"
-        return PlotFile(kind="unavailable", note=why, **base)
+        params = where | {"size": _mb(raw.get("size")), "cap": _mb(max_bytes)}
+        return PlotFile(kind="unavailable", why="too_big", why_params=params, **base)
     if raw["kind"] == "image":
         image = base64.b64decode(raw["image_b64"])
         return PlotFile(kind="image", image=image, media_type=raw["media_type"], **base)
     capped = bool(raw.get("capped"))
-    note = None
+    extra: dict[str, Any] = {}
     if capped:
         total = raw.get("total_rows")
-        of = f"{total:,} rows" if total else f"a {_mb(raw.get('size'))} file"
-        note = f"{path} at {rev}: capped at the first {max_rows:,} rows of {of}"
-    return PlotFile(kind="table", rows=raw.get("rows", []), capped=capped, note=note, **base)
+        params = where | {"max_rows": f"{max_rows:,}"}
+        if total:
+            extra = {"why": "capped_rows", "why_params": params | {"total": f"{total:,}"}}
+        else:
+            extra = {"why": "capped_size", "why_params": params | {"size": _mb(raw.get("size"))}}
+    return PlotFile(kind="table", rows=raw.get("rows", []), capped=capped, **extra, **base)
 
 
-def _unavailable(rev: str, path: str, error: str) -> str:
+def _unavailable(error: str) -> tuple[str, str | None]:
+    """(reason code, DVC's error when the reason quotes it) of a file that could not be read."""
     if "No storage files available" in error or "not in cache" in error:
-        return (
-            f"{path} at {rev} is a DVC-cached output in neither the local cache nor the remote "
-            f"({error}); `dvc push` it where it exists"
-        )
+        return "not_cached", error
     if "FileNotFoundError" in error or "does not exist" in error or "No such file" in error:
-        return f"{path} does not exist at {rev}"
-    return f"{path} at {rev}: {error}"
+        return "missing", None
+    return "error", error
 
 
-def _plot(rev: str, raw: dict[str, Any], max_rows: int, max_bytes: int) -> PlotSpec:
+def _plot(raw: dict[str, Any], rev: str, max_rows: int, max_bytes: int) -> PlotSpec:
     if raw.get("error"):
-        return PlotSpec(id=raw["id"], config=raw["config"], error=f"at {rev}: {raw['error']}")
+        return PlotSpec(id=raw["id"], config=raw["config"], error=raw["error"])
     data = raw.get("data", {})
     files = [
         _file(rev, path, y, data.get(path, {"error": "not read"}), max_rows, max_bytes)
@@ -120,13 +149,13 @@ def _rev(rev: str, raw: dict[str, Any] | None, max_rows: int, max_bytes: int) ->
     if raw is None or raw.get("error"):
         error = (raw or {}).get("error", "not read")
         if "unknown Git revision" in error or "RevError" in error:
-            why = f"revision {rev!r} does not exist (no such tag, branch or commit)"
-        else:
-            why = f"cannot read the plots at {rev}: {error}"
-        return RevPlots(rev=rev, status="unavailable", reason=why)
-    plots = [_plot(rev, p, max_rows, max_bytes) for p in raw.get("plots", [])]
-    reason = None if plots else f"dvc.yaml declares no plots at {rev}"
-    return RevPlots(rev=rev, status="ok", reason=reason, plots=plots)
+            return RevPlots(rev=rev, status="unavailable", why="no_such", why_params={"rev": rev})
+        params = {"rev": rev, "error": error}
+        return RevPlots(rev=rev, status="unavailable", why="unreadable", why_params=params)
+    plots = [_plot(p, rev, max_rows, max_bytes) for p in raw.get("plots", [])]
+    if plots:
+        return RevPlots(rev=rev, status="ok", plots=plots)
+    return RevPlots(rev=rev, status="ok", why="none", why_params={"rev": rev})
 
 
 def load_dvc_plots(
@@ -144,3 +173,24 @@ def load_dvc_plots(
         doing=f"reading the DVC plots at {', '.join(revs)}",
     )
     return [_rev(rev, raw.get(rev), max_rows, max_bytes) for rev in revs]
+
+
+class PlotsAcross(BaseModel):
+    """The project's plots at the baseline tag and the newest release (`roles` name each
+    revision, in the same order), or why they were not read (`why`: catalogue
+    `plots.across.<why>`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    revs: list[RevPlots] = Field(default_factory=list)
+    roles: list[Literal["baseline", "newest"]] = Field(default_factory=list)
+    why: AcrossWhy | None = None
+    why_params: dict[str, str] = Field(default_factory=dict)
+    why_key: ClassVar[str] = "plots.across"
+
+    def reason_in(self, lang: Lang) -> str | None:
+        return t(f"plots.across.{self.why}", lang, **self.why_params) if self.why else None
+
+    def plot_ids(self) -> list[str]:
+        """Every plot id of any revision, in the order the revisions declare them."""
+        return list(dict.fromkeys(p.id for r in self.revs for p in r.plots))
