@@ -29,24 +29,41 @@ STEP = "step"  # DVC's name for the row index when a plot declares no x
 
 
 class PlotFileLike(Protocol):
-    path: str
-    y: str | list[str] | None
-    kind: str
-    rows: list[dict[str, Any]]
-    image: bytes | None
-    media_type: str | None
-    note: str | None
+    """What a drawn data file offers (read-only: frozen models satisfy it)."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def y(self) -> str | list[str] | None: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def rows(self) -> list[dict[str, Any]]: ...
+    @property
+    def image(self) -> bytes | None: ...
+    @property
+    def media_type(self) -> str | None: ...
+    @property
+    def note(self) -> str | None: ...
 
 
 class PlotLike(Protocol):
-    id: str
-    template: str
-    x: str | dict[str, str] | None
-    title: str | None
-    x_label: str | None
-    y_label: str | None
-    error: str | None
+    """What a drawn plot offers (read-only: frozen models satisfy it)."""
 
+    @property
+    def id(self) -> str: ...
+    @property
+    def template(self) -> str: ...
+    @property
+    def x(self) -> str | dict[str, str] | None: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def x_label(self) -> str | None: ...
+    @property
+    def y_label(self) -> str | None: ...
+    @property
+    def error(self) -> str | None: ...
     @property
     def files(self) -> Sequence[PlotFileLike]: ...
 

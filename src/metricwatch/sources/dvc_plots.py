@@ -120,7 +120,7 @@ def _file(
     return PlotFile(kind="table", rows=raw.get("rows", []), capped=capped, **extra, **base)
 
 
-def _unavailable(error: str) -> tuple[str, str | None]:
+def _unavailable(error: str) -> tuple[FileWhy, str | None]:
     """(reason code, DVC's error when the reason quotes it) of a file that could not be read."""
     if "No storage files available" in error or "not in cache" in error:
         return "not_cached", error
