@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from hypothesis import given
 from hypothesis import strategies as st
 
-from metricwatch.report import html as h
+from metricwatch.doc import html as h
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -9,8 +9,8 @@ from typing import get_args
 from metricwatch import vocab
 from metricwatch.alerts.formats import to_markdown
 from metricwatch.cli.integrity_format import status_text
+from metricwatch.doc.html import notice, status_badge
 from metricwatch.parts.integrity.model import CheckItem
-from metricwatch.report.html import notice, status_badge
 from metricwatch.rules import Flag
 
 SRC = Path(vocab.__file__).parent

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from metricwatch.doc import html as h
+from metricwatch.doc.blocks import Block, Bullets, Code, Notice, Paragraph, Table
 from metricwatch.i18n import Lang, t, tl
+from metricwatch.parts.missing import part_missing
 from metricwatch.parts.repro.model import REPRO
-from metricwatch.report import html as h
-from metricwatch.report.blocks import Block, Bullets, Code, Notice, Paragraph, Table, part_missing
 from metricwatch.vocab import icon
 
 if TYPE_CHECKING:

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from metricwatch.i18n import Lang, label, t
-from metricwatch.parts.drift import text as drift_text
-from metricwatch.parts.drift.collect import DRIFT
-from metricwatch.parts.integrity.model import INTEGRITY
-from metricwatch.parts.kpis.section import efficiency_blocks
-from metricwatch.report import html as h
-from metricwatch.report.blocks import (
+from metricwatch.doc import html as h
+from metricwatch.doc.blocks import (
     Block,
     Figure,
     Heading,
@@ -18,8 +13,13 @@ from metricwatch.report.blocks import (
     Paragraph,
     Table,
     fmt_num,
-    part_missing,
 )
+from metricwatch.i18n import Lang, label, t
+from metricwatch.parts.drift import text as drift_text
+from metricwatch.parts.drift.collect import DRIFT
+from metricwatch.parts.integrity.model import INTEGRITY
+from metricwatch.parts.kpis.section import efficiency_blocks
+from metricwatch.parts.missing import part_missing
 from metricwatch.vocab import OUTCOME_STATUS
 
 if TYPE_CHECKING:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from metricwatch.doc import html as h
+from metricwatch.doc.blocks import Block, Heading, Notice, Paragraph, Table
 from metricwatch.i18n import Lang, label, t
 from metricwatch.parts.integrity.model import INTEGRITY
-from metricwatch.report import html as h
-from metricwatch.report.blocks import Block, Heading, Notice, Paragraph, Table, part_missing
+from metricwatch.parts.missing import part_missing
 
 if TYPE_CHECKING:
     from metricwatch.result import MonitoringResult

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from metricwatch.i18n import Lang, label, t
-from metricwatch.parts.kpis.collect import KPIS, unknown_values, unknown_values_summary
-from metricwatch.report import html as h
-from metricwatch.report.blocks import (
+from metricwatch.doc import html as h
+from metricwatch.doc.blocks import (
     Block,
     Figure,
     Heading,
     Notice,
     Paragraph,
     Table,
-    part_missing,
 )
+from metricwatch.i18n import Lang, label, t
+from metricwatch.parts.kpis.collect import KPIS, unknown_values, unknown_values_summary
+from metricwatch.parts.missing import part_missing
 
 if TYPE_CHECKING:
     from metricwatch.result import MonitoringResult
@@ -85,7 +85,7 @@ def trend_figure(result: MonitoringResult, lang: Lang) -> Any | None:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    from metricwatch.render.figures import plot_text
+    from metricwatch.doc.plot_text import plot_text
 
     rep = result.get(KPIS)
     trends = rep.trends if rep else {}

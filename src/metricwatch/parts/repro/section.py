@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from metricwatch.i18n import Lang, t
-from metricwatch.parts.evidence.model import EVIDENCE
-from metricwatch.parts.repro.model import REPRO
-from metricwatch.report import html as h
-from metricwatch.report.blocks import (
+from metricwatch.doc import html as h
+from metricwatch.doc.blocks import (
     Block,
     Code,
     Heading,
@@ -16,8 +13,11 @@ from metricwatch.report.blocks import (
     Notice,
     Paragraph,
     Table,
-    part_missing,
 )
+from metricwatch.i18n import Lang, t
+from metricwatch.parts.evidence.model import EVIDENCE
+from metricwatch.parts.missing import part_missing
+from metricwatch.parts.repro.model import REPRO
 from metricwatch.vocab import VERDICT_STATUS
 
 if TYPE_CHECKING:

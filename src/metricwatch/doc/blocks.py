@@ -2,8 +2,9 @@
 
 The notebook displays every block with both forms (and plain text): JupyterLab and the built-in
 renderer show the HTML; Quarto reads the Markdown, so its HTML and its PDF (Typst) get real
-headings, paragraphs, lists, tables and images. User text is escaped in both forms (report.html,
-render.markdown). Plotly figures are `Figure`s, displayed by render.figures.
+headings, paragraphs, lists, tables and images. User text is escaped in both forms (doc.html,
+doc.markdown). Plotly figures are `Figure`s, displayed by render.figures. Domain-free: a part's
+section builds them (parts.missing says why a part has no data).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from metricwatch.doc import html as h
+from metricwatch.doc import markdown as md
 from metricwatch.i18n import Lang, t
-from metricwatch.render import markdown as md
-from metricwatch.report import html as h
 from metricwatch.vocab import icon
 
 MAX_INLINE_IMAGE = 8 * 1024 * 1024
@@ -183,12 +184,6 @@ class Figure:
 
 Text = Title | Heading | Paragraph | Notice | Bullets | Code | Table | Image  # has both forms
 Block = Text | Figure
-
-
-def part_missing(result: Any, part: str, lang: Lang) -> list[Block]:
-    """A visible notice saying why a part has no data (never an empty section)."""
-    reason = (getattr(result, "errors", {}) or {}).get(part) or t("report.not_collected", lang)
-    return [Notice(f"{t('report.unavailable', lang)}: {reason}", "unknown")]
 
 
 def fmt_num(value: float | None, digits: int = 3) -> str:
