@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from metricwatch.config import Config
-from metricwatch.doc.blocks import Block, Table
+from metricwatch.doc.blocks import Block
+from metricwatch.doc.table import Table
 from metricwatch.errors import SourceError
 from metricwatch.parts.contract import Context, Part, SectionSpec
 from metricwatch.parts.missing import part_missing

@@ -1,43 +1,18 @@
-"""The KPI report as text: table cells, CSV, Markdown, and the DVC metrics diff rows."""
+"""The KPI report as text for `metricwatch kpis`: JSON, and the DVC metrics diff of every tag as a
+`doc.table.Table` (the runs table is the part's own: parts/kpis/table.py)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import TYPE_CHECKING
 
-from metricwatch.vocab import BASELINE_MARK
+from metricwatch.doc.table import Column, Table
+from metricwatch.i18n import t
 
 if TYPE_CHECKING:
     from metricwatch.parts.kpis.collect import KpiReport
 
-HEADERS = {"rmse": "RMSE", "qwk": "QWK", "train_time_s": "Train time (s)", "drift_pct": "Drift (%)"}
-
-
-def kpi_headers(report: KpiReport, *, full_ids: bool = False) -> list[str]:
-    ids = ["Run ID", "Run ID (full)"] if full_ids else ["Run ID"]
-    return [
-        "Date", "Run name", *ids, "Version", "Stage",
-        *(HEADERS.get(c, c) for c in report.columns),
-        "Params hash", "Status", "Baseline", *report.extra_columns,
-    ]  # fmt: skip
-
-
-def kpi_cells(report: KpiReport, *, full_ids: bool = False) -> list[list[str]]:
-    out = []
-    for r in report.rows:
-        ids = [r.run_id_short, r.run_id] if full_ids else [r.run_id_short]
-        missing = "—"
-        out.append(
-            [
-                r.date, r.run_name or missing, *ids, r.version or missing, r.stage or missing,
-                *(r.values[c].display for c in report.columns),
-                r.params_hash or missing, r.status, f"{BASELINE_MARK} baseline" if r.is_baseline else "",
-                *(r.extra[c].display if c in r.extra else missing for c in report.extra_columns),
-            ]
-        )  # fmt: skip
-    return out
+DVC_COLUMNS = ("rev", "file", "key", "baseline", "value", "change", "status")
 
 
 def _scalar(v: object) -> str:
@@ -48,8 +23,10 @@ def _scalar(v: object) -> str:
     return str(v)
 
 
-def dvc_headers() -> list[str]:
-    return ["Rev", "File", "Key", "Baseline", "Value", "Change", "Status"]
+def dvc_table(report: KpiReport) -> Table:
+    """Every value of every metrics file at every tag, with its change against the baseline tag."""
+    cols = [Column(t(f"kpis.dvc_col.{k}", "en"), key=k) for k in DVC_COLUMNS]
+    return Table(cols, dvc_cells(report), "mw-table mw-small")
 
 
 def dvc_cells(report: KpiReport) -> list[list[str]]:
@@ -78,23 +55,6 @@ def dvc_cells(report: KpiReport) -> list[list[str]]:
                     rows.append([rev.rev, f.path, key, bval, _scalar(value), change,
                                  d.status if d else "—"])  # fmt: skip
     return rows
-
-
-def to_csv(headers: list[str], cells: list[list[str]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(cells)
-    return buf.getvalue()
-
-
-def to_markdown(headers: list[str], cells: list[list[str]]) -> str:
-    def esc(s: str) -> str:
-        return s.replace("|", "\\|").replace("\n", " ")
-
-    lines = ["| " + " | ".join(map(esc, headers)) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(map(esc, row)) + " |" for row in cells]
-    return "\n".join(lines) + "\n"
 
 
 def to_json(report: KpiReport) -> str:

@@ -10,13 +10,13 @@ section builds them (parts.missing says why a part has no data).
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from metricwatch.doc import html as h
 from metricwatch.doc import markdown as md
+from metricwatch.doc.table import Table
 from metricwatch.i18n import Lang, t
 from metricwatch.vocab import icon
 
@@ -115,28 +115,6 @@ class Code:
 
     def plain(self) -> str:
         return self.text
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table of strings and `html.Cell`s (status badges, coloured values)."""
-
-    columns: Sequence[str]
-    rows: Sequence[Sequence[object]]
-    css: str = "mw-table"
-
-    def html(self) -> str:
-        return h.table(self.columns, self.rows, self.css)
-
-    def markdown(self) -> str:
-        # raw HTML, which Quarto reads into a real table for every format; the column widths
-        # make Typst wrap the table within the page instead of running past its margin
-        widths = h.column_widths(self.columns, self.rows)
-        return md.raw_html(h.table(self.columns, self.rows, self.css, widths=widths))
-
-    def plain(self) -> str:
-        lines = [self.columns, *self.rows]
-        return "\n".join("\t".join(h.cell_text(c) for c in line) for line in lines)
 
 
 @dataclass(frozen=True)
