@@ -15,10 +15,17 @@ from metricwatch.parts.integrity.model import CheckItem, IntegrityReport, TagInt
 from metricwatch.parts.integrity.table import checklist_table, correspondence_table
 from metricwatch.parts.kpis.baseline import BaselineChoice
 from metricwatch.parts.kpis.collect import KpiReport, KpiRow
+from metricwatch.parts.kpis.dvc_table import dvc_table
 from metricwatch.parts.kpis.metric_values import MetricValue
 from metricwatch.parts.kpis.table import kpi_table
 from metricwatch.rules import Flag
 from metricwatch.rules_table import flags_table
+from metricwatch.sources.dvc_metrics import (
+    DvcMetricDiff,
+    DvcMetrics,
+    DvcMetricsFile,
+    DvcRevMetrics,
+)
 from metricwatch.vocab import BASELINE_MARK, BREACH_MARK, ICON
 
 HOSTILE = '<b>x</b> | a\\b "q" & \n2'
@@ -158,3 +165,23 @@ def test_the_thresholds_table_words_every_outcome_alike_in_report_and_check() ->
     assert report.texts()[1][-2:] == [f"{ICON['unknown']} no data", "no qwk"]
     assert report.texts()[1][4] == "0.8123" and cli.texts()[0][2] == "b" * 8
     assert [r[-2:] for r in cli.texts()] == [r[-2:] for r in report.texts()]
+
+
+def test_the_dvc_table_shows_the_same_diff_rows_in_the_report_and_the_cli() -> None:
+    def rev(name: str, rmse: float) -> DvcRevMetrics:
+        files = [DvcMetricsFile(path="m.json", status="ok", values={"rmse": rmse})]
+        return DvcRevMetrics(rev=name, commit=None, status="ok", files=files)
+
+    down = DvcRevMetrics(rev="v3", commit=None, status="unavailable", reason="no lock at v3")
+    diff = DvcMetricDiff(rev="v2", path="m.json", key="rmse", baseline=0.4, value=0.4123456789,
+                         change=0.0123456789, status="changed")  # fmt: skip
+    dm = DvcMetrics(repo=".", baseline_rev="v1", revs=[rev("v1", 0.4), rev("v2", 0.4123456789),
+                    down], diffs=[diff])  # fmt: skip
+    report, cli = dvc_table(dm, "en").texts(), dvc_table(dm, "en", view="cli").texts()
+    assert report == [["v2", "m.json", "rmse", "0.4", "0.412346", "+0.0123457", "changed"]]
+    assert cli == [
+        ["v1", "m.json", "rmse", "—", "0.4", "—", "baseline"],
+        report[0],
+        ["v3", "—", "—", "—", "—", "—", "no lock at v3"],
+    ]
+    assert dvc_table(dm, "es").texts()[0][-1] == "cambió"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -51,8 +52,8 @@ def _parse_since(text: str | None) -> datetime | None:
 
 def _print_table(report) -> None:
     """The KPI and DVC tables, readable at any width (doc.table_rich); user text is never markup."""
-    from metricwatch.cli.kpis_format import dvc_table
     from metricwatch.doc.table_rich import to_rich
+    from metricwatch.parts.kpis.dvc_table import dvc_table
     from metricwatch.parts.kpis.table import kpi_table
 
     table, dropped = kpi_table(report, "en", view="cli").without_empty(
@@ -76,8 +77,10 @@ def _print_table(report) -> None:
             "DVC metrics per tag (diff against "
             f"{report.dvc_metrics.baseline_rev or 'no baseline tag'})"
         )
-        dvc = to_rich(out_console, title, dvc_table(report), lead=("rev", "file", "key"))
-        out_console.print(dvc, soft_wrap=False)
+        dvc = dvc_table(report.dvc_metrics, "en", view="cli")
+        out_console.print(
+            to_rich(out_console, title, dvc, lead=("rev", "file", "key")), soft_wrap=False
+        )
 
 
 def kpis(
@@ -88,11 +91,11 @@ def kpis(
     no_dvc: bool = NoDvcOpt,
 ) -> int:
     """Print the KPI table of every run (baseline marked) and the DVC metrics diff per tag."""
-    from metricwatch.cli.kpis_format import dvc_table, to_json
     from metricwatch.config import load_config
     from metricwatch.doc.table_text import to_csv, to_markdown
     from metricwatch.errors import SourceError
     from metricwatch.parts.kpis.collect import build_kpis
+    from metricwatch.parts.kpis.dvc_table import dvc_table
     from metricwatch.parts.kpis.table import kpi_table
     from metricwatch.sources.mlflow_access import display_uri
     from metricwatch.sources.store_presence import missing_store
@@ -105,13 +108,14 @@ def kpis(
     with err_console.status(f"reading runs from {display_uri(cfg)} and DVC metrics per tag…"):
         report = build_kpis(cfg, since=when, experiments=experiment or None, with_dvc=not no_dvc)
     if fmt is Format.json:
-        typer.echo(to_json(report))
+        data = report.model_dump(mode="json")
+        typer.echo(json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False))
     elif fmt is Format.csv:
         typer.echo(to_csv(kpi_table(report, "en", view="csv")), nl=False)
     elif fmt is Format.markdown:
         md = to_markdown(kpi_table(report, "en", view="cli"))
         if report.dvc_metrics is not None:
-            md += "\n" + to_markdown(dvc_table(report))
+            md += "\n" + to_markdown(dvc_table(report.dvc_metrics, "en", view="cli"))
         typer.echo(md, nl=False)
     else:
         _print_table(report)

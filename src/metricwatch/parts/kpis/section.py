@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from metricwatch.doc.blocks import Block, Figure, Heading, Notice, Paragraph
 from metricwatch.doc.table import Table
-from metricwatch.i18n import Lang, label, t
+from metricwatch.i18n import Lang, t
 from metricwatch.parts.kpis.collect import KPIS, unknown_values, unknown_values_summary
+from metricwatch.parts.kpis.dvc_table import dvc_table
 from metricwatch.parts.kpis.table import kpi_table as runs_table
 from metricwatch.parts.kpis.table import metric_label
 from metricwatch.parts.missing import part_missing
@@ -73,27 +74,13 @@ def dvc_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
     dm = rep.dvc_metrics if rep else None
     if dm is None:
         return []
-    names = ("rev", "file", "key", "baseline", "value", "change", "status")
-    cols = [t(f"kpis.dvc_col.{n}", lang) for n in names]
-    rows = [
-        [
-            d.rev,
-            d.path,
-            d.key,
-            d.baseline,
-            d.value,
-            "—" if d.change is None else f"{d.change:+.4g}",
-            label(f"kpis.dvc_status.{d.status}", lang, d.status),
-        ]
-        for d in dm.diffs
-    ]
     title = t("report.dvc_metrics", lang)
     blocks: list[Block] = [
         Heading(t("kpis.dvc_heading", lang, title=title, rev=dm.baseline_rev or "—"))
     ]
     blocks += [Notice(r.reason or r.rev, "unknown") for r in dm.revs if r.status != "ok"]
     blocks += [Paragraph(n, "mw-small") for n in dm.notes]
-    blocks.append(Table(cols, rows, "mw-table mw-small"))
+    blocks.append(dvc_table(dm, lang))
     return blocks
 
 
