@@ -35,14 +35,15 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from metricwatch import i18n
+from metricwatch.doc.blocks import Figure
+from metricwatch.doc.markdown import literal
+from metricwatch.doc.plot_text import plot_labels, plot_text
 from metricwatch.parts.evidence.model import Caption
 from metricwatch.parts.kpis.collect import KPIS
 from metricwatch.parts.registry import all_parts
-from metricwatch.render.figures import figure_bundle, plot_labels, plot_text, static_img
+from metricwatch.render.figures import figure_bundle, static_img
 from metricwatch.render.html import finalize_html, plotly_js, script_hashes
-from metricwatch.render.markdown import literal
 from metricwatch.render.quarto_project import front_matter
-from metricwatch.report.blocks import Figure
 from metricwatch.report.notebook import _sections, bundle, section_blocks
 from metricwatch.result import MonitoringResult
 

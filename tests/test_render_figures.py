@@ -8,6 +8,7 @@ import json
 import plotly.graph_objects as go
 import pytest
 
+from metricwatch.doc.plot_text import plot_labels, plot_text
 from metricwatch.render import figures
 from metricwatch.render.html import finalize_html
 
@@ -47,11 +48,11 @@ def test_bundle_with_static_png_for_typst_and_print() -> None:
 
 
 def test_plot_text_escapes_plotly_markup_and_cuts_long_names() -> None:
-    assert figures.plot_text('<a href="javascript:x()">b</a> & c') == (
+    assert plot_text('<a href="javascript:x()">b</a> & c') == (
         '&lt;a href="javascript:x()"&gt;b&lt;/a&gt; &amp; c'
     )
-    long = figures.plot_text("a" * 50 + "b" * 10_000, limit=80)
+    long = plot_text("a" * 50 + "b" * 10_000, limit=80)
     assert len(long) == 80 and long.startswith("a" * 50) and "…" in long
     # cut names stay distinct: a categorical axis would merge equal labels
-    labels = figures.plot_labels(["x" * 200 + "1", "x" * 200 + "2", "x" * 200 + "1"], limit=20)
+    labels = plot_labels(["x" * 200 + "1", "x" * 200 + "2", "x" * 200 + "1"], limit=20)
     assert len(set(labels)) == 3

@@ -388,7 +388,7 @@ def test_quarto_project_has_the_settings_and_a_title_cell(tmp_path: Path) -> Non
 
 
 def test_markdown_fences_and_lines_hold_any_text() -> None:
-    from metricwatch.render import markdown as md
+    from metricwatch.doc import markdown as md
 
     assert md.raw_html("<p>```</p>") == "````{=html}\n<p>```</p>\n````"
     assert md.code("x = 1", "py thon") == "```python\nx = 1\n```"

@@ -7,7 +7,8 @@ from html.parser import HTMLParser
 from hypothesis import given
 from hypothesis import strategies as st
 
-from metricwatch.report import html as h
+from metricwatch.doc import html as h
+from metricwatch.doc.table import Cell, Column, Table, status_badge
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -62,7 +63,13 @@ def assert_inert(fragment: str) -> None:
 @given(st.text())
 def test_any_string_in_any_builder_stays_text(s: str) -> None:
     fragments = [
-        h.table([s], [[s, h.Cell(s, css=s, title=s), h.status_badge("fail", s)]]),
+        Table(
+            [s, Column(s, align="right")],
+            [[s, Cell(s, status=s, css=s, note=s), status_badge("fail", s)]],
+            css=s,
+            notes=[s],
+            strong=frozenset({0}),
+        ).html(),
         h.para(s, css=s),
         h.heading(s, 3),
         h.bullets([s, s]),
@@ -75,21 +82,21 @@ def test_any_string_in_any_builder_stays_text(s: str) -> None:
 
 def test_hostile_strings_come_out_escaped() -> None:
     for s in HOSTILE:
-        out = h.table(["col"], [[s]])
+        out = Table(["col"], [[s]]).html()
         assert "<script" not in out and "<img" not in out
         assert_inert(out)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in h.para(HOSTILE[0])
 
 
 def test_status_badges() -> None:
-    assert h.status_badge("ok").text == "✅"
-    assert h.status_badge("fail", "missing run").text == "❌ missing run"
-    assert h.status_badge("weird").text == "❓"
+    assert status_badge("ok").text == "✅"
+    assert status_badge("fail", "missing run").text == "❌ missing run"
+    assert status_badge("weird").text == "❓"
 
 
 def test_long_text_is_cut_in_the_middle_and_says_how_much() -> None:
     name = "start-" + "x" * 10_000 + "-end"
-    cell = h.table(["Run"], [[name]])
+    cell = Table(["Run"], [[name]]).html()
     assert "start-" in cell and "-end" in cell
     assert f"[{len(name) - h.CELL_MAX:,} characters cut]" in cell
     assert len(cell) < 1000

@@ -19,13 +19,14 @@ import pytest
 from support.session_cache import private_copy
 
 from metricwatch.config import Config, load_config
+from metricwatch.doc.blocks import Code, Figure, Notice
+from metricwatch.doc.table import Table
 from metricwatch.i18n import Lang
 from metricwatch.parts.kpis.collect import KPIS, KpiReport
 from metricwatch.parts.kpis.section import efficiency_blocks
 from metricwatch.pipeline.plots import collect_plots, plots_across
 from metricwatch.pipeline.run import run_pipeline
 from metricwatch.render.figures import figure_bundle
-from metricwatch.report.blocks import Code, Figure, Notice, Table
 from metricwatch.report.notebook import as_html, section_blocks
 from metricwatch.result import MonitoringResult
 from metricwatch.runfacts import ReportMeta, dvc_declared
@@ -177,9 +178,9 @@ def test_the_efficiency_table_has_peak_memory_and_cpu(kpis: KpiReport, cfg: Conf
         parts={"kpis": kpis},
     )
     (table,) = [b for b in efficiency_blocks(result, "en") if isinstance(b, Table)]
-    memory = table.columns.index("peak memory (MB)")
-    cpu = table.columns.index("CPU % (peak)")
-    by_version = {row[0]: row for row in table.rows}
+    memory = table.headers().index("peak memory (MB)")
+    cpu = table.headers().index("CPU % (peak)")
+    by_version = {row[0]: row for row in table.texts()}
     assert set(by_version) == {"v1.0.0", "v1.0.1", "v1.0.3"}  # v1.0.2 logged no run
     for version, row in by_version.items():
         assert float(row[memory]) > 0, version  # whole MB of the machine's memory in use

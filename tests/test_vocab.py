@@ -8,19 +8,21 @@ from typing import get_args
 
 from metricwatch import vocab
 from metricwatch.alerts.formats import to_markdown
-from metricwatch.cli.integrity_format import status_text
-from metricwatch.parts.integrity.model import CheckItem
-from metricwatch.report.html import notice, status_badge
+from metricwatch.doc.html import notice
+from metricwatch.doc.table import status_badge
+from metricwatch.parts.integrity.model import CheckItem, TagIntegrity
+from metricwatch.parts.integrity.table import tag_status
 from metricwatch.rules import Flag
 
 SRC = Path(vocab.__file__).parent
-GLYPHS = set(vocab.ICON.values()) | {vocab.BASELINE_MARK, "◆", "❔", "⚠️"}
+GLYPHS = set(vocab.ICON.values()) | {vocab.BASELINE_MARK, vocab.BREACH_MARK, "◆", "❔", "⚠️"}
 
 
 def test_every_status_has_one_distinct_glyph():
     assert set(vocab.ICON) == set(get_args(vocab.Status))
     assert len(set(vocab.ICON.values())) == len(vocab.ICON)
     assert vocab.BASELINE_MARK not in vocab.ICON.values()
+    assert set(vocab.STYLE) == set(vocab.ICON)  # and one terminal colour
 
 
 def test_an_unknown_word_shows_as_unknown_never_as_ok():
@@ -39,7 +41,15 @@ def test_every_verdict_and_outcome_has_a_status():
 
 def test_cli_report_and_alerts_draw_the_same_glyphs():
     warn = vocab.ICON["warn"]
-    assert status_text("warn", "params differ", 0) == f"{warn} params differ"
+    tag = TagIntegrity(
+        tag="v1", commit=None, date=None, annotated=None, status="warn", summary="params differ",
+        items=[],
+    )  # fmt: skip
+    assert tag_status(tag, "en").text == f"{warn} params differ"
+    unknown = tag_status(tag.model_copy(update={"unknown_count": 2}), "en")
+    assert (unknown.text, unknown.status) == (f"{vocab.ICON['unknown']} params differ", "unknown")
+    failed = tag_status(tag.model_copy(update={"status": "fail", "unknown_count": 2}), "en")
+    assert failed.text == f"{vocab.ICON['fail']} params differ (2 unknown)"
     assert status_badge("warn", "x").text == f"{warn} x"
     assert notice("careful", "warn").split(">", 1)[1].startswith(warn)
     flag = Flag(rule="r", metric="rmse", kind="max", severity="warn", outcome="breach")

@@ -65,6 +65,15 @@ ICON: Final[dict[str, str]] = {  # keyed by Status
     "skipped": "⏭️",
 }
 BASELINE_MARK: Final = "★"  # the baseline run, in every KPI table
+BREACH_MARK: Final = "▲"  # a value that breaches a rule, in every KPI table
+# the terminal colour of a status (rich style), beside its glyph
+STYLE: Final[dict[str, str]] = {  # keyed by Status
+    "ok": "green",
+    "warn": "yellow",
+    "fail": "red",
+    "unknown": "magenta",
+    "skipped": "dim",
+}
 
 
 def icon(status: str) -> str:

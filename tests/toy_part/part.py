@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from metricwatch.config import Config
+from metricwatch.doc.blocks import Block
+from metricwatch.doc.table import Table
 from metricwatch.errors import SourceError
 from metricwatch.parts.contract import Context, Part, SectionSpec
-from metricwatch.report.blocks import Block, Table, part_missing
+from metricwatch.parts.missing import part_missing
 from metricwatch.rules import PartRuleInputs, StatusInputs, StatusItem, StatusRule
 from toy_part.model import TOY, ToyReport
 

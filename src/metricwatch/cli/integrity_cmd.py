@@ -63,10 +63,8 @@ def integrity(
     elif fmt is Format.markdown:
         out_console.print(fmt_mod.markdown(rep, cfg.report.lang), end="", markup=False)
     else:
-        out_console.print(fmt_mod.correspondence_table(rep))
-        out_console.print(fmt_mod.checklist_table(rep))
-        if rep.orphans:
-            out_console.print(fmt_mod.orphans_table(rep))
+        for table in fmt_mod.tables(out_console, rep):
+            out_console.print(table, soft_wrap=False)
     for note in rep.notes:
         err_console.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
     counts = {s: sum(1 for t in rep.tags if t.verdict == s) for s in ITEM_STATUSES}

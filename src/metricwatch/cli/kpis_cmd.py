@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -50,26 +51,17 @@ def _parse_since(text: str | None) -> datetime | None:
 
 
 def _print_table(report) -> None:
-    """The KPI and DVC tables, readable at any width (see kpis_layout); user text is never markup."""
-    from metricwatch.cli.kpis_format import dvc_cells, dvc_headers, kpi_cells, kpi_headers
-    from metricwatch.cli.kpis_layout import drop_empty, fit
+    """The KPI and DVC tables, readable at any width (doc.table_rich); user text is never markup."""
+    from metricwatch.doc.table_rich import to_rich
+    from metricwatch.parts.kpis.dvc_table import dvc_table
+    from metricwatch.parts.kpis.table import kpi_table
 
-    headers, cells, dropped = drop_empty(
-        kpi_headers(report), kpi_cells(report), keep=("Date", "Run name", "Run ID")
+    table, dropped = kpi_table(report, "en", view="cli").without_empty(
+        keep=("date", "run_name", "run_id")
     )
-    bold = {n for n, row in enumerate(report.rows) if row.is_baseline}
-    out_console.print(
-        fit(
-            out_console,
-            f"KPIs — {report.tracking_uri}",
-            headers,
-            cells,
-            no_wrap=("Date", "Run ID"),
-            lead=("Run name", "Run ID", "Date", "Status", "Baseline"),
-            bold=bold,
-        ),
-        soft_wrap=False,
-    )
+    lead = ("run_name", "run_id", "date", "status", "baseline")
+    title = f"KPIs — {report.tracking_uri}"
+    out_console.print(to_rich(out_console, title, table, lead=lead), soft_wrap=False)
     if dropped and report.rows:  # wrapped at the width, like the table
         out_console.print(
             f"(no value in any run: {', '.join(dropped)})", markup=False, soft_wrap=False
@@ -85,10 +77,10 @@ def _print_table(report) -> None:
             "DVC metrics per tag (diff against "
             f"{report.dvc_metrics.baseline_rev or 'no baseline tag'})"
         )
-        table = fit(
-            out_console, title, dvc_headers(), dvc_cells(report), lead=("Rev", "File", "Key")
+        dvc = dvc_table(report.dvc_metrics, "en", view="cli")
+        out_console.print(
+            to_rich(out_console, title, dvc, lead=("rev", "file", "key")), soft_wrap=False
         )
-        out_console.print(table, soft_wrap=False)
 
 
 def kpis(
@@ -99,18 +91,12 @@ def kpis(
     no_dvc: bool = NoDvcOpt,
 ) -> int:
     """Print the KPI table of every run (baseline marked) and the DVC metrics diff per tag."""
-    from metricwatch.cli.kpis_format import (
-        dvc_cells,
-        dvc_headers,
-        kpi_cells,
-        kpi_headers,
-        to_csv,
-        to_json,
-        to_markdown,
-    )
     from metricwatch.config import load_config
+    from metricwatch.doc.table_text import to_csv, to_markdown
     from metricwatch.errors import SourceError
     from metricwatch.parts.kpis.collect import build_kpis
+    from metricwatch.parts.kpis.dvc_table import dvc_table
+    from metricwatch.parts.kpis.table import kpi_table
     from metricwatch.sources.mlflow_access import display_uri
     from metricwatch.sources.store_presence import missing_store
 
@@ -122,15 +108,14 @@ def kpis(
     with err_console.status(f"reading runs from {display_uri(cfg)} and DVC metrics per tag…"):
         report = build_kpis(cfg, since=when, experiments=experiment or None, with_dvc=not no_dvc)
     if fmt is Format.json:
-        typer.echo(to_json(report))
+        data = report.model_dump(mode="json")
+        typer.echo(json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False))
     elif fmt is Format.csv:
-        typer.echo(
-            to_csv(kpi_headers(report, full_ids=True), kpi_cells(report, full_ids=True)), nl=False
-        )
+        typer.echo(to_csv(kpi_table(report, "en", view="csv")), nl=False)
     elif fmt is Format.markdown:
-        md = to_markdown(kpi_headers(report), kpi_cells(report))
+        md = to_markdown(kpi_table(report, "en", view="cli"))
         if report.dvc_metrics is not None:
-            md += "\n" + to_markdown(dvc_headers(), dvc_cells(report))
+            md += "\n" + to_markdown(dvc_table(report.dvc_metrics, "en", view="cli"))
         typer.echo(md, nl=False)
     else:
         _print_table(report)

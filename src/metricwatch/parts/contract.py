@@ -20,8 +20,8 @@ from metricwatch.config import Config
 from metricwatch.rules import PartRuleInputs
 
 if TYPE_CHECKING:
+    from metricwatch.doc.blocks import Block
     from metricwatch.i18n import Lang
-    from metricwatch.report.blocks import Block
     from metricwatch.result import MonitoringResult
     from metricwatch.sources.mlflow_runs import RunSet
 

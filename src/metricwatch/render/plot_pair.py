@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from metricwatch.render.figures import plot_labels, plot_text
+from metricwatch.doc.plot_text import plot_labels, plot_text
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go

@@ -27,8 +27,8 @@ from typing import Any
 
 import yaml
 
+from metricwatch.doc import markdown as md
 from metricwatch.errors import RenderError
-from metricwatch.render import markdown as md
 
 DROPPED = ("application/javascript",)
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from metricwatch.doc.blocks import Block, Figure, Heading, Text
 from metricwatch.i18n import Lang, lang_of
-from metricwatch.report.blocks import Block, Figure, Heading, Text
 from metricwatch.result import MonitoringResult
 
 

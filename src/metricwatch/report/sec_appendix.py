@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from metricwatch.doc.blocks import Block, Bullets, Code, Notice, Paragraph
+from metricwatch.doc.table import Table, status_badge
 from metricwatch.i18n import Lang, t, tl
+from metricwatch.parts.missing import part_missing
 from metricwatch.parts.repro.model import REPRO
-from metricwatch.report import html as h
-from metricwatch.report.blocks import Block, Bullets, Code, Notice, Paragraph, Table, part_missing
 from metricwatch.report.sec_plots import plots_blocks
 from metricwatch.vocab import icon
 
@@ -82,7 +83,7 @@ def appendix_c(result: MonitoringResult, lang: Lang) -> list[Block]:
             p.name,
             p.version or "—",
             p.pinned or "—",
-            "—" if p.matches is None else h.status_badge("ok" if p.matches else "fail"),
+            "—" if p.matches is None else status_badge("ok" if p.matches else "fail"),
         ]
         for p in env.packages
     ]

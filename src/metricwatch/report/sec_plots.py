@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from metricwatch.doc.blocks import Block, Figure, Heading, Notice, Paragraph
 from metricwatch.i18n import Lang, t
-from metricwatch.report.blocks import Block, Figure, Heading, Notice, Paragraph
 from metricwatch.sources.dvc_plots import PlotsAcross, PlotSpec, RevPlots
 
 if TYPE_CHECKING:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from metricwatch.doc import html as h
+from metricwatch.doc.blocks import Block, Bullets, Heading, Notice, Paragraph, Title
 from metricwatch.i18n import Lang, t
-from metricwatch.report import html as h
-from metricwatch.report.blocks import Block, Bullets, Heading, Notice, Paragraph, Title
 from metricwatch.result import MonitoringResult
 from metricwatch.rules import Flag
 

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from metricwatch.doc.plot_text import plot_labels, plot_text
 from metricwatch.i18n import Lang, label, t
-from metricwatch.render.figures import plot_labels, plot_text
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go

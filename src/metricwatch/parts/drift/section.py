@@ -4,30 +4,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from metricwatch.i18n import Lang, label, t
+from metricwatch.doc.blocks import Block, Figure, Heading, Notice, Paragraph, fmt_num
+from metricwatch.doc.table import Table, status_badge
+from metricwatch.i18n import Lang, t
 from metricwatch.parts.drift import text as drift_text
 from metricwatch.parts.drift.model import DRIFT
 from metricwatch.parts.integrity.model import INTEGRITY
 from metricwatch.parts.kpis.section import efficiency_blocks
-from metricwatch.report import html as h
-from metricwatch.report.blocks import (
-    Block,
-    Figure,
-    Heading,
-    Notice,
-    Paragraph,
-    Table,
-    fmt_num,
-    part_missing,
-)
-from metricwatch.vocab import OUTCOME_STATUS
+from metricwatch.parts.missing import part_missing
+from metricwatch.rules_table import flags_table
 
 if TYPE_CHECKING:
     from metricwatch.result import MonitoringResult
 
 _DRIFT_COLS = ("drift.col.feature", "drift.col.kind", "PSI", "KL", "JS", "drift.col.test",
                "drift.col.p_adjusted", "drift.col.nan", "drift.col.verdict")  # fmt: skip
-_FLAG_COLS = ("rule", "version", "value", "threshold", "baseline", "outcome", "action")
 
 
 def _cols(keys: tuple[str, ...], lang: Lang) -> list[str]:
@@ -59,9 +50,9 @@ def verdict_text(f, lang: Lang = "en") -> str:
 
 def _feature_row(f, lang: Lang) -> list[object]:
     if f.drifted is None:
-        verdict = h.status_badge("unknown", verdict_text(f, lang))
+        verdict = status_badge("unknown", verdict_text(f, lang))
     else:
-        verdict = h.status_badge("fail" if f.drifted else "ok", verdict_text(f, lang))
+        verdict = status_badge("fail" if f.drifted else "ok", verdict_text(f, lang))
     return [
         f.name,
         drift_text.kind_text(f.kind, lang),
@@ -134,25 +125,9 @@ def concept_blocks(cd, lang: Lang) -> list[Block]:
 
 
 def flag_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
-    rows = [
-        [
-            f"{f.rule} ({f.severity})",
-            f.version or "—",
-            f.value_display,
-            f.threshold_display,
-            fmt_num(f.baseline),
-            h.status_badge(
-                OUTCOME_STATUS.get(f.outcome, "unknown"),
-                label(f"flags.outcome.{f.outcome}", lang, f.outcome),
-            ),
-            f"{f.message} → {f.action}" if f.breached else (f.reason or ""),
-        ]
-        for f in result.flags
-    ]
-    if not rows:
+    if not result.flags:
         return [Heading(t("report.thresholds", lang)), Notice("—", "unknown")]
-    cols = [t(f"flags.col.{c}", lang) for c in _FLAG_COLS]
-    return [Heading(t("report.thresholds", lang)), Table(cols, rows, "mw-table mw-flags")]
+    return [Heading(t("report.thresholds", lang)), flags_table(result.flags, lang)]
 
 
 def artifact_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
@@ -166,7 +141,7 @@ def artifact_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
         row: list[object] = [tag.tag]
         for name in names:
             item = tag.item(name)
-            row.append(h.status_badge(item.status, item.reason) if item else "—")
+            row.append(status_badge(item.status, item.reason) if item else "—")
         rows.append(row)
     return [Heading(t("report.artifacts", lang)), Table(cols, rows, "mw-table mw-small")]
 

@@ -6,9 +6,11 @@ from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from metricwatch.doc.blocks import Block, Heading, Image, Notice, Paragraph
+from metricwatch.doc.table import Table
 from metricwatch.i18n import Lang, t
 from metricwatch.parts.evidence.model import EVIDENCE, EvidenceReport
-from metricwatch.report.blocks import Block, Heading, Image, Notice, Paragraph, Table, part_missing
+from metricwatch.parts.missing import part_missing
 
 if TYPE_CHECKING:
     from metricwatch.result import MonitoringResult

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from metricwatch.i18n import Lang, label, t
+from metricwatch.doc.blocks import Block, Heading, Notice, Paragraph
+from metricwatch.i18n import Lang, t
 from metricwatch.parts.integrity.model import INTEGRITY
-from metricwatch.report import html as h
-from metricwatch.report.blocks import Block, Heading, Notice, Paragraph, Table, part_missing
+from metricwatch.parts.integrity.table import checklist_table, correspondence_table, orphans_table
+from metricwatch.parts.missing import part_missing
 
 if TYPE_CHECKING:
     from metricwatch.result import MonitoringResult
-
-_COLS = ("tag", "run_id", "experiment", "status")
-_CHECK_COLS = ("check", "status", "reason")
-
-
-def _cols(names: tuple[str, ...], lang: Lang) -> list[str]:
-    return [t(f"integrity.col.{n}", lang) for n in names]
 
 
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
@@ -27,35 +21,14 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     blocks: list[Block] = [Paragraph(t("integrity.rule", lang))]
     for note in rep.notes:
         blocks.append(Notice(note, "warn"))
-    rows = [
-        [
-            c.tag,
-            (c.run_id or "—")[:12],
-            c.experiment or "—",
-            h.status_badge(c.status, "" if c.status == "ok" else c.summary),
-        ]
-        for c in rep.correspondence
-    ]
-    blocks += [Heading(t("report.correspondence", lang)), Table(_cols(_COLS, lang), rows)]
+    blocks += [Heading(t("report.correspondence", lang)), correspondence_table(rep, lang)]
     blocks.append(Heading(t("report.checklist", lang)))
     for tag in rep.tags:
         when = tag.date.date().isoformat() if tag.date else "—"
         title = f"{tag.tag} — {(tag.commit or '—')[:10]} — {when}"
         if tag.unknown_count:
             title += " — " + t("integrity.unknown_count", lang, n=tag.unknown_count)
-        items = [
-            [label(f"integrity.item.{i.name}", lang, i.name), h.status_badge(i.status), i.reason]
-            for i in tag.items
-        ]
-        blocks += [Heading(title, 4), Table(_cols(_CHECK_COLS, lang), items, "mw-table mw-check")]
+        blocks += [Heading(title, 4), checklist_table(rep, lang, tag)]
     if rep.orphans:
-        blocks.append(Heading(t("integrity.orphans", lang), 4))
-        cols = [t(k, lang) for k in ("kpis.col.run_id", "integrity.orphan_col.run_name",
-                                     "integrity.col.experiment", "integrity.orphan_col.version")]  # fmt: skip
-        blocks.append(
-            Table(
-                cols,
-                [[o.run_id[:12], o.run_name, o.experiment, o.version] for o in rep.orphans],
-            )
-        )
+        blocks += [Heading(t("integrity.orphans", lang), 4), orphans_table(rep, lang)]
     return blocks

@@ -4,29 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from metricwatch.i18n import Lang, label, t
+from metricwatch.doc.blocks import Block, Figure, Heading, Notice, Paragraph
+from metricwatch.doc.table import Table
+from metricwatch.i18n import Lang, t
 from metricwatch.parts.kpis.collect import KPIS, unknown_values, unknown_values_summary
-from metricwatch.report import html as h
-from metricwatch.report.blocks import (
-    Block,
-    Figure,
-    Heading,
-    Notice,
-    Paragraph,
-    Table,
-    part_missing,
-)
+from metricwatch.parts.kpis.dvc_table import dvc_table
+from metricwatch.parts.kpis.table import kpi_table as runs_table
+from metricwatch.parts.kpis.table import metric_label
+from metricwatch.parts.missing import part_missing
 
 if TYPE_CHECKING:
     from metricwatch.result import MonitoringResult
 
 SEED_METRICS = ("rmse", "qwk", "train_time_s", "drift_pct")  # the ones the seed's intro defines
-_LEAD = ("date", "run_name", "run_id", "version")
-
-
-def metric_label(metric: str, lang: Lang) -> str:
-    """A KPI's column and chart title: the catalogue's label, else its name in mlflow.metrics."""
-    return label(f"kpis.label.{metric}", lang, metric)
 
 
 def kpi_columns(result: MonitoringResult) -> list[str]:
@@ -35,57 +25,18 @@ def kpi_columns(result: MonitoringResult) -> list[str]:
     return list(rep.columns) if rep else []
 
 
-def _breaches(result: MonitoringResult) -> dict[tuple[str, str], Any]:
-    """(run_id, metric) → the worst breached flag on it."""
-    worst: dict[tuple[str, str], Any] = {}
-    for f in result.flags:
-        if f.breached and f.run_id:
-            key = (f.run_id, f.metric)
-            if key not in worst or f.severity == "fail":
-                worst[key] = f
-    return worst
-
-
-def _value_cell(row: Any, metric: str, breaches: dict, lang: Lang) -> object:
-    mv = row.values.get(metric)
-    text = mv.display if mv is not None else "—"
-    flag = breaches.get((row.run_id, metric))
-    if flag is not None:
-        return h.Cell(
-            f"{text} ▲", css=f"mw-{flag.severity}", title=f"{flag.message} → {flag.action}"
-        )
-    if mv is not None and mv.state not in ("ok", "missing"):
-        return h.Cell(text, css="mw-unknown", title=t("kpis.value_state", lang, state=mv.state))
-    return text
-
-
 def kpi_table(result: MonitoringResult, lang: Lang) -> Table:
+    """The KPI table's report view, breached values marked (parts/kpis/table.py)."""
     rep = result.get(KPIS)
     assert rep is not None  # the section shows part_missing without KPIs
-    breaches = _breaches(result)
-    metrics = kpi_columns(result)
-    head = [t(f"kpis.col.{c}", lang) for c in _LEAD]
-    head += [metric_label(m, lang) for m in metrics] + [t("kpis.col.params_hash", lang)]
-    rows = []
-    for r in rep.rows:
-        name = t("kpis.baseline_mark", lang, name=r.run_name) if r.is_baseline else r.run_name
-        cells: list[object] = [
-            r.date,
-            h.Cell(name, css="mw-baseline" if r.is_baseline else ""),
-            h.Cell(r.run_id_short, title=r.run_id),
-            r.version or "—",
-        ]
-        cells += [_value_cell(r, m, breaches, lang) for m in metrics]
-        cells.append(r.params_hash or "—")
-        rows.append(cells)
-    return Table(head, rows, "mw-table mw-kpis")
+    return runs_table(rep, lang, flags=result.flags, view="report")
 
 
 def trend_figure(result: MonitoringResult, lang: Lang) -> Any | None:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    from metricwatch.render.figures import plot_text
+    from metricwatch.doc.plot_text import plot_text
 
     rep = result.get(KPIS)
     trends = rep.trends if rep else {}
@@ -123,27 +74,13 @@ def dvc_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
     dm = rep.dvc_metrics if rep else None
     if dm is None:
         return []
-    names = ("rev", "file", "key", "baseline", "value", "change", "status")
-    cols = [t(f"kpis.dvc_col.{n}", lang) for n in names]
-    rows = [
-        [
-            d.rev,
-            d.path,
-            d.key,
-            d.baseline,
-            d.value,
-            "—" if d.change is None else f"{d.change:+.4g}",
-            label(f"kpis.dvc_status.{d.status}", lang, d.status),
-        ]
-        for d in dm.diffs
-    ]
     title = t("report.dvc_metrics", lang)
     blocks: list[Block] = [
         Heading(t("kpis.dvc_heading", lang, title=title, rev=dm.baseline_rev or "—"))
     ]
     blocks += [Notice(r.reason or r.rev, "unknown") for r in dm.revs if r.status != "ok"]
     blocks += [Paragraph(n, "mw-small") for n in dm.notes]
-    blocks.append(Table(cols, rows, "mw-table mw-small"))
+    blocks.append(dvc_table(dm, lang))
     return blocks
 
 

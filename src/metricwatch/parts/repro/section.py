@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from metricwatch.doc.blocks import Block, Code, Heading, Image, Notice, Paragraph
+from metricwatch.doc.table import Table, status_badge
 from metricwatch.i18n import Lang, t
 from metricwatch.parts.evidence.model import EVIDENCE
+from metricwatch.parts.missing import part_missing
 from metricwatch.parts.repro.model import REPRO
-from metricwatch.report import html as h
-from metricwatch.report.blocks import (
-    Block,
-    Code,
-    Heading,
-    Image,
-    Notice,
-    Paragraph,
-    Table,
-    part_missing,
-)
 from metricwatch.vocab import VERDICT_STATUS
 
 if TYPE_CHECKING:
@@ -58,7 +50,7 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
             o.kind,
             (o.expected or "—")[:16],
             (o.actual or "—")[:16],
-            h.status_badge(
+            status_badge(
                 "ok" if o.match else "fail", t("repro.volatile", lang) if o.volatile else ""
             ),
         ]

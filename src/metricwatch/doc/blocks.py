@@ -2,21 +2,22 @@
 
 The notebook displays every block with both forms (and plain text): JupyterLab and the built-in
 renderer show the HTML; Quarto reads the Markdown, so its HTML and its PDF (Typst) get real
-headings, paragraphs, lists, tables and images. User text is escaped in both forms (report.html,
-render.markdown). Plotly figures are `Figure`s, displayed by render.figures.
+headings, paragraphs, lists, tables and images. User text is escaped in both forms (doc.html,
+doc.markdown). Plotly figures are `Figure`s, displayed by render.figures. Domain-free: a part's
+section builds them (parts.missing says why a part has no data).
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from metricwatch.doc import html as h
+from metricwatch.doc import markdown as md
+from metricwatch.doc.table import Table
 from metricwatch.i18n import Lang, t
-from metricwatch.render import markdown as md
-from metricwatch.report import html as h
 from metricwatch.vocab import icon
 
 MAX_INLINE_IMAGE = 8 * 1024 * 1024
@@ -117,28 +118,6 @@ class Code:
 
 
 @dataclass(frozen=True)
-class Table:
-    """A table of strings and `html.Cell`s (status badges, coloured values)."""
-
-    columns: Sequence[str]
-    rows: Sequence[Sequence[object]]
-    css: str = "mw-table"
-
-    def html(self) -> str:
-        return h.table(self.columns, self.rows, self.css)
-
-    def markdown(self) -> str:
-        # raw HTML, which Quarto reads into a real table for every format; the column widths
-        # make Typst wrap the table within the page instead of running past its margin
-        widths = h.column_widths(self.columns, self.rows)
-        return md.raw_html(h.table(self.columns, self.rows, self.css, widths=widths))
-
-    def plain(self) -> str:
-        lines = [self.columns, *self.rows]
-        return "\n".join("\t".join(h.cell_text(c) for c in line) for line in lines)
-
-
-@dataclass(frozen=True)
 class Image:
     """A PNG on disk (a screenshot), inlined, with its alt text and caption."""
 
@@ -183,12 +162,6 @@ class Figure:
 
 Text = Title | Heading | Paragraph | Notice | Bullets | Code | Table | Image  # has both forms
 Block = Text | Figure
-
-
-def part_missing(result: Any, part: str, lang: Lang) -> list[Block]:
-    """A visible notice saying why a part has no data (never an empty section)."""
-    reason = (getattr(result, "errors", {}) or {}).get(part) or t("report.not_collected", lang)
-    return [Notice(f"{t('report.unavailable', lang)}: {reason}", "unknown")]
 
 
 def fmt_num(value: float | None, digits: int = 3) -> str:

@@ -1,14 +1,17 @@
-"""Tables that stay readable in any terminal width: fewer columns, wrapping, or one record per block.
+"""A `doc.table.Table` for the terminal (rich), readable in any width: wrapping, or one record
+per block.
 
-Columns empty in every row are left out (and named once). The rest is a rich table when every
-column fits at its narrowest readable width (a wrapped header, whole numbers and ids); otherwise,
-e.g. in an 80-column terminal, each row becomes a block: a lead line, then `header: value` pairs
-that wrap at spaces. Cells are plain text, never console markup.
+`to_rich` leaves out the columns empty in every row (the caller names them once, see
+`Table.without_empty`). The rest is a rich table when every column fits at its narrowest readable
+width (a wrapped header, whole numbers and ids); otherwise, e.g. in an 80-column terminal, each row
+becomes a block: a lead line, then `header: value` pairs that wrap at spaces. Cells are plain
+text, never console markup; a cell's status colours it (vocab.STYLE), strong rows are bold.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
@@ -16,21 +19,15 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-EMPTY = ("", "—")
+from metricwatch.vocab import STYLE
+
+if TYPE_CHECKING:
+    from metricwatch.doc.table import Table as DocTable
 
 
-def drop_empty(
-    headers: list[str], rows: list[list[str]], keep: Sequence[str] = ()
-) -> tuple[list[str], list[list[str]], list[str]]:
-    """(headers, rows) without the columns empty in every row (except `keep`), and their names."""
-    if not rows:
-        return headers, rows, []
-    wanted = [i for i, h in enumerate(headers) if h in keep or any(r[i] not in EMPTY for r in rows)]
-    dropped = [h for i, h in enumerate(headers) if i not in wanted]
-    return [headers[i] for i in wanted], [[r[i] for i in wanted] for r in rows], dropped
-
-
-def _bounds(headers: list[str], rows: list[list[str]], no_wrap: Sequence[str]):
+def _bounds(
+    headers: list[str], rows: list[list[str]], no_wrap: Sequence[str]
+) -> tuple[list[int], list[int]]:
     """Per column: (narrowest readable width, natural width). Narrowest = the longest word (the
     whole text for no_wrap columns): a column never breaks a word or ends in "…"."""
     mins, maxs = [], []
@@ -57,14 +54,25 @@ def widths(
     return [lo + (extra * (hi - lo)) // slack for lo, hi in zip(mins, maxs, strict=True)]
 
 
+Styles = Sequence[Sequence[str]]  # a rich style per cell ("" for none)
+
+
 def _table(
-    title: str, headers: list[str], rows: list[list[str]], sizes: list[int] | None, bold: set[int]
+    title: str,
+    headers: list[str],
+    rows: list[list[str]],
+    sizes: list[int] | None,
+    bold: set[int],
+    styles: Styles,
+    lines: bool = False,
 ) -> Table:
-    table = Table(title=Text(title), title_justify="left")
+    """sizes None: rich sizes the columns and folds what does not fit."""
+    table = Table(title=Text(title), title_justify="left", show_lines=lines)
     for n, h in enumerate(headers):
-        table.add_column(Text(h), width=sizes[n] if sizes else None)
+        table.add_column(Text(h), width=sizes[n] if sizes else None, overflow="fold")
     for n, row in enumerate(rows):
-        table.add_row(*map(Text, row), style="bold" if n in bold else None)
+        cells = [Text(c, style=styles[n][i] if styles else "") for i, c in enumerate(row)]
+        table.add_row(*cells, style="bold" if n in bold else None)
     return table
 
 
@@ -91,10 +99,40 @@ def fit(
     no_wrap: Sequence[str] = (),
     lead: Sequence[str] = (),
     bold: set[int] | None = None,
+    styles: Styles = (),
 ) -> RenderableType:
     """A table if it fits the console without breaking a word, else one block per row."""
     bold = bold or set()
     sizes = widths(headers, rows, console.width, no_wrap)
     if sizes is False:
         return _records(title, headers, rows, lead or headers[:1], bold)
-    return _table(title, headers, rows, sizes if isinstance(sizes, list) else None, bold)
+    return _table(title, headers, rows, sizes if isinstance(sizes, list) else None, bold, styles)
+
+
+def to_rich(
+    console: Console,
+    title: str,
+    table: DocTable,
+    *,
+    lead: Sequence[str] = (),
+    records: bool = True,
+    lines: bool = False,
+) -> RenderableType:
+    """The table for the console: fitted (one block per row when it cannot fit; `lead`: the keys
+    of the columns that lead a block), or with `records=False` a rich table whose widest
+    columns fold (`lines`: a rule between rows)."""
+    heads = {c.id: c.header for c in table.cols}
+    headers, rows, bold = table.headers(), table.texts(), set(table.strong)
+    styles = [[STYLE.get(c.status or "", "") for c in row] for row in table.cells]
+    if not records:
+        return _table(title, headers, rows, None, bold, styles, lines)
+    return fit(
+        console,
+        title,
+        headers,
+        rows,
+        no_wrap=[c.header for c in table.cols if c.no_wrap],
+        lead=[heads[k] for k in lead if k in heads],
+        bold=bold,
+        styles=styles,
+    )

@@ -1,0 +1,18 @@
+"""The blocks a section shows in place of a part that has no data: a visible notice with the
+reason the pipeline recorded (never an empty section, never ✅)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from metricwatch.doc.blocks import Block, Notice
+from metricwatch.i18n import Lang, t
+
+if TYPE_CHECKING:
+    from metricwatch.result import MonitoringResult
+
+
+def part_missing(result: MonitoringResult, part: str, lang: Lang) -> list[Block]:
+    """A notice saying why `part` has no data: its recorded error, or that it was not collected."""
+    reason = result.errors.get(part) or t("report.not_collected", lang)
+    return [Notice(f"{t('report.unavailable', lang)}: {reason}", "unknown")]
