@@ -29,8 +29,9 @@ def breach_name(f: Flag) -> str:
 
 
 def _new_breach(f: Flag) -> str:
-    bound = "" if f.kind == "breach_on" else f" vs {f.threshold_display}"
-    return f"{severity_icon(f.severity)} {breach_name(f)}: {f.value_display}{bound}"
+    """A bound rule with its value and bound; a status rule (integrity, repro) by its glyph."""
+    head = f"{severity_icon(f.severity)} {breach_name(f)}"
+    return head if f.kind == "breach_on" else f"{head}: {f.value_display} vs {f.threshold_display}"
 
 
 def verdict(value: str | None, lang: Lang) -> str:
