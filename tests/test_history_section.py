@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 from support.configs import make_config
+from support.history_data import flag, snapshot
 
 from metricwatch.config import Config, ThresholdRule, load_config
 from metricwatch.history.db import history_path
 from metricwatch.history.record import record_snapshot
-from metricwatch.history.report_view import history_of, with_history
-from metricwatch.history.view import history_view
+from metricwatch.history.report_view import ReportHistory, history_of, with_history
+from metricwatch.history.view import history_view, view_of
 from metricwatch.i18n import catalogue
 from metricwatch.parts.integrity.model import INTEGRITY
 from metricwatch.parts.kpis.collect import KPIS
@@ -215,3 +216,18 @@ def test_history_off_is_one_sentence_and_no_summary_line(tmp_path: Path) -> None
     assert summary_line(result, "en") is None
     assert "History is off" in _text(as_html(result, ["history"]))
     assert not history_path(cfg).exists()
+
+
+def test_hostile_tag_and_rule_names_stay_text(tmp_path: Path) -> None:
+    evil = '<img src=x onerror="alert(1)">'
+    before = snapshot(0, tags={"v1": "ok"}, flags=[])
+    now = snapshot(1, tags={"v1": "fail", evil: "ok"}, flags=[flag(f"<script>{evil}", evil)])
+    cfg = make_config(tmp_path)
+    view = view_of([before], current=now.model_copy(update={"commit": evil}))
+    data = ReportHistory(path=f"{tmp_path}/<b>h.sqlite", view=view).model_dump(mode="json")
+    result = _bare_result(cfg).model_copy(update={"history": data})
+    html = as_html(result, ["summary", "history"])
+    assert "<img" not in html and "<script" not in html and "<b>" not in html
+    assert "&lt;img src=x onerror=" in html  # named, as text
+    (fig,) = [b.figure for b in section_blocks(result, "history") if isinstance(b, Figure)]
+    assert all("<img" not in text for trace in fig.data for text in trace.text)
