@@ -130,10 +130,10 @@ def test_the_first_render_says_history_starts_with_the_next(
     assert not history_of(first).view.has_history  # type: ignore[union-attr]
     blocks = section_blocks(first, "history")
     assert [b.plain() for b in blocks[1:]] == [  # type: ignore[union-attr]
-        f"History starts with the next render: this is the first render recorded in "
+        f"History starts with the next render: no earlier render is recorded in "
         f"{history_of(first).path}."  # type: ignore[union-attr]
     ]
-    assert "first render recorded" in summary_line(first, "en")  # type: ignore[operator]
+    assert "no earlier render recorded" in summary_line(first, "en")  # type: ignore[operator]
 
 
 @pytest.mark.slow
