@@ -107,3 +107,14 @@ def test_a_corrupt_database_is_exit_1_naming_it(
     code, _, err = run(capsys, "history", "-c", str(config))
     assert code == 1
     assert f"history database {db} is not a readable SQLite database" in " ".join(err.split())
+
+
+def test_output_reads_the_history_of_another_report_folder(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`report --output DIR` records in DIR/history.sqlite; `history --output DIR` reads it."""
+    moved = tmp_path / "elsewhere"
+    fill(config).parent.rename(moved)
+    code, out, err = run(capsys, "history", "-c", str(config), "-o", str(moved), "-f", "json")
+    assert code == 0 and len(json.loads(out)) == 2
+    assert f"2 snapshot(s) in {moved / 'history.sqlite'}" in " ".join(err.split())

@@ -326,6 +326,7 @@ class HistoryConfig(Section):
     path: str | None = None  # default: <report.output>/history.sqlite
     keep: Keep = "90d"  # a count of snapshots, or an age
     timeout_s: float = Field(default=30.0, gt=0)  # how long a writer waits for another's lock
+    points: int = Field(default=20, ge=2, le=1000)  # renders the report's History section shows
 
 
 class Config(Section):

@@ -47,4 +47,9 @@ class LockedError(MetricwatchError):
 
 
 class HistoryError(MetricwatchError):
-    """Raised when the history database cannot be used (locked, corrupt, newer schema)."""
+    """Raised when the history database cannot be used; `kind` says why in one word (locked,
+    corrupt, newer, older, unopenable) so a report can word it in its own language."""
+
+    def __init__(self, message: str, kind: str = "unopenable") -> None:
+        super().__init__(message)
+        self.kind = kind

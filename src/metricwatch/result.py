@@ -5,8 +5,9 @@ nothing else. Each registered part's result sits under its name (`result.get(KPI
 typed; a new part needs no field here); a part that could not be computed is absent (null in
 the JSON), with its reason in `errors[part]`. The pipeline's facts live here too: the parts
 this command did not collect and why (`not_run`), and the parts no verdict can rest on
-(`no_verdict`: an essential part failed, or integrity found no release tags); for the report,
-the project's DVC plots at the baseline tag and the newest release (`plots`).
+(`no_verdict`: an essential part failed, or integrity found no release tags). For the report,
+the project's DVC plots at the baseline tag and the newest release (`plots`) and its History
+data (`history`: the earlier renders and what changed since the last).
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ class MonitoringResult(BaseModel):
     not_run: dict[str, str] = Field(default_factory=dict)  # part → why this command skipped it
     no_verdict: dict[str, str] = Field(default_factory=dict)  # part → why no verdict rests on it
     plots: PlotsAcross | None = None  # dvc.yaml's plots, baseline vs newest release (report only)
+    # the report's History data (history/report_view.py ReportHistory as JSON; the history floor
+    # sits above this one, so it is kept as plain values); None: not made by `report`
+    history: dict[str, Any] | None = None
 
     def get(self, key: PartKey[M]) -> M | None:
         """One part's result, typed; None when it was not collected or failed."""

@@ -43,7 +43,8 @@ CORRUPT = fault(
     exit_code=0,
     says="is not a readable SQLite database (its first bytes are not an SQLite header); the file "
     "was left as it is. Move it aside (the next run starts a new one) or set history.path in",
-    report="missing run (version=v1.0.2)",
+    report="is not a readable SQLite database (it was left as it is). Move it aside (the next "
+    "render starts a new one)",
 )
 LOCKED = fault(
     id="history-locked",

@@ -9,6 +9,7 @@ EN_HEADINGS = [
     "6. Appendix A — Instrumentation snippets",
     "7. Appendix B — DVC metrics and plots declaration",
     "8. Appendix C — Seeds and environments",
+    "9. History",
 ]
 ES_HEADINGS = [
     "1. KPIs del proyecto",
@@ -19,6 +20,7 @@ ES_HEADINGS = [
     "6. Apéndice A — Snippets para instrumentación",
     "7. Apéndice B — Declaración de metrics y plots en DVC",
     "8. Apéndice C — Recomendaciones de seeds y entornos",
+    "9. Histórico",
 ]
 SUMMARY = {"en": "Summary — Overall status", "es": "Resumen — Estado general"}
 

@@ -33,6 +33,13 @@ def history(
         help="Only snapshots taken on/after this date (YYYY-MM-DD or ISO 8601; UTC if no zone).",
     ),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+    output: Path | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="Report folder whose history.sqlite to read, as given to `report --output` "
+        "(default: report.output; history.path wins).",
+    ),
 ) -> int:
     """List the snapshots every `report` and `check` recorded (KPIs, drift, tags, breaches)."""
     from rich.markup import escape
@@ -43,8 +50,9 @@ def history(
     from metricwatch.config import load_config
     from metricwatch.history.db import history_path, open_for
     from metricwatch.history.queries import load_snapshots, snapshot_ids
+    from metricwatch.report.build import with_output
 
-    cfg = load_config(config, check_paths=False)
+    cfg = with_output(load_config(config, check_paths=False), output)
     when = _parse_since(since)
     path = history_path(cfg)
     snaps = []

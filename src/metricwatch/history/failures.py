@@ -20,20 +20,23 @@ def locked(path: Path, waited_s: float, source: str) -> HistoryError:
     return HistoryError(
         f"history database {path} is locked by another process (waited {waited_s:g} s); "
         f"{_LEFT}. If another metricwatch is still running, raise history.timeout_s in {source}; "
-        "otherwise find the process holding it (e.g. `fuser` on the file) and stop it"
+        "otherwise find the process holding it (e.g. `fuser` on the file) and stop it",
+        "locked",
     )
 
 
 def alert_locked(path: Path, waited_s: float) -> HistoryError:
     return HistoryError(
-        f"another metricwatch is sending alerts and held {path} for more than {waited_s:g} s"
+        f"another metricwatch is sending alerts and held {path} for more than {waited_s:g} s",
+        "locked",
     )
 
 
 def corrupt(path: Path, detail: str, source: str) -> HistoryError:
     return HistoryError(
         f"history database {path} is not a readable SQLite database ({detail}); {_LEFT}. "
-        f"Move it aside (the next run starts a new one) or set {_where(source)} to another file"
+        f"Move it aside (the next run starts a new one) or set {_where(source)} to another file",
+        "corrupt",
     )
 
 
@@ -41,21 +44,24 @@ def newer(path: Path, found: int, known: int, source: str) -> HistoryError:
     return HistoryError(
         f"history database {path} was written by a newer metricwatch (schema {found}; this one "
         f"knows up to {known}); {_LEFT}. Upgrade metricwatch, or set {_where(source)} to "
-        "another file"
+        "another file",
+        "newer",
     )
 
 
 def unopenable(path: Path, detail: str, source: str) -> HistoryError:
     return HistoryError(
         f"cannot open history database {path} ({detail}); {_LEFT}. Check that its folder "
-        f"exists and is writable, or set {_where(source)} to another file"
+        f"exists and is writable, or set {_where(source)} to another file",
+        "unopenable",
     )
 
 
 def older(path: Path, found: int, known: int) -> HistoryError:
     return HistoryError(
         f"history database {path} has schema {found} (this metricwatch writes {known}); the next "
-        "`metricwatch report` or `metricwatch check` upgrades it"
+        "`metricwatch report` or `metricwatch check` upgrades it",
+        "older",
     )
 
 

@@ -1,9 +1,11 @@
 """The one call each pipeline makes: record this run's snapshot, never failing the run.
 
 `record_snapshot(cfg, result, flags, command=...)` builds the snapshot, writes it (retention
-included) and returns what happened. A database that is locked past `history.timeout_s`,
-corrupt, from a newer metricwatch or unwritable is a warning on stderr naming the file and what
-to do; the run goes on without history and its exit code does not change.
+included) and returns what happened; `taken_at` (default: now): a report passes its result's
+time, the time its History section showed for it. A database that is locked past
+`history.timeout_s`, corrupt, from a newer metricwatch or unwritable is a warning on stderr
+naming the file and what to do; the run goes on without history and its exit code does not
+change.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 import traceback
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +43,16 @@ def record_snapshot(
     command: Command,
     exit_code: int | None = None,
     timings: dict[str, float] | None = None,
+    taken_at: datetime | None = None,
 ) -> Recorded:
     path = history_path(cfg)
     if not cfg.history.enabled:
         return Recorded(path, None)
     try:
         snap = snapshot_of(
-            cfg, result, flags, command=command, exit_code=exit_code, timings=timings
-        )
+            cfg, result, flags, command=command, exit_code=exit_code, timings=timings,
+            taken_at=taken_at,
+        )  # fmt: skip
         with opened(path, timeout_s=cfg.history.timeout_s, source=cfg.source, write=True) as db:
             sid = write_snapshot(db, snap, cfg.history.keep)
     except HistoryError as exc:

@@ -36,6 +36,7 @@ class HistoryPoint(BaseModel):
     dataset_drift_pct: float | None = None
     breaches: int = 0
     breaches_fail: int = 0
+    tags: list[str] | None = None  # the release tags this snapshot knew; None: not checked
 
 
 class HistoryView(BaseModel):
@@ -47,6 +48,19 @@ class HistoryView(BaseModel):
     @property
     def has_history(self) -> bool:
         return len(self.points) >= 2
+
+    def tags_first_seen(self) -> list[tuple[str, datetime]]:
+        """Release tags that appeared within these points: (tag, the first point that knew it);
+        the first point that checked the tags is where the window starts, not news."""
+        seen: set[str] | None = None
+        found: list[tuple[str, datetime]] = []
+        for p in self.points:
+            if p.tags is None:
+                continue
+            if seen is not None:
+                found += [(tag, p.taken_at) for tag in p.tags if tag not in seen]
+            seen = (seen or set()) | set(p.tags)
+        return found
 
 
 def point_of(snap: Snapshot) -> HistoryPoint:
@@ -62,6 +76,7 @@ def point_of(snap: Snapshot) -> HistoryPoint:
         dataset_drift_pct=snap.dataset_drift_pct,
         breaches=len(snap.breaches),
         breaches_fail=sum(f.severity == "fail" for f in snap.breaches),
+        tags=None if snap.tags is None else [t.tag for t in snap.tags],
     )
 
 

@@ -104,6 +104,9 @@ def build_report(
                 part_progress=progress,
                 plots=True,
             ).result
+        from metricwatch.history.report_view import with_history
+
+        result = with_history(cfg, result)  # the earlier renders, before this one is recorded
         try:
             built = atomic_write_text(build_dir / RESULT_NAME, result.to_json())
         except OSError as exc:
@@ -142,7 +145,8 @@ def build_report(
         from metricwatch.history.record import record_snapshot
 
         timings = {**result.timings, **timer.as_dict()}  # per part, then per stage
-        record_snapshot(cfg, result, result.flags, command="report", timings=timings)
+        record_snapshot(cfg, result, result.flags, command="report", timings=timings,
+                        taken_at=result.meta.generated_at)  # fmt: skip
     return ReportOutcome(
         result=result,
         result_path=output_dir / RESULT_NAME,

@@ -1,8 +1,9 @@
 """What the report notebook calls: load (or collect) the result, then show each section in turn.
 
 The sections: the summary, one numbered section per registered part section (registry order),
-the appendices (numbered after them), the footer. A heading's number is its position, whatever
-number its catalogue text carries.
+the appendices (numbered after them), History (the report over time: after the seed's sections,
+so the user's template keeps its numbers), the footer. A heading's number is its position,
+whatever number its catalogue text carries.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def load_result(
         result = MonitoringResult.read(Path(result_path))
     else:
         from metricwatch.config import load_config
+        from metricwatch.history.report_view import with_history
         from metricwatch.parts.registry import part_names
         from metricwatch.pipeline.run import run_pipeline
 
@@ -32,6 +34,7 @@ def load_result(
         result = run_pipeline(
             cfg, part_names(), scope="versions", rev=rev or None, plots=True
         ).result
+        result = with_history(cfg, result)
     if lang:
         result = result.model_copy(update={"meta": result.meta.model_copy(update={"lang": lang})})
     return result
@@ -44,7 +47,7 @@ Builder = Callable[[MonitoringResult, Lang], list[Block]]
 def _sections() -> dict[str, tuple[Callable[[Lang], str] | None, Builder]]:
     from metricwatch.parts.contract import catalogue_heading
     from metricwatch.parts.registry import all_parts
-    from metricwatch.report import sec_appendix, sec_summary
+    from metricwatch.report import sec_appendix, sec_history, sec_summary
 
     numbered: list[tuple[str, Callable[[Lang], str], Builder]] = [
         (spec.name, spec.heading, spec.build) for part in all_parts() for spec in part.sections
@@ -53,6 +56,8 @@ def _sections() -> dict[str, tuple[Callable[[Lang], str] | None, Builder]]:
         ("appendix_a", catalogue_heading("report.s6"), sec_appendix.appendix_a),
         ("appendix_b", catalogue_heading("report.s7"), sec_appendix.appendix_b),
         ("appendix_c", catalogue_heading("report.s8"), sec_appendix.appendix_c),
+        # after the seed's eight, so the user's template keeps its numbers
+        ("history", catalogue_heading("report.s_history"), sec_history.build),
     ]
     sections: dict[str, tuple[Callable[[Lang], str] | None, Builder]] = {
         "summary": (None, sec_summary.build)

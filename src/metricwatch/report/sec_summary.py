@@ -1,10 +1,12 @@
-"""The summary box on page 1 and the closing line (owner, date), as in the seed's header/footer."""
+"""The summary box on page 1 (with one line of the History section: what changed since the last
+render) and the closing line (owner, date), as in the seed's header/footer."""
 
 from __future__ import annotations
 
 from metricwatch.doc import html as h
 from metricwatch.doc.blocks import Block, Bullets, Heading, Notice, Paragraph, Title
 from metricwatch.i18n import Lang, t
+from metricwatch.report import sec_history
 from metricwatch.result import MonitoringResult
 from metricwatch.rules import Flag
 
@@ -41,6 +43,9 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
         f"{t('report.commit', lang)}: {(meta.commit or '—')[:12]} ({meta.describe or '—'})",
         f"{t('report.date', lang)}: {meta.generated_at.strftime('%Y-%m-%d %H:%M %Z')}",
     ]
+    since = sec_history.summary_line(result, lang)
+    if since:
+        lines.append(h.clip(since, SUMMARY_LINE_MAX))
     # one line per rule on page 1: long user text (a 6,000-character param) is cut here
     rules = [h.clip(_breach_line(f, lang), SUMMARY_LINE_MAX) for f in breached]
     missing = [h.clip(f"{part}: {why}", SUMMARY_LINE_MAX) for part, why in result.errors.items()]
