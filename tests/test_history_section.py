@@ -103,7 +103,11 @@ def test_the_third_render_shows_three_points_and_what_changed(
     assert f"Release tags first seen in these renders: {NEW_TAG} (" in text
     assert "New breaches (1): ⚠ qwk v1.0.0:" in text
     assert "Resolved breaches (1): ✅ train_time_s v1.0.3" in text
-    assert text.count("(this report)") == 1
+    assert text.count("The row in bold is this report; times in UTC.") == 1
+    table = re.search(r"<table[^>]*>(?:(?!</table>).)*Breaches.*?</table>", html, flags=re.S)
+    assert table is not None
+    body = re.findall(r"<tr\b([^>]*)>", table.group(0))[1:]  # the header row first
+    assert len(body) == 3 and ["mw-strong" in attrs for attrs in body] == [False, False, True]
     line = summary_line(third, "en")
     previous = view.points[1].taken_at.strftime("%Y-%m-%d %H:%M UTC")
     assert line == f"Since the last render ({previous}): 1 new breach, 1 resolved"

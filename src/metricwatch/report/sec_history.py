@@ -50,13 +50,16 @@ def points_table(view: HistoryView, names: list[str], titles: dict[str, str], la
     head += [titles[n] for n in names] + [t("history.col.breaches", lang)]
     rows: list[list[object]] = []
     last = len(view.points) - 1
-    for i, p in enumerate(view.points):
-        date = when(p.taken_at) + (f" ({t('history.this_report', lang)})" if i == last else "")
-        cells: list[object] = [date, (p.commit or "—")[:12], p.candidate or "—"]
+    for p in view.points:
+        stamp = p.taken_at.strftime("%Y-%m-%d %H:%M")  # the note says UTC
+        cells: list[object] = [stamp, (p.commit or "—")[:8], p.candidate or "—"]
         cells += [_num(p.dataset_drift_pct if n == DRIFT else p.kpis.get(n)) for n in names]
         cells.append(f"{p.breaches} ({p.breaches_fail} {icon('fail')})" if p.breaches else "0")
         rows.append(cells)
-    return Table(head, rows, "mw-table mw-small")
+    # this report's row is the strong one, said in a note (a suffix on its date widened the
+    # table past the PDF's right margin)
+    note = [t("history.this_report_row", lang)] if rows else []
+    return Table(head, rows, "mw-table mw-small", notes=note, strong=frozenset({last}))
 
 
 def _unshown(rh: ReportHistory | None, lang: Lang) -> list[Block] | None:
