@@ -27,10 +27,10 @@ from metricwatch.parts.repro.model import (
     EnvironmentInfo,
     OutputComparison,
     SecondRun,
-    Verdict,
     VolatileDiff,
 )
 from metricwatch.parts.repro.session import Session, error_line, failed_stage, last_stage
+from metricwatch.vocab import Verdict
 
 
 @dataclass
