@@ -20,6 +20,7 @@ from typing import Any
 
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
+from metricwatch.git import run_git
 from metricwatch.parts.evidence.images import ImageCheckError
 from metricwatch.parts.evidence.model import Caption
 from metricwatch.parts.evidence.session import Session
@@ -93,10 +94,13 @@ def run_live(cfg: Config) -> list[LiveRun]:
     env = {**os.environ, "DVC_NO_ANALYTICS": "1", "DVC_NO_UPDATER": "1"}
     out = []
     for name, shown, shows in LIVE:
-        argv = [_dvc(), *shown[1:]] if shown[0] == "dvc" else list(shown)
         started = datetime.now(UTC)
         try:
-            res = run(argv, timeout_s=cfg.dvc.timeout_s, cwd=cfg.project_path, env=env)
+            if shown[0] == "git":  # through the gateway: no optional locks, no prompts
+                res = run_git(cfg.project_path, *shown[1:], timeout_s=cfg.dvc.timeout_s)
+            else:
+                argv = [_dvc(), *shown[1:]]
+                res = run(argv, timeout_s=cfg.dvc.timeout_s, cwd=cfg.project_path, env=env)
         except MetricwatchError as exc:
             out.append(LiveRun(name, shown, shows, None, f"`{' '.join(shown)}` not run: {exc}"))
             continue
