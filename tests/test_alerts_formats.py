@@ -86,6 +86,24 @@ def test_markdown_summary_table() -> None:
     assert "- **drift**: drift.reference is not set in m.yaml" in lines
 
 
+def test_markdown_summary_in_spanish_words_every_heading() -> None:
+    args = {"project": "demo", "exit_code": exit_code(FLAGS), "errors": ERRORS}
+    en, es = (to_markdown(FLAGS, **args, lang=lang).splitlines() for lang in ("en", "es"))
+    assert en[2] == "3 pass · 2 breached · 2 no data" and "### Thresholds" in en
+    assert es[2] == "3 cumplen · 2 incumplidas · 2 sin datos" and "### Umbrales de alerta" in es
+    assert (
+        es[6]
+        == "| | regla | severidad | versión | run | valor | umbral | baseline | mensaje | acción |"
+    )
+    assert (
+        en[6]
+        == "| | rule | severity | version | run | value | threshold | baseline | message | action |"
+    )
+    assert "### No calculado" in es and "### Not computed" in en
+    # the rows (data, the rules' own words) are the same in both
+    assert [ln for ln in es if ln.startswith("| ❌")] == [ln for ln in en if ln.startswith("| ❌")]
+
+
 def test_json_is_strict_and_complete() -> None:
     text = to_json(FLAGS, project="demo", exit_code=1, errors=ERRORS, fail_on="fail")
     doc = json.loads(text)

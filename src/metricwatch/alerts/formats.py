@@ -13,6 +13,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
+from metricwatch.i18n import lang_of, t
 from metricwatch.rules import Flag
 from metricwatch.vocab import OUTCOME_STATUS, OUTCOMES, severity_icon
 from metricwatch.vocab import icon as status_icon
@@ -46,6 +47,12 @@ def to_json(
     return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)
 
 
+# the Markdown table's columns after the status icon (words: the catalogue's alert.md.col.*)
+MD_COLUMNS = (
+    "rule", "severity", "version", "run", "value", "threshold", "baseline", "message", "action",
+)  # fmt: skip
+
+
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -53,20 +60,22 @@ def _md(text: str) -> str:
 def to_markdown(
     flags: list[Flag], *, project: str, exit_code: int, errors: dict[str, str], lang: str = "en"
 ) -> str:
-    es = lang == "es"
+    lg = lang_of(lang)
     status, word = EXIT_WORDS.get(exit_code, ("", str(exit_code)))
     verdict = f"{status_icon(status)} {word}" if status else word
     n = summary_counts(flags)
-    head = "Umbrales de alerta" if es else "Thresholds"
+    counts = t("alert.md.counts", lg, passed=n["pass"], breached=n["breach"],
+               no_data=n["no data"] + n["no baseline"])  # fmt: skip
+    header = " | ".join(t(f"alert.md.col.{c}", lg) for c in MD_COLUMNS)
     lines = [
         f"## metricwatch check: {_md(project)} — {verdict}",
         "",
-        f"{n['pass']} pass · {n['breach']} breached · {n['no data'] + n['no baseline']} no data",
+        counts,
         "",
-        f"### {head}",
+        f"### {t('alert.md.thresholds', lg)}",
         "",
-        "| | rule | severity | version | run | value | threshold | baseline | message | action |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        f"| | {header} |",
+        "| --- " * (len(MD_COLUMNS) + 1) + "|",
     ]
     for f in flags:
         base = f"{f.baseline:.4g}" if f.baseline is not None else "—"
@@ -81,7 +90,7 @@ def to_markdown(
             f"{_md(f.action if f.breached else '')} |"
         )
     if errors:
-        lines += ["", "### " + ("No calculado" if es else "Not computed"), ""]
+        lines += ["", f"### {t('alert.md.not_computed', lg)}", ""]
         lines += [f"- **{_md(part)}**: {_md(why)}" for part, why in errors.items()]
     return "\n".join(lines) + "\n"
 

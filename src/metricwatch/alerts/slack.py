@@ -24,7 +24,7 @@ def build_payload(ctx: AlertContext, notices: list[Notice]) -> dict[str, Any]:
         # cut before escaping, so a cut never leaves half an entity ("&am")
         text = _escape(notice_line(ctx, notice)[:2500])
         if notice.flag.run_url:
-            text += f"\n<{_escape(notice.flag.run_url)}|{ctx.t('open run')}>"
+            text += f"\n<{_escape(notice.flag.run_url)}|{ctx.t('open_run')}>"
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}})
     if len(notices) > MAX_BLOCKS:
         more = len(notices) - MAX_BLOCKS

@@ -81,7 +81,7 @@ def build_payload(ctx: AlertContext, notices: list[Notice]) -> dict[str, Any]:
             }
         )
         if flag.run_url and len(actions) < 5:
-            label = f"{ctx.t('open run')} {flag.version or flag.run_id or ''}".strip()
+            label = f"{ctx.t('open_run')} {flag.version or flag.run_id or ''}".strip()
             actions.append({"type": "Action.OpenUrl", "title": label, "url": flag.run_url})
     body.append({"type": "TextBlock", "text": plain(ctx.footer()), "isSubtle": True, "wrap": True})
     card: dict[str, Any] = {

@@ -1,4 +1,5 @@
-"""The words of an alert, shared by the Slack and Teams payloads, in English or Spanish.
+"""The words of an alert, shared by the Slack and Teams payloads, in English or Spanish (the
+message catalogue's `alert.*` keys).
 
 Each notice says where its breach is in its life: firing, still firing since …, resolved.
 """
@@ -11,29 +12,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from metricwatch.alerts.lifecycle import Notice, NoticeKind
+from metricwatch.i18n import lang_of, t
 from metricwatch.rules import Flag
 from metricwatch.vocab import icon as status_icon
 from metricwatch.vocab import severity_icon
-
-_ES = {
-    "open run": "abrir run",
-    "value": "valor",
-    "threshold": "umbral",
-    "baseline": "baseline",
-    "version": "versión",
-    "run": "run",
-    "action": "acción",
-    "reason": "motivo",
-    "checked at": "revisado el",
-    "firing": "activa",
-    "still firing since": "sigue activa desde",
-    "resolved": "resuelta",
-    "firing since": "activa desde",
-    "new": "activas",
-    "still firing": "siguen activas",
-    "resolved (count)": "resueltas",
-}
-_EN = {"new": "firing", "resolved (count)": "resolved"}
 
 
 @dataclass(frozen=True)
@@ -46,8 +28,9 @@ class AlertContext:
     now: datetime | None = None  # the check's time (Alertmanager's endsAt is counted from it)
     valid_for_s: float = 3 * 3600.0  # alerts.alertmanager_valid_for, in seconds
 
-    def t(self, words: str) -> str:
-        return _ES.get(words, words) if self.lang == "es" else _EN.get(words, words)
+    def t(self, key: str) -> str:
+        """The catalogue's `alert.<key>` in the alert's language."""
+        return t(f"alert.{key}", lang_of(self.lang))
 
     def when(self, moment: datetime) -> str:
         return moment.astimezone(ZoneInfo(self.timezone)).strftime("%Y-%m-%d %H:%M %Z")
@@ -55,7 +38,7 @@ class AlertContext:
     def footer(self) -> str:
         parts = [f"metricwatch · {self.project}"]
         if self.checked_at:
-            parts.append(f"{self.t('checked at')} {self.checked_at}")
+            parts.append(f"{self.t('checked_at')} {self.checked_at}")
         if self.tracking:
             parts.append(f"MLflow: {self.tracking}")
         return " · ".join(parts)
@@ -74,9 +57,9 @@ def headline(ctx: AlertContext, notices: list[Notice]) -> str:
     worst = "fail" if any(x.flag.severity == "fail" for x in firing) else "warn"
     mark = severity_icon(worst) if firing else status_icon("ok")
     words: dict[NoticeKind, str] = {
-        "firing": "new",
-        "repeat": "still firing",
-        "resolved": "resolved (count)",
+        "firing": "count.firing",
+        "repeat": "count.still_firing",
+        "resolved": "count.resolved",
     }
     counts = " · ".join(f"{n[k]} {ctx.t(w)}" for k, w in words.items() if n[k])
     return f"{mark} {ctx.project}: {counts}"
@@ -86,8 +69,8 @@ def status(ctx: AlertContext, notice: Notice) -> str:
     if notice.kind == "firing":
         return ctx.t("firing")
     if notice.kind == "repeat":
-        return f"{ctx.t('still firing since')} {ctx.when(notice.since)}"
-    return f"{ctx.t('resolved')} ({ctx.t('firing since')} {ctx.when(notice.since)})"
+        return f"{ctx.t('still_firing_since')} {ctx.when(notice.since)}"
+    return f"{ctx.t('resolved')} ({ctx.t('firing_since')} {ctx.when(notice.since)})"
 
 
 def flag_facts(ctx: AlertContext, flag: Flag, *, resolved: bool = False) -> list[dict[str, str]]:
