@@ -65,6 +65,8 @@ def integrity(
     else:
         out_console.print(fmt_mod.correspondence_table(rep))
         out_console.print(fmt_mod.checklist_table(rep))
+        if rep.stages:
+            out_console.print(fmt_mod.stages_table(rep))
         if rep.orphans:
             out_console.print(fmt_mod.orphans_table(rep))
     for note in rep.notes:

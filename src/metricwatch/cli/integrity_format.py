@@ -54,6 +54,23 @@ def checklist_table(rep: IntegrityReport) -> Table:
     return table
 
 
+def stages_table(rep: IntegrityReport) -> Table:
+    """GTO stages: per model, each stage, the version in it and its release's integrity."""
+    table = Table(title="GTO stages (the version in prod must be ✅)", title_justify="left")
+    for col in ("Model", "Stage", "Version", "Stage tag", "", "Integrity of its release"):
+        table.add_column(col, overflow="fold")
+    for s in rep.stages:
+        table.add_row(
+            escape(s.model),
+            escape(s.stage),
+            escape(s.version or "—"),
+            escape(s.tag),
+            icon(s.check.status),
+            escape(s.check.reason),
+        )
+    return table
+
+
 def orphans_table(rep: IntegrityReport) -> Table:
     table = Table(title=f"Orphan runs ({rep.version_tag} names no git tag)", title_justify="left")
     for col in ("Run ID", "Run name", "Experiment", rep.version_tag):
@@ -87,6 +104,13 @@ def markdown(rep: IntegrityReport, lang: str = "en") -> str:
             box = "x" if item.status == "ok" else " "
             label = i18n.label(f"integrity.item.{item.name}", i18n.lang_of(lang), item.name)
             lines.append(f"- [{box}] {icon(item.status)} {label}: {_cell(item.reason)}")
+    if rep.stages:
+        lines += ["", "GTO stages:", ""]
+        lines += [
+            f"- {_cell(s.model)} {_cell(s.stage)} → {_cell(s.version or '—')} "
+            f"({_cell(s.tag)}): {icon(s.check.status)} {_cell(s.check.reason)}"
+            for s in rep.stages
+        ]
     if rep.orphans:
         lines += ["", f"Orphan runs ({rep.version_tag} names no git tag):", ""]
         lines += [

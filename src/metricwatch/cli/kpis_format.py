@@ -15,25 +15,34 @@ if TYPE_CHECKING:
 HEADERS = {"rmse": "RMSE", "qwk": "QWK", "train_time_s": "Train time (s)", "drift_pct": "Drift (%)"}
 
 
+def _registered(report: KpiReport) -> bool:
+    """The registered-model column, only when some run is behind a registered version."""
+    return any(r.registered for r in report.rows)
+
+
 def kpi_headers(report: KpiReport, *, full_ids: bool = False) -> list[str]:
     ids = ["Run ID", "Run ID (full)"] if full_ids else ["Run ID"]
     return [
         "Date", "Run name", *ids, "Version", "Stage",
         *(HEADERS.get(c, c) for c in report.columns),
-        "Params hash", "Status", "Baseline", *report.extra_columns,
+        "Params hash", "Status", "Baseline",
+        *(["Registered model"] if _registered(report) else []), *report.extra_columns,
     ]  # fmt: skip
 
 
 def kpi_cells(report: KpiReport, *, full_ids: bool = False) -> list[list[str]]:
     out = []
+    registered = _registered(report)
     for r in report.rows:
         ids = [r.run_id_short, r.run_id] if full_ids else [r.run_id_short]
         missing = "—"
+        marks = ["; ".join(m.text for m in r.registered) or missing] if registered else []
         out.append(
             [
                 r.date, r.run_name or missing, *ids, r.version or missing, r.stage or missing,
                 *(r.values[c].display for c in report.columns),
                 r.params_hash or missing, r.status, f"{BASELINE_MARK} baseline" if r.is_baseline else "",
+                *marks,
                 *(r.extra[c].display if c in r.extra else missing for c in report.extra_columns),
             ]
         )  # fmt: skip

@@ -1,11 +1,12 @@
-"""Section 2: version integrity — the checklist per version and the correspondence table."""
+"""Section 2: version integrity — the correspondence table, the GTO stages per model, and the
+checklist per version."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from metricwatch.i18n import Lang, label, t
-from metricwatch.parts.integrity.model import INTEGRITY
+from metricwatch.parts.integrity.model import INTEGRITY, IntegrityReport
 from metricwatch.report import html as h
 from metricwatch.report.blocks import Block, Heading, Notice, Paragraph, Table, part_missing
 
@@ -14,10 +15,27 @@ if TYPE_CHECKING:
 
 _COLS = ("tag", "run_id", "experiment", "status")
 _CHECK_COLS = ("check", "status", "reason")
+_STAGE_COLS = ("model", "stage", "version", "tag", "check")
 
 
 def _cols(names: tuple[str, ...], lang: Lang) -> list[str]:
     return [t(f"integrity.col.{n}", lang) for n in names]
+
+
+def stage_blocks(rep: IntegrityReport, lang: Lang) -> list[Block]:
+    """Per model, each GTO stage and the version in it, with its release's integrity."""
+    if not rep.stages:
+        return []
+    cols = [t(f"integrity.stage_col.{n}", lang) for n in _STAGE_COLS]
+    rows = [
+        [s.model, s.stage, s.version or "—", s.tag, h.status_badge(s.check.status, s.check.reason)]
+        for s in rep.stages
+    ]
+    return [
+        Heading(t("integrity.stages", lang)),
+        Paragraph(t("integrity.stages_text", lang), "mw-small"),
+        Table(cols, rows, "mw-table mw-stages"),
+    ]
 
 
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
@@ -37,6 +55,7 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
         for c in rep.correspondence
     ]
     blocks += [Heading(t("report.correspondence", lang)), Table(_cols(_COLS, lang), rows)]
+    blocks += stage_blocks(rep, lang)
     blocks.append(Heading(t("report.checklist", lang)))
     for tag in rep.tags:
         when = tag.date.date().isoformat() if tag.date else "—"

@@ -66,6 +66,9 @@ def kpi_table(result: MonitoringResult, lang: Lang) -> Table:
     metrics = kpi_columns(result)
     head = [t(f"kpis.col.{c}", lang) for c in _LEAD]
     head += [metric_label(m, lang) for m in metrics] + [t("kpis.col.params_hash", lang)]
+    registered = any(r.registered for r in rep.rows)  # the column only when the registry has some
+    if registered:
+        head.append(t("kpis.col.registered", lang))
     rows = []
     for r in rep.rows:
         name = t("kpis.baseline_mark", lang, name=r.run_name) if r.is_baseline else r.run_name
@@ -77,6 +80,8 @@ def kpi_table(result: MonitoringResult, lang: Lang) -> Table:
         ]
         cells += [_value_cell(r, m, breaches, lang) for m in metrics]
         cells.append(r.params_hash or "—")
+        if registered:
+            cells.append("; ".join(m.text for m in r.registered) or "—")
         rows.append(cells)
     return Table(head, rows, "mw-table mw-kpis")
 
@@ -157,6 +162,15 @@ def unknown_values_text(result: MonitoringResult, lang: Lang) -> str | None:
     return t("kpis.unknown", lang, items=unknown_values_summary(items, more))
 
 
+def registry_baseline_text(base: Any, lang: Lang) -> str | None:
+    """The registered model, version and alias the baseline comes from (None: not from one)."""
+    reg = base.registry
+    if reg is None:
+        return None
+    key = "kpis.registry_baseline.alias" if reg.alias else "kpis.registry_baseline.version"
+    return t(key, lang, model=reg.model, version=reg.version, alias=reg.alias, run_id=reg.run_id)
+
+
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     rep = result.get(KPIS)
     if rep is None:
@@ -169,6 +183,9 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     if extra:
         blocks.append(Paragraph(t("kpis.extra_metrics", lang, names=", ".join(extra))))
     blocks.append(Paragraph(lead, "mw-small"))
+    registry = registry_baseline_text(base, lang)
+    if registry:
+        blocks.append(Paragraph(registry, "mw-small"))
     exps = ", ".join(rep.experiments) or "—"
     count = t("kpis.count", lang, n=f"{len(rep.rows):,}", exps=exps)
     blocks.append(Paragraph(count, "mw-small"))
