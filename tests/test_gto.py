@@ -225,6 +225,7 @@ def test_lightweight_and_unregistered(tmp_path: Path) -> None:
         ("ok", "ok", "passes the integrity check"),
         ("warn", "warn", "passes the integrity check with warnings"),
         ("fail", "fail", "fails the integrity check"),
+        ("unknown", "unknown", "could not be fully checked (see its ❓ items)"),
     ],
 )
 def test_prod_integrity(
@@ -298,7 +299,7 @@ def test_report_section_shows_each_stage(
         "stage": (MODEL, "v1.1.0", f"{MODEL}#stage#2"),
     }
     prod = next(s for s in rep.stages if s.stage == "prod")
-    release = rep.statuses[f"{MODEL}@v1.0.0"]  # no DVC files, no run: not a pass
+    release = next(t for t in rep.tags if t.tag == f"{MODEL}@v1.0.0").verdict  # not a pass
     assert prod.check.status == release != "ok"
     assert prod.check.reason.startswith(f"{MODEL} v1.0.0 is in prod ({MODEL}#prod#1); ")
     result = MonitoringResult(meta=build_meta(cfg), parts={"integrity": rep})

@@ -252,7 +252,7 @@ def check_integrity(
         )
         for tag in tags
     ]
-    stages, stage_notes = read_stages(repo, {t.tag: t.status for t in results})
+    stages, stage_notes = read_stages(repo, {t.tag: t.verdict for t in results})
     notes += stage_notes
     orphans = [
         OrphanRun(run_id=r.run_id, run_name=r.run_name, experiment=r.experiment_name, version=v)
