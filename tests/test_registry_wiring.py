@@ -8,6 +8,7 @@ stores a test changes are private copies of the demo's SQLite file.
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import sqlite3
@@ -62,7 +63,7 @@ def text_of(html: str) -> str:
 
 
 def printed(renderable: Any) -> str:
-    console = Console(width=250, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console = Console(width=250, record=True, file=io.StringIO())
     console.print(renderable)
     return console.export_text()
 
