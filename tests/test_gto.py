@@ -8,6 +8,7 @@ on the same repository, so our semantics are GTO's.
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 from pathlib import Path
@@ -225,6 +226,7 @@ def test_lightweight_and_unregistered(tmp_path: Path) -> None:
         ("ok", "ok", "passes the integrity check"),
         ("warn", "warn", "passes the integrity check with warnings"),
         ("fail", "fail", "fails the integrity check"),
+        ("unknown", "unknown", "could not be fully checked (see its ❓ items)"),
     ],
 )
 def test_prod_integrity(
@@ -265,3 +267,61 @@ def test_malformed_tags_are_noted(example: tuple[Path, dict[str, str]], tmp_path
         f"tag '{MODEL}#prod#x' breaks GTO's grammar ({gto_tags.STAGE_GRAMMAR}); GTO ignores it",
         f"tag '{MODEL}@v1.3' breaks GTO's grammar ({gto_tags.VERSION_GRAMMAR}); GTO ignores it",
     ]
+
+
+def test_report_section_shows_each_stage(
+    example: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """The integrity result, its report section (en/es) and the CLI table show prod → v1.0.0."""
+    from rich.console import Console
+    from support.configs import make_config
+
+    from metricwatch.cli.integrity_format import markdown, tables
+    from metricwatch.doc.table import Table
+    from metricwatch.i18n import t
+    from metricwatch.parts.integrity.collect import check_integrity
+    from metricwatch.parts.integrity.section import build
+    from metricwatch.pipeline.meta import build_meta
+    from metricwatch.result import MonitoringResult
+
+    repo = example[0]
+    cfg = make_config(
+        tmp_path,
+        project={"path": str(repo)},
+        mlflow={"tracking_uri": f"sqlite:///{tmp_path / 'none.db'}"},  # no store: runs ❓
+        tags={"pattern": f"{MODEL}@*"},
+    )
+    rep = check_integrity(cfg)
+    assert [t.tag for t in rep.tags] == [f"{MODEL}@v1.0.0", f"{MODEL}@v1.1.0", f"{MODEL}@v1.2.0"]
+    got = {s.stage: (s.model, s.version, s.tag) for s in rep.stages}
+    assert got == {
+        "dev": (MODEL, "v1.2.0", f"{MODEL}#dev#3"),
+        "prod": (MODEL, "v1.0.0", f"{MODEL}#prod#1"),
+        "stage": (MODEL, "v1.1.0", f"{MODEL}#stage#2"),
+    }
+    prod = next(s for s in rep.stages if s.stage == "prod")
+    release = next(t for t in rep.tags if t.tag == f"{MODEL}@v1.0.0").verdict  # not a pass
+    assert prod.check.status == release != "ok"
+    assert prod.check.reason.startswith(f"{MODEL} v1.0.0 is in prod ({MODEL}#prod#1); ")
+    result = MonitoringResult(meta=build_meta(cfg), parts={"integrity": rep})
+    for lang in ("en", "es"):
+        blocks = build(result, lang)
+        heading = next(
+            i
+            for i, b in enumerate(blocks)
+            if getattr(b, "text", None) == t("integrity.stages", lang)
+        )
+        table = next(b for b in blocks[heading:] if isinstance(b, Table))
+        assert table.headers() == [
+            t(f"integrity.stage_col.{c}", lang)
+            for c in ("model", "stage", "version", "tag", "check")
+        ]
+        rows = {r[1]: r[2] for r in table.texts()}
+        assert rows == {"dev": "v1.2.0", "prod": "v1.0.0", "stage": "v1.1.0"}
+        assert f"{MODEL}#prod#1" in table.html()
+    out = Console(width=200, record=True, file=io.StringIO())
+    for printed in tables(out, rep):
+        out.print(printed)
+    line = next(li for li in out.export_text().splitlines() if "#prod#1" in li)
+    assert "prod" in line and "v1.0.0" in line
+    assert f"- {MODEL} prod → v1.0.0 ({MODEL}#prod#1): " in markdown(rep)

@@ -78,12 +78,35 @@ class MlflowConfig(Section):
 
 
 class BaselineConfig(Section):
+    """One selector: run_id, version (a release tag), tag (run tags), or a registered model
+    version: `model` with `alias` (e.g. champion) or with `version` (its number)."""
+
     run_id: str | None = None
     version: str | None = None
     tag: dict[str, str] | None = None
+    model: str | None = None
+    alias: str | None = None
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, v: Any) -> Any:
+        """`version: 3` (a registered version number) is the text "3"."""
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
 
     @model_validator(mode="after")
     def _one_selector(self) -> BaselineConfig:
+        if self.alias and not self.model:
+            raise ValueError("alias needs model (baseline: {model: NAME, alias: champion})")
+        if self.model:
+            others = [k for k in ("run_id", "tag") if getattr(self, k)]
+            if others:
+                raise ValueError(f"model cannot go with {', '.join(others)}")
+            if bool(self.alias) == bool(self.version):
+                raise ValueError(
+                    "model needs exactly one of alias or version (e.g. {model: NAME, alias: "
+                    "champion} or {model: NAME, version: 3})"
+                )
+            return self
         chosen = [k for k in ("run_id", "version", "tag") if getattr(self, k)]
         if len(chosen) > 1:
             raise ValueError(f"give only one of run_id, version, tag (got {', '.join(chosen)})")
@@ -91,10 +114,12 @@ class BaselineConfig(Section):
 
     @property
     def is_default(self) -> bool:
-        return not (self.run_id or self.version or self.tag)
+        return not (self.run_id or self.version or self.tag or self.model)
 
     def selector(self) -> dict[str, Any]:
         """The baseline as configured; by default the run tagged stage=baseline."""
+        if self.model:
+            return {"model": self.model, "alias": self.alias, "registered": self.version}
         if self.run_id:
             return {"run_id": self.run_id}
         if self.version:
@@ -119,6 +144,8 @@ class IntegrityConfig(Section):
     required_artifacts: list[str | list[str]] = Field(
         default_factory=lambda: ["model", "metrics.json"]  # type: ignore[arg-type]
     )
+    # a registered model (MLflow Model Registry): each release's run must be one of its versions
+    registered_model: str | None = None
 
 
 class DvcConfig(Section):

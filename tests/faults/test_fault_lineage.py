@@ -1,10 +1,10 @@
 """Faults of the registry and lineage sources: MLflow Model Registry aliases and tables, GTO tags,
 dataset digests, and the project's DVC plots at revisions.
 
-The GTO case runs `metricwatch integrity` as a real process. The other readers are not wired into
-a command yet (the baseline/integrity/report wiring comes with the Part refactor), so their cases
-call the library on a copy of the demo: an error case asserts the MetricwatchError the CLI will
-turn into exit 1 and its exact message; a "?" case asserts the exact reason of the row.
+The registry cases run `metricwatch kpis` with a registry baseline (`baseline: {model, alias}`),
+the GTO and dataset-digest cases `metricwatch integrity`, each as a real process on a copy of the
+demo. The plots reader is not wired into a command yet, so its cases call the library: a "?" case
+asserts the exact reason of the row.
 """
 
 from __future__ import annotations
@@ -16,30 +16,30 @@ from pathlib import Path
 
 import pytest
 from corpus import Fault, fault
-from faultkit import expect, norm, run_mw
+from faultkit import Run, edit_config, expect, norm, run_mw
 
 from metricwatch.config import load_config
 from metricwatch.errors import MetricwatchError, SourceUnavailableError
-from metricwatch.parts.integrity.dvc_items import read_release_files
 from metricwatch.parts.integrity.gto_stages import artifact_stages
 from metricwatch.parts.integrity.model_registry import registered_version_item
-from metricwatch.parts.integrity.training_data import training_data_item
 from metricwatch.sources import gto_tags
 from metricwatch.sources.dvc_plots import load_dvc_plots
-from metricwatch.sources.mlflow_inputs import run_datasets
 from metricwatch.sources.mlflow_registry import get_model_version, read_registry_listing
 
 pytestmark = pytest.mark.slow
 
 MODEL = "student-performance"
 LIBRARY = "(library call; its command wiring comes with the Part refactor)"
+KPIS_CHAMPION = (
+    "metricwatch kpis --no-dvc, with baseline: {model: student-performance, alias: champion}"
+)
 
 ALIAS_ON_DELETED = fault(
     id="registry-alias-on-deleted-version",
     area="MLflow",
     fault="The alias @champion still points at version 1 of the registered model, which was "
     "deleted (a store written by an older MLflow, or edited by hand)",
-    command=f"get_model_version(cfg, '{MODEL}', alias='champion') {LIBRARY}",
+    command=KPIS_CHAMPION,
     exit_code=1,
     says=f"alias @champion of registered model '{MODEL}' points at version 1, which does not "
     "exist (deleted); point the alias at a live version "
@@ -49,7 +49,7 @@ ALIAS_DROPPED = fault(
     id="registry-alias-dropped-with-its-version",
     area="MLflow",
     fault="Version 1 (@champion) was deleted with MLflow's client, which removes its aliases too",
-    command=f"get_model_version(cfg, '{MODEL}', alias='champion') {LIBRARY}",
+    command=KPIS_CHAMPION,
     exit_code=1,
     says=f"registered model '{MODEL}' has no alias @champion (its aliases: @challenger → "
     "version 3). MLflow removes an alias with the version it points at; set it again "
@@ -60,7 +60,7 @@ NO_REGISTRY_TABLES = fault(
     area="MLflow",
     fault="The SQLite tracking store has no `registered_model_aliases` table (made by an MLflow "
     "older than 2.3)",
-    command=f"get_model_version / read_registry_listing {LIBRARY}",
+    command=KPIS_CHAMPION,
     exit_code=1,
     says="the store holds no MLflow Model Registry (no registered_model_aliases table); it was "
     "made by an MLflow older than 2.3 or is not a full MLflow database. metricwatch never "
@@ -83,8 +83,8 @@ UNKNOWN_DIGEST = fault(
     area="MLflow",
     fault="v1.0.1's run also logged `data/raw/students.csv` as a dataset with an MLflow pandas "
     "digest (8 hex digits), not a DVC md5",
-    command=f'training_data_item ("training data = the tag\'s data") {LIBRARY}',
-    exit_code=0,
+    command="metricwatch integrity --tags v1.0.1 --format markdown",
+    exit_code=2,
     says="2 of 3 dataset(s) match; data/raw/students.csv: digest '1a2b3c4d' is not a DVC md5 "
     "(32 hex digits, '.dir' for a folder), so it cannot be compared with the tag's",
 )
@@ -125,6 +125,13 @@ def store(demo: Path) -> Path:
     return demo / "mlflow.db"
 
 
+def kpis_on_champion(demo: Path) -> Run:
+    """`metricwatch kpis` with the registry baseline @champion (the demo's default run)."""
+    config = edit_config(demo / "metricwatch.yaml", baseline={"tag": None, "model": MODEL,
+                                                              "alias": "champion"})  # fmt: skip
+    return run_mw("kpis", "--no-dvc", "-c", config)
+
+
 def test_alias_on_a_deleted_version(demo_copy: Path) -> None:
     from mlflow import MlflowClient
 
@@ -137,8 +144,9 @@ def test_alias_on_a_deleted_version(demo_copy: Path) -> None:
     )
     con.commit()
     con.close()
+    expect(ALIAS_ON_DELETED, kpis_on_champion(demo_copy))
     cfg = load_config(demo_copy / "metricwatch.yaml")
-    with pytest.raises(MetricwatchError) as err:
+    with pytest.raises(MetricwatchError) as err:  # a known error, not "unavailable"
         get_model_version(cfg, MODEL, alias="champion")
     expect_error(ALIAS_ON_DELETED, err.value)
 
@@ -148,10 +156,7 @@ def test_alias_dropped_with_its_version(demo_copy: Path) -> None:
 
     uri = f"sqlite:///{store(demo_copy)}"
     MlflowClient(tracking_uri=uri, registry_uri=uri).delete_model_version(MODEL, "1")
-    cfg = load_config(demo_copy / "metricwatch.yaml")
-    with pytest.raises(MetricwatchError) as err:
-        get_model_version(cfg, MODEL, alias="champion")
-    expect_error(ALIAS_DROPPED, err.value)
+    expect(ALIAS_DROPPED, kpis_on_champion(demo_copy))
 
 
 def test_store_without_registry_tables(demo_copy: Path) -> None:
@@ -160,10 +165,8 @@ def test_store_without_registry_tables(demo_copy: Path) -> None:
     con.commit()
     con.close()
     before = store(demo_copy).read_bytes()
+    expect(NO_REGISTRY_TABLES, kpis_on_champion(demo_copy))
     cfg = load_config(demo_copy / "metricwatch.yaml")
-    with pytest.raises(MetricwatchError) as err:
-        get_model_version(cfg, MODEL, alias="champion")
-    expect_error(NO_REGISTRY_TABLES, err.value)
     listing = read_registry_listing(cfg, ["0" * 32])
     item = registered_version_item("0" * 32, listing, MODEL)
     assert item.status == "unknown"
@@ -184,7 +187,10 @@ def test_gto_tags_that_break_the_grammar(demo_copy: Path) -> None:
     run = run_mw("integrity", "-c", demo_copy / "metricwatch.yaml", "--tags", f"{MODEL}@*")
     expect(GTO_GRAMMAR, run)
     assert f"note: tag '{MODEL}#prod#x' breaks GTO's grammar" in run.text
-    assert f"{MODEL}#prod#1" not in run.out  # a stage tag is never a release
+    releases = run.out.split("GTO stages")[0]  # the correspondence table and the checklists
+    assert f"{MODEL}#prod#1" not in releases  # a stage tag is never a release
+    prod = next(line for line in run.out.splitlines() if f"{MODEL}#prod#1" in line)
+    assert "prod" in prod and "v1.0.0" in prod  # the stages table: prod → v1.0.0
     assert "2 tag(s): 0 ✅, 0 ⚠, 2 ❌" in run.text  # @v1.0.0 and @v1.0: no run carries them
     (art,) = artifact_stages(gto_tags.read_gto_tags(project).tags)
     assert art.stage("prod").version == "v1.0.0"  # the broken tags change nothing
@@ -196,7 +202,6 @@ def test_dataset_digest_in_an_unknown_format(demo_copy: Path) -> None:
 
     from metricwatch.track_datasets import _source_class
 
-    cfg = load_config(demo_copy / "metricwatch.yaml")
     client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{store(demo_copy)}")
     exp = client.get_experiment_by_name("student-performance").experiment_id
     (run,) = client.search_runs([exp], filter_string="tags.version = 'v1.0.1'")
@@ -209,14 +214,11 @@ def test_dataset_digest_in_an_unknown_format(demo_copy: Path) -> None:
     client.log_inputs(
         run.info.run_id, datasets=[mlflow.entities.DatasetInput(ds._to_mlflow_entity(), [tag])]
     )
-    project = demo_copy / "project"
-    rel = read_release_files(
-        project, {"v1.0.1": git(project, "rev-parse", "v1.0.1^{commit}").strip()}
+    run_cli = run_mw(
+        "integrity", "-c", demo_copy / "metricwatch.yaml", "--tags", "v1.0.1", "-f", "markdown"
     )
-    datasets = run_datasets(cfg, [run.info.run_id])[run.info.run_id]
-    item = training_data_item(datasets, rel["v1.0.1"], "v1.0.1")
-    assert item.status == "unknown" and UNKNOWN_DIGEST.exit_code == 0
-    assert norm(item.reason) == norm(UNKNOWN_DIGEST.says)
+    expect(UNKNOWN_DIGEST, run_cli)
+    assert f"❓ training data = the tag's data: {UNKNOWN_DIGEST.says}" in run_cli.text
 
 
 def _commit_tag(project: Path, tag: str) -> None:

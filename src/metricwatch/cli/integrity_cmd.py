@@ -36,7 +36,9 @@ def integrity(
     fmt: Format = FormatOpt,
 ) -> int:
     """Check each release tag: git tag, dvc.yaml + dvc.lock (or .dvc files), outputs on the DVC
-    remote, the MLflow run tagged with the version, its commit, inputs, metrics and artifacts.
+    remote, the MLflow run tagged with the version, its commit, inputs, metrics and artifacts,
+    its registered model version (integrity.registered_model) and training data (dataset
+    inputs vs the tag's DVC hashes); GTO stage tags add a table of the version in each stage.
     Exit 2 (no verdict) when no tag matched or some checks could not be made (❓: tracking store
     or remote not there; the ❌ rows are still listed), else 1 when any tag is ❌, else 0."""
     from rich.markup import escape

@@ -14,6 +14,7 @@ from metricwatch.parts.integrity.table import (
     checklist_table,
     correspondence_table,
     orphans_table,
+    stages_table,
 )
 from metricwatch.vocab import icon
 
@@ -26,6 +27,9 @@ def tables(console: Console, rep: IntegrityReport, lang: i18n.Lang = "en") -> li
         to_rich(console, i18n.t("report.checklist", lang), checklist_table(rep, lang),
                 records=False, lines=True),
     ]  # fmt: skip
+    if rep.stages:
+        stages = stages_table(rep, lang)
+        out.append(to_rich(console, i18n.t("integrity.stages", lang), stages, records=False))
     if rep.orphans:
         title = f"{i18n.t('integrity.orphans', lang)} ({rep.version_tag})"
         orphans = orphans_table(rep, lang, full_ids=True)
@@ -43,6 +47,13 @@ def markdown(rep: IntegrityReport, lang: str = "en") -> str:
             box = "x" if item.status == "ok" else " "
             label = i18n.label(f"integrity.item.{item.name}", lg, item.name)
             lines.append(f"- [{box}] {icon(item.status)} {label}: {md_cell(item.reason)}")
+    if rep.stages:
+        lines += ["", f"{i18n.t('integrity.stages', lg)}:", ""]
+        lines += [
+            f"- {md_cell(s.model)} {md_cell(s.stage)} → {md_cell(s.version or '—')} "
+            f"({md_cell(s.tag)}): {icon(s.check.status)} {md_cell(s.check.reason)}"
+            for s in rep.stages
+        ]
     if rep.orphans:
         lines += ["", f"{i18n.t('integrity.orphans', lg)} ({md_cell(rep.version_tag)}):", ""]
         lines += [

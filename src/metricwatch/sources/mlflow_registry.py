@@ -195,6 +195,8 @@ def versions_for_runs(
     client = registry_client(cfg)
     found: list[Any] = []
     with mlflow_env(cfg), translate_errors(cfg, "search registered model versions"):
+        if not client.search_registered_models(max_results=1):
+            return []  # no model at all: one query, not one per RUN_IDS_PER_QUERY runs
         for start in range(0, len(ids), RUN_IDS_PER_QUERY):
             chunk = ", ".join(f"'{i}'" for i in ids[start : start + RUN_IDS_PER_QUERY])
             found += _search_versions(client, f"run_id IN ({chunk})")

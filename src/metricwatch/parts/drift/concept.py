@@ -53,14 +53,22 @@ def choose_run(cfg: Config, model_run: str | None) -> Any:
     """The RunRecord of the model to use: a run id / version value, else the configured baseline."""
     from metricwatch.sources.mlflow_runs import load_runs
 
-    runs = load_runs(cfg).runs
+    runset = load_runs(cfg)
+    runs = runset.runs
     key = cfg.mlflow.version_tag
     if model_run:
         found = [r for r in runs if r.run_id == model_run or r.tags.get(key) == model_run]
         what = f"run id or {key}={model_run!r}"
     else:
         sel = cfg.baseline.selector()
-        if "run_id" in sel:
+        if "model" in sel:  # a registered version: its run, or an error saying what is wrong
+            from metricwatch.parts.integrity.model_registry import resolve_registry_baseline
+
+            reg = resolve_registry_baseline(
+                cfg, runset, sel["model"], alias=sel["alias"], version=sel["registered"]
+            )
+            found = [r for r in runs if r.run_id == reg.run_id]
+        elif "run_id" in sel:
             found = [r for r in runs if r.run_id == sel["run_id"]]
         elif "version" in sel:
             found = [r for r in runs if r.tags.get(key) == sel["version"]]

@@ -3,8 +3,9 @@
 `check_integrity(cfg, runs=None)` reads the tags matching `tags.pattern`, each tag's DVC files
 (from git objects), asks the DVC remote once for every object of every tag, matches MLflow
 runs by `<mlflow.version_tag>=<tag>`, and returns one checklist per tag plus the orphan runs
-(version tags naming no git tag). A part that cannot be read turns its items into "unknown"
-with the reason; it never aborts the other tags.
+(version tags naming no git tag) and the GTO stages (stages.py). The registry and dataset items
+(lineage.py) join the checklist when configured / when the runs logged datasets. A part that
+cannot be read turns its items into "unknown" with the reason; it never aborts the other tags.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
 from metricwatch.parts.integrity import dvc_items as dvcx
 from metricwatch.parts.integrity import mlflow_items as mlx
+from metricwatch.parts.integrity.lineage import Lineage, lineage_items, read_lineage
+from metricwatch.parts.integrity.lineage import runs_unavailable as lineage_unavailable
 from metricwatch.parts.integrity.model import (
     CheckItem,
     IntegrityReport,
@@ -25,6 +28,7 @@ from metricwatch.parts.integrity.model import (
     TagIntegrity,
     overall,
 )
+from metricwatch.parts.integrity.stages import read_stages
 from metricwatch.redact import scrub
 from metricwatch.sources import git_dvc
 from metricwatch.sources.dvc_remote import RemoteStatus, query_remote
@@ -105,6 +109,7 @@ def _tag_items(
     store_gone: MissingStore | None,
     model_owners: set[str],
     present: set[tuple[str, bool]] | None,
+    lineage: Lineage,
 ) -> TagIntegrity:
     kind = "annotated" if tag.annotated else "lightweight"
     when = tag.date.isoformat() if tag.date else "no date"
@@ -118,6 +123,7 @@ def _tag_items(
     duplicates: list[str] = []
     if runs is None:
         items += _runs_unavailable(runs_reason, store_gone)
+        items += lineage_unavailable(cfg, items[-1].reason)
     else:
         items.append(mlx.run_item(tag.name, runs, cfg.mlflow.version_tag))
         if not runs:
@@ -139,6 +145,7 @@ def _tag_items(
                     art_error,
                 )
             )
+        items += lineage_items(lineage, run.run_id if run else None, rel, tag.name)
     status, summary, unknown = overall(items)
     return TagIntegrity(
         tag=tag.name,
@@ -228,6 +235,8 @@ def check_integrity(
             by_version[version].append(run)
     matched = [mlx.pick_run(by_version[t.name]) for t in tags if by_version.get(t.name)]
     owners = _logged_model_runs(cfg, matched) if runs is not None else set()
+    lineage = read_lineage(cfg, [r.run_id for r in matched]) if runs is not None else Lineage()
+    notes += lineage.notes
     results = [
         _tag_items(
             cfg,
@@ -239,9 +248,12 @@ def check_integrity(
             store_gone,
             owners,
             present,
+            lineage,
         )
         for tag in tags
     ]
+    stages, stage_notes = read_stages(repo, {t.tag: t.verdict for t in results})
+    notes += stage_notes
     orphans = [
         OrphanRun(run_id=r.run_id, run_name=r.run_name, experiment=r.experiment_name, version=v)
         for v, group in sorted(by_version.items())
@@ -268,6 +280,7 @@ def check_integrity(
         tags_unavailable=tags_unavailable,
         tags=results,
         orphans=orphans,
+        stages=stages,
         notes=notes,
         duration_s=round(time.monotonic() - start, 3),
     )

@@ -27,6 +27,7 @@ VERDICTS = {
     "ok": "passes the integrity check",
     "warn": "passes the integrity check with warnings",
     "fail": "fails the integrity check",
+    "unknown": "could not be fully checked (see its ❓ items)",
 }
 
 
@@ -137,7 +138,7 @@ def artifact_stages(tags: list[GtoTag]) -> list[ArtifactStages]:
 def stage_item(art: ArtifactStages, statuses: dict[str, str], stage: str = PROD) -> CheckItem:
     """Integrity of the version in `stage`, from the integrity status of its version tag.
 
-    statuses: release tag -> "ok" | "warn" | "fail" (IntegrityReport.statuses).
+    statuses: release tag -> "ok" | "warn" | "fail" | "unknown" (each tag's verdict).
     """
     name = f"gto_{stage}"
     sv = art.stage(stage)

@@ -1,4 +1,5 @@
-"""The integrity result: one checklist per release tag, the correspondence table, orphans."""
+"""The integrity result: one checklist per release tag, the correspondence table, orphans, and
+the GTO stages (per model, the version in each stage and its release's integrity)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ ITEM_ORDER = (
     "git_commit",
     "same_inputs",
     "metrics_artifacts",
+    "registered_model",  # with integrity.registered_model
+    "training_data",  # when the release runs logged dataset inputs
 )
 
 
@@ -57,6 +60,18 @@ class TagIntegrity(BaseModel):
         return "unknown" if self.status == "warn" and self.unknown_count else self.status
 
 
+class StageRow(BaseModel):
+    """One GTO stage of one model: the version in it and its release's integrity."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model: str
+    stage: str
+    version: str | None  # None: the stage tag names no single registered version (check says)
+    tag: str  # the stage tag, e.g. text-classification#prod#1
+    check: CheckItem
+
+
 class OrphanRun(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -92,6 +107,7 @@ class IntegrityReport(BaseModel):
     tags_unavailable: bool = False  # shallow clone without matching tags
     tags: list[TagIntegrity] = Field(default_factory=list)
     orphans: list[OrphanRun] = Field(default_factory=list)
+    stages: list[StageRow] = Field(default_factory=list)  # GTO stage tags, per model and stage
     notes: list[str] = Field(default_factory=list)
     duration_s: float = 0.0
 

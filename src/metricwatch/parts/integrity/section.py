@@ -1,4 +1,5 @@
-"""Section 2: version integrity — the checklist per version and the correspondence table."""
+"""Section 2: version integrity — the correspondence table, the GTO stages per model, and the
+checklist per version."""
 
 from __future__ import annotations
 
@@ -6,12 +7,28 @@ from typing import TYPE_CHECKING
 
 from metricwatch.doc.blocks import Block, Heading, Notice, Paragraph
 from metricwatch.i18n import Lang, t
-from metricwatch.parts.integrity.model import INTEGRITY
-from metricwatch.parts.integrity.table import checklist_table, correspondence_table, orphans_table
+from metricwatch.parts.integrity.model import INTEGRITY, IntegrityReport
+from metricwatch.parts.integrity.table import (
+    checklist_table,
+    correspondence_table,
+    orphans_table,
+    stages_table,
+)
 from metricwatch.parts.missing import part_missing
 
 if TYPE_CHECKING:
     from metricwatch.result import MonitoringResult
+
+
+def stage_blocks(rep: IntegrityReport, lang: Lang) -> list[Block]:
+    """Per model, each GTO stage and the version in it, with its release's integrity."""
+    if not rep.stages:
+        return []
+    return [
+        Heading(t("integrity.stages", lang)),
+        Paragraph(t("integrity.stages_text", lang), "mw-small"),
+        stages_table(rep, lang),
+    ]
 
 
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
@@ -22,6 +39,7 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     for note in rep.notes:
         blocks.append(Notice(note, "warn"))
     blocks += [Heading(t("report.correspondence", lang)), correspondence_table(rep, lang)]
+    blocks += stage_blocks(rep, lang)
     blocks.append(Heading(t("report.checklist", lang)))
     for tag in rep.tags:
         when = tag.date.date().isoformat() if tag.date else "—"

@@ -1,6 +1,7 @@
 """The integrity tables, built once for the report's section 2 and `metricwatch integrity`
 (terminal and Markdown): the correspondence table (tag ↔ MLflow run, one status per tag), the
-checklist (one row per item, for one tag or for all), and the orphan runs.
+checklist (one row per item, for one tag or for all), the GTO stages (the version in each
+stage, with its release's verdict), and the orphan runs.
 
 A tag's status is its verdict: ❓ when it fails nothing but some items could not be checked, with
 how many are unknown; its first failing reason follows the glyph. The report cuts run ids to 12
@@ -64,3 +65,20 @@ def orphans_table(rep: IntegrityReport, lang: Lang, *, full_ids: bool = False) -
             "integrity.orphan_col.version")  # fmt: skip
     rows = [[_run_id(o.run_id, full_ids), o.run_name, o.experiment, o.version] for o in rep.orphans]
     return Table([t(k, lang) for k in keys], rows)
+
+
+def stages_table(rep: IntegrityReport, lang: Lang) -> Table:
+    """GTO stages: per model, each stage, the version in it and its release's integrity."""
+    keys = ("model", "stage", "version", "tag", "check")
+    rows = [
+        [
+            s.model,
+            s.stage,
+            s.version or MISSING,
+            s.tag,
+            status_badge(s.check.status, s.check.reason),
+        ]
+        for s in rep.stages
+    ]
+    cols = [Column(t(f"integrity.stage_col.{k}", lang), key=k) for k in keys]
+    return Table(cols, rows, "mw-table mw-stages")

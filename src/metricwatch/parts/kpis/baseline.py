@@ -1,4 +1,6 @@
-"""The baseline run, resolved from the config: run id, version tag, or a tag filter.
+"""The baseline run, resolved from the config: run id, version tag, a tag filter, or a
+registered model version (`baseline: {model: NAME, alias: champion}` or `version: N`), which
+resolves through the MLflow Model Registry to the version's run.
 
 A baseline the user configured that is missing or deleted is an error saying which; it is
 never silently replaced by another run. The default selector (stage=baseline) that matches
@@ -11,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from metricwatch.config import Config
 from metricwatch.errors import CheckError
+from metricwatch.parts.integrity.model_registry import RegistryBaseline, resolve_registry_baseline
 from metricwatch.sources.mlflow_runs import RunRecord, RunSet
 
 
@@ -20,9 +23,14 @@ class BaselineChoice(BaseModel):
     selector: str  # e.g. "tag stage=baseline", "version v1.0.0", "run_id 3f2a…"
     configured: bool  # False for the default selector
     notes: list[str] = []
+    registry: RegistryBaseline | None = None  # the registered version, when the config names one
 
 
 def describe(selector: dict) -> str:
+    if "model" in selector:
+        if selector["alias"]:
+            return f"model {selector['model']}@{selector['alias']}"
+        return f"model {selector['model']} version {selector['registered']}"
     if "run_id" in selector:
         return f"run_id {selector['run_id']}"
     if "version" in selector:
@@ -42,8 +50,20 @@ def _latest(runs: list[RunRecord]) -> RunRecord:
     return max(runs, key=lambda r: (r.status == "FINISHED", r.start_time is not None, r.start_time))
 
 
+def _registered(cfg: Config, runs: RunSet, selector: dict) -> BaselineChoice:
+    """The run behind a registered version; CheckError/SourceError naming model and alias."""
+    reg = resolve_registry_baseline(
+        cfg, runs, selector["model"], alias=selector["alias"], version=selector["registered"]
+    )
+    return BaselineChoice(
+        run_id=reg.run_id, selector=reg.selector, configured=True, notes=reg.notes, registry=reg
+    )
+
+
 def resolve_baseline(cfg: Config, runs: RunSet) -> BaselineChoice:
     selector = cfg.baseline.selector()
+    if "model" in selector:
+        return _registered(cfg, runs, selector)
     label = describe(selector)
     configured = not cfg.baseline.is_default
     vt = cfg.mlflow.version_tag

@@ -20,6 +20,7 @@ from metricwatch.hashing import params_hash
 from metricwatch.parts.contract import PartKey
 from metricwatch.parts.kpis.baseline import BaselineChoice, resolve_baseline
 from metricwatch.parts.kpis.metric_values import MetricValue, metric_value_data, pick_alias
+from metricwatch.parts.kpis.registry_marks import VersionMark, registry_marks
 from metricwatch.parts.kpis.trends import SystemUsage, TrendPoint, system_usage, trend_points
 from metricwatch.sources.dvc_metrics import DvcMetrics, load_dvc_metrics
 from metricwatch.sources.mlflow_history import SYSTEM_PREFIX, system_metric_history
@@ -47,6 +48,7 @@ class KpiRow(BaseModel):
     metric_keys: dict[str, str | None]  # canonical metric -> the alias found in the run
     extra: dict[str, MetricValue]
     params_hash: str | None  # None when the run logged no params
+    registered: list[VersionMark] = []  # the registered model versions made from this run
 
 
 class KpiReport(BaseModel):
@@ -94,7 +96,12 @@ _ROWS = TypeAdapter(list[KpiRow])
 
 
 def kpi_row_data(
-    cfg: Config, run: RunRecord, zone: ZoneInfo, baseline_id: str | None, aliases: set[str]
+    cfg: Config,
+    run: RunRecord,
+    zone: ZoneInfo,
+    baseline_id: str | None,
+    aliases: set[str],
+    marks: list[VersionMark] | None = None,
 ) -> dict[str, Any]:
     """One row as plain data; `kpi_rows` validates every row in one pydantic-core call."""
     values, keys = {}, {}
@@ -121,16 +128,23 @@ def kpi_row_data(
         metric_keys=keys,
         extra=extra,
         params_hash=params_hash(run.params) if run.params else None,
+        registered=marks or [],
     )
 
 
-def kpi_rows(cfg: Config, runs: RunSet, baseline_id: str | None) -> list[KpiRow]:
+def kpi_rows(
+    cfg: Config,
+    runs: RunSet,
+    baseline_id: str | None,
+    marks: dict[str, list[VersionMark]] | None = None,
+) -> list[KpiRow]:
     """Rows in start-time order (runs without a start time last)."""
     zone = _zone(cfg)
     ordered = sorted(runs.runs, key=lambda r: (r.start_time is None, r.start_time or datetime.min))
     aliases = _all_aliases(cfg)
+    marks = marks or {}
     return _ROWS.validate_python(
-        [kpi_row_data(cfg, r, zone, baseline_id, aliases) for r in ordered]
+        [kpi_row_data(cfg, r, zone, baseline_id, aliases, marks.get(r.run_id)) for r in ordered]
     )
 
 
@@ -179,13 +193,19 @@ def build_kpis(
     experiments: list[str] | None = None,
     with_dvc: bool = True,
     with_system: bool = True,
+    with_registry: bool = True,
 ) -> KpiReport:
-    """Load the runs (unless given), resolve the baseline, and build rows, trends and DVC metrics."""
+    """Load the runs (unless given), resolve the baseline, and build rows (marked with their
+    registered model versions), trends and DVC metrics."""
     if runs is None:
         runs = load_runs(cfg, experiments=experiments, since=since)
     choice = resolve_baseline(cfg, runs)
-    rows = kpi_rows(cfg, runs, choice.run_id)
-    notes = [*runs.notes, *choice.notes]
+    marks: dict[str, list[VersionMark]] = {}
+    marks_note: str | None = None
+    if with_registry and runs.runs:
+        marks, marks_note = registry_marks(cfg, [r.run_id for r in runs.runs])
+    rows = kpi_rows(cfg, runs, choice.run_id, marks)
+    notes = [*runs.notes, *choice.notes, *([marks_note] if marks_note else [])]
     system: list[SystemUsage] = []
     if with_system:
         try:
@@ -198,7 +218,8 @@ def build_kpis(
     dvc = None
     if with_dvc:
         base_row = next((r for r in rows if r.is_baseline), None)
-        base_rev = (base_row.version if base_row else None) or cfg.baseline.version
+        tag = None if cfg.baseline.model else cfg.baseline.version  # model: a version number
+        base_rev = (base_row.version if base_row else None) or tag
         try:
             dvc = load_dvc_metrics(cfg, base_rev)
             notes.extend(dvc.notes)

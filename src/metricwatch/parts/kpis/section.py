@@ -94,6 +94,15 @@ def unknown_values_text(result: MonitoringResult, lang: Lang) -> str | None:
     return t("kpis.unknown", lang, items=unknown_values_summary(items, more))
 
 
+def registry_baseline_text(base: Any, lang: Lang) -> str | None:
+    """The registered model, version and alias the baseline comes from (None: not from one)."""
+    reg = base.registry
+    if reg is None:
+        return None
+    key = "kpis.registry_baseline.alias" if reg.alias else "kpis.registry_baseline.version"
+    return t(key, lang, model=reg.model, version=reg.version, alias=reg.alias, run_id=reg.run_id)
+
+
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     rep = result.get(KPIS)
     if rep is None:
@@ -106,6 +115,9 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     if extra:
         blocks.append(Paragraph(t("kpis.extra_metrics", lang, names=", ".join(extra))))
     blocks.append(Paragraph(lead, "mw-small"))
+    registry = registry_baseline_text(base, lang)
+    if registry:
+        blocks.append(Paragraph(registry, "mw-small"))
     exps = ", ".join(rep.experiments) or "—"
     count = t("kpis.count", lang, n=f"{len(rep.rows):,}", exps=exps)
     blocks.append(Paragraph(count, "mw-small"))

@@ -6,6 +6,7 @@ One row per run, baseline marked with vocab.BASELINE_MARK and shown strong, one 
 its status, vocab.BREACH_MARK and the rule's message and action as its note; a NaN/±inf value is
 unknown. The views differ only in their columns: the report marks the baseline in the run name and
 leaves out stage, MLflow status and the extra metrics; the CLI gives the mark a column of its own.
+The registered model versions and aliases behind runs are a column when the registry has any.
 The words come from the catalogue; the CLI's headers are the stable ones its CSV has always had.
 """
 
@@ -75,8 +76,16 @@ def _columns(rep: KpiReport, lang: Lang, view: View) -> list[Column]:
     cols.append(col("params_hash"))
     if view != "report":
         cols += [col("status"), col("baseline")]
+    if _registered(rep):
+        cols.append(col("registered"))
+    if view != "report":
         cols += [Column(c, key=f"extra.{c}") for c in rep.extra_columns]
     return cols
+
+
+def _registered(rep: KpiReport) -> bool:
+    """The registered-model column, only when some run is behind a registered version."""
+    return any(r.registered for r in rep.rows)
 
 
 def _row(r: KpiRow, rep: KpiReport, worst: dict, lang: Lang, view: View) -> list[object]:
@@ -93,6 +102,9 @@ def _row(r: KpiRow, rep: KpiReport, worst: dict, lang: Lang, view: View) -> list
     if view != "report":
         mark = t("kpis.baseline_word", lang, mark=BASELINE_MARK) if r.is_baseline else ""
         cells += [r.status, mark]
+    if _registered(rep):
+        cells.append("; ".join(m.text for m in r.registered) or MISSING)
+    if view != "report":
         cells += [r.extra[c].display if c in r.extra else MISSING for c in rep.extra_columns]
     return cells
 
