@@ -19,11 +19,13 @@ PYTEST_PARALLEL ?= -n auto --dist loadfile --no-loadscope-reorder
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-# --no-compile: Python compiles each module on its first import; compiling all 2.4 GB of the
-# venv up front (pip's default) took 100 of 270 s of a fresh install on 2 cores
+# pip compiles the venv's bytecode up front (about 100 s of a fresh install on 2 cores): keep it.
+# With PYTHONDONTWRITEBYTECODE set (as on CI machines) nothing compiled later is ever cached, and
+# every process of the suite would compile mlflow, pandas, … again (measured: the suite ran
+# several times slower with --no-compile).
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --no-compile -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	@touch $(STAMP)
 
 install: $(STAMP) chromium ## Make .venv with the package and its dev tools (only when pyproject.toml changed)
