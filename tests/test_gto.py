@@ -17,7 +17,7 @@ import pytest
 from support.repos import git
 
 from metricwatch.parts.integrity.gto_stages import artifact_stages, stage_item
-from metricwatch.sources import gto_tags
+from metricwatch.sources import git_dvc, gto_tags
 from metricwatch.sources.git_dvc import list_tags, tag_matcher
 
 MODEL = "text-classification"
@@ -75,7 +75,7 @@ def gto_view(repo: Path) -> dict[str, str]:
 
 
 def our_view(repo: Path) -> dict[str, str | None]:
-    (art,) = artifact_stages(gto_tags.read_gto_tags(repo).tags)
+    (art,) = artifact_stages(git_dvc.read_gto_tags(repo).tags)
     return {s.stage: s.version for s in art.stages}
 
 
@@ -144,7 +144,7 @@ def test_not_gto_like_is_not_malformed() -> None:
 
 def test_stages_of_example_get_started(example: tuple[Path, dict[str, str]]) -> None:
     repo, commits = example
-    (art,) = artifact_stages(gto_tags.read_gto_tags(repo).tags)
+    (art,) = artifact_stages(git_dvc.read_gto_tags(repo).tags)
     assert art.artifact == MODEL
     assert art.versions == ["v1.0.0", "v1.1.0", "v1.2.0"]
     got = {s.stage: (s.version, s.tag, s.commit) for s in art.stages}
@@ -197,7 +197,7 @@ def test_counter_breaks_a_tie_of_dates(tmp_path: Path) -> None:
     tag(repo, "m@v2.0.0", shas[1], same)
     tag(repo, "m#prod#2", shas[1], same)
     tag(repo, "m#prod#1", shas[0], same)
-    (art,) = artifact_stages(gto_tags.read_gto_tags(repo).tags)
+    (art,) = artifact_stages(git_dvc.read_gto_tags(repo).tags)
     assert art.stage("prod").version == "v2.0.0"  # #2 was assigned after #1
 
 
@@ -211,7 +211,7 @@ def test_lightweight_and_unregistered(tmp_path: Path) -> None:
     sha = git(repo, "rev-parse", "HEAD").stdout.strip()
     tag(repo, "m@v1.0.0", sha, "2024-01-01T00:00:00+00:00", annotated=False)
     tag(repo, "m#prod#1", sha, "2024-01-02T00:00:00+00:00")
-    (art,) = artifact_stages(gto_tags.read_gto_tags(repo).tags)
+    (art,) = artifact_stages(git_dvc.read_gto_tags(repo).tags)
     assert art.notes == ["lightweight tag 'm@v1.0.0' ignored (GTO reads annotated tags only)"]
     prod = art.stage("prod")
     assert prod is not None and prod.version is None
@@ -232,7 +232,7 @@ def test_lightweight_and_unregistered(tmp_path: Path) -> None:
 def test_prod_integrity(
     example: tuple[Path, dict[str, str]], status: str, icon_status: str, says: str
 ) -> None:
-    (art,) = artifact_stages(gto_tags.read_gto_tags(example[0]).tags)
+    (art,) = artifact_stages(git_dvc.read_gto_tags(example[0]).tags)
     item = stage_item(art, {"text-classification@v1.0.0": status, "v9": "fail"})
     assert item.status == icon_status
     assert item.reason == (
@@ -242,7 +242,7 @@ def test_prod_integrity(
 
 
 def test_prod_integrity_unknown(example: tuple[Path, dict[str, str]]) -> None:
-    (art,) = artifact_stages(gto_tags.read_gto_tags(example[0]).tags)
+    (art,) = artifact_stages(git_dvc.read_gto_tags(example[0]).tags)
     unchecked = stage_item(art, {})
     assert unchecked.status == "unknown"
     assert "was not checked (does tags.pattern match it?)" in unchecked.reason
@@ -258,7 +258,7 @@ def test_malformed_tags_are_noted(example: tuple[Path, dict[str, str]], tmp_path
     head = git(repo, "rev-parse", "HEAD").stdout.strip()
     tag(repo, f"{MODEL}@v1.3", head, "2024-06-01T00:00:00+00:00")
     tag(repo, f"{MODEL}#prod#x", head, "2024-06-01T00:00:00+00:00")
-    read = gto_tags.read_gto_tags(repo)
+    read = git_dvc.read_gto_tags(repo)
     assert sorted(m.tag for m in read.malformed) == [f"{MODEL}#prod#x", f"{MODEL}@v1.3"]
     assert our_view(repo)["prod"] == "v1.0.0"  # the broken tags change nothing
     listing = list_tags(repo, f"{MODEL}*")

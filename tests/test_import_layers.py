@@ -34,11 +34,7 @@ DOC_MAY_USE = {"i18n", "vocab"}
 
 # (importer pattern, imported pattern, why it is still here)
 PENDING: list[tuple[str, str, str]] = []
-PENDING_CYCLES = [
-    # gto_tags.read_gto_tags lists tags with git_dvc, which parses names with gto_tags:
-    # the git gateway (git.py) takes the listing
-    {"metricwatch.sources.git_dvc", "metricwatch.sources.gto_tags"},
-]
+PENDING_CYCLES: list[set[str]] = []
 
 
 def _name(path: Path) -> str:

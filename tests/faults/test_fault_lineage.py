@@ -22,7 +22,7 @@ from metricwatch.config import load_config
 from metricwatch.errors import MetricwatchError, SourceUnavailableError
 from metricwatch.parts.integrity.gto_stages import artifact_stages
 from metricwatch.parts.integrity.model_registry import registered_version_item
-from metricwatch.sources import gto_tags
+from metricwatch.sources import git_dvc
 from metricwatch.sources.dvc_plots import load_dvc_plots
 from metricwatch.sources.mlflow_registry import get_model_version, read_registry_listing
 
@@ -192,7 +192,7 @@ def test_gto_tags_that_break_the_grammar(demo_copy: Path) -> None:
     prod = next(line for line in run.out.splitlines() if f"{MODEL}#prod#1" in line)
     assert "prod" in prod and "v1.0.0" in prod  # the stages table: prod → v1.0.0
     assert "2 tag(s): 0 ✅, 0 ⚠, 2 ❌" in run.text  # @v1.0.0 and @v1.0: no run carries them
-    (art,) = artifact_stages(gto_tags.read_gto_tags(project).tags)
+    (art,) = artifact_stages(git_dvc.read_gto_tags(project).tags)
     assert art.stage("prod").version == "v1.0.0"  # the broken tags change nothing
 
 

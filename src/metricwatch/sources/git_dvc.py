@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch.errors import SourceError
 from metricwatch.git import git, git_bytes, run_git, timeout_for
-from metricwatch.sources.gto_tags import is_release_name, malformed_reason
+from metricwatch.sources.gto_tags import GtoTags, classify, is_release_name, malformed_reason
 
 UNSHALLOW_FIX = "git fetch --unshallow --tags"
 _FIELDS = (
@@ -147,6 +147,11 @@ def list_tags(
         shallow=shallow,
         notes=notes,
     )
+
+
+def read_gto_tags(repo: Path) -> GtoTags:
+    """Every GTO tag of the repository, parsed by GTO's grammar (one `git for-each-ref`)."""
+    return classify(list_tags(repo, "*", releases_only=False).tags)
 
 
 def resolve_commit(repo: Path, rev: str) -> str:

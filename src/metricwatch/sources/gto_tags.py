@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -124,10 +123,3 @@ def classify(tags: Sequence[Any]) -> GtoTags:
         elif (reason := malformed_reason(t.name)) is not None:
             malformed.append(MalformedTag(tag=t.name, reason=reason))
     return GtoTags(tags=found, malformed=malformed)
-
-
-def read_gto_tags(repo: Path) -> GtoTags:
-    """Every GTO tag of the repository (one `git for-each-ref`; read only)."""
-    from metricwatch.sources.git_dvc import list_tags
-
-    return classify(list_tags(repo, "*", releases_only=False).tags)
