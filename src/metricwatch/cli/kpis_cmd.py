@@ -10,7 +10,10 @@ from pathlib import Path
 import typer
 
 from metricwatch.cli.console import err_console, out_console
+from metricwatch.i18n import Lang, t
 from metricwatch.vocab import BASELINE_MARK
+
+LANG: Lang = "en"  # the CLI speaks English; its words are the catalogue's (cli.kpis.*)
 
 
 class Format(StrEnum):
@@ -56,28 +59,23 @@ def _print_table(report) -> None:
     from metricwatch.parts.kpis.dvc_table import dvc_table
     from metricwatch.parts.kpis.table import kpi_table
 
-    table, dropped = kpi_table(report, "en", view="cli").without_empty(
+    table, dropped = kpi_table(report, LANG, view="cli").without_empty(
         keep=("date", "run_name", "run_id")
     )
     lead = ("run_name", "run_id", "date", "status", "baseline")
-    title = f"KPIs — {report.tracking_uri}"
+    title = t("cli.kpis.title", LANG, uri=report.tracking_uri)
     out_console.print(to_rich(out_console, title, table, lead=lead), soft_wrap=False)
     if dropped and report.rows:  # wrapped at the width, like the table
-        out_console.print(
-            f"(no value in any run: {', '.join(dropped)})", markup=False, soft_wrap=False
-        )
+        said = t("cli.kpis.dropped", LANG, columns=", ".join(dropped))
+        out_console.print(said, markup=False, soft_wrap=False)
     if report.baseline_run_id:
-        out_console.print(
-            f"{BASELINE_MARK} baseline: run {report.baseline_run_id} ({report.baseline.selector})",
-            markup=False,
-            soft_wrap=False,
-        )
+        said = t("cli.kpis.baseline", LANG, mark=BASELINE_MARK, run_id=report.baseline_run_id,
+                 selector=report.baseline.selector)  # fmt: skip
+        out_console.print(said, markup=False, soft_wrap=False)
     if report.dvc_metrics is not None:
-        title = (
-            "DVC metrics per tag (diff against "
-            f"{report.dvc_metrics.baseline_rev or 'no baseline tag'})"
-        )
-        dvc = dvc_table(report.dvc_metrics, "en", view="cli")
+        rev = report.dvc_metrics.baseline_rev or t("cli.kpis.no_baseline_tag", LANG)
+        title = t("cli.kpis.dvc_title", LANG, rev=rev)
+        dvc = dvc_table(report.dvc_metrics, LANG, view="cli")
         out_console.print(
             to_rich(out_console, title, dvc, lead=("rev", "file", "key")), soft_wrap=False
         )
