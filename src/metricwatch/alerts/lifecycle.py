@@ -45,7 +45,9 @@ def advance(streaks: dict[str, Streak], judged: Judged, now: datetime) -> dict[s
     return out
 
 
-def _kind(streak: Streak, last: Sent | None, now: datetime, repeat: timedelta, resend: bool):
+def _kind(
+    streak: Streak, last: Sent | None, now: datetime, repeat: timedelta, resend: bool
+) -> NoticeKind | None:
     if not streak.firing:
         return "resolved" if last is not None and last.state == "firing" else None
     if last is None or last.state == "resolved":

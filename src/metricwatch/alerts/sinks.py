@@ -66,7 +66,8 @@ def get_sink(name: str) -> Sink:
 
 
 def env_var(cfg: Config, sink: Sink) -> str | None:
-    return getattr(cfg.alerts, sink.env_key)
+    value: str | None = getattr(cfg.alerts, sink.env_key)
+    return value
 
 
 def _config_url(cfg: Config, sink: Sink) -> str | None:

@@ -36,7 +36,7 @@ def series(result: MonitoringResult, view: HistoryView) -> list[str]:
 
 
 def _titles(names: list[str], lang: Lang) -> dict[str, str]:
-    from metricwatch.parts.kpis.section import metric_label
+    from metricwatch.parts.kpis.table import metric_label
 
     return {n: t("history.drift_pct", lang) if n == DRIFT else metric_label(n, lang) for n in names}
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -50,7 +51,7 @@ def _stream(cfg: Config, spec: datasets.DataSpec, batch_rows: int | None) -> boo
 
 def _source(
     cfg: Config, spec: datasets.DataSpec, batch_rows: int | None
-) -> tuple[Callable[[], Iterable], pd.DataFrame | None]:
+) -> tuple[Callable[[], Iterable[Any]], pd.DataFrame | None]:
     """(a callable giving the side's batches, its frame when read whole)."""
     if _stream(cfg, spec, batch_rows):
         size = batch_rows or BATCH_ROWS

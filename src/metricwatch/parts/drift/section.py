@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from metricwatch.doc.blocks import Block, Figure, Heading, Notice, Paragraph, fmt_num
 from metricwatch.doc.table import Table, status_badge
 from metricwatch.i18n import Lang, t
 from metricwatch.parts.drift import text as drift_text
-from metricwatch.parts.drift.model import DRIFT
+from metricwatch.parts.drift.model import DRIFT, ConceptDrift
 from metricwatch.parts.integrity.model import INTEGRITY
 from metricwatch.parts.kpis.section import efficiency_blocks
 from metricwatch.parts.missing import part_missing
@@ -16,6 +16,7 @@ from metricwatch.rules_table import flags_table
 
 if TYPE_CHECKING:
     from metricwatch.result import MonitoringResult
+    from metricwatch.stats.feature_drift import FeatureDrift
 
 _DRIFT_COLS = ("drift.col.feature", "drift.col.kind", "PSI", "KL", "JS", "drift.col.test",
                "drift.col.p_adjusted", "drift.col.nan", "drift.col.verdict")  # fmt: skip
@@ -34,7 +35,7 @@ def _p(p: float | None) -> str:
     return "—" if p is None else f"{p:.3g}"
 
 
-def verdict_text(f, lang: Lang = "en") -> str:
+def verdict_text(f: FeatureDrift, lang: Lang = "en") -> str:
     """What the Verdict cell says: the verdict or the status, and why (the row names the column)."""
     reason = f.reason.removeprefix(f"column {f.name!r}: ")
     if f.drifted is None:
@@ -48,7 +49,7 @@ def verdict_text(f, lang: Lang = "en") -> str:
     return f"{lead}: {reason}" if reason else lead
 
 
-def _feature_row(f, lang: Lang) -> list[object]:
+def _feature_row(f: FeatureDrift, lang: Lang) -> list[object]:
     if f.drifted is None:
         verdict = status_badge("unknown", verdict_text(f, lang))
     else:
@@ -99,7 +100,7 @@ def drift_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
     return blocks
 
 
-def concept_blocks(cd, lang: Lang) -> list[Block]:
+def concept_blocks(cd: ConceptDrift | None, lang: Lang) -> list[Block]:
     title = Heading(t("report.concept", lang))
     if cd is None:
         return [title, Notice("—", "unknown")]
@@ -146,7 +147,7 @@ def artifact_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
     return [Heading(t("report.artifacts", lang)), Table(cols, rows, "mw-table mw-small")]
 
 
-def channel_blocks(cfg_data: dict, lang: Lang) -> list[Block]:
+def channel_blocks(cfg_data: dict[str, Any], lang: Lang) -> list[Block]:
     alerts = cfg_data.get("alerts", {})
     prom = alerts.get("prometheus", {})
     yes, no = t("channels.configured", lang), t("channels.not_configured", lang)

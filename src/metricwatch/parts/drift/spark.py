@@ -26,7 +26,7 @@ from metricwatch.sources.drift_engines.spark_count import count_spark
 from metricwatch.sources.drift_engines.spark_freeze import freeze_spark
 from metricwatch.sources.drift_engines.spark_session import run_job, spark_session
 from metricwatch.stats.bin_spec import BinSpec
-from metricwatch.window_spec import parse_window
+from metricwatch.window_spec import WindowSpec, parse_window
 
 FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".tsv": "csv",
            ".orc": "orc", ".json": "json", ".jsonl": "json"}  # fmt: skip
@@ -97,7 +97,7 @@ def utc(session: Any) -> Iterator[None]:
         session.conf.set(key, before)
 
 
-def _window(cfg: Config):
+def _window(cfg: Config) -> WindowSpec | None:
     window = parse_window(cfg.drift.window) if cfg.drift.window is not None else None
     if window is not None and not window.by_time:
         raise ConfigError(

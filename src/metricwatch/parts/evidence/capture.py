@@ -16,7 +16,7 @@ import time
 from contextlib import ExitStack, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from metricwatch.browsers import BrowserNotFoundError, find_browser
 from metricwatch.config import Config
@@ -27,8 +27,14 @@ from metricwatch.parts.evidence.model import EVIDENCE_PARTS, EvidenceReport
 from metricwatch.parts.evidence.session import Progress, Session
 from metricwatch.parts.evidence.terminal_plan import terminal_items
 
+if TYPE_CHECKING:
+    from metricwatch.parts.evidence.reuse_key import ReuseKey
+    from metricwatch.parts.evidence.terminal_plan import LiveRun
 
-def _prepare(cfg: Config, runs: Any, repro: Any, parts: tuple[str, ...], say: Progress):
+
+def _prepare(
+    cfg: Config, runs: Any, repro: Any, parts: tuple[str, ...], say: Progress
+) -> tuple[Any, list[LiveRun] | None, ReuseKey]:
     """The runs and live terminal output the capture uses, and the digest of its inputs."""
     from metricwatch.parts.evidence.reuse_key import ReuseKey, evidence_key
     from metricwatch.parts.evidence.terminal_plan import run_live

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from metricwatch.atomic import atomic_write_text
 from metricwatch.hashing import file_sha256
@@ -16,8 +17,9 @@ from metricwatch.parts.evidence.model import EVIDENCE_PARTS, EvidenceReport
 MANIFEST_NAME = "manifest.json"
 
 
-def manifest_data(report: EvidenceReport) -> dict:
-    images, missing = [], []
+def manifest_data(report: EvidenceReport) -> dict[str, Any]:
+    images: list[dict[str, Any]] = []
+    missing: list[dict[str, Any]] = []
     for item in report.items:
         if item.status == "ok":
             images.append(
@@ -51,7 +53,9 @@ def manifest_data(report: EvidenceReport) -> dict:
     }
 
 
-def _kept(old: dict, images_dir: Path, parts: tuple[str, ...]) -> tuple[list, list]:
+def _kept(
+    old: dict[str, Any], images_dir: Path, parts: tuple[str, ...]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Entries of parts not captured this time whose file is still the one described."""
     images, missing = [], []
     for img in old.get("images", []):

@@ -60,7 +60,9 @@ def highlight_css(run_ids: list[str]) -> str:
     return f"{', '.join(targets)} {{ background: #fff1b8 !important; }}"
 
 
-def storage_state(url: str, experiment_ids: list[str], metric_keys: list[str], version_tag: str):
+def storage_state(
+    url: str, experiment_ids: list[str], metric_keys: list[str], version_tag: str
+) -> dict[str, Any]:
     """Local storage the MLflow UI reads at start: our column choice, ML workflow, no assistant."""
     columns = [f"metrics.`{k}`" for k in metric_keys] + [f"tags.`{version_tag}`"]
     items = [
@@ -79,7 +81,7 @@ def _content(page: Any) -> Any:
     return main.first if main.count() else page.locator("body")
 
 
-def _wait_texts(page: Any, spec: PageSpec, texts: list[str], timeout_ms: float, where: str):
+def _wait_texts(page: Any, spec: PageSpec, texts: list[str], timeout_ms: float, where: str) -> None:
     deadline = time.monotonic() + timeout_ms / 1000
     for text in texts:
         left = max(1.0, (deadline - time.monotonic()) * 1000)
@@ -93,16 +95,16 @@ def _wait_texts(page: Any, spec: PageSpec, texts: list[str], timeout_ms: float, 
     page.locator(SKELETON).first.wait_for(state="hidden", timeout=timeout_ms)
 
 
-def _inside(box: dict | None, frame: dict) -> bool:
+def _inside(box: dict[str, float] | None, frame: dict[str, float]) -> bool:
     """True when box lies within the photographed frame (not scrolled away or clipped)."""
     if not box or box["width"] <= 0 or box["height"] <= 0:
         return False
-    return (
+    return bool(
         box["y"] >= frame["y"] - 1 and box["y"] + box["height"] <= frame["y"] + frame["height"] + 1
     )
 
 
-def _on_screen(locator: Any, frame: dict) -> bool:
+def _on_screen(locator: Any, frame: dict[str, float]) -> bool:
     return any(_inside(m.bounding_box(), frame) for m in locator.all()[:MAX_MATCHES])
 
 
@@ -152,7 +154,9 @@ def _load(page: Any, url: str, spec: PageSpec, where: str, timeout_s: float) -> 
         ) from exc
 
 
-def capture_page(browser: Browser, base_url: str, spec: PageSpec, state: dict, tmp: Path):
+def capture_page(
+    browser: Browser, base_url: str, spec: PageSpec, state: dict[str, Any], tmp: Path
+) -> tuple[Path, list[str]]:
     """Load, wait, verify and photograph one page; return (png path in tmp, verified texts).
 
     Raises PageCheckError naming the page and what was missing; nothing is saved then.

@@ -119,9 +119,10 @@ def _transcript(entry: Any, *, live: bool = False) -> dict[str, Any] | None:
     """
     if entry is None:
         return None
-    return entry.model_dump(
+    dumped: dict[str, Any] = entry.model_dump(
         mode="json", exclude={"started_at", "duration_s"} if live else {"started_at"}
     )
+    return dumped
 
 
 def evidence_key(

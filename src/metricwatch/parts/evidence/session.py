@@ -52,7 +52,7 @@ class Session:
 
     def miss(
         self, name: str, kind: Any, status: Any, shows: Caption, reason: str, source: str = ""
-    ):
+    ) -> None:
         (self.images_dir / name).unlink(missing_ok=True)  # never leave stale evidence behind
         self.items.append(
             EvidenceItem(

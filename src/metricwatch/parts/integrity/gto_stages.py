@@ -21,13 +21,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch.parts.integrity.model import CheckItem
 from metricwatch.sources.gto_tags import GtoTag
+from metricwatch.vocab import icon
 
 PROD = "prod"
 VERDICTS = {
     "ok": "passes the integrity check",
     "warn": "passes the integrity check with warnings",
     "fail": "fails the integrity check",
-    "unknown": "could not be fully checked (see its ❓ items)",
+    "unknown": f"could not be fully checked (see its {icon('unknown')} items)",
 }
 
 
@@ -58,7 +59,7 @@ class ArtifactStages(BaseModel):
         return next((s for s in self.stages if s.stage == name), None)
 
 
-def _order(t: GtoTag) -> tuple:
+def _order(t: GtoTag) -> tuple[float, int, str]:
     stamp = t.created.timestamp() if t.created else float("-inf")
     return (stamp, t.counter if t.counter is not None else -1, t.tag)
 

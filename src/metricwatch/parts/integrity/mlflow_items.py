@@ -23,7 +23,7 @@ MAX_NAMED = 8
 def pick_run(runs: Sequence[Any]) -> Any:
     """The run that represents a release: the newest FINISHED one, else the newest."""
 
-    def key(r: Any) -> tuple:
+    def key(r: Any) -> tuple[bool, float]:
         return (r.status == "FINISHED", r.start_time.timestamp() if r.start_time else 0.0)
 
     return max(runs, key=key)

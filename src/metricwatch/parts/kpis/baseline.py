@@ -9,6 +9,8 @@ nothing gives no baseline and a note.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 
 from metricwatch.config import Config
@@ -26,7 +28,7 @@ class BaselineChoice(BaseModel):
     registry: RegistryBaseline | None = None  # the registered version, when the config names one
 
 
-def describe(selector: dict) -> str:
+def describe(selector: dict[str, Any]) -> str:
     if "model" in selector:
         if selector["alias"]:
             return f"model {selector['model']}@{selector['alias']}"
@@ -38,11 +40,11 @@ def describe(selector: dict) -> str:
     return "tag " + ", ".join(f"{k}={v}" for k, v in selector["tag"].items())
 
 
-def _matches(tags: dict[str, str], run_id: str, selector: dict, version_tag: str) -> bool:
+def _matches(tags: dict[str, str], run_id: str, selector: dict[str, Any], version_tag: str) -> bool:
     if "run_id" in selector:
-        return run_id == selector["run_id"]
+        return bool(run_id == selector["run_id"])
     if "version" in selector:
-        return tags.get(version_tag) == selector["version"]
+        return bool(tags.get(version_tag) == selector["version"])
     return all(tags.get(k) == v for k, v in selector["tag"].items())
 
 
@@ -50,7 +52,7 @@ def _latest(runs: list[RunRecord]) -> RunRecord:
     return max(runs, key=lambda r: (r.status == "FINISHED", r.start_time is not None, r.start_time))
 
 
-def _registered(cfg: Config, runs: RunSet, selector: dict) -> BaselineChoice:
+def _registered(cfg: Config, runs: RunSet, selector: dict[str, Any]) -> BaselineChoice:
     """The run behind a registered version; CheckError/SourceError naming model and alias."""
     reg = resolve_registry_baseline(
         cfg, runs, selector["model"], alias=selector["alias"], version=selector["registered"]

@@ -72,7 +72,7 @@ def same_value(a: Any, b: Any) -> bool:
     na, nb = normalize(a), normalize(b)
     if isinstance(na, float) and isinstance(nb, float):
         return math.isclose(na, nb, rel_tol=1e-12, abs_tol=0.0) or na == nb
-    return na == nb
+    return bool(na == nb)
 
 
 def _suffixes(key: str) -> list[str]:
@@ -80,7 +80,9 @@ def _suffixes(key: str) -> list[str]:
     return [".".join(parts[i:]) for i in range(1, len(parts))]
 
 
-def find_run_key(key: str, run_params: Mapping[str, str], suffix_counts: Counter) -> str | None:
+def find_run_key(
+    key: str, run_params: Mapping[str, str], suffix_counts: Counter[str]
+) -> str | None:
     if key in run_params:
         return key
     for suffix in _suffixes(key):
@@ -90,7 +92,7 @@ def find_run_key(key: str, run_params: Mapping[str, str], suffix_counts: Counter
 
 
 def compare_params(expected: Mapping[str, Any], run_params: Mapping[str, str]) -> ParamsComparison:
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     for key in expected:
         counts.update({key, *_suffixes(key)})
     equal: list[str] = []

@@ -88,7 +88,9 @@ def _registered(rep: KpiReport) -> bool:
     return any(r.registered for r in rep.rows)
 
 
-def _row(r: KpiRow, rep: KpiReport, worst: dict, lang: Lang, view: View) -> list[object]:
+def _row(
+    r: KpiRow, rep: KpiReport, worst: dict[tuple[str, str], Flag], lang: Lang, view: View
+) -> list[object]:
     name = r.run_name or MISSING
     if view == "report" and r.is_baseline:
         name = t("kpis.baseline_mark", lang, name=r.run_name, mark=BASELINE_MARK)

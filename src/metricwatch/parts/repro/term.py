@@ -51,7 +51,7 @@ def _open_pty() -> tuple[int, int]:
 
 
 def _read_until_done(
-    proc: subprocess.Popen, masters: dict[int, bytearray], deadline: float
+    proc: subprocess.Popen[bytes], masters: dict[int, bytearray], deadline: float
 ) -> bool:
     """Collect output until the child exits and its ptys drain; False when the deadline passed."""
     open_fds = set(masters)
