@@ -43,7 +43,7 @@ def test_defaults() -> None:
          "m.yaml: alerts.alertmanager_valid_for: expected a duration > 0, a number and a unit: "
          "s, m, h, d or w (e.g. 30m, 24h, 90d), got '0h'"),
         ({"history": {"bogus": 1}},
-         "m.yaml: history.bogus: unknown key; valid keys: enabled, path, keep, timeout_s"),
+         "m.yaml: history.bogus: unknown key; valid keys: enabled, path, keep, timeout_s, points"),
     ],
 )  # fmt: skip
 def test_bad_values_name_the_key(data: dict, message: str) -> None:

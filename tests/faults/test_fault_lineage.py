@@ -20,6 +20,7 @@ from faultkit import Run, edit_config, expect, norm, run_mw
 
 from metricwatch.config import load_config
 from metricwatch.errors import MetricwatchError, SourceUnavailableError
+from metricwatch.i18n import t
 from metricwatch.parts.integrity.gto_stages import artifact_stages
 from metricwatch.parts.integrity.model_registry import registered_version_item
 from metricwatch.sources import git_dvc
@@ -187,7 +188,9 @@ def test_gto_tags_that_break_the_grammar(demo_copy: Path) -> None:
     run = run_mw("integrity", "-c", demo_copy / "metricwatch.yaml", "--tags", f"{MODEL}@*")
     expect(GTO_GRAMMAR, run)
     assert f"note: tag '{MODEL}#prod#x' breaks GTO's grammar" in run.text
-    releases = run.out.split("GTO stages")[0]  # the correspondence table and the checklists
+    stages = t("integrity.stages", "en")  # the stages table's title
+    assert stages in run.out
+    releases = run.out.split(stages)[0]  # the correspondence table and the checklists
     assert f"{MODEL}#prod#1" not in releases  # a stage tag is never a release
     prod = next(line for line in run.out.splitlines() if f"{MODEL}#prod#1" in line)
     assert "prod" in prod and "v1.0.0" in prod  # the stages table: prod → v1.0.0
