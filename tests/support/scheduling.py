@@ -16,24 +16,25 @@ import os
 
 import pytest
 
-# longest first (per-file wall time of a full run, docs/testing.md); unlisted files follow in
-# their usual order
+# longest first (per-file worker time of a full run, docs/testing.md); unlisted files follow in
+# their usual order (test_render_quarto_parts.py among them: it reads the deliverable that
+# test_report.py, first in line, builds)
 HEAVY_FIRST = (
     "tests/test_report.py",
-    "tests/faults/test_fault_mlflow.py",
     "tests/test_repro.py",
-    "tests/test_render_quarto_parts.py",
+    "tests/faults/test_fault_mlflow.py",
+    "tests/test_drift_spark.py",
     "tests/faults/test_fault_git_dvc.py",
     "tests/test_evidence_capture.py",
     "tests/test_onboarding.py",
-    "tests/faults/test_fault_repro.py",
-    "tests/test_drift_spark.py",
-    "tests/test_mlflow_server.py",
     "tests/faults/test_fault_render.py",
-    "tests/faults/test_fault_drift_scale.py",
+    "tests/test_mlflow_server.py",
+    "tests/test_demo.py",
     "tests/faults/test_fault_evidence.py",
+    "tests/faults/test_fault_drift_scale.py",
+    "tests/faults/test_fault_repro.py",
+    "tests/faults/test_fault_alert_lifecycle.py",
     "tests/faults/test_fault_history.py",
-    "tests/faults/test_fault_drift.py",
 )
 CI_MAY_SKIP = ("quarto",)
 
