@@ -1,6 +1,7 @@
 """Shared fixtures and hooks: every test runs with a fixed git identity and no stray tracking
-URI; the demo and its deliverable (support/delivered.py) are built once per run; files are queued longest first for xdist, and under CI
-only a Quarto test may be skipped (support/scheduling.py)."""
+URI; the demo and its deliverable (support/delivered.py) are built once per run; files are
+queued longest first for xdist, and under CI only a Quarto test may be skipped
+(support/scheduling.py)."""
 
 from __future__ import annotations
 
