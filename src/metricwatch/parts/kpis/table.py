@@ -63,7 +63,7 @@ def _value(row: KpiRow, metric: str, worst: dict[tuple[str, str], Flag], lang: L
     return Cell(text)
 
 
-def _columns(rep: KpiReport, lang: Lang, view: View) -> list[Column]:
+def _columns(rep: KpiReport, lang: Lang, view: View, registered: bool) -> list[Column]:
     def col(key: str, no_wrap: bool = False) -> Column:
         return Column(_header(key, lang, view), key=key, no_wrap=no_wrap)
 
@@ -76,20 +76,20 @@ def _columns(rep: KpiReport, lang: Lang, view: View) -> list[Column]:
     cols.append(col("params_hash"))
     if view != "report":
         cols += [col("status"), col("baseline")]
-    if _registered(rep):
+    if registered:
         cols.append(col("registered"))
     if view != "report":
         cols += [Column(c, key=f"extra.{c}") for c in rep.extra_columns]
     return cols
 
 
-def _registered(rep: KpiReport) -> bool:
-    """The registered-model column, only when some run is behind a registered version."""
-    return any(r.registered for r in rep.rows)
-
-
 def _row(
-    r: KpiRow, rep: KpiReport, worst: dict[tuple[str, str], Flag], lang: Lang, view: View
+    r: KpiRow,
+    rep: KpiReport,
+    worst: dict[tuple[str, str], Flag],
+    lang: Lang,
+    view: View,
+    registered: bool,
 ) -> list[object]:
     name = r.run_name or MISSING
     if view == "report" and r.is_baseline:
@@ -104,7 +104,7 @@ def _row(
     if view != "report":
         mark = t("kpis.baseline_word", lang, mark=BASELINE_MARK) if r.is_baseline else ""
         cells += [r.status, mark]
-    if _registered(rep):
+    if registered:
         cells.append("; ".join(m.text for m in r.registered) or MISSING)
     if view != "report":
         cells += [r.extra[c].display if c in r.extra else MISSING for c in rep.extra_columns]
@@ -116,9 +116,12 @@ def kpi_table(
 ) -> Table:
     """The runs table of `rep` in one view; `flags`: the evaluated rules (breaches marked)."""
     worst = breaches(flags)
+    # the registered-model column, only when some run is behind a registered version (decided
+    # once for the table, not per row)
+    registered = any(r.registered for r in rep.rows)
     return Table(
-        _columns(rep, lang, view),
-        [_row(r, rep, worst, lang, view) for r in rep.rows],
+        _columns(rep, lang, view, registered),
+        [_row(r, rep, worst, lang, view, registered) for r in rep.rows],
         "mw-table mw-kpis",
         strong=frozenset(n for n, r in enumerate(rep.rows) if r.is_baseline),
     )
