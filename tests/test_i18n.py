@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from metricwatch import i18n
+from metricwatch.i18n.message import Msg, msg
 
 SRC = Path(i18n.__file__).resolve().parents[1]
-# a key passed literally to t()/tl(): t("report.s1", …), t(f"integrity.item.{name}", …)
+# a key passed literally to t()/tl()/msg(): t("report.s1", …), t(f"integrity.item.{name}", …)
 KEY_USE = re.compile(
-    r"""\b(?:t|tl|label|i18n\.t|i18n\.label)\(\s*f?["']([a-z_]+\.[a-z_.{}]*)["']"""
+    r"""\b(?:t|tl|label|msg|i18n\.t|i18n\.label)\(\s*f?["']([a-z_]+\.[a-z_.{}]*)["']"""
 )
 
 
@@ -54,3 +55,15 @@ def test_t_fills_parameters_and_names_what_is_wrong() -> None:
         i18n.t("kpis.count", "en", n=3)
     assert i18n.tl("appendix.advice", "es")[0].startswith("Fijar seeds")
     assert i18n.lang_of("es") == "es" and i18n.lang_of("fr") == "en"
+
+
+def test_a_message_keeps_its_parameters_and_is_worded_in_either_language() -> None:
+    m = msg("kpis.count", n=3, exps="default")
+    assert m.text("es") == "3 run(s) en default, todos en la tabla siguiente."
+    assert str(m) == m.text("en") and "3" in str(m) and "default" in str(m)
+    # it survives JSON (metrics.json, the history database) unchanged
+    assert Msg.model_validate_json(m.model_dump_json()) == m
+    with pytest.raises(KeyError, match="no message 'kpis.nope'"):
+        msg("kpis.nope")
+    with pytest.raises(KeyError, match="needs the parameter.*exps"):
+        msg("kpis.count", n=3)
