@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import socket
 import tempfile
 from pathlib import Path
@@ -240,6 +241,9 @@ def test_port_taken_error_has_the_server_log_tail(world):
     text = str(exc.value)
     assert "Last lines of its log" in text
     assert "address already in use" in text.lower() or "errno 98" in text.lower(), text
+    log = Path(re.search(r"Last lines of its log \((.+?)\):", text).group(1))
+    assert log.is_file()  # a server that did not start keeps the log the error names
+    log.unlink()
 
 
 def test_bad_store_is_a_clear_error(world, tmp_path):

@@ -67,8 +67,10 @@ def test_server_is_healthy_then_gone(tmp_path: Path) -> None:
             assert resp.status == 200
         pid = server.pid
         assert len(live_group_members(pid)) >= 2  # `mlflow server` and its uvicorn
+        assert server.log_path.is_file()
     assert not _alive(pid)
     assert live_group_members(pid) == []
+    assert not server.log_path.exists()  # nothing left in the temporary folder either
 
 
 @pytest.mark.skipif(
