@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from metricwatch.cli.console import err_console, out_console
+from metricwatch.cli.console import err_console, out_console, say_no_verdict
+from metricwatch.cli.options import ConfigOpt
 from metricwatch.errors import AlertError
 from metricwatch.redact import scrub
 
@@ -27,10 +28,6 @@ if TYPE_CHECKING:
     from metricwatch.alerts.text import AlertContext
     from metricwatch.config import Config
     from metricwatch.pipeline.run import Outcome
-
-ConfigOpt = typer.Option(
-    None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
-)
 
 
 def send_alerts(
@@ -180,11 +177,7 @@ def alert(
         run = run_check(cfg, repro=repro, progress=lambda m: status.update(f"{m}…"))
     ok = send_alerts(cfg, run, dry_run=dry_run, sinks=sink or None)
     if run.no_verdict:
-        err_console.print(
-            "[yellow]no verdict possible:[/yellow] "
-            + escape("; ".join(f"{k}: {v}" for k, v in run.errors.items())),
-            soft_wrap=True,
-        )
+        say_no_verdict(run.errors)
         return 2
     return 0 if ok else 1
 

@@ -13,14 +13,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from metricwatch.cli.console import err_console, out_console
+from metricwatch.cli.console import err_console, out_console, say_no_verdict
+from metricwatch.cli.options import ConfigOpt
 
 if TYPE_CHECKING:
     from metricwatch.pipeline.run import Outcome
-
-ConfigOpt = typer.Option(
-    None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
-)
 
 
 class Format(StrEnum):
@@ -116,11 +113,7 @@ def _say_verdict(code: int, fail_on: str, run: Outcome) -> None:
             f"[red]exit 1:[/red] breached at or above '{fail_on}': {names}", soft_wrap=True
         )
     elif code == 2:
-        err_console.print(
-            "[yellow]exit 2:[/yellow] no verdict possible: "
-            + escape("; ".join(f"{k}: {v}" for k, v in run.errors.items())),
-            soft_wrap=True,
-        )
+        say_no_verdict(run.errors, lead="[yellow]exit 2:[/yellow] ")
     elif breached:
         err_console.print(
             f"[yellow]exit 0:[/yellow] breached below '{fail_on}': {names}", soft_wrap=True

@@ -8,12 +8,9 @@ import typer
 import yaml
 
 from metricwatch.cli.console import err_console, out_console
+from metricwatch.cli.options import ConfigOpt
 
 config_app = typer.Typer(help="Inspect metricwatch.yaml.", no_args_is_help=True)
-
-ConfigOpt = typer.Option(
-    None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
-)
 
 
 @config_app.command("check")

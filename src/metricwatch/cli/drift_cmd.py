@@ -10,6 +10,7 @@ import typer
 
 from metricwatch.cli.console import err_console, out_console
 from metricwatch.cli.drift_windows import WINDOW_HEADERS, matrix, summary, window_rows
+from metricwatch.cli.options import ConfigOpt
 
 if TYPE_CHECKING:
     from metricwatch.parts.drift.model import DriftReport
@@ -162,9 +163,6 @@ def _print_grid(title: str, headers: list[str], rows: list[list[str]]) -> None:
     out_console.print(table)
 
 
-ConfigOpt = typer.Option(
-    None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
-)
 ReferenceOpt = typer.Option(
     None, "--reference", help="Reference data: PATH or PATH@REV (default: drift.reference)."
 )

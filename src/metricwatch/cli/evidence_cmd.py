@@ -11,13 +11,11 @@ from typing import TYPE_CHECKING
 import typer
 
 from metricwatch.cli.console import err_console, out_console
+from metricwatch.cli.options import ConfigOpt
 
 if TYPE_CHECKING:
     from metricwatch.result import MonitoringResult
 
-ConfigOpt = typer.Option(
-    None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
-)
 _MARK = {"ok": "[green]✓[/green]", "failed": "[red]✗[/red]", "skipped": "[yellow]–[/yellow]"}
 
 

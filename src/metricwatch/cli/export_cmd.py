@@ -9,11 +9,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from metricwatch.cli.console import err_console
+from metricwatch.cli.console import err_console, say_no_verdict
+from metricwatch.cli.options import ConfigOpt
 
-ConfigOpt = typer.Option(
-    None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
-)
 export_app = typer.Typer(
     help="Export the check's numbers to monitoring systems.", no_args_is_help=True
 )
@@ -67,11 +65,7 @@ def prometheus(
             soft_wrap=True,
         )
     if run.no_verdict:
-        err_console.print(
-            "[yellow]no verdict possible:[/yellow] "
-            + escape("; ".join(f"{k}: {v}" for k, v in run.errors.items())),
-            soft_wrap=True,
-        )
+        say_no_verdict(run.errors)
         return 2
     return 0
 

@@ -12,17 +12,13 @@ from pathlib import Path
 import typer
 
 from metricwatch.cli.console import err_console, out_console
+from metricwatch.cli.options import ConfigOpt
 
 
 class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
-
-
-ConfigOpt = typer.Option(
-    None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
-)
 
 
 def history(

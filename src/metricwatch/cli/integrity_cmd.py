@@ -9,11 +9,8 @@ from pathlib import Path
 import typer
 
 from metricwatch.cli.console import err_console, out_console
+from metricwatch.cli.options import ConfigOpt
 from metricwatch.vocab import ITEM_STATUSES, icon
-
-ConfigOpt = typer.Option(
-    None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
-)
 
 
 class Format(StrEnum):

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from metricwatch.cli.console import err_console, out_console
+from metricwatch.cli.options import ConfigOpt
 from metricwatch.i18n import Lang, t
 from metricwatch.vocab import BASELINE_MARK
 
@@ -23,9 +24,6 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
-ConfigOpt = typer.Option(
-    None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
-)
 FormatOpt = typer.Option(Format.table, "--format", "-f", help="Output format.")
 SinceOpt = typer.Option(
     None,

@@ -10,9 +10,8 @@ from rich.markup import escape
 from typer.models import OptionInfo
 
 from metricwatch.cli.console import err_console, out_console
+from metricwatch.cli.options import ConfigOpt
 from metricwatch.vocab import icon
-
-ConfigOpt = typer.Option(None, "--config", "-c", help="Path of metricwatch.yaml.")
 
 
 class _SkipOption(OptionInfo):

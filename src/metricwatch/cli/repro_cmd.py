@@ -16,10 +16,8 @@ if TYPE_CHECKING:
     from metricwatch.parts.repro.model import ReproReport
 
 from metricwatch.cli.console import err_console, out_console
+from metricwatch.cli.options import ConfigOpt
 
-ConfigOpt = typer.Option(
-    None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
-)
 EXIT = {"identical": 0, "differ": 1, "failed": 1, "timed_out": 1, "unavailable": 2, "error": 2}
 _STYLE = {"identical": "green", "differ": "red", "failed": "red", "timed_out": "red"}
 

@@ -9,10 +9,7 @@ import typer
 from rich.markup import escape
 
 from metricwatch.cli.console import err_console
-
-ConfigOpt = typer.Option(
-    None, "--config", "-c", help="Path of metricwatch.yaml (default: ./metricwatch.yaml)."
-)
+from metricwatch.cli.options import ConfigOpt
 
 
 def serve(
