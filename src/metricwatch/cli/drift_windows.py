@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from metricwatch.i18n import Lang, t
+from metricwatch.i18n import t
 
 if TYPE_CHECKING:
     from metricwatch.stats.windows import WindowDrift, WindowedDrift
@@ -13,13 +13,13 @@ if TYPE_CHECKING:
 MATRIX_MAX_WINDOWS = 16  # wider JS matrices are left to --format json and --figures
 
 
-def window_status(w: WindowDrift, min_rows: int, lang: Lang = "en") -> str:
+def window_status(w: WindowDrift, min_rows: int) -> str:
     """A window's status as a table cell: its verdict, or why it has none."""
     if w.status == "empty":
-        return t("drift.window.status.empty", lang)
+        return t("drift.window.status.empty")
     if w.status == "too few rows":
-        return t("drift.window.status.too_few", lang, n=w.n_rows, min=min_rows)
-    return t("drift.window.status.ok", lang)
+        return t("drift.window.status.too_few", n=w.n_rows, min=min_rows)
+    return t("drift.window.status.ok")
 
 
 def window_rows(wd: WindowedDrift) -> list[list[str]]:
