@@ -6,8 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from metricwatch.cli.drift_windows import summary, window_rows
 from metricwatch.config import DriftConfig
+from metricwatch.i18n.message import msg
 from metricwatch.parts.drift.collect import frames_report
+from metricwatch.parts.drift.section import window_blocks
 from metricwatch.sources.drift_engines.local_count import count, tasks_of
 from metricwatch.sources.drift_engines.local_freeze import freeze_frame
 from metricwatch.sources.drift_engines.times import MISSING, parse_times
@@ -135,15 +138,20 @@ def test_a_time_column_that_cannot_cut_windows_says_why(times, code, params) -> 
     cur = REF.sample(100, random_state=1).assign(t=times)
     report = frames_report(REF, cur, WEEKLY)
     w = report.windows
-    assert w.status == "unavailable" and w.problem.code == code and w.problem.params == params
+    assert w.status == "unavailable" and w.problem == msg(f"drift.window.{code}", **params)
     assert report.dataset_drift_pct is not None  # the overall comparison stands
 
 
 def test_numbers_and_a_missing_time_column() -> None:
     w = frames_report(REF, REF.assign(t=1.0), WEEKLY).windows
-    assert w.problem.code == "time_numbers"
+    assert w.problem.key == "drift.window.time_numbers"
     w = frames_report(REF, REF, WEEKLY).windows
-    assert w.problem.code == "time_column_missing" and w.problem.params == {"column": "t"}
+    assert w.problem == msg("drift.window.time_column_missing", column="t")
+    [notice] = window_blocks(w, "es")
+    assert notice.text == (
+        "drift.time_column 't' no está en los datos actuales: sin ventanas; revise el nombre "
+        "de la columna"
+    )
 
 
 def test_all_one_day_and_rows_without_time_are_noted() -> None:
@@ -151,10 +159,21 @@ def test_all_one_day_and_rows_without_time_are_noted() -> None:
     cur.iloc[:10, cur.columns.get_loc("t")] = None
     w = frames_report(REF, cur, WEEKLY).windows
     assert w.status == "ok" and [x.n_rows for x in w.windows] == [390]
-    assert [(n.code, n.params) for n in w.notes] == [
-        ("rows_without_time", {"column": "t", "count": 10}),
-        ("one_window", {"label": "2026-01-05"}),
+    assert [(n.key, n.params) for n in w.notes] == [
+        ("drift.window.rows_without_time", {"column": "t", "count": 10}),
+        ("drift.window.one_window", {"label": "2026-01-05"}),
     ]
+    # the report words them in its language; the CLI in English
+    shown = [b.text for b in window_blocks(w, "es")]
+    assert shown == [
+        "10 fila(s) sin fecha en 't': cuentan en la comparación global, en ninguna ventana",
+        "todas las filas caen en una sola ventana (2026-01-05): las ventanas no dicen nada "
+        "que la comparación global no diga",
+    ]
+    assert "Note: 10 row(s) have no time in 't': counted in the overall comparison" in "\n".join(
+        summary(w)
+    )
+    assert window_rows(w)[0][2] == "ok"
 
 
 def test_the_time_column_is_never_a_feature() -> None:

@@ -12,12 +12,13 @@ from support.repos import commit_all, init_repo
 
 from metricwatch.config import load_config
 from metricwatch.hashing import file_sha256
+from metricwatch.i18n.message import msg
 from metricwatch.parts.evidence.browser import launch_browser
 from metricwatch.parts.evidence.capture import capture_evidence
 from metricwatch.parts.evidence.images import png_stats
 from metricwatch.parts.evidence.terminal import entry_text, plain, render_terminal
 from metricwatch.parts.evidence.terminal_plan import repro_name, status_name
-from metricwatch.parts.repro.model import ReproReport
+from metricwatch.parts.repro.model import ReproReport, said
 from metricwatch.transcript import Transcript, TranscriptEntry
 
 GREEN = "\x1b[32m"
@@ -131,7 +132,8 @@ def test_terminal_capture_from_a_failed_repro(tmp_path):
     )  # fmt: skip
     report = ReproReport(
         rev="v1.0.0", commit="0" * 40, verdict="failed",
-        verdict_text="reproduction failed: stage train", message="stage train failed",
+        verdict_why=msg("repro.verdict.failed", stage="train", code=1),
+        why=[said("repro.verdict.failed", stage="train", code=1)],
         transcript=transcript, checked_at=datetime.now(UTC), duration_s=3.0,
     )  # fmt: skip
     git_dir_before = file_sha256(repo / ".git" / "index")
@@ -170,8 +172,8 @@ def test_a_check_stopped_before_dvc_repro_shows_the_failing_command(browser, tmp
     )  # fmt: skip
     report = ReproReport(
         rev="v1.0.3", commit="1" * 40, verdict="unavailable",
-        verdict_text="not reproducible: input data/current/batch.csv not available",
-        message="", transcript=Transcript(entries=[entry("git", "clone"), pull]),
+        verdict_why=msg("repro.verdict.unavailable", path="data/current/batch.csv"),
+        why=[], transcript=Transcript(entries=[entry("git", "clone"), pull]),
         checked_at=datetime.now(UTC), duration_s=5.0,
     )  # fmt: skip
     terminal_items(session, report, None)

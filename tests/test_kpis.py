@@ -152,6 +152,10 @@ def test_default_baseline_absent_is_a_note(stores, tmp_path) -> None:
     report = _kpis(stores, tmp_path, mlflow={"experiments": ["other"]})
     assert report.baseline_run_id is None
     assert "no baseline: no run is tagged stage=baseline (the default)" in report.notes
+    # the result stores the message; the report words it in its language
+    assert [m.text("es") for m in report.baseline.remarks] == [
+        "sin baseline: ningún run tiene el tag stage=baseline (el predeterminado)"
+    ]
 
 
 @pytest.mark.slow

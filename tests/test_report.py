@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 import yaml
 from support.delivered import EXPECTED_CODES, HOOK_SECRET, SECRETS, Delivered
-from support.report_text import EN_HEADINGS, ES_HEADINGS, ISSUE_PHRASES, english_headings
+from support.report_text import (
+    EN_HEADINGS,
+    ES_HEADINGS,
+    ISSUE_PHRASES,
+    REPRO_PHRASES,
+    english_headings,
+)
 
 from metricwatch.cli import main
 
@@ -273,3 +279,28 @@ def test_history_lists_the_report_and_the_check(
     }
     assert check["exit_code"] == 1 and report["exit_code"] is None
     assert {"kpis", "collect", "publish"} <= report["timings"].keys()  # per part, then per stage
+
+
+def test_the_repro_section_words_the_stored_verdict_in_the_reports_language(
+    delivered: Delivered,
+) -> None:
+    """metrics.json read back into the models (as the notebook does): the verdict and its facts
+    are catalogue messages with parameters, so one result reads in English and in Spanish."""
+    from metricwatch.doc.blocks import Image, Notice, Paragraph
+    from metricwatch.i18n import Lang
+    from metricwatch.parts.repro.section import build
+    from metricwatch.result import MonitoringResult
+
+    result = MonitoringResult.read(delivered.out / "metrics.json")
+
+    def shown(lang: Lang) -> str:
+        kinds = (Notice, Paragraph)
+        blocks = build(result, lang)
+        return " ".join([b.text for b in blocks if isinstance(b, kinds)] +
+                        [b.caption for b in blocks if isinstance(b, Image)])  # fmt: skip
+
+    english, spanish = shown("en"), shown("es")
+    assert "reproduced: identical (volatile keys differ as expected: " in english
+    assert "reproducido: idéntico (claves volátiles difieren, como se espera: " in spanish
+    assert "reports/metrics.json:train_time_s" in spanish  # the parameters, kept as they are
+    assert english_left(spanish, REPRO_PHRASES, []) == []

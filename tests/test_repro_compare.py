@@ -7,7 +7,7 @@ import json
 import pytest
 
 from metricwatch.errors import CheckError
-from metricwatch.parts.repro.compare import compare_outputs, describe, flatten, is_volatile
+from metricwatch.parts.repro.compare import compare_outputs, flatten, is_volatile
 from metricwatch.parts.repro.dvc_pipeline import (
     LockedOut,
     locked_outputs,
@@ -15,6 +15,7 @@ from metricwatch.parts.repro.dvc_pipeline import (
     source_deps,
     stale_entries,
 )
+from metricwatch.parts.repro.model import describe
 
 VOLATILE = ["time", "duration", "timestamp"]
 
@@ -218,7 +219,7 @@ stages:
     - {path: legacy.txt, md5: eee}
 """
     now = {"src/prep.py": "aaa", "data/raw.csv": "changed", "sub/train.py": "ddd"}
-    assert stale_entries(lock, DVC_YAML, now.get) == [
+    assert [str(m) for m in stale_entries(lock, DVC_YAML, now.get)] == [
         "stage prep: its cmd in dvc.yaml is not the locked one",
         "stage prep: dep data/raw.csv changed after dvc.lock was written",
     ]

@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from metricwatch.config import parse_config
+from metricwatch.i18n.message import msg
 from metricwatch.parts.repro import cache as repro_cache
 from metricwatch.parts.repro.environment import environment, read_pins, undeclared_inputs
 from metricwatch.parts.repro.log import append_log, log_line
-from metricwatch.parts.repro.model import OutputComparison, ReproReport, VolatileDiff
+from metricwatch.parts.repro.model import OutputComparison, ReproReport, VolatileDiff, said
 from metricwatch.parts.repro.session import drop_progress
 from metricwatch.parts.repro.term import normalize, run_in_terminal
 
@@ -70,8 +71,8 @@ def _report(**kw) -> ReproReport:
         rev="v1.0.1",
         commit="0123456789abcdef0123456789abcdef01234567",
         verdict="differ",
-        verdict_text="reproduced: outputs differ",
-        message="reproduced: outputs differ: model.bin (stage train)",
+        verdict_why=msg("repro.verdict.differ"),
+        why=[said("repro.verdict.differ")],
         outputs=[
             OutputComparison(
                 path="model.bin", stage="train", kind="file", expected="a", actual="b", match=False
@@ -105,7 +106,13 @@ def test_log_appends_one_line_per_check(tmp_path: Path) -> None:
     cfg = parse_config({"report": {"output": "rep"}}, "test", tmp_path)
     append_log(cfg, _report())
     path = append_log(
-        cfg, _report(verdict="identical", verdict_text="reproduced: identical", outputs=[])
+        cfg,
+        _report(
+            verdict="identical",
+            verdict_why=msg("repro.verdict.identical"),
+            why=[said("repro.verdict.identical")],
+            outputs=[],
+        ),
     )
     assert path == tmp_path / "rep" / "logs" / "reproducibility.log"
     lines = path.read_text().splitlines()
@@ -127,7 +134,7 @@ def test_unavailable_verdict_is_not_cached(tmp_path: Path) -> None:
     cfg = parse_config({}, "test", tmp_path)
     report = _report(
         verdict="unavailable",
-        verdict_text="not reproducible: input d not available from the remote",
+        verdict_why=msg("repro.verdict.unavailable", path="d"),
     )
     assert repro_cache.store(cfg, report, repro_cache.cache_key(cfg, False)) is None
 
@@ -250,7 +257,7 @@ def test_default_revision_is_the_newest_matching_tag_with_a_pipeline(tmp_path: P
     (repo / "a.csv.dvc").write_text("outs: []\n")
     commit_all(repo, "data", tag="data-v1.0")
     target = resolve_target(cfg, None)
-    assert (target.rev, target.why) == (
+    assert (target.rev, str(target.why)) == (
         "HEAD",
         "HEAD: none of the 1 tag(s) matching 'data-v*' has a dvc.yaml (newest: data-v1.0)",
     )
@@ -263,15 +270,15 @@ def test_default_revision_is_the_newest_matching_tag_with_a_pipeline(tmp_path: P
     target = resolve_target(cfg, None)
     assert target.rev == "data-v1.1"
     assert target.commit == git(repo, "rev-parse", "data-v1.1^{commit}").stdout.strip()
-    assert target.why == (
+    assert str(target.why) == (
         "data-v1.1: the newest tag matching 'data-v*' with a dvc.yaml "
         "(newer without one: data-v1.3, data-v1.2)"
     )
-    assert resolve_target(cfg, "data-v1.3").why == ""  # asked for: no choice to explain
+    assert resolve_target(cfg, "data-v1.3").why is None  # asked for: no choice to explain
     none = parse_config({"project": {"path": str(repo)}, "tags": {"pattern": "v*"}}, "t", repo)
-    assert resolve_target(none, None).why == "HEAD: no tag matches 'v*'"
+    assert str(resolve_target(none, None).why) == "HEAD: no tag matches 'v*'"
     # a DVC project in a subfolder: its dvc.yaml is looked for there
     sub = parse_config({"project": {"path": str(repo / "sub")}, "tags": {"pattern": "data-v*"}},
                        "t", repo)  # fmt: skip
-    assert resolve_target(sub, None).why.startswith("HEAD: none of the 4 tag(s) matching")
-    assert "has a sub/dvc.yaml" in resolve_target(sub, None).why
+    assert str(resolve_target(sub, None).why).startswith("HEAD: none of the 4 tag(s) matching")
+    assert "has a sub/dvc.yaml" in str(resolve_target(sub, None).why)

@@ -24,6 +24,10 @@ ES_HEADINGS = [
 ]
 SUMMARY = {"en": "Summary — Overall status", "es": "Resumen — Estado general"}
 
+# the reproducibility section's English in the demo's Spanish report before its results held
+# messages (issue 16, item 4): the verdict with its facts. (The log tail below it quotes
+# logs/reproducibility.log as written, "- reproduced: identical -", like any file it shows.)
+REPRO_PHRASES = ["reproduced: identical (volatile keys differ as expected"]
 # English the Spanish report once printed (issue 16 quotes them): never in a Spanish report
 ISSUE_PHRASES = [
     "A feature drifts when",
@@ -34,6 +38,7 @@ ISSUE_PHRASES = [
     "categorical",
     "changed",
     "same",
+    *REPRO_PHRASES,
 ]
 
 

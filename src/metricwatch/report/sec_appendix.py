@@ -95,6 +95,6 @@ def appendix_c(result: MonitoringResult, lang: Lang) -> list[Block]:
     if env.unpinned:
         lines.append(t("appendix.unpinned", lang, names=", ".join(env.unpinned)))
     lines += [f"{u.stage}: {u.path} — {u.evidence}" for u in env.undeclared_inputs]
-    lines += env.notes
+    lines += [note.text(lang) for note in env.remarks]
     advice = tl("appendix.advice", lang)
     return [Bullets(tuple(lines)), Table(cols, rows, "mw-table mw-small"), Bullets(tuple(advice))]

@@ -5,7 +5,7 @@ A window with fewer than MIN_ROWS_PER_BIN × bins rows gets no verdict (status "
 an empty one says so ("empty"). In every other window each feature is compared exactly as in the
 overall comparison, with the p-values adjusted across that window's features. `first_drift`
 names, per feature, the first window where it drifted ("drift since"). Problems and notes are
-codes with parameters; presenters word them.
+catalogue messages (`drift.window.*` with their parameters); presenters word them.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from metricwatch.config import DriftConfig
+from metricwatch.i18n.message import Msg, msg
 from metricwatch.stats.bin_spec import BinSpec, CategoricalBins, NumericBins
 from metricwatch.stats.counts import CategoryCounts, ColumnCounts, NumericCounts, SideCounts
 from metricwatch.stats.feature_drift import MIN_ROWS_PER_BIN, FeatureDrift, compare
@@ -23,12 +24,6 @@ from metricwatch.stats.spec_drift import rule_of
 from metricwatch.stats.verdicts import decide, drift_pct
 from metricwatch.stats.windowing import bounds
 from metricwatch.window_spec import WindowSpec
-
-
-class Note(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    code: str
-    params: dict[str, Any] = {}
 
 
 class WindowDrift(BaseModel):
@@ -51,8 +46,8 @@ class WindowedDrift(BaseModel):
     min_rows: int
     correction: str
     status: Literal["ok", "unavailable"] = "ok"
-    problem: Note | None = None
-    notes: list[Note] = []
+    problem: Msg | None = None
+    notes: list[Msg] = []
     windows: list[WindowDrift] = []
     features: list[str] = []  # rows of the matrices below
     js: list[list[float | None]] = []  # feature × window
@@ -91,7 +86,7 @@ def window_drift(
     dcfg: DriftConfig,
     *,
     skip: set[str],
-    notes: list[Note],
+    notes: list[Msg],
 ) -> WindowedDrift:
     """The windowed comparison of every binned feature not in `skip`."""
     min_rows = MIN_ROWS_PER_BIN * dcfg.bins
@@ -108,7 +103,7 @@ def window_drift(
     ]
     numbers = range(min(rows), max(rows) + 1) if rows else range(0)
     if len(numbers) == 1:
-        notes = [*notes, Note(code="one_window", params={"label": bounds(window, numbers[0])[2]})]
+        notes = [*notes, msg("drift.window.one_window", label=bounds(window, numbers[0])[2])]
     out, js, p_adj, drifted = [], [], [], []
     for w in numbers:
         start, end, label = bounds(window, w)
@@ -159,5 +154,5 @@ def unavailable(
         min_rows=MIN_ROWS_PER_BIN * dcfg.bins,
         correction=dcfg.correction,
         status="unavailable",
-        problem=Note(code=problem[0], params=problem[1]),
+        problem=msg(f"drift.window.{problem[0]}", **problem[1]),
     )

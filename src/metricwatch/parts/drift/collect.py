@@ -17,6 +17,7 @@ import pandas as pd
 
 from metricwatch.config import Config, DriftConfig
 from metricwatch.errors import CheckError, ConfigError
+from metricwatch.i18n.message import Msg, msg
 from metricwatch.parts.drift.concept import concept_drift
 from metricwatch.parts.drift.local import LocalRun, run_local
 from metricwatch.parts.drift.model import ConceptDrift, DriftReport, Mode, SpecInfo
@@ -28,7 +29,7 @@ from metricwatch.sources.drift_engines.local_freeze import freeze_frame
 from metricwatch.stats.bin_spec import BinSpec
 from metricwatch.stats.spec_drift import compare_all
 from metricwatch.stats.verdicts import drift_pct
-from metricwatch.stats.windows import Note, WindowedDrift, unavailable, window_drift
+from metricwatch.stats.windows import WindowedDrift, unavailable, window_drift
 from metricwatch.window_spec import parse_window
 
 
@@ -51,8 +52,8 @@ def windows_of(spec: BinSpec, counted: Counted, dcfg: DriftConfig) -> WindowedDr
         return unavailable(wc.spec, dcfg, wc.problem)
     notes = []
     if wc.spec.by_time and wc.tally.n_missing:
-        params = {"column": dcfg.time_column, "count": wc.tally.n_missing}
-        notes.append(Note(code="rows_without_time", params=params))
+        column, count = dcfg.time_column, wc.tally.n_missing
+        notes.append(msg("drift.window.rows_without_time", column=column, count=count))
     skip = set(counted.errors) | {c.name for c in spec.binned() if c.name not in counted.columns}
     return window_drift(spec, wc.counts, wc.rows, wc.spec, dcfg, skip=skip, notes=notes)
 
@@ -68,7 +69,7 @@ def build_report(
     engine: Literal["local", "spark"] = "local",
     frozen_path: Path | None = None,
     concept: ConceptDrift | None = None,
-    notes: list[str] | None = None,
+    notes: list[Msg] | None = None,
 ) -> DriftReport:
     frame = compare_all(spec, counted.overall, counted.columns, counted.errors, dcfg)
     pct, drifted, n = drift_pct(frame.features)
@@ -95,7 +96,7 @@ def build_report(
         bin_spec=info,
         windows=windows_of(spec, counted, dcfg),
         concept=concept,
-        notes=notes or [],
+        remarks=notes or [],
     )
 
 
@@ -132,7 +133,7 @@ def run_drift(
 
         spark = run_spark(cfg, ref, cur, frozen, path)
         spec, counted, mode = spark.spec, spark.current, "spark"
-        cd, notes = None, ["concept drift is not computed on the Spark engine (rows stay there)"]
+        cd, notes = None, [msg("drift.concept.spark")]
     else:
         run = run_local(cfg, ref, cur, frozen, path, batch_rows=batch_rows)
         spec, counted = run.spec, run.current
@@ -154,13 +155,13 @@ def run_drift(
 
 def _concept(
     cfg: Config, run: LocalRun, concept: bool, model_run: str | None
-) -> tuple[ConceptDrift | None, list[str]]:
+) -> tuple[ConceptDrift | None, list[Msg]]:
     if run.streamed:
-        return None, ["concept drift is not computed on batched (larger-than-memory) inputs"]
+        return None, [msg("drift.concept.streamed")]
     if not concept:
         return None, []
     if run.reference_frame is None or run.current_frame is None:
-        return None, ["concept drift needs the reference data: set drift.reference"]
+        return None, [msg("drift.concept.no_reference")]
     return concept_drift(cfg, run.reference_frame, run.current_frame, model_run=model_run), []
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
+from metricwatch.i18n.message import msg
 from metricwatch.parts.drift.model import ConceptDrift
 
 PICKLE_SUFFIXES = (".pkl", ".joblib")
@@ -143,15 +144,13 @@ def concept_drift(
 ) -> ConceptDrift:
     target = cfg.drift.target
     if not target:
-        return ConceptDrift(
-            status="unavailable", reason="no target: set drift.target to score a model"
-        )
+        return ConceptDrift(status="unavailable", why=msg("drift.concept.no_target"))
     for side, frame in (("reference", reference), ("current", current)):
         if target not in frame.columns:
             return ConceptDrift(
                 status="unavailable",
                 target=target,
-                reason=f"the {side} data has no target column {target!r}: concept drift needs labels",
+                why=msg(f"drift.concept.{side}_no_target", target=repr(target)),
             )
     for side, frame in (("reference", reference), ("current", current)):
         labelled = int(frame[target].notna().sum())
@@ -159,16 +158,17 @@ def concept_drift(
             return ConceptDrift(
                 status="unavailable",
                 target=target,
-                reason=f"too few labelled rows to score a model: n={labelled} in the {side}, "
-                f"at least {MIN_SCORED_ROWS} needed",
+                why=msg(f"drift.concept.{side}_few_rows", n=labelled, min=MIN_SCORED_ROWS),
             )
     try:
         run = choose_run(cfg, model_run)
     except MetricwatchError as exc:
-        return ConceptDrift(status="unavailable", target=target, reason=f"no model run: {exc}")
+        return ConceptDrift(
+            status="unavailable", target=target, why=msg("drift.concept.no_run", error=str(exc))
+        )
     if isinstance(run, str):
         return ConceptDrift(
-            status="unavailable", target=target, reason=f"no MLflow run matches {run}"
+            status="unavailable", target=target, why=msg("drift.concept.no_match", run=run)
         )
     base = {
         "run_id": run.run_id,
@@ -180,11 +180,13 @@ def concept_drift(
         try:
             found = _model_path(cfg, run, tmp)
         except MetricwatchError as exc:
-            return ConceptDrift(status="error", reason=str(exc), **base)
+            return ConceptDrift(
+                status="error", why=msg("drift.concept.error", error=str(exc)), **base
+            )
         if found is None:
             return ConceptDrift(
                 status="unavailable",
-                reason=f"run {run.run_id} has no logged model (no MLmodel, .pkl or .joblib artifact)",
+                why=msg("drift.concept.no_model", run_id=run.run_id),
                 **base,
             )
         uri, local = found
@@ -196,9 +198,12 @@ def concept_drift(
                     return ConceptDrift(
                         status="unavailable",
                         model_uri=uri,
-                        reason=f"the {side} data lacks {len(absent)} of the model's "
-                        f"{len(cols)} input column(s): {', '.join(absent[:5])}"
-                        + (" …" if len(absent) > 5 else ""),
+                        why=msg(
+                            f"drift.concept.{side}_lacks_columns",
+                            n=len(absent),
+                            total=len(cols),
+                            columns=", ".join(absent[:5]) + (" …" if len(absent) > 5 else ""),
+                        ),
                         **base,
                     )
             preds = [model.predict(f[cols]) for f in (reference, current)]
@@ -206,7 +211,9 @@ def concept_drift(
             return ConceptDrift(
                 status="error",
                 model_uri=uri,
-                reason=f"scoring with {uri} failed: {type(exc).__name__}: {exc}",
+                why=msg(
+                    "drift.concept.scoring_failed", uri=uri, error=f"{type(exc).__name__}: {exc}"
+                ),
                 **base,
             )
     rmse_r, qwk_r = score(reference[target], np.asarray(preds[0]))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
+from metricwatch.i18n.message import Msg
 from metricwatch.parts.contract import PartKey
 from metricwatch.stats.feature_drift import FeatureDrift
 from metricwatch.stats.windows import WindowedDrift
@@ -19,7 +20,7 @@ from metricwatch.stats.windows import WindowedDrift
 class ConceptDrift(BaseModel):
     model_config = ConfigDict(frozen=True)
     status: Literal["ok", "unavailable", "error"]
-    reason: str = ""
+    why: Msg | None = None  # why there are no scores (status not ok)
     run_id: str | None = None
     run_name: str | None = None
     version: str | None = None
@@ -33,6 +34,11 @@ class ConceptDrift(BaseModel):
     qwk_change: float | None = None
     n_reference: int = 0
     n_current: int = 0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def reason(self) -> str:
+        return self.why.text("en") if self.why else ""
 
 
 Mode = Literal["in memory", "batches", "spark"]
@@ -73,7 +79,12 @@ class DriftReport(BaseModel):
     bin_spec: SpecInfo | None = None
     windows: WindowedDrift | None = None
     concept: ConceptDrift | None = None
-    notes: list[str] = []
+    remarks: list[Msg] = []
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def notes(self) -> list[str]:
+        return [n.text("en") for n in self.remarks]
 
 
 DRIFT = PartKey("drift", DriftReport)  # the typed handle: result.get(DRIFT)

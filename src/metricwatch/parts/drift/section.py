@@ -17,6 +17,7 @@ from metricwatch.rules_table import flags_table
 if TYPE_CHECKING:
     from metricwatch.result import MonitoringResult
     from metricwatch.stats.feature_drift import FeatureDrift
+    from metricwatch.stats.windows import WindowedDrift
 
 _DRIFT_COLS = ("drift.col.feature", "drift.col.kind", "PSI", "KL", "JS", "drift.col.test",
                "drift.col.p_adjusted", "drift.col.nan", "drift.col.verdict")  # fmt: skip
@@ -92,12 +93,22 @@ def drift_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
     blocks.append(Paragraph(drift_text.method_text(rep, lang), "mw-small"))
     if rep.target_note:
         blocks.append(Paragraph(rep.target_note))
-    for note in rep.notes:
-        blocks.append(Paragraph(note, "mw-small"))
+    for note in rep.remarks:
+        blocks.append(Paragraph(note.text(lang), "mw-small"))
+    blocks.extend(window_blocks(rep.windows, lang))
     alt = t("drift.alt", lang)
     blocks.extend(Figure(fig, alt=alt) for fig in drift_figures(rep, lang=lang))
     blocks.extend(concept_blocks(rep.concept, lang))
     return blocks
+
+
+def window_blocks(wd: WindowedDrift | None, lang: Lang) -> list[Block]:
+    """Why there are no windows, or the windows' notes (rows without a time, one window)."""
+    if wd is None:
+        return []
+    if wd.problem is not None:
+        return [Notice(wd.problem.text(lang), "unknown")]
+    return [Paragraph(n.text(lang), "mw-small") for n in wd.notes]
 
 
 def concept_blocks(cd: ConceptDrift | None, lang: Lang) -> list[Block]:
@@ -105,7 +116,7 @@ def concept_blocks(cd: ConceptDrift | None, lang: Lang) -> list[Block]:
     if cd is None:
         return [title, Notice("—", "unknown")]
     if cd.status != "ok":
-        return [title, Notice(cd.reason, "unknown")]
+        return [title, Notice(cd.why.text(lang) if cd.why else "—", "unknown")]
     cols = ["", "RMSE", "QWK"]
     rows = [
         [

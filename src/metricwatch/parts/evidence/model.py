@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch.i18n import Lang, t
+from metricwatch.i18n.message import Msg
 from metricwatch.parts.contract import PartKey
 
 ItemStatus = Literal["ok", "failed", "skipped"]
@@ -27,9 +28,11 @@ class Caption(BaseModel):
 
     key: str
     params: dict[str, str] = Field(default_factory=dict)
+    verdict: Msg | None = None  # the reproducibility verdict it shows (its `{verdict}`)
 
     def text(self, lang: Lang = "en") -> str:
-        return t(f"evidence.shows.{self.key}", lang, **self.params)
+        said = {"verdict": self.verdict.text(lang)} if self.verdict else {}
+        return t(f"evidence.shows.{self.key}", lang, **self.params, **said)
 
 
 class EvidenceItem(BaseModel):

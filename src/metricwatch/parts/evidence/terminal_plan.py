@@ -124,14 +124,13 @@ def _repro_entry(s: Session, repro: Any, browser_error: str | None) -> None:
     entry = repro.transcript.find("dvc", "repro")
     if entry is not None:
         name = repro_name(repro.verdict)
-        shows = Caption(key="repro", params={"rev": repro.rev, "verdict": repro.verdict_text})
+        shows = Caption(key="repro", params={"rev": repro.rev}, verdict=repro.verdict_why)
     elif repro.transcript.entries:
         entry = repro.transcript.entries[-1]
         stem = "_".join(re.sub(r"[^A-Za-z0-9]+", "", w) for w in entry.command[:2]) or "command"
         name = f"{stem}_{'ok' if repro.verdict == 'identical' else repro.verdict}.png"
-        params = {"command": scrub(entry.display_command), "rev": repro.rev,
-                  "verdict": repro.verdict_text}  # fmt: skip
-        shows = Caption(key="repro_stopped", params=params)
+        params = {"command": scrub(entry.display_command), "rev": repro.rev}
+        shows = Caption(key="repro_stopped", params=params, verdict=repro.verdict_why)
     else:
         s.miss("dvc_repro.png", "terminal", "skipped", Caption(key="repro_any"),
                f"the reproducibility transcript is empty ({repro.verdict_text})")  # fmt: skip

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 from metricwatch.config import Config
 from metricwatch.errors import CheckError
+from metricwatch.i18n.message import Msg, msg
 from metricwatch.parts.integrity.model_registry import RegistryBaseline, resolve_registry_baseline
 from metricwatch.sources.mlflow_runs import RunRecord, RunSet
 
@@ -24,8 +25,14 @@ class BaselineChoice(BaseModel):
     run_id: str | None
     selector: str  # e.g. "tag stage=baseline", "version v1.0.0", "run_id 3f2a…"
     configured: bool  # False for the default selector
-    notes: list[str] = []
+    remarks: list[Msg] = []  # how the run was chosen, when that needs saying
     registry: RegistryBaseline | None = None  # the registered version, when the config names one
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def notes(self) -> list[str]:
+        """The remarks in English, then the registry's notes."""
+        return [m.text("en") for m in self.remarks] + (self.registry.notes if self.registry else [])
 
 
 def describe(selector: dict[str, Any]) -> str:
@@ -57,9 +64,7 @@ def _registered(cfg: Config, runs: RunSet, selector: dict[str, Any]) -> Baseline
     reg = resolve_registry_baseline(
         cfg, runs, selector["model"], alias=selector["alias"], version=selector["registered"]
     )
-    return BaselineChoice(
-        run_id=reg.run_id, selector=reg.selector, configured=True, notes=reg.notes, registry=reg
-    )
+    return BaselineChoice(run_id=reg.run_id, selector=reg.selector, configured=True, registry=reg)
 
 
 def resolve_baseline(cfg: Config, runs: RunSet) -> BaselineChoice:
@@ -87,16 +92,24 @@ def resolve_baseline(cfg: Config, runs: RunSet) -> BaselineChoice:
                 f"(experiments: {where}); fix the baseline section or log that run. "
                 "metricwatch never picks another run."
             )
-        note = f"no baseline: no run is tagged {label.removeprefix('tag ')} (the default)"
-        if gone:
-            note += f"; deleted run(s) {', '.join(d.run_id for d in gone)} had that tag"
-        return BaselineChoice(run_id=None, selector=label, configured=False, notes=[note])
+        tagged = label.removeprefix("tag ")
+        note = (
+            msg("kpis.baseline.none_deleted", tag=tagged, runs=", ".join(d.run_id for d in gone))
+            if gone
+            else msg("kpis.baseline.none", tag=tagged)
+        )
+        return BaselineChoice(run_id=None, selector=label, configured=False, remarks=[note])
     chosen = _latest(hits)
     notes = []
     if len(hits) > 1:
         others = ", ".join(r.run_id for r in hits if r.run_id != chosen.run_id)
-        notes.append(
-            f"{len(hits)} runs match the baseline ({label}); using the latest finished one, "
-            f"{chosen.run_id} (others: {others}). Pin baseline.run_id to choose."
-        )
-    return BaselineChoice(run_id=chosen.run_id, selector=label, configured=configured, notes=notes)
+        several: dict[str, str | int] = {
+            "n": len(hits),
+            "selector": label,
+            "run_id": chosen.run_id,
+            "others": others,
+        }
+        notes.append(msg("kpis.baseline.several", **several))
+    return BaselineChoice(
+        run_id=chosen.run_id, selector=label, configured=configured, remarks=notes
+    )

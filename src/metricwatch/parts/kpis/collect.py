@@ -12,11 +12,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import BaseModel, ConfigDict, TypeAdapter, computed_field
 
 from metricwatch.config import Config
 from metricwatch.errors import ConfigError, SourceError
 from metricwatch.hashing import params_hash
+from metricwatch.i18n.message import Msg, msg
 from metricwatch.parts.contract import PartKey
 from metricwatch.parts.kpis.baseline import BaselineChoice, resolve_baseline
 from metricwatch.parts.kpis.metric_values import MetricValue, metric_value_data, pick_alias
@@ -67,7 +68,13 @@ class KpiReport(BaseModel):
     dvc_metrics: DvcMetrics | None
     deleted_excluded: int
     skipped: list[SkippedRun]
-    notes: list[str]
+    source_notes: list[str] = []  # the sources' own notes (MLflow runs, DVC metrics, registry)
+    remarks: list[Msg] = []  # the part's notes: the baseline's, registry marks, what is missing
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def notes(self) -> list[str]:
+        return [*self.source_notes, *(m.text("en") for m in self.remarks)]
 
     @property
     def baseline_row(self) -> KpiRow | None:
@@ -201,17 +208,18 @@ def build_kpis(
         runs = load_runs(cfg, experiments=experiments, since=since)
     choice = resolve_baseline(cfg, runs)
     marks: dict[str, list[VersionMark]] = {}
-    marks_note: str | None = None
+    marks_note: Msg | None = None
     if with_registry and runs.runs:
         marks, marks_note = registry_marks(cfg, [r.run_id for r in runs.runs])
     rows = kpi_rows(cfg, runs, choice.run_id, marks)
-    notes = [*runs.notes, *choice.notes, *([marks_note] if marks_note else [])]
+    notes = [*runs.notes, *(choice.registry.notes if choice.registry else [])]
+    remarks = [*choice.remarks, *([marks_note] if marks_note else [])]
     system: list[SystemUsage] = []
     if with_system:
         try:
             history = system_metric_history(cfg, _system_wanted(runs, rows))
         except SourceError as exc:
-            notes.append(f"system metrics unavailable: {exc}")
+            remarks.append(msg("kpis.note.no_system", error=str(exc)))
             history = {}
         by_id = {r.run_id: r for r in rows}
         system = [system_usage(rid, by_id[rid].version, h) for rid, h in history.items()]
@@ -224,7 +232,7 @@ def build_kpis(
             dvc = load_dvc_metrics(cfg, base_rev)
             notes.extend(dvc.notes)
         except SourceError as exc:
-            notes.append(f"DVC metrics unavailable: {exc}")
+            remarks.append(msg("kpis.note.no_dvc", error=str(exc)))
     aliases = _all_aliases(cfg)
     extra_cols = sorted({k for r in rows for k in r.extra} - aliases)
     unknown = unknown_values(rows, list(cfg.mlflow.metrics))
@@ -248,7 +256,8 @@ def build_kpis(
         dvc_metrics=dvc,
         deleted_excluded=runs.deleted_excluded,
         skipped=runs.skipped,
-        notes=notes,
+        source_notes=notes,
+        remarks=remarks,
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch.config import Config
+from metricwatch.i18n.message import Msg, msg
 from metricwatch.sources.mlflow_registry import read_registry_listing
 
 
@@ -36,11 +37,11 @@ def uses_registry(cfg: Config) -> bool:
 
 def registry_marks(
     cfg: Config, run_ids: Iterable[str]
-) -> tuple[dict[str, list[VersionMark]], str | None]:
+) -> tuple[dict[str, list[VersionMark]], Msg | None]:
     """(run id -> its registered versions, a note when the registry was wanted but unreadable)."""
     listing = read_registry_listing(cfg, run_ids)
     if not listing.available:
-        note = f"registered model versions not marked: {listing.reason}"
+        note = msg("kpis.note.not_marked", reason=listing.reason)
         return {}, note if uses_registry(cfg) else None
     marks: dict[str, list[VersionMark]] = {}
     for v in listing.versions:

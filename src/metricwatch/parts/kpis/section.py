@@ -124,7 +124,8 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     unknown = unknown_values_text(result, lang)
     if unknown:
         blocks.append(Notice(unknown, "unknown"))
-    blocks += [Notice(n, "warn") for n in [*base.notes, *rep.notes]]
+    said = [m.text(lang) for m in rep.remarks]  # the baseline's remarks among them
+    blocks += [Notice(n, "warn") for n in [*said, *rep.source_notes]]
     if rep.deleted_excluded:
         blocks.append(Paragraph(t("kpis.deleted", lang, n=rep.deleted_excluded), "mw-small"))
     blocks += [Notice(f"{s.path}: {s.reason}", "unknown") for s in rep.skipped]

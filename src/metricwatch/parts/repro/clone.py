@@ -18,6 +18,7 @@ from typing import Any
 from metricwatch.config import Config
 from metricwatch.errors import CheckError
 from metricwatch.git import COPY_TIMEOUT_S, run_git, timeout_for
+from metricwatch.i18n.message import Msg, msg
 from metricwatch.procs import ProcResult
 
 USER_CACHE_REMOTE = "metricwatch-user-cache"
@@ -29,7 +30,7 @@ class Target:
     commit: str
     toplevel: Path  # the user's git work tree root
     subdir: str  # the DVC project inside it ("" for the root)
-    why: str = ""  # how the revision was chosen when none was asked for
+    why: Msg | None = None  # how the revision was chosen when none was asked for
 
 
 def matching_tags(repo: Path, pattern: str, regex: bool) -> list[str]:
@@ -67,24 +68,28 @@ def with_pipeline(repo: Path, tags: list[str], subdir: str) -> list[str]:
     return [t for t, a in zip(tags, answers, strict=False) if a.split()[1:2] == ["blob"]]
 
 
-def default_rev(cfg: Config, toplevel: Path, subdir: str) -> tuple[str, str]:
+def default_rev(cfg: Config, toplevel: Path, subdir: str) -> tuple[str, Msg]:
     """(revision, why): the newest tag matching tags.pattern that has a pipeline, else HEAD."""
-    pattern = cfg.tags.pattern
-    tags = matching_tags(cfg.project_path, pattern, cfg.tags.regex)
+    pattern = repr(cfg.tags.pattern)
+    tags = matching_tags(cfg.project_path, cfg.tags.pattern, cfg.tags.regex)
     if not tags:
-        return "HEAD", f"HEAD: no tag matches {pattern!r}"
+        return "HEAD", msg("repro.chosen.no_tag", pattern=pattern)
     usable = with_pipeline(toplevel, tags, subdir)
     where = f"{subdir}/dvc.yaml" if subdir else "dvc.yaml"
     if not usable:
-        return "HEAD", (
-            f"HEAD: none of the {len(tags)} tag(s) matching {pattern!r} has a {where} "
-            f"(newest: {tags[0]})"
+        return "HEAD", msg(
+            "repro.chosen.no_pipeline", n=len(tags), pattern=pattern, where=where, newest=tags[0]
         )
     skipped = tags[: tags.index(usable[0])]
-    why = f"{usable[0]}: the newest tag matching {pattern!r} with a {where}"
     if skipped:
-        why += f" (newer without one: {', '.join(skipped)})"
-    return usable[0], why
+        return usable[0], msg(
+            "repro.chosen.tag_skipped",
+            tag=usable[0],
+            pattern=pattern,
+            where=where,
+            skipped=", ".join(skipped),
+        )
+    return usable[0], msg("repro.chosen.tag", tag=usable[0], pattern=pattern, where=where)
 
 
 def resolve_target(cfg: Config, rev: str | None) -> Target:
@@ -100,7 +105,7 @@ def resolve_target(cfg: Config, rev: str | None) -> Target:
     toplevel = Path(top.stdout.strip()).resolve()
     subdir = project.resolve().relative_to(toplevel).as_posix()
     subdir = "" if subdir == "." else subdir
-    chosen, why = (rev, "") if rev else default_rev(cfg, toplevel, subdir)
+    chosen, why = (rev, None) if rev else default_rev(cfg, toplevel, subdir)
     res = run_git(project, "rev-parse", "--verify", "--quiet", f"{chosen}^{{commit}}")
     if not res.ok and rev is None:
         raise CheckError(

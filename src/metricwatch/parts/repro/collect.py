@@ -29,7 +29,7 @@ from metricwatch.parts.repro.clone import (
     user_dvc_config,
 )
 from metricwatch.parts.repro.log import append_log, write_transcript
-from metricwatch.parts.repro.model import ReproReport
+from metricwatch.parts.repro.model import ReproReport, Said, said
 from metricwatch.parts.repro.run import Outcome, RunContext, reproduce
 from metricwatch.parts.repro.session import Session, clone_env
 from metricwatch.parts.repro.term import now_utc
@@ -61,17 +61,17 @@ def check_repro(
     """
     say = progress or (lambda _msg: None)
     target = resolve_target(cfg, rev or cfg.repro.rev)
-    chosen = [f"reproducing {target.why}"] if target.why else []
-    for line in chosen:
-        say(line)
+    chosen = [said("repro.note.reproducing", [target.why])] if target.why else []
+    for note in chosen:
+        say(note.text("en"))
     want_second = cfg.repro.second_run if second_run is None else second_run
     key = repro_cache.cache_key(cfg, want_second)
     if not force:
         hit = repro_cache.load(cfg, target.commit, key)
         if hit is not None:
             say(f"using the cached verdict for {target.rev} ({target.commit[:12]})")
-            kept = [n for n in hit.notes if not n.startswith("reproducing ")]
-            return hit.model_copy(update={"notes": [*chosen, *kept]})
+            kept = [n for n in hit.remarks if n.head.key != "repro.note.reproducing"]
+            return hit.model_copy(update={"remarks": [*chosen, *kept]})
     started, t0 = now_utc(), time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="metricwatch-repro-"))
     try:
@@ -82,8 +82,8 @@ def check_repro(
         rev=target.rev,
         commit=target.commit,
         verdict=outcome.verdict,
-        verdict_text=outcome.verdict_text,
-        message=outcome.message,
+        verdict_why=outcome.verdict_why,
+        why=outcome.why,
         outputs=outcome.outputs,
         volatile_diffs=outcome.volatile_diffs,
         second_run=outcome.second_run,
@@ -92,7 +92,7 @@ def check_repro(
         checked_at=started,
         duration_s=round(time.monotonic() - t0, 3),
         cache_mode=cfg.repro.cache,
-        notes=[*chosen, *notes, *outcome.notes],
+        remarks=[*chosen, *notes, *outcome.notes],
     )
     transcript_path = write_transcript(cfg, target.commit, report.transcript)
     report = report.model_copy(
@@ -104,8 +104,8 @@ def check_repro(
 
 def _in_clone(
     cfg: Config, target: Target, tmp: Path, want_second: bool, say: Progress
-) -> tuple[Outcome, Session, list[str]]:
-    notes: list[str] = []
+) -> tuple[Outcome, Session, list[Said]]:
+    notes: list[Said] = []
     clone = tmp / "repo"
     project = clone / target.subdir if target.subdir else clone
     session = Session(cwd=project, env=clone_env(tmp))
@@ -142,10 +142,7 @@ def _in_clone(
         user_cache=user_cache,
     )
     if remote is None:
-        notes.append(
-            "no DVC remote is configured: source data can only come from git"
-            + (" or your cache" if user_cache else "")
-        )
+        notes.append(said("repro.note.no_remote_cache" if user_cache else "repro.note.no_remote"))
     ctx = RunContext(
         cfg=cfg,
         project=project,
@@ -161,14 +158,11 @@ def _in_clone(
     )
     dirty = _dirty(cfg)
     if dirty:
-        notes.append(
-            f"your work tree has uncommitted or untracked files ({dirty}); the clone "
-            f"ignores them and checks the committed state of {target.rev}"
-        )
+        notes.append(said("repro.note.dirty", n=dirty, rev=target.rev))
     return reproduce(ctx), session, notes
 
 
-def _dirty(cfg: Config) -> str:
+def _dirty(cfg: Config) -> int:
+    """How many paths of the work tree are uncommitted or untracked."""
     res = run_git(cfg.project_path, "status", "--porcelain", "--untracked-files=normal")
-    lines = [ln for ln in res.stdout.splitlines() if ln.strip()] if res.ok else []
-    return f"{len(lines)} path(s)" if lines else ""
+    return len([ln for ln in res.stdout.splitlines() if ln.strip()]) if res.ok else 0

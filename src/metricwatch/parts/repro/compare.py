@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from metricwatch.i18n.message import msg
 from metricwatch.parts.repro.dvc_pipeline import LockedOut
 from metricwatch.parts.repro.model import OutputComparison, VolatileDiff
 
@@ -121,29 +122,22 @@ def compare_outputs(
             actual=a.hash if a else None,
         )
         if e is None or a is None:
-            reason = (
-                "not in the committed dvc.lock" if e is None else "not produced by the fresh run"
-            )
-            rows.append(OutputComparison(**base, match=False, reason=reason))
+            why = msg("repro.reason.not_locked" if e is None else "repro.reason.not_produced")
+            rows.append(OutputComparison(**base, match=False, why=why))
             continue
         if e.hash == a.hash:
             rows.append(OutputComparison(**base, match=True))
             continue
         if kind != "metrics":
-            rows.append(OutputComparison(**base, match=False, reason="hash differs"))
+            rows.append(OutputComparison(**base, match=False, why=msg("repro.reason.hash")))
             continue
         eb, ab = expected_blobs.get(out.path), actual_blobs.get(out.path)
         em = parse_metrics(out.path, eb) if eb is not None else None
         am = parse_metrics(out.path, ab) if ab is not None else None
         if em is None or am is None:
             side = "committed" if em is None else "fresh"
-            rows.append(
-                OutputComparison(
-                    **base,
-                    match=False,
-                    reason=f"hash differs; the {side} metrics file could not be read key by key",
-                )
-            )
+            why = msg(f"repro.reason.unreadable_{side}")
+            rows.append(OutputComparison(**base, match=False, why=why))
             continue
         differing, volatile = compare_metrics(out, em, am, volatile_keys)
         volatile_all.extend(volatile)
@@ -153,22 +147,15 @@ def compare_outputs(
                     **base,
                     match=False,
                     differing_keys=differing,
-                    reason="metrics differ: " + ", ".join(differing),
+                    why=msg("repro.reason.metrics", keys=", ".join(differing)),
                 )
             )
         else:
-            keys_text = ", ".join(v.key for v in volatile) or "formatting only"
-            rows.append(
-                OutputComparison(
-                    **base,
-                    match=True,
-                    volatile=True,
-                    reason=f"only volatile keys differ ({keys_text})",
-                )
+            keys_text = ", ".join(v.key for v in volatile)
+            why = (
+                msg("repro.reason.volatile", keys=keys_text)
+                if keys_text
+                else msg("repro.reason.formatting")
             )
+            rows.append(OutputComparison(**base, match=True, volatile=True, why=why))
     return rows, volatile_all
-
-
-def describe(rows: Iterable[OutputComparison]) -> str:
-    """`path (stage name)` for each differing output, comma separated."""
-    return ", ".join(f"{r.path} (stage {r.stage})" for r in rows if not r.match)

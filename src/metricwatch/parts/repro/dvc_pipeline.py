@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from metricwatch.errors import CheckError
+from metricwatch.i18n.message import Msg, msg
 from metricwatch.sources.dvc_lock import DvcParseError, load_yaml
 
 
@@ -113,7 +114,7 @@ def metrics_paths(dvc_yaml_text: str) -> set[str]:
 
 def stale_entries(
     lock_text: str, dvc_yaml_text: str, md5_of: Callable[[str], str | None]
-) -> list[str]:
+) -> list[Msg]:
     """Why the committed dvc.lock does not describe the committed pipeline (empty: it does).
 
     A stage whose command in dvc.yaml is not the locked one, or a dep file whose md5 (as
@@ -128,13 +129,13 @@ def stale_entries(
         if isinstance(spec, dict)
     }
     wdirs = _wdirs(dvc_yaml)
-    found: list[str] = []
+    found: list[Msg] = []
     for stage, spec in (lock.get("stages") or {}).items():
         spec = spec or {}
         yaml_cmd = (declared.get(str(stage)) or {}).get("cmd")
         locked_cmd = spec.get("cmd")
         if isinstance(yaml_cmd, str) and isinstance(locked_cmd, str) and yaml_cmd != locked_cmd:
-            found.append(f"stage {stage}: its cmd in dvc.yaml is not the locked one")
+            found.append(msg("repro.stale.cmd", stage=str(stage)))
         for dep in spec.get("deps") or []:
             md5 = dep.get("md5")
             if dep.get("hash") != "md5" or not md5 or str(md5).endswith(".dir"):
@@ -142,5 +143,5 @@ def stale_entries(
             path = _join(_stage_wdir(wdirs, str(stage)), str(dep["path"]))
             now = md5_of(path)
             if now is not None and now != md5:
-                found.append(f"stage {stage}: dep {path} changed after dvc.lock was written")
+                found.append(msg("repro.stale.dep", stage=str(stage), path=path))
     return found

@@ -15,7 +15,14 @@ from pathlib import Path
 
 import yaml
 
-from metricwatch.parts.repro.model import EnvironmentInfo, PackageVersion, UndeclaredInput
+from metricwatch.i18n.message import msg
+from metricwatch.parts.repro.model import (
+    EnvironmentInfo,
+    PackageVersion,
+    Said,
+    UndeclaredInput,
+    said,
+)
 
 KEY_PACKAGES = ("dvc", "mlflow", "numpy", "pandas", "scikit-learn", "scipy")
 LOCK_FILES = ("poetry.lock", "uv.lock", "Pipfile.lock", "pdm.lock", "conda-lock.yml")
@@ -108,20 +115,18 @@ def environment(
         # Every key package; of the repo's other pins only the ones this environment breaks.
         if name in KEY_PACKAGES or name in extra_packages or row.matches is False:
             packages.append(row)
-    notes = []
+    notes: list[Said] = []
     mismatched = [p for p in packages if p.matches is False]
     if mismatched:
-        notes.append(
-            "installed versions differ from the repo's pins: "
-            + ", ".join(
-                f"{p.name} {p.version or 'not installed'} (pinned {p.pinned})" for p in mismatched
-            )
-        )
+        versions = [
+            msg("repro.env.version", name=p.name, version=p.version, pinned=p.pinned)
+            if p.version
+            else msg("repro.env.not_installed", name=p.name, pinned=p.pinned)
+            for p in mismatched
+        ]
+        notes.append(said("repro.env.mismatched", versions, sep=", "))
     if not lock_files:
-        notes.append(
-            "the repository pins no dependencies at this revision "
-            "(no lock file or fully pinned requirements*.txt): `pip freeze > requirements.lock.txt`"
-        )
+        notes.append(said("repro.env.unpinned"))
     return EnvironmentInfo(
         python=platform.python_version(),
         executable=sys.executable,
@@ -131,5 +136,5 @@ def environment(
         pinned=bool(lock_files),
         unpinned=unpinned,
         undeclared_inputs=undeclared or [],
-        notes=notes,
+        remarks=notes,
     )

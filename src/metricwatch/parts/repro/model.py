@@ -1,25 +1,50 @@
-"""The reproducibility check's result types: frozen, JSON-safe (no NaN: values are display text)."""
+"""The reproducibility check's result types: frozen, JSON-safe (no NaN: values are display text).
+
+Results hold no prose: a verdict, a reason or a note is a catalogue message (`Msg`, or `Said`
+when a list of messages goes inside it), worded by presenters in the report's language. The
+English wording stays available as computed fields (`verdict_text`, `message`, `reason`, `text`,
+`notes`) for the CLI, the log and `--format json`; they are recomputed, never read back.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from metricwatch.i18n import Lang, t
+from metricwatch.i18n.message import Msg, Param, msg
 from metricwatch.parts.contract import PartKey
 from metricwatch.transcript import Transcript
 from metricwatch.vocab import Verdict
 
-VERDICT_TEXT: dict[str, str] = {
-    "identical": "reproduced: identical",
-    "differ": "reproduced: outputs differ",
-    "timed_out": "timed out",
-}
-
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+class Said(_Frozen):
+    """A message with other messages inside it: its `{items}`, joined by sep when worded."""
+
+    head: Msg
+    items: list[Msg] = Field(default_factory=list)
+    sep: str = "; "
+
+    def text(self, lang: Lang = "en") -> str:
+        inner = self.sep.join(i.text(lang) for i in self.items)
+        return t(self.head.key, lang, **self.head.params, items=inner)
+
+
+def said(key: str, items: list[Msg] | None = None, sep: str = "; ", **params: Param) -> Said:
+    """A message for a result (see `msg`); a key whose text has `{items}` takes items."""
+    head = msg(key, items="", **params)
+    kept = {k: v for k, v in head.params.items() if k != "items"}
+    return Said(head=Msg(key=key, params=kept), items=items or [], sep=sep)
+
+
+def wording(parts: list[Said], lang: Lang) -> list[str]:
+    return [p.text(lang) for p in parts]
 
 
 class VolatileDiff(_Frozen):
@@ -45,15 +70,25 @@ class OutputComparison(_Frozen):
     differing_keys: list[str] = Field(
         default_factory=list
     )  # metrics keys that differ (not volatile)
-    reason: str = ""
+    why: Msg | None = None  # why it does not match, or matches only on volatile keys
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def reason(self) -> str:
+        return self.why.text("en") if self.why else ""
 
 
 class SecondRun(_Frozen):
     """A second fresh run compared with the first: non-deterministic stage or stale lock."""
 
     finding: Literal["non-deterministic", "stale lock", "failed"]
-    text: str
+    why: Said
     outputs: list[OutputComparison] = Field(default_factory=list)  # second run vs first run
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def text(self) -> str:
+        return self.why.text("en")
 
 
 class PackageVersion(_Frozen):
@@ -80,15 +115,20 @@ class EnvironmentInfo(_Frozen):
     pinned: bool = False
     unpinned: list[str] = Field(default_factory=list)
     undeclared_inputs: list[UndeclaredInput] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
+    remarks: list[Said] = Field(default_factory=list)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def notes(self) -> list[str]:
+        return wording(self.remarks, "en")
 
 
 class ReproReport(_Frozen):
     rev: str
     commit: str
     verdict: Verdict
-    verdict_text: str  # the exact wording, e.g. "reproduced: identical"
-    message: str  # verdict_text plus the facts (differing outputs and their stages, second run)
+    verdict_why: Msg  # the verdict's wording, e.g. "reproduced: identical"
+    why: list[Said]  # the verdict with its facts (outputs differ: from `outputs`), `; `-joined
     outputs: list[OutputComparison] = Field(default_factory=list)
     volatile_diffs: list[VolatileDiff] = Field(default_factory=list)
     second_run: SecondRun | None = None
@@ -100,11 +140,50 @@ class ReproReport(_Frozen):
     log_path: str | None = None
     transcript_path: str | None = None
     cache_mode: Literal["own", "user"] = "own"
-    notes: list[str] = Field(default_factory=list)
+    remarks: list[Said] = Field(default_factory=list)
 
     @property
     def differing(self) -> list[OutputComparison]:
         return [o for o in self.outputs if not o.match]
+
+    def said(self, lang: Lang) -> str:
+        """The verdict with its facts in lang: differing outputs, stale lock, second run."""
+        parts = wording(self.why, lang)
+        if self.verdict == "differ":
+            parts[0] += ": " + describe(self.differing, lang)
+        if self.second_run is not None:
+            parts.append(t("repro.msg.second_run", lang, text=self.second_run.why.text(lang)))
+        return "; ".join(parts)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def verdict_text(self) -> str:
+        return self.verdict_why.text("en")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def message(self) -> str:
+        return self.said("en")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def notes(self) -> list[str]:
+        return wording(self.remarks, "en")
+
+
+def in_stage(rows: list[OutputComparison]) -> list[Msg]:
+    """`path (stage name)` of each differing output."""
+    return [
+        msg("repro.msg.output_in_stage", path=r.path, stage=r.stage) for r in rows if not r.match
+    ]
+
+
+def describe(rows: list[OutputComparison], lang: Lang = "en") -> str:
+    return ", ".join(m.text(lang) for m in in_stage(rows))
+
+
+VERDICT_KEYS = {"identical": "repro.verdict.identical", "differ": "repro.verdict.differ",
+                "timed_out": "repro.verdict.timed_out"}  # fmt: skip
 
 
 REPRO = PartKey("repro", ReproReport)  # the typed handle: result.get(REPRO)

@@ -12,7 +12,8 @@ import yaml
 
 from metricwatch.config import Config
 from metricwatch.git import run_git
-from metricwatch.parts.repro.compare import compare_outputs, describe
+from metricwatch.i18n.message import Msg, msg
+from metricwatch.parts.repro.compare import compare_outputs
 from metricwatch.parts.repro.dvc_pipeline import (
     LockedOut,
     locked_deps,
@@ -23,11 +24,14 @@ from metricwatch.parts.repro.dvc_pipeline import (
 )
 from metricwatch.parts.repro.environment import environment, undeclared_inputs
 from metricwatch.parts.repro.model import (
-    VERDICT_TEXT,
+    VERDICT_KEYS,
     EnvironmentInfo,
     OutputComparison,
+    Said,
     SecondRun,
     VolatileDiff,
+    in_stage,
+    said,
 )
 from metricwatch.parts.repro.session import Session, error_line, failed_stage, last_stage
 from metricwatch.vocab import Verdict
@@ -51,13 +55,17 @@ class RunContext:
 @dataclass
 class Outcome:
     verdict: Verdict
-    verdict_text: str
-    message: str
+    verdict_why: Msg
+    why: list[Said]
     outputs: list[OutputComparison] = field(default_factory=list)
     volatile_diffs: list[VolatileDiff] = field(default_factory=list)
     second_run: SecondRun | None = None
     environment: EnvironmentInfo | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Said] = field(default_factory=list)
+
+
+def _verdict(verdict: Verdict) -> Msg:
+    return msg(VERDICT_KEYS[verdict])
 
 
 def _dvc_files(project: Path) -> list[str]:
@@ -66,23 +74,21 @@ def _dvc_files(project: Path) -> list[str]:
     return [p for p in res.stdout.split("\0") if p and not p.startswith(".dvc/")]
 
 
-def _fetch_sources(ctx: RunContext) -> list[str]:
+def _fetch_sources(ctx: RunContext) -> list[Said]:
     """Fetch and check out the `.dvc`-tracked data; returns notes."""
     targets = _dvc_files(ctx.project)
     if not targets:
         return []
     timeout = ctx.cfg.repro.timeout_s
-    notes = []
+    notes: list[Said] = []
     if ctx.user_cache_remote:
         ctx.say("fetching source data from your DVC cache (read only)")
         ctx.session.dvc("fetch", "-r", ctx.user_cache_remote, *targets, timeout_s=timeout)
     ctx.say(f"pulling {len(targets)} source data file(s) from the DVC remote")
     res = ctx.session.dvc("pull" if ctx.remote else "checkout", *targets, timeout_s=timeout)
     if not res.ok:
-        notes.append(
-            f"`dvc {'pull' if ctx.remote else 'checkout'}` of the source data failed: "
-            f"{error_line(res)}"
-        )
+        command = "pull" if ctx.remote else "checkout"
+        notes.append(said("repro.note.fetch_failed", command=command, line=error_line(res)))
     return notes
 
 
@@ -105,11 +111,11 @@ def _tracked_by(project: Path, path: str) -> str | None:
     return None
 
 
-def _why_missing(ctx: RunContext, path: str) -> str:
+def _why_missing(ctx: RunContext, path: str) -> Msg:
     owner = _tracked_by(ctx.project, path)
     if owner:
-        return f"{path}: tracked by {owner}, but its data is not on the remote (`dvc push`)"
-    return f"{path}: neither committed to git nor tracked by DVC at this revision (`dvc add` it)"
+        return msg("repro.msg.not_pushed", path=path, owner=owner)
+    return msg("repro.msg.not_tracked", path=path)
 
 
 def _blob_from_cache(caches: list[Path], md5: str | None) -> bytes | None:
@@ -148,39 +154,33 @@ def _run_all(
     metrics = metrics_paths(ctx.yaml_text)
     if res.timed_out:
         stage = last_stage(res)
-        where = f" in stage {stage}" if stage else ""
-        return (
-            Outcome(
-                "timed_out",
-                VERDICT_TEXT["timed_out"],
-                f"timed out after {budget_s:g} s{where} (repro.timeout_s); the whole process "
-                "group was killed",
-            ),
-            [],
-            {},
+        budget = f"{budget_s:g}"
+        why = (
+            said("repro.msg.timed_out_in", budget=budget, stage=stage)
+            if stage
+            else said("repro.msg.timed_out", budget=budget)
         )
+        return Outcome("timed_out", _verdict("timed_out"), [why]), [], {}
     if not res.ok:
         stage, code = failed_stage(res)
         if stage is None or code is None:  # DVC refused to run it (not a stage's exit code)
             line = error_line(res)
-            return Outcome("error", f"error: {line}", f"error: dvc repro --force: {line}"), [], {}
-        text = f"failed: stage {stage} exited {code}"
+            why = said("repro.msg.dvc_refused", line=line)
+            return Outcome("error", msg("repro.verdict.error", line=line), [why]), [], {}
+        failed = said("repro.verdict.failed", stage=stage, code=code)
         deps = locked_deps(ctx.lock_text, ctx.yaml_text).get(stage, [])
         und = undeclared_inputs(stage, f"{res.stdout}\n{res.stderr}", deps, ctx.project)
-        out = Outcome("failed", text, text)
+        out = Outcome("failed", failed.head, [failed])
         out.environment = environment(ctx.project, undeclared=und)
         if und:
-            out.notes.append(
-                "stage "
-                + stage
-                + " reads inputs it does not declare as deps: "
-                + ", ".join(u.path for u in und)
-            )
+            paths = ", ".join(u.path for u in und)
+            out.notes.append(said("repro.note.undeclared", stage=stage, paths=paths))
         return out, [], {}
     try:
         fresh_lock = (ctx.project / "dvc.lock").read_text(encoding="utf-8")
     except OSError as exc:
-        return Outcome("error", "error: no dvc.lock after dvc repro", f"error: {exc}"), [], {}
+        why = said("repro.msg.error", error=str(exc))
+        return Outcome("error", msg("repro.verdict.no_lock"), [why]), [], {}
     fresh = locked_outputs(fresh_lock, ctx.yaml_text, source="fresh dvc.lock")
     return None, fresh, _metric_blobs(ctx, fresh, metrics, from_tree=True)
 
@@ -195,7 +195,9 @@ def _second(
     ctx.say("second fresh run, to tell a non-deterministic stage from a stale dvc.lock")
     stop, second, blobs = _run_all(ctx, budget_s)
     if stop is not None:
-        return SecondRun(finding="failed", text=f"the second run did not complete: {stop.message}")
+        return SecondRun(
+            finding="failed", why=said("repro.second.failed", [s.head for s in stop.why])
+        )
     rows, _ = compare_outputs(
         first,
         second,
@@ -207,18 +209,11 @@ def _second(
     unstable = [r for r in rows if not r.match]
     if unstable:
         stages = ", ".join(dict.fromkeys(r.stage for r in unstable))
-        return SecondRun(
-            finding="non-deterministic",
-            outputs=rows,
-            text=f"non-deterministic: two fresh runs differ from each other in "
-            f"stage(s) {stages}: {describe(unstable)}",
-        )
+        why = said("repro.second.unstable", in_stage(unstable), sep=", ", stages=stages)
+        return SecondRun(finding="non-deterministic", outputs=rows, why=why)
     stale = ", ".join(dict.fromkeys(r.stage for r in vs_lock if not r.match))
     return SecondRun(
-        finding="stale lock",
-        outputs=rows,
-        text=f"stale lock: two fresh runs agree with each other but not with the "
-        f"committed dvc.lock (stage(s) {stale}); run `dvc repro` and commit dvc.lock",
+        finding="stale lock", outputs=rows, why=said("repro.second.stale", stages=stale)
     )
 
 
@@ -237,10 +232,13 @@ def reproduce(ctx: RunContext) -> Outcome:
     notes = _fetch_sources(ctx)
     missing = _missing_inputs(ctx)
     if missing:
-        text = f"not reproducible: input {missing[0]} not available from the remote"
-        why = "; ".join(_why_missing(ctx, p) for p in missing)
-        hint = "" if ctx.remote else "; no DVC remote is configured"
-        out = Outcome("unavailable", text, f"{text} ({why}){hint}")
+        why = said(
+            "repro.msg.unavailable", [_why_missing(ctx, p) for p in missing], path=missing[0]
+        )
+        hint = [] if ctx.remote else [said("repro.msg.no_remote")]
+        out = Outcome(
+            "unavailable", msg("repro.verdict.unavailable", path=missing[0]), [why, *hint]
+        )
         out.notes = notes
         out.environment = environment(ctx.project)
         return out
@@ -271,42 +269,33 @@ def reproduce(ctx: RunContext) -> Outcome:
     ctx.say("checking the clone: dvc status")
     status = ctx.session.dvc("status", timeout_s=ctx.cfg.dvc.timeout_s)
     if not status.ok or "up to date" not in status.stdout:
-        notes.append(
-            f"`dvc status` in the clone did not report a clean pipeline: {error_line(status)}"
-        )
+        notes.append(said("repro.note.status_unclean", line=error_line(status)))
     differing = [r for r in rows if not r.match]
     if stale and not differing:
-        notes.append(f"dvc.lock does not describe the pipeline: {'; '.join(stale)}")
+        notes.append(said("repro.note.stale", stale))
     if not differing and ctx.second_run:
-        notes.append("second run skipped: the first fresh run matched the committed dvc.lock")
+        notes.append(said("repro.note.second_skipped"))
     if not differing:
-        vol = (
-            f" (volatile keys differ as expected: {', '.join(v.path + ':' + v.key for v in volatile)})"
-            if volatile
-            else ""
-        )
+        keys = ", ".join(v.path + ":" + v.key for v in volatile)
+        why = said("repro.msg.volatile", keys=keys) if volatile else said(VERDICT_KEYS["identical"])
         return Outcome(
             "identical",
-            VERDICT_TEXT["identical"],
-            VERDICT_TEXT["identical"] + vol,
+            _verdict("identical"),
+            [why],
             rows,
             volatile,
             environment=environment(ctx.project),
             notes=notes,
         )
-    message = f"{VERDICT_TEXT['differ']}: {describe(differing)}"
+    message = [said(VERDICT_KEYS["differ"])]
     if stale:
-        message += (
-            f"; the committed dvc.lock is stale ({'; '.join(stale)}): "
-            "run `dvc repro` and commit dvc.lock"
-        )
+        message.append(said("repro.msg.stale_lock", stale))
     second = None
     if ctx.second_run:
         second = _second(ctx, fresh, fresh_blobs, rows, ctx.cfg.repro.timeout_s)
-        message += f"; second run: {second.text}"
     return Outcome(
         "differ",
-        VERDICT_TEXT["differ"],
+        _verdict("differ"),
         message,
         rows,
         volatile,

@@ -35,14 +35,14 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     if rep is None:
         return part_missing(result, "repro", lang)
     cached = t("repro.cached", lang)
-    head = f"{rep.message} — {rep.rev} @ {rep.commit[:10]}" + (cached if rep.cached else "")
+    head = f"{rep.said(lang)} — {rep.rev} @ {rep.commit[:10]}" + (cached if rep.cached else "")
     blocks: list[Block] = [
         Paragraph(t("repro.goal", lang)),
         Heading(t("report.verdict", lang)),
         Notice(head, _status(rep.verdict)),
     ]
     if rep.second_run:
-        blocks.append(Notice(rep.second_run.text, "warn"))
+        blocks.append(Notice(rep.second_run.why.text(lang), "warn"))
     rows = [
         [
             o.path,
@@ -61,8 +61,8 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     if rep.volatile_diffs:
         vol = [[v.path, v.key, v.expected or "—", v.actual or "—"] for v in rep.volatile_diffs]
         blocks.append(Table(_cols(_VOL_COLS, lang), vol))
-    for note in rep.notes:
-        blocks.append(Paragraph(note))
+    for note in rep.remarks:
+        blocks.append(Paragraph(note.text(lang)))
     if rep.log_path:
         blocks += [Heading(t("report.log", lang)), Code(_log_tail(rep.log_path))]
     blocks += _terminal_images(result, lang)
