@@ -12,7 +12,9 @@ from support.configs import make_config
 
 from metricwatch.config import parse_config
 from metricwatch.mlflow_server import local_mlflow_server
+from metricwatch.parts.contract import Loaded
 from metricwatch.parts.drift.concept import concept_drift, score
+from metricwatch.pipeline.runs import load_runs_once
 
 
 def _labelled(n: int, seed: int, flipped: bool) -> pd.DataFrame:
@@ -68,7 +70,7 @@ def test_concept_drift_with_the_baseline_model(store: dict) -> None:
     before = _hash(db)
     cfg = make_config(store["root"], CONCEPT, mlflow={"tracking_uri": store["uri"]})
     cur = _labelled(800, 2, True)
-    out = concept_drift(cfg, store["reference"], cur)
+    out = concept_drift(cfg, store["reference"], cur, runs=load_runs_once(cfg))
     assert out.status == "ok", out.reason
     assert out.run_id == store["ids"]["v1"] and out.version == "v1"
     assert out.model_uri is not None and out.model_uri.startswith("models:/")
@@ -88,7 +90,9 @@ def test_concept_drift_through_a_real_mlflow_server(store: dict) -> None:
             {**CONCEPT, "baseline": {"version": "v1"}},
             mlflow={"tracking_uri": server.url},
         )
-        out = concept_drift(cfg, store["reference"], _labelled(300, 3, False))
+        out = concept_drift(
+            cfg, store["reference"], _labelled(300, 3, False), runs=load_runs_once(cfg)
+        )
     assert out.status == "ok", out.reason
     assert out.version == "v1"
     assert abs(out.rmse_change or 99) < 0.15  # same concept: about the same error
@@ -97,7 +101,9 @@ def test_concept_drift_through_a_real_mlflow_server(store: dict) -> None:
 @pytest.mark.slow
 def test_concept_drift_with_a_pickled_model_artifact(store: dict) -> None:
     cfg = make_config(store["root"], CONCEPT, mlflow={"tracking_uri": store["uri"]})
-    out = concept_drift(cfg, store["reference"], _labelled(800, 2, True), model_run="v3")
+    out = concept_drift(
+        cfg, store["reference"], _labelled(800, 2, True), model_run="v3", runs=load_runs_once(cfg)
+    )
     assert out.status == "ok", out.reason
     assert out.model_uri == f"runs:/{store['ids']['v3']}/model/model.pkl"
     assert out.qwk_current is not None and out.qwk_reference is not None
@@ -108,22 +114,38 @@ def test_concept_drift_with_a_pickled_model_artifact(store: dict) -> None:
 def test_without_model_or_target_it_says_so(store: dict) -> None:
     cfg = make_config(store["root"], CONCEPT, mlflow={"tracking_uri": store["uri"]})
     ref = store["reference"]
-    no_model = concept_drift(cfg, ref, ref, model_run="v2")
+    no_model = concept_drift(cfg, ref, ref, model_run="v2", runs=load_runs_once(cfg))
     assert no_model.status == "unavailable"
     assert (
         no_model.reason
         == f"run {store['ids']['v2']} has no logged model (no MLmodel, .pkl or .joblib artifact)"
     )
-    no_target = concept_drift(cfg, ref, ref.drop(columns=["level"]))
+    no_target = concept_drift(cfg, ref, ref.drop(columns=["level"]), runs=load_runs_once(cfg))
     assert (
         no_target.reason
         == "the current data has no target column 'level': concept drift needs labels"
     )
-    missing = concept_drift(cfg, ref, ref, model_run="v7")
+    missing = concept_drift(cfg, ref, ref, model_run="v7", runs=load_runs_once(cfg))
     assert missing.status == "unavailable"
     assert missing.reason == "no MLflow run matches run id or version='v7'"
+    # the runs could not be read: no model to score, and the reason why
+    unread = concept_drift(cfg, ref, ref, runs=Loaded(reason="the tracking server is down"))
+    assert unread.status == "unavailable"
+    assert unread.reason == "no model run: the tracking server is down"
+    # a configured baseline that matches no run is said, never replaced by another run
+    nowhere = make_config(
+        store["root"],
+        {**CONCEPT, "baseline": {"version": "v9"}},
+        mlflow={"tracking_uri": store["uri"]},
+    )
+    lost = concept_drift(nowhere, ref, ref, runs=load_runs_once(nowhere))
+    assert lost.status == "unavailable" and lost.run_id is None
+    assert "baseline (version v9) matches no run" in (lost.reason or ""), lost.reason
     unset = parse_config({}, "x.yaml", store["root"])
-    assert concept_drift(unset, ref, ref).reason == "no target: set drift.target to score a model"
+    assert (
+        concept_drift(unset, ref, ref, runs=load_runs_once(unset)).reason
+        == "no target: set drift.target to score a model"
+    )
 
 
 def test_score_known_answers() -> None:
@@ -139,7 +161,9 @@ def test_too_few_labelled_rows_give_no_score(tmp_path: Path) -> None:
     cfg = make_config(
         tmp_path, CONCEPT, mlflow={"tracking_uri": f"sqlite:///{tmp_path / 'unused.db'}"}
     )
-    out = concept_drift(cfg, _labelled(200, 0, False), _labelled(3, 1, False))
+    out = concept_drift(
+        cfg, _labelled(200, 0, False), _labelled(3, 1, False), runs=load_runs_once(cfg)
+    )
     assert out.status == "unavailable" and out.rmse_current is None
     assert (
         out.reason

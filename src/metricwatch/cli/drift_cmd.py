@@ -207,15 +207,23 @@ def drift(
     """PSI, KL and JS per feature, label drift, dataset drift %, drift by time window and concept
     drift; --freeze writes a bin spec."""
     from metricwatch.config import load_config
+    from metricwatch.parts.contract import Loaded
     from metricwatch.parts.drift.collect import run_drift
+    from metricwatch.pipeline.runs import load_runs_once
+    from metricwatch.sources.mlflow_runs import RunSet
 
     cfg = load_config(config)
     if engine is not None:
         cfg = _with_engine(cfg, engine.value)
     if freeze is not None:
         return _freeze(cfg, freeze, reference)
+    # the MLflow runs only when a model will be scored (a target, the local engine)
+    scored = not no_concept and cfg.drift.target is not None and cfg.drift.engine == "local"
+    runs = load_runs_once(cfg) if scored else Loaded[RunSet](reason="no model is scored")
     with err_console.status(f"comparing reference and current data ({cfg.drift.engine} engine)…"):
-        report = run_drift(cfg, reference, current, model_run=model_run, concept=not no_concept)
+        report = run_drift(
+            cfg, reference, current, model_run=model_run, concept=not no_concept, runs=runs
+        )
     if fmt is Format.json:
         typer.echo(report.model_dump_json(indent=2))
     elif fmt is Format.markdown:

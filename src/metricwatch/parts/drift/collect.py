@@ -11,13 +11,14 @@ bin spec.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
 from metricwatch.config import Config, DriftConfig
 from metricwatch.errors import CheckError, ConfigError
 from metricwatch.i18n.message import Msg, msg
+from metricwatch.parts.contract import Loaded
 from metricwatch.parts.drift.concept import concept_drift
 from metricwatch.parts.drift.local import LocalRun, run_local
 from metricwatch.parts.drift.model import ConceptDrift, DriftReport, Mode, SpecInfo
@@ -31,6 +32,9 @@ from metricwatch.stats.spec_drift import compare_all
 from metricwatch.stats.verdicts import drift_pct
 from metricwatch.stats.windows import WindowedDrift, unavailable, window_drift
 from metricwatch.window_spec import parse_window
+
+if TYPE_CHECKING:
+    from metricwatch.sources.mlflow_runs import RunSet
 
 
 def spec_info(spec: BinSpec, path: Path | None) -> SpecInfo:
@@ -121,8 +125,14 @@ def run_drift(
     model_run: str | None = None,
     concept: bool = True,
     batch_rows: int | None = None,
+    runs: Loaded[RunSet] | None = None,
 ) -> DriftReport:
-    """Data, label and concept drift between the configured (or given) reference and current data."""
+    """Data, label and concept drift between the configured (or given) reference and current data.
+
+    `runs`: the MLflow runs loaded once by the caller, whose model concept drift scores (needed
+    unless `concept` is False)."""
+    if concept and runs is None:
+        raise ValueError("run_drift: concept drift needs the runs (pass runs=, or concept=False)")
     frozen, path = load_spec(cfg), spec_path(cfg)
     ref = _data(cfg, reference, "reference", required=frozen is None)
     cur = _data(cfg, current, "current")
@@ -138,7 +148,7 @@ def run_drift(
         run = run_local(cfg, ref, cur, frozen, path, batch_rows=batch_rows)
         spec, counted = run.spec, run.current
         mode = "batches" if run.streamed else "in memory"
-        cd, notes = _concept(cfg, run, concept, model_run)
+        cd, notes = _concept(cfg, run, runs if concept else None, model_run)
     return build_report(
         spec,
         counted,
@@ -154,15 +164,17 @@ def run_drift(
 
 
 def _concept(
-    cfg: Config, run: LocalRun, concept: bool, model_run: str | None
+    cfg: Config, run: LocalRun, runs: Loaded[RunSet] | None, model_run: str | None
 ) -> tuple[ConceptDrift | None, list[Msg]]:
+    """Concept drift when asked for (`runs` given) and the rows are in memory."""
     if run.streamed:
         return None, [msg("drift.concept.streamed")]
-    if not concept:
+    if runs is None:
         return None, []
     if run.reference_frame is None or run.current_frame is None:
         return None, [msg("drift.concept.no_reference")]
-    return concept_drift(cfg, run.reference_frame, run.current_frame, model_run=model_run), []
+    cd = concept_drift(cfg, run.reference_frame, run.current_frame, runs=runs, model_run=model_run)
+    return cd, []
 
 
 def freeze_spec(

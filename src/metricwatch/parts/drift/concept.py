@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import tempfile
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -19,7 +19,11 @@ import pandas as pd
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
 from metricwatch.i18n.message import msg
+from metricwatch.parts.contract import Loaded
 from metricwatch.parts.drift.model import ConceptDrift
+
+if TYPE_CHECKING:
+    from metricwatch.sources.mlflow_runs import RunRecord, RunSet
 
 PICKLE_SUFFIXES = (".pkl", ".joblib")
 MIN_SCORED_ROWS = 30  # fewer labelled rows on a side give an RMSE/QWK that means nothing
@@ -50,35 +54,20 @@ def score(y: pd.Series, pred: np.ndarray) -> tuple[float | None, float | None]:
     return rmse, qwk
 
 
-def choose_run(cfg: Config, model_run: str | None) -> Any:
-    """The RunRecord of the model to use: a run id / version value, else the configured baseline."""
-    from metricwatch.sources.mlflow_runs import load_runs
+def choose_run(cfg: Config, runs: RunSet, model_run: str | None) -> RunRecord | str:
+    """The run whose model scores the data: a run id / version value, else the KPI baseline
+    (the same run the KPI table marks: `parts.kpis.baseline`); what was looked for, when none."""
+    from metricwatch.parts.kpis.baseline import resolve_baseline
 
-    runset = load_runs(cfg)
-    runs = runset.runs
     key = cfg.mlflow.version_tag
     if model_run:
-        found = [r for r in runs if r.run_id == model_run or r.tags.get(key) == model_run]
-        what = f"run id or {key}={model_run!r}"
-    else:
-        sel = cfg.baseline.selector()
-        if "model" in sel:  # a registered version: its run, or an error saying what is wrong
-            from metricwatch.parts.integrity.model_registry import resolve_registry_baseline
-
-            reg = resolve_registry_baseline(
-                cfg, runset, sel["model"], alias=sel["alias"], version=sel["registered"]
-            )
-            found = [r for r in runs if r.run_id == reg.run_id]
-        elif "run_id" in sel:
-            found = [r for r in runs if r.run_id == sel["run_id"]]
-        elif "version" in sel:
-            found = [r for r in runs if r.tags.get(key) == sel["version"]]
-        else:
-            found = [r for r in runs if all(r.tags.get(k) == v for k, v in sel["tag"].items())]
-        what = f"the baseline ({sel})"
-    if not found:
-        return what
-    return max(found, key=lambda r: r.start_time.timestamp() if r.start_time else 0.0)
+        found = [r for r in runs.runs if r.run_id == model_run or r.tags.get(key) == model_run]
+        if not found:
+            return f"run id or {key}={model_run!r}"
+        return max(found, key=lambda r: r.start_time.timestamp() if r.start_time else 0.0)
+    choice = resolve_baseline(cfg, runs)  # a configured baseline that is missing raises
+    chosen = next((r for r in runs.runs if r.run_id == choice.run_id), None)
+    return chosen if chosen is not None else f"the baseline ({choice.selector})"
 
 
 def _model_path(cfg: Config, run: Any, workdir: str) -> tuple[str, str] | None:
@@ -140,8 +129,15 @@ def _predictors(local: str, reference: pd.DataFrame, target: str) -> tuple[Any, 
 
 
 def concept_drift(
-    cfg: Config, reference: pd.DataFrame, current: pd.DataFrame, *, model_run: str | None = None
+    cfg: Config,
+    reference: pd.DataFrame,
+    current: pd.DataFrame,
+    *,
+    runs: Loaded[RunSet],
+    model_run: str | None = None,
 ) -> ConceptDrift:
+    """RMSE and QWK of a run's model on both sides; `runs`: the MLflow runs, loaded once by the
+    caller (the pipeline's, or the reason they could not be read)."""
     target = cfg.drift.target
     if not target:
         return ConceptDrift(status="unavailable", why=msg("drift.concept.no_target"))
@@ -160,8 +156,14 @@ def concept_drift(
                 target=target,
                 why=msg(f"drift.concept.{side}_few_rows", n=labelled, min=MIN_SCORED_ROWS),
             )
+    if runs.value is None:
+        return ConceptDrift(
+            status="unavailable",
+            target=target,
+            why=msg("drift.concept.no_run", error=runs.reason or "no runs"),
+        )
     try:
-        run = choose_run(cfg, model_run)
+        run = choose_run(cfg, runs.value, model_run)
     except MetricwatchError as exc:
         return ConceptDrift(
             status="unavailable", target=target, why=msg("drift.concept.no_run", error=str(exc))
@@ -170,7 +172,7 @@ def concept_drift(
         return ConceptDrift(
             status="unavailable", target=target, why=msg("drift.concept.no_match", run=run)
         )
-    base = {
+    base: dict[str, Any] = {
         "run_id": run.run_id,
         "run_name": run.run_name,
         "version": run.tags.get(cfg.mlflow.version_tag),

@@ -11,12 +11,13 @@ from metricwatch.parts.drift.rule_inputs import drift_rule_inputs
 def collect(ctx: Context) -> DriftReport:
     from metricwatch.parts.drift.collect import run_drift
 
-    return run_drift(ctx.cfg)
+    return run_drift(ctx.cfg, runs=ctx.runs)
 
 
 PART = Part(
     key=DRIFT,
     collect_fn=collect,
     rule_inputs_fn=drift_rule_inputs,
+    uses_runs=True,  # concept drift scores the baseline run's model
     sections=(SectionSpec.of("monitoring", "report.s4", "metricwatch.parts.drift.section"),),
 )
