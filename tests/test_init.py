@@ -16,19 +16,22 @@ from metricwatch.project_inspect import map_metrics, propose_pattern, tag_family
 
 TAGS = ["models-v1.0-baseline", "models-v1.1", "models-v1.2", "data-v1.0"]
 
-# Runs logged by mlflow itself in a subprocess (a file store needs MLFLOW_ALLOW_FILE_STORE).
+# Runs logged by mlflow itself in a subprocess (a file store needs MLFLOW_ALLOW_FILE_STORE),
+# into each (folder, tracking URI) pair of its arguments: one MLflow import for every store.
 LOG_RUNS = """\
-import sys, mlflow
-mlflow.set_tracking_uri(sys.argv[1])
-mlflow.set_experiment("entrance-exam")
-for version, kappa in (("models-v1.0-baseline", 0.71), ("models-v1.1", 0.78)):
-    with mlflow.start_run():
-        mlflow.set_tag("release", version)
-        mlflow.log_param("max_depth", 3)
-        mlflow.log_metric("quadratic_weighted_kappa", kappa)
-        mlflow.log_metric("root_mean_squared_error", 0.6)
-        mlflow.log_metric("fit_time_seconds", 1.5)
-        mlflow.log_metric("val_accuracy", 0.5)
+import os, sys, mlflow
+for folder, uri in zip(sys.argv[1::2], sys.argv[2::2], strict=True):
+    os.chdir(folder)
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_experiment("entrance-exam")
+    for version, kappa in (("models-v1.0-baseline", 0.71), ("models-v1.1", 0.78)):
+        with mlflow.start_run():
+            mlflow.set_tag("release", version)
+            mlflow.log_param("max_depth", 3)
+            mlflow.log_metric("quadratic_weighted_kappa", kappa)
+            mlflow.log_metric("root_mean_squared_error", 0.6)
+            mlflow.log_metric("fit_time_seconds", 1.5)
+            mlflow.log_metric("val_accuracy", 0.5)
 """
 
 
@@ -37,8 +40,10 @@ def _err(capsys: pytest.CaptureFixture[str]) -> str:
     return " ".join(capsys.readouterr().err.split())
 
 
-def _log_runs(uri: str, cwd: Path) -> None:
-    run_mlflow_script(LOG_RUNS, uri, cwd=cwd, timeout=300)
+def _log_runs(*stores: tuple[Path, str]) -> None:
+    """The runs, logged from each folder into its tracking URI (relative URIs: that folder)."""
+    args = [str(arg) for folder, uri in stores for arg in (folder, uri)]
+    run_mlflow_script(LOG_RUNS, *args, cwd=stores[0][0], timeout=300)
 
 
 def _digest(folder: Path) -> str:
@@ -51,17 +56,26 @@ def _digest(folder: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def file_store_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Two projects, their runs logged by one MLflow process: `file` (a file store in
+    data/mlflow, tags models-v*) and `sqlite` (mlflow.db at the top, tag v0.1.0)."""
     base = tmp_path_factory.mktemp("init")
     project = init_repo(base / "exam", remote=base / "remote")
     (project / "data" / "mlflow").mkdir(parents=True)
-    _log_runs((project / "data" / "mlflow").as_uri(), project)
+    sqlite = init_repo(base / "p", remote=base / "p-remote")
+    _log_runs((project, (project / "data" / "mlflow").as_uri()), (sqlite, "sqlite:///mlflow.db"))
     (project / "README.md").write_text("exam\n")
     commit_all(project, "first", tag=TAGS[0])
     for tag in TAGS[1:]:
         (project / "README.md").write_text(f"exam {tag}\n")
         commit_all(project, tag, tag=tag)
-    return project
+    git(sqlite, "tag", "v0.1.0")
+    return {"file": project, "sqlite": sqlite}
+
+
+@pytest.fixture(scope="module")
+def file_store_project(projects: dict[str, Path]) -> Path:
+    return projects["file"]
 
 
 @pytest.mark.slow
@@ -104,10 +118,8 @@ def test_init_never_overwrites_without_force(
 
 
 @pytest.mark.slow
-def test_init_prefers_mlflow_db_and_reads_it_read_only(tmp_path: Path) -> None:
-    project = init_repo(tmp_path / "p", remote=tmp_path / "remote")
-    _log_runs("sqlite:///mlflow.db", project)
-    git(project, "tag", "v0.1.0")
+def test_init_prefers_mlflow_db_and_reads_it_read_only(projects: dict[str, Path]) -> None:
+    project = projects["sqlite"]  # only this test writes into it (metricwatch.yaml)
     db = project / "mlflow.db"
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     assert main(["init", str(project)]) == 0

@@ -3,6 +3,9 @@
 Each project: data/raw.csv tracked by DVC (pushed to a local folder remote outside the work
 tree), a `prep` stage producing a directory, a `train` stage producing a model file and a
 metrics file with a measured time. Variants make each verdict happen for real.
+
+Speed: the default project is built once per run (`built_once`); each test works on its own
+copy (`private_copy`) and makes only its variant's change, as a new release where it needs one.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sys
 import textwrap
 import time
@@ -19,6 +23,7 @@ import pytest
 import yaml
 from support.integrity_fixtures import aws_env, moto_s3  # noqa: F401  (pytest fixtures)
 from support.repos import commit_all, dvc, git, init_repo
+from support.session_cache import built_once, private_copy, settle_git_index
 
 from metricwatch.cli import main
 from metricwatch.config import load_config
@@ -60,28 +65,57 @@ DVC_YAML = {
 }
 
 
-def make_project(
-    tmp_path: Path,
-    *,
-    train: str = TRAIN,
-    push: bool = True,
-    remote: bool = True,
-    cfg_extra: dict | None = None,
-) -> tuple[Path, Path, Path]:
-    """(repo, remote folder, metricwatch.yaml): committed, reproduced, tagged v1.0.0."""
-    repo, store = tmp_path / "project", tmp_path / "remote"
-    init_repo(repo, remote=store if remote else None)
+def build_base(folder: Path) -> None:
+    """The default project in folder/project, its remote in folder/remote: committed,
+    reproduced, tagged v1.0.0 and pushed. The remote is a path relative to .dvc/config, so a
+    copy of the folder has its own remote."""
+    repo, store = folder / "project", folder / "remote"
+    init_repo(repo)
+    store.mkdir()
+    dvc(repo, "remote", "add", "-d", "local", "../remote")
     (repo / "data").mkdir()
     (repo / "data" / "raw.csv").write_text("a,b\n1,2\n3,4\n")
     (repo / "src").mkdir()
     (repo / "src" / "prep.py").write_text(textwrap.dedent(PREP))
-    (repo / "src" / "train.py").write_text(textwrap.dedent(train))
+    (repo / "src" / "train.py").write_text(textwrap.dedent(TRAIN))
     (repo / "dvc.yaml").write_text(yaml.safe_dump(DVC_YAML, sort_keys=False))
     dvc(repo, "add", "-q", "data/raw.csv")
     dvc(repo, "repro", "-q")
     commit_all(repo, "pipeline", tag="v1.0.0")
-    if push and remote:
-        dvc(repo, "push", "-q")
+    dvc(repo, "push", "-q")
+    settle_git_index(repo)
+
+
+@pytest.fixture(scope="session")
+def base_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One default project per run (read-only: `make_project` gives each test its copy)."""
+    return built_once(tmp_path_factory, "repro-project", build_base)
+
+
+def make_project(
+    tmp_path: Path,
+    base: Path,
+    *,
+    train: str | None = None,
+    push: bool = True,
+    remote: bool = True,
+    cfg_extra: dict | None = None,
+) -> tuple[Path, Path, Path]:
+    """(repo, remote folder, metricwatch.yaml) in tmp_path: a copy of the default project, with
+    a variant's change as a new release v1.0.1 (`train`: train.py replaced and reproduced;
+    `remote=False`: no DVC remote configured) or `push=False` (nothing on the remote)."""
+    repo = private_copy(base / "project", tmp_path / "project")
+    store = private_copy(base / "remote", tmp_path / "remote")
+    if train is not None:
+        (repo / "src" / "train.py").write_text(textwrap.dedent(train))
+        dvc(repo, "repro", "-q")
+    if not remote:
+        dvc(repo, "remote", "remove", "local")
+    if train is not None or not remote:
+        commit_all(repo, "variant", tag="v1.0.1")
+    if not push or not remote:
+        shutil.rmtree(store)
+        store.mkdir()
     config = tmp_path / "metricwatch.yaml"
     data = {"project": {"path": "project"}, "report": {"output": "reports"}, **(cfg_extra or {})}
     config.write_text(yaml.safe_dump(data))
@@ -108,9 +142,9 @@ def tree_digest(*roots: Path) -> dict[str, str]:
 
 
 def test_deterministic_pipeline_identical_nothing_touched_log_cache_and_cli(
-    tmp_path: Path, capsys
+    tmp_path: Path, capsys, base_project: Path
 ) -> None:
-    repo, store, config = make_project(tmp_path)
+    repo, store, config = make_project(tmp_path, base_project)
     # bad input that must not matter: a dirty tracked file, an untracked file, a detached HEAD
     git(repo, "checkout", "-q", "--detach", "v1.0.0")
     (repo / "src" / "prep.py").write_text("# edited, not committed\n")
@@ -163,9 +197,9 @@ def test_deterministic_pipeline_identical_nothing_touched_log_cache_and_cli(
 
 
 def test_unseeded_random_stage_differs_and_second_run_says_non_deterministic(
-    tmp_path: Path,
+    tmp_path: Path, base_project: Path
 ) -> None:
-    _repo, _store, config = make_project(tmp_path, train=UNSEEDED)
+    _repo, _store, config = make_project(tmp_path, base_project, train=UNSEEDED)
     report = check_repro(load_config(config), second_run=True)
     assert report.verdict == "differ"
     assert report.verdict_text == "reproduced: outputs differ"
@@ -176,8 +210,10 @@ def test_unseeded_random_stage_differs_and_second_run_says_non_deterministic(
     assert len([e for e in report.transcript.entries if e.command[:2] == ["dvc", "repro"]]) == 2
 
 
-def test_stale_committed_lock_differs_and_second_run_says_stale(tmp_path: Path) -> None:
-    repo, _store, config = make_project(tmp_path)
+def test_stale_committed_lock_differs_and_second_run_says_stale(
+    tmp_path: Path, base_project: Path
+) -> None:
+    repo, _store, config = make_project(tmp_path, base_project)
     (repo / "src" / "prep.py").write_text(textwrap.dedent(PREP).replace(".upper()", ".lower()"))
     commit_all(repo, "change prep without dvc repro", tag="v1.0.1")
     report = check_repro(load_config(config), second_run=True)
@@ -191,8 +227,8 @@ def test_stale_committed_lock_differs_and_second_run_says_stale(tmp_path: Path) 
     assert "stale lock" in report.message
 
 
-def test_raw_data_never_pushed_is_not_available(tmp_path: Path) -> None:
-    repo, store, config = make_project(tmp_path, push=False)
+def test_raw_data_never_pushed_is_not_available(tmp_path: Path, base_project: Path) -> None:
+    repo, store, config = make_project(tmp_path, base_project, push=False)
     before = tree_digest(repo, store)
     report = check_repro(load_config(config))
     assert report.verdict == "unavailable"
@@ -205,8 +241,10 @@ def test_raw_data_never_pushed_is_not_available(tmp_path: Path) -> None:
     assert tree_digest(repo, store) == before
 
 
-def test_source_dep_neither_in_git_nor_dvc_is_not_available(tmp_path: Path) -> None:
-    repo, _store, config = make_project(tmp_path)
+def test_source_dep_neither_in_git_nor_dvc_is_not_available(
+    tmp_path: Path, base_project: Path
+) -> None:
+    repo, _store, config = make_project(tmp_path, base_project)
     with (repo / ".gitignore").open("a") as fh:
         fh.write("/lookup.csv\n")
     (repo / "lookup.csv").write_text("k,v\n")
@@ -220,8 +258,12 @@ def test_source_dep_neither_in_git_nor_dvc_is_not_available(tmp_path: Path) -> N
     assert "neither committed to git nor tracked by DVC" in report.message
 
 
-def test_user_cache_mode_reads_the_users_cache_without_writing_it(tmp_path: Path) -> None:
-    repo, store, config = make_project(tmp_path, push=False, cfg_extra={"repro": {"cache": "user"}})
+def test_user_cache_mode_reads_the_users_cache_without_writing_it(
+    tmp_path: Path, base_project: Path
+) -> None:
+    repo, store, config = make_project(
+        tmp_path, base_project, push=False, cfg_extra={"repro": {"cache": "user"}}
+    )
     before = tree_digest(repo, store)
     report = check_repro(load_config(config))
     assert report.verdict == "identical", report.message
@@ -230,8 +272,8 @@ def test_user_cache_mode_reads_the_users_cache_without_writing_it(tmp_path: Path
     assert tree_digest(repo, store) == before
 
 
-def test_no_remote_configured_is_an_honest_verdict(tmp_path: Path) -> None:
-    _repo, _store, config = make_project(tmp_path, remote=False)
+def test_no_remote_configured_is_an_honest_verdict(tmp_path: Path, base_project: Path) -> None:
+    _repo, _store, config = make_project(tmp_path, base_project, remote=False)
     report = check_repro(load_config(config))
     assert report.verdict == "unavailable"
     assert (
@@ -240,8 +282,8 @@ def test_no_remote_configured_is_an_honest_verdict(tmp_path: Path) -> None:
     assert "no DVC remote is configured" in report.message
 
 
-def test_failing_stage_names_stage_and_exit_code(tmp_path: Path) -> None:
-    repo, _store, config = make_project(tmp_path)
+def test_failing_stage_names_stage_and_exit_code(tmp_path: Path, base_project: Path) -> None:
+    repo, _store, config = make_project(tmp_path, base_project)
     (repo / "src" / "train.py").write_text(
         "import sys\nprint('boom', file=sys.stderr)\nsys.exit(3)\n"
     )
@@ -254,8 +296,8 @@ def test_failing_stage_names_stage_and_exit_code(tmp_path: Path) -> None:
     assert "\x1b[31mERROR" in entry.stderr  # DVC's colours kept for the terminal images
 
 
-def test_stage_reading_an_undeclared_input_is_named(tmp_path: Path) -> None:
-    repo, _store, config = make_project(tmp_path)
+def test_stage_reading_an_undeclared_input_is_named(tmp_path: Path, base_project: Path) -> None:
+    repo, _store, config = make_project(tmp_path, base_project)
     with (repo / ".gitignore").open("a") as fh:
         fh.write("/local.cfg\n")
     (repo / "local.cfg").write_text("only on my machine\n")
@@ -271,11 +313,16 @@ def test_stage_reading_an_undeclared_input_is_named(tmp_path: Path) -> None:
     ]
 
 
-def test_stage_past_the_timeout_is_killed_with_its_group(tmp_path: Path) -> None:
+def test_stage_past_the_timeout_is_killed_with_its_group(
+    tmp_path: Path, base_project: Path
+) -> None:
     pidfile = tmp_path / "stage.pid"
     slow = f"import os, pathlib, time\npathlib.Path({str(pidfile)!r}).write_text(str(os.getpid()))\ntime.sleep(float(os.environ.get('SLOW_S', '0')))\n"
     _repo, _store, config = make_project(
-        tmp_path, train=slow + textwrap.dedent(TRAIN), cfg_extra={"repro": {"timeout_s": 12}}
+        tmp_path,
+        base_project,
+        train=slow + textwrap.dedent(TRAIN),
+        cfg_extra={"repro": {"timeout_s": 12}},
     )
     os.environ["SLOW_S"] = "300"  # slow only in the check's clone, not while building the fixture
     try:
@@ -334,7 +381,7 @@ def test_not_a_git_repo_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_stage_logging_to_mlflow_writes_a_throwaway_store_not_the_users(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, base_project: Path
 ) -> None:
     user_store = tmp_path / "user-mlflow.db"
     seen = tmp_path / "seen-tracking-uri"
@@ -347,7 +394,9 @@ def test_a_stage_logging_to_mlflow_writes_a_throwaway_store_not_the_users(
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{user_store}")
     # the fixture's own `dvc repro` runs `python` from PATH: this interpreter, which has mlflow
     monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    repo, store, config = make_project(tmp_path, train=logging_stage + textwrap.dedent(TRAIN))
+    repo, store, config = make_project(
+        tmp_path, base_project, train=logging_stage + textwrap.dedent(TRAIN)
+    )
     assert user_store.is_file()  # the fixture's own `dvc repro` logged to the user's store
     before = tree_digest(repo, store, user_store)
     report = check_repro(load_config(config))
@@ -362,6 +411,7 @@ def test_s3_remote_with_endpoint_and_keys_only_in_config_local(
     tmp_path: Path,
     moto_s3: str,  # noqa: F811
     aws_env: dict[str, str],  # noqa: F811
+    base_project: Path,
 ) -> None:
     import boto3
 
@@ -372,7 +422,8 @@ def test_s3_remote_with_endpoint_and_keys_only_in_config_local(
         aws_secret_access_key=aws_env["AWS_SECRET_ACCESS_KEY"],
         region_name="us-east-1",
     ).create_bucket(Bucket="mw-repro")
-    repo, _store, config = make_project(tmp_path, remote=False)
+    repo, _store, config = make_project(tmp_path, base_project)
+    dvc(repo, "remote", "remove", "local")  # v1.0.0 had a local folder remote; v1.0.1 has S3
     dvc(repo, "remote", "add", "-d", "s3", "s3://mw-repro/store")
     commit_all(repo, "data on S3", tag="v1.0.1")
     # the endpoint and the keys live only in the user's uncommitted .dvc/config.local

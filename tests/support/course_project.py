@@ -101,7 +101,6 @@ def _csv(path: Path, rows: int, shift: int) -> None:
 def _data_release(repo: Path, path: str, rows: int, shift: int, tag: str) -> None:
     _csv(repo / path, rows, shift)
     dvc(repo, "add", "-q", path)
-    dvc(repo, "push", "-q")
     commit_all(repo, f"data: {tag}", tag=tag)
 
 
@@ -149,13 +148,13 @@ def build_course_project(root: Path) -> CourseProject:
     project = CourseProject(root=root, repo=repo, remote=remote)
     log_runs(project.store)
     dvc(repo, "add", "-q", "data/mlflow")
-    dvc(repo, "push", "-q")
     commit_all(repo, "models: baseline runs", tag=MODEL_TAG)
     (repo / "src").mkdir()
     (repo / "src" / "pipeline.py").write_text(PIPELINE, encoding="utf-8")
     (repo / "dvc.yaml").write_text(yaml.safe_dump(DVC_YAML, sort_keys=False), encoding="utf-8")
     (repo / ".gitignore").write_text("/models\n", encoding="utf-8")
     dvc(repo, "repro", "-q")
+    # one push for every release: each one added new paths, so the work tree holds them all
     dvc(repo, "push", "-q")
     commit_all(repo, "pipeline: dvc.yaml + dvc.lock")
     assert not git(repo, "status", "--porcelain").stdout.strip()

@@ -21,8 +21,8 @@ import pytest
 # test_report.py, first in line, builds)
 HEAVY_FIRST = (
     "tests/test_report.py",
-    "tests/test_repro.py",
     "tests/faults/test_fault_mlflow.py",
+    "tests/test_repro.py",
     "tests/test_drift_spark.py",
     "tests/faults/test_fault_git_dvc.py",
     "tests/test_evidence_capture.py",
