@@ -88,6 +88,25 @@ def test_grouped_category_counts() -> None:
     assert dict(per[2].counts) == {"a": 2, "c": 1}
 
 
+@pytest.mark.parametrize(
+    "pool",
+    [
+        [0.0, -0.0, 1.5, np.nan, 3.0, 2.0],  # -0.0 and 0.0 share the key "0"
+        [3, 3.0, "3", None, "a", True, float("nan")],  # object values sharing keys
+    ],
+)
+def test_grouped_category_counts_equal_counting_each_group(pool: list) -> None:
+    rng = np.random.default_rng(5)
+    series = pd.Series([pool[i] for i in rng.integers(0, len(pool), 400)], dtype=object)
+    if all(isinstance(v, float) for v in pool):
+        series = series.astype(float)
+    ids = rng.integers(3, 9, 400)
+    per = grouped_category_counts(series, ids)
+    assert sorted(per) == sorted(set(ids.tolist()))
+    for g, counts in per.items():
+        assert counts.same_as(category_counts(series[ids == g]))
+
+
 def _frame(n: int, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     x = rng.normal(0, 1, n)

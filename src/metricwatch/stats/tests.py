@@ -13,7 +13,6 @@ Tests are registered by name in TESTS; `get_test` lists the valid names.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from types import ModuleType
 
@@ -43,12 +42,24 @@ def ks_from_histograms(
     if n <= 0 or m <= 0:
         raise CheckError("KS needs at least one value on each side")
     d = float(np.max(np.abs(np.cumsum(ref) / n - np.cumsum(cur) / m)))
-    en = n * m / (n + m)
-    if en <= EXACT_KS_MAX_N:
-        p = float(_scipy_stats().kstwo.sf(d, max(1, round(en))))
-    else:  # kstwo.sf costs ~50 ms at n = 500k; its limit (Kolmogorov) is exact enough there
-        p = float(_scipy_stats().kstwobign.sf(d * math.sqrt(en)))
+    p = float(ks_p_values(np.array([d]), np.array([n * m / (n + m)]))[0])
     return d, min(1.0, max(0.0, p))
+
+
+def ks_p_values(d: np.ndarray, en: np.ndarray) -> np.ndarray:
+    """KS p-values of distances `d` at effective sizes `en` = n·m/(n+m), element by element.
+
+    kstwo.sf costs ~50 ms at n = 500k; its limit (Kolmogorov) is exact enough above
+    EXACT_KS_MAX_N. One call for many comparisons gives each the p-value a call of its own would.
+    """
+    stats = _scipy_stats()
+    out = np.empty(d.shape, dtype=np.float64)
+    exact = en <= EXACT_KS_MAX_N
+    if exact.any():
+        out[exact] = stats.kstwo.sf(d[exact], np.maximum(1, np.round(en[exact])))
+    if (~exact).any():
+        out[~exact] = stats.kstwobign.sf(d[~exact] * np.sqrt(en[~exact]))
+    return out
 
 
 def chi_square(reference_counts: np.ndarray, current_counts: np.ndarray) -> tuple[float, float]:
@@ -61,8 +72,23 @@ def chi_square(reference_counts: np.ndarray, current_counts: np.ndarray) -> tupl
     table = np.vstack([ref[keep], cur[keep]])
     if table.shape[1] < 2:
         return 0.0, 1.0
-    res = _scipy_stats().chi2_contingency(table, correction=False)
-    return float(res.statistic), float(res.pvalue)
+    statistic = chi2_statistic(table)
+    return statistic, float(chi2_p_values(np.array([statistic]), np.array([table.shape[1] - 1]))[0])
+
+
+def chi2_statistic(table: np.ndarray) -> float:
+    """Pearson's χ² of a 2 × k table without empty columns, with the arithmetic of scipy's
+    chi2_contingency(correction=False) (tests/test_drift_stats.py checks they agree exactly)."""
+    expected = np.sum(table, axis=1, keepdims=True) * np.sum(table, axis=0, keepdims=True)
+    expected = expected / table.sum()
+    return float(np.sum((table - expected) ** 2 / expected))
+
+
+def chi2_p_values(statistics: np.ndarray, dof: np.ndarray) -> np.ndarray:
+    """Upper-tail χ² probabilities, element by element (scipy's chdtrc, as chi2_contingency)."""
+    from scipy import special
+
+    return np.asarray(special.chdtrc(dof.astype(np.float64), statistics), dtype=np.float64)
 
 
 TESTS: dict[str, TestFn] = {"ks": ks_from_histograms, "chi2": chi_square}
