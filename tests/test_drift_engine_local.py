@@ -88,6 +88,21 @@ def test_grouped_category_counts() -> None:
     assert dict(per[2].counts) == {"a": 2, "c": 1}
 
 
+def test_rows_already_grouped_are_counted_without_a_gather() -> None:
+    x = np.random.default_rng(2).normal(size=1000)
+    x[::97] = np.nan
+    before = x.copy()
+    ids = np.repeat([3, 4, 6], [200, 500, 300])
+    grouping = group_order(ids)
+    assert grouping[0] is None and grouping[1].tolist() == [3, 4, 6]
+    search = search_edges(np.array([-1.0, 0.0, 1.0]))
+    per = grouped_counts(x, grouping, search)
+    for g in (3, 4, 6):
+        s, n_nan = sort_in_scratch(x[ids == g])
+        assert per[g].same_as(counts_from_sorted(s, search, n_nan))
+    assert np.array_equal(x, before, equal_nan=True)  # the column itself is left as it was
+
+
 @pytest.mark.parametrize(
     "pool",
     [

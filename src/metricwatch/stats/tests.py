@@ -6,7 +6,11 @@ histograms merge across batches, so the same test runs in memory and on Parquet 
 groups. On the grid the statistic D is exact at every grid point and can underestimate the
 sample D by at most the largest fine-bin share (≈ 1/(100 × bins) of the reference). The
 p-value is the one scipy's ks_2samp(method="asymp") uses (kstwo with n·m/(n+m)) up to an
-effective n of 10,000, and its limit, the Kolmogorov distribution, above.
+effective n of 10,000, and its limit, the Kolmogorov distribution, above. Chi-square is
+Pearson's statistic of the 2 × k table with the arithmetic of scipy's
+chi2_contingency(correction=False) and its p-value (chdtrc). The p-value helpers take arrays, so
+the windowed comparison (stats/window_cells.py) gets every window's p-values in one call, each
+the one a call of its own would give.
 
 Tests are registered by name in TESTS; `get_test` lists the valid names.
 """
@@ -68,12 +72,19 @@ def chi_square(reference_counts: np.ndarray, current_counts: np.ndarray) -> tupl
     cur = np.asarray(current_counts, dtype=np.float64)
     if ref.sum() <= 0 or cur.sum() <= 0:
         raise CheckError("chi-square needs at least one value on each side")
-    keep = (ref + cur) > 0
-    table = np.vstack([ref[keep], cur[keep]])
+    table = contingency(ref, cur)
     if table.shape[1] < 2:
         return 0.0, 1.0
     statistic = chi2_statistic(table)
     return statistic, float(chi2_p_values(np.array([statistic]), np.array([table.shape[1] - 1]))[0])
+
+
+def contingency(reference_counts: np.ndarray, current_counts: np.ndarray) -> np.ndarray:
+    """The 2 × k float table of two count vectors, categories empty on both sides dropped."""
+    ref = np.asarray(reference_counts, dtype=np.float64)
+    cur = np.asarray(current_counts, dtype=np.float64)
+    keep = (ref + cur) > 0
+    return np.vstack([ref[keep], cur[keep]])
 
 
 def chi2_statistic(table: np.ndarray) -> float:

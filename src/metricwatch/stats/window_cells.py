@@ -23,7 +23,7 @@ from metricwatch.stats.categories import to_vector
 from metricwatch.stats.counts import CategoryCounts, ColumnCounts, NumericCounts
 from metricwatch.stats.divergence import js, smoothed_shares
 from metricwatch.stats.feature_drift import MIN_ROWS_PER_BIN, Status
-from metricwatch.stats.tests import chi2_p_values, chi2_statistic, ks_p_values
+from metricwatch.stats.tests import chi2_p_values, chi2_statistic, contingency, ks_p_values
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,7 @@ def _categorical(
         cur_c = to_vector(cur[i], col.categories)
         js_out[i] = js(*smoothed_shares(ref_c, cur_c))
         if ok[i]:
-            r, c = ref_c.astype(np.float64), cur_c.astype(np.float64)
-            keep = (r + c) > 0
-            table = np.vstack([r[keep], c[keep]])
+            table = contingency(ref_c, cur_c)
             dof[i] = table.shape[1] - 1
             stat[i] = chi2_statistic(table) if dof[i] > 0 else 0.0
     p = np.full(len(cur), np.nan)

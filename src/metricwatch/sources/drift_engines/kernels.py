@@ -68,22 +68,28 @@ def finite_part(s: np.ndarray) -> np.ndarray:
     return s[lo:hi]
 
 
-def group_order(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row order grouping equal ids, the distinct ids, each group's start in that order)."""
+def group_order(ids: np.ndarray) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """(row order grouping equal ids, the distinct ids, each group's start in that order).
+
+    The order is None when the rows are already grouped (ids never decrease: row windows, and
+    time windows of time-ordered data): then no sort and no gather are needed."""
     if ids.size == 0:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, empty
-    rel = ids - ids.min()
-    if int(rel.max()) < 2**16:
-        rel = rel.astype(np.uint16)  # numpy's stable sort of 16-bit integers is a radix sort
-    order = np.argsort(rel, kind="stable")
-    sorted_ids = ids[order]
+    if bool(np.all(ids[1:] >= ids[:-1])):
+        order, sorted_ids = None, ids
+    else:
+        rel = ids - ids.min()
+        if int(rel.max()) < 2**16:
+            rel = rel.astype(np.uint16)  # numpy's stable sort of 16-bit integers is a radix sort
+        order = np.argsort(rel, kind="stable")
+        sorted_ids = ids[order]
     starts = np.flatnonzero(np.concatenate([[True], sorted_ids[1:] != sorted_ids[:-1]]))
     return order, sorted_ids[starts], starts
 
 
 def grouped_table(
-    x: np.ndarray, grouping: tuple[np.ndarray, np.ndarray, np.ndarray], search: np.ndarray
+    x: np.ndarray, grouping: tuple[np.ndarray | None, np.ndarray, np.ndarray], search: np.ndarray
 ) -> np.ndarray:
     """Counts per group in one gather and one in-place sort per group's slice: a table with one
     row per group (in the order of the grouping's ids) of the fine counts, then the NaN, +inf
@@ -91,7 +97,10 @@ def grouped_table(
     (sorted) edges; the counts of all slices are then differenced at once."""
     order, ids, starts = grouping
     buf = scratch(x.size)
-    np.take(x, order, out=buf)
+    if order is None:
+        np.copyto(buf, x)
+    else:
+        np.take(x, order, out=buf)
     # NaN sorts last: its position ends the non-NaN values; below -DBL_MAX there is only -inf
     keys = np.concatenate([search, [-np.finfo(np.float64).max, np.inf, np.nan]])
     pos = np.empty((ids.size, keys.size), dtype=np.int64)
@@ -118,7 +127,7 @@ def table_counts(row: np.ndarray) -> NumericCounts:
 
 
 def grouped_counts(
-    x: np.ndarray, grouping: tuple[np.ndarray, np.ndarray, np.ndarray], search: np.ndarray
+    x: np.ndarray, grouping: tuple[np.ndarray | None, np.ndarray, np.ndarray], search: np.ndarray
 ) -> dict[int, NumericCounts]:
     """Counts per group (window), keyed by group id."""
     table = grouped_table(x, grouping, search)
