@@ -15,8 +15,9 @@ from metricwatch.sources.drift_engines.columns import category_counts, grouped_c
 from metricwatch.sources.drift_engines.kernels import (
     counts_from_sorted,
     group_order,
-    grouped_counts,
+    grouped_table,
     sort_in_scratch,
+    table_counts,
 )
 from metricwatch.sources.drift_engines.local_count import count, tasks_of
 from metricwatch.sources.drift_engines.local_freeze import freeze_batches, freeze_frame, sample_rows
@@ -56,7 +57,9 @@ def test_grouped_counts_equal_counting_each_group(xs: list[float], groups: int) 
     x = np.array(xs, dtype=np.float64)
     ids = (np.arange(x.size) * 7919 % groups).astype(np.int64)
     search = search_edges(np.array([-1.0, 0.0, 1.0, 2.0]))
-    per = grouped_counts(x, group_order(ids), search)
+    grouping = group_order(ids)
+    table = grouped_table(x, grouping, search)
+    per = {g: table_counts(row) for g, row in zip(grouping[1].tolist(), table, strict=True)}
     for g in range(groups):
         part = x[ids == g]
         if part.size:
@@ -96,10 +99,10 @@ def test_rows_already_grouped_are_counted_without_a_gather() -> None:
     grouping = group_order(ids)
     assert grouping[0] is None and grouping[1].tolist() == [3, 4, 6]
     search = search_edges(np.array([-1.0, 0.0, 1.0]))
-    per = grouped_counts(x, grouping, search)
+    per = dict(zip([3, 4, 6], grouped_table(x, grouping, search), strict=True))
     for g in (3, 4, 6):
         s, n_nan = sort_in_scratch(x[ids == g])
-        assert per[g].same_as(counts_from_sorted(s, search, n_nan))
+        assert table_counts(per[g]).same_as(counts_from_sorted(s, search, n_nan))
     assert np.array_equal(x, before, equal_nan=True)  # the column itself is left as it was
 
 

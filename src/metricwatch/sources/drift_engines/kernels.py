@@ -8,8 +8,9 @@ are copied into a per-thread scratch buffer and sorted there in place (no sorted
 its column); quantile edges are read at their ranks, and the counts on any edges are the
 positions of the edges in the sorted values (searchsorted of 1,001 edges: microseconds).
 Windows: rows are grouped by window once (a stable radix sort of small integer ids) and each
-window's slice is sorted in place, so windowed counts cost one gather more than plain counts; the
-counts of all windows come back as one table (a row per window), added up in place.
+window's slice is sorted in place, so windowed counts cost one gather more than plain counts (none
+when the rows are already in window order); the counts of all windows come back as one table (a
+row per window), added up in place.
 """
 
 from __future__ import annotations
@@ -124,11 +125,3 @@ def grouped_table(
 def table_counts(row: np.ndarray) -> NumericCounts:
     """NumericCounts from one row of a `grouped_table` (or a sum of rows)."""
     return NumericCounts(row[:-3].copy(), int(row[-3]), int(row[-2]), int(row[-1]))
-
-
-def grouped_counts(
-    x: np.ndarray, grouping: tuple[np.ndarray | None, np.ndarray, np.ndarray], search: np.ndarray
-) -> dict[int, NumericCounts]:
-    """Counts per group (window), keyed by group id."""
-    table = grouped_table(x, grouping, search)
-    return {int(g): table_counts(row) for g, row in zip(grouping[1].tolist(), table, strict=True)}
