@@ -28,10 +28,10 @@ from metricwatch.sources.drift_engines.columns import (
 )
 from metricwatch.sources.drift_engines.counted import Counted, WindowCounts, time_problem
 from metricwatch.sources.drift_engines.window_groups import Groups, batch_groups
-from metricwatch.sources.drift_engines.window_sums import WindowSums
+from metricwatch.sources.drift_engines.window_sums import WindowSums, category_total
 from metricwatch.stats.bin_spec import BinSpec, NumericBins
 from metricwatch.stats.binning import search_edges
-from metricwatch.stats.counts import ColumnCounts, SideCounts
+from metricwatch.stats.counts import CategoryCounts, ColumnCounts, SideCounts
 from metricwatch.stats.windowing import MAX_WINDOWS
 from metricwatch.window_spec import WindowSpec
 
@@ -167,9 +167,13 @@ def _merge(
         assert groups is not None
         batch: list[ColumnCounts] = [kernels.table_counts(res.sum(axis=0))]
         sums.add_table(name, [groups.keys[g] for g in groups.order[1].tolist()], res)
+    elif groups is not None:  # categories by window
+        parts = [c for c in res.values() if isinstance(c, CategoryCounts)]
+        batch = [category_total(parts)]
+        for g, counts in res.items():
+            if isinstance(counts, CategoryCounts):
+                sums.add_categories(name, groups.keys[g], counts)
     else:
         batch = list(res.values())
-        for g, counts in res.items():
-            sums.add(name, groups.keys[g] if groups is not None else None, counts)
     for counts in batch:
         overall[name] = overall[name] + counts if name in overall else counts  # type: ignore[operator]
