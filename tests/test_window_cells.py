@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,7 +16,7 @@ from metricwatch.stats.bin_spec import CategoricalBins, NumericBins
 from metricwatch.stats.counts import CategoryCounts, NumericCounts
 from metricwatch.stats.feature_drift import MIN_ROWS_PER_BIN, compare
 from metricwatch.stats.spec_drift import rule_of
-from metricwatch.stats.tests import chi2_p_values, chi2_statistic
+from metricwatch.stats.tests import chi2_p_values, chi2_statistic, ks_p_values
 from metricwatch.stats.verdicts import decide, drift_pct
 from metricwatch.stats.windows import window_drift
 from metricwatch.window_spec import parse_window
@@ -126,3 +128,17 @@ def test_chi2_statistic_and_p_value_are_scipys_exactly() -> None:
         stat = chi2_statistic(table)
         p = chi2_p_values(np.array([stat]), np.array([table.shape[1] - 1]))[0]
         assert (stat, p) == (ref.statistic, ref.pvalue)
+
+
+def test_ks_p_values_in_one_call_are_scipys_scalar_calls() -> None:
+    from scipy.stats import kstwo, kstwobign
+
+    rng = np.random.default_rng(11)
+    d = rng.random(200) * 0.1
+    en = np.concatenate([rng.random(100) * 10_000 + 0.5, rng.random(100) * 1e6 + 10_001])
+    one_call = ks_p_values(d, en)
+    for di, ei, p in zip(d, en, one_call, strict=True):
+        alone = (
+            kstwo.sf(di, max(1, round(ei))) if ei <= 10_000 else kstwobign.sf(di * math.sqrt(ei))
+        )
+        assert p == float(alone)
