@@ -15,8 +15,9 @@ from metricwatch.sources.drift_engines.columns import category_counts, grouped_c
 from metricwatch.sources.drift_engines.kernels import (
     counts_from_sorted,
     group_order,
-    grouped_counts,
+    grouped_table,
     sort_in_scratch,
+    table_counts,
 )
 from metricwatch.sources.drift_engines.local_count import count, tasks_of
 from metricwatch.sources.drift_engines.local_freeze import freeze_batches, freeze_frame, sample_rows
@@ -56,7 +57,9 @@ def test_grouped_counts_equal_counting_each_group(xs: list[float], groups: int) 
     x = np.array(xs, dtype=np.float64)
     ids = (np.arange(x.size) * 7919 % groups).astype(np.int64)
     search = search_edges(np.array([-1.0, 0.0, 1.0, 2.0]))
-    per = grouped_counts(x, group_order(ids), search)
+    grouping = group_order(ids)
+    table = grouped_table(x, grouping, search)
+    per = {g: table_counts(row) for g, row in zip(grouping[1].tolist(), table, strict=True)}
     for g in range(groups):
         part = x[ids == g]
         if part.size:
@@ -86,6 +89,40 @@ def test_grouped_category_counts() -> None:
     assert sorted(per) == [0, 2]
     assert dict(per[0].counts) == {"a": 1, "b": 1} and per[0].n_nan == 1
     assert dict(per[2].counts) == {"a": 2, "c": 1}
+
+
+def test_rows_already_grouped_are_counted_without_a_gather() -> None:
+    x = np.random.default_rng(2).normal(size=1000)
+    x[::97] = np.nan
+    before = x.copy()
+    ids = np.repeat([3, 4, 6], [200, 500, 300])
+    grouping = group_order(ids)
+    assert grouping[0] is None and grouping[1].tolist() == [3, 4, 6]
+    search = search_edges(np.array([-1.0, 0.0, 1.0]))
+    per = dict(zip([3, 4, 6], grouped_table(x, grouping, search), strict=True))
+    for g in (3, 4, 6):
+        s, n_nan = sort_in_scratch(x[ids == g])
+        assert table_counts(per[g]).same_as(counts_from_sorted(s, search, n_nan))
+    assert np.array_equal(x, before, equal_nan=True)  # the column itself is left as it was
+
+
+@pytest.mark.parametrize(
+    "pool",
+    [
+        [0.0, -0.0, 1.5, np.nan, 3.0, 2.0],  # -0.0 and 0.0 share the key "0"
+        [3, 3.0, "3", None, "a", True, float("nan")],  # object values sharing keys
+    ],
+)
+def test_grouped_category_counts_equal_counting_each_group(pool: list) -> None:
+    rng = np.random.default_rng(5)
+    series = pd.Series([pool[i] for i in rng.integers(0, len(pool), 400)], dtype=object)
+    if all(isinstance(v, float) for v in pool):
+        series = series.astype(float)
+    ids = rng.integers(3, 9, 400)
+    per = grouped_category_counts(series, ids)
+    assert sorted(per) == sorted(set(ids.tolist()))
+    for g, counts in per.items():
+        assert counts.same_as(category_counts(series[ids == g]))
 
 
 def _frame(n: int, seed: int) -> pd.DataFrame:

@@ -19,9 +19,10 @@ from metricwatch.config import DriftConfig
 from metricwatch.i18n.message import Msg, msg
 from metricwatch.stats.bin_spec import BinSpec, CategoricalBins, NumericBins
 from metricwatch.stats.counts import CategoryCounts, ColumnCounts, NumericCounts, SideCounts
-from metricwatch.stats.feature_drift import MIN_ROWS_PER_BIN, FeatureDrift, compare
+from metricwatch.stats.feature_drift import MIN_ROWS_PER_BIN, FeatureDrift
 from metricwatch.stats.spec_drift import rule_of
 from metricwatch.stats.verdicts import decide, drift_pct
+from metricwatch.stats.window_cells import feature_cells
 from metricwatch.stats.windowing import bounds
 from metricwatch.window_spec import WindowSpec
 
@@ -63,19 +64,29 @@ def _zero(col: NumericBins | CategoricalBins) -> ColumnCounts:
 
 
 def _compared(
-    cols: list[NumericBins | CategoricalBins], counts: SideCounts, dcfg: DriftConfig
-) -> list[FeatureDrift]:
-    rows = [
-        compare(
-            c,
-            c.reference_counts(),
-            counts.get(c.name) or _zero(c),
-            bins=dcfg.bins,
-            weight=float(dcfg.weights.get(c.name, 1.0)),
-        )
-        for c in cols
-    ]
-    return decide(rows, rule_of(dcfg))
+    cols: list[NumericBins | CategoricalBins],
+    counts: list[SideCounts],
+    dcfg: DriftConfig,
+) -> list[list[FeatureDrift]]:
+    """Per window, every feature's row with its verdict: the numbers of `compare` for all windows
+    of a feature at once (stats/window_cells.py), the verdicts of `decide` per window."""
+    cells = [feature_cells(c, [w.get(c.name) or _zero(c) for w in counts], dcfg.bins) for c in cols]
+    rule = rule_of(dcfg)
+    out = []
+    for w in range(len(counts)):
+        rows = [
+            FeatureDrift(
+                name=c.name,
+                kind="numeric" if isinstance(c, NumericBins) else "categorical",
+                js=cell.js[w],
+                p_value=cell.p_value[w],
+                status=cell.status[w],
+                weight=float(dcfg.weights.get(c.name, 1.0)),
+            )
+            for c, cell in zip(cols, cells, strict=True)
+        ]
+        out.append(decide(rows, rule))
+    return out
 
 
 def window_drift(
@@ -104,10 +115,14 @@ def window_drift(
     numbers = range(min(rows), max(rows) + 1) if rows else range(0)
     if len(numbers) == 1:
         notes = [*notes, msg("drift.window.one_window", label=bounds(window, numbers[0])[2])]
+    sizes = {w: int(rows.get(w, 0)) for w in numbers}
+    compared = [w for w in numbers if sizes[w] and sizes[w] >= min_rows]
+    per_window = _compared(cols, [counts.get(w, {}) for w in compared], dcfg)
+    done = dict(zip(compared, per_window, strict=True))
     out, js, p_adj, drifted = [], [], [], []
     for w in numbers:
         start, end, label = bounds(window, w)
-        n = int(rows.get(w, 0))
+        n = sizes[w]
         head: dict[str, Any] = {
             "window": w,
             "label": label,
@@ -115,15 +130,14 @@ def window_drift(
             "end": end,
             "n_rows": n,
         }
-        if n == 0 or n < min_rows:
+        if w not in done:
             out.append(WindowDrift(**head, status="empty" if n == 0 else "too few rows"))
             feats: list[FeatureDrift | None] = [None] * len(cols)
         else:
-            done = _compared(cols, counts.get(w, {}), dcfg)
-            pct, names, tested = drift_pct(done)
+            pct, names, tested = drift_pct(done[w])
             out.append(WindowDrift(**head, status="ok", dataset_drift_pct=pct,
                                    drifted_features=names, n_tested=tested))  # fmt: skip
-            feats = list(done)
+            feats = list(done[w])
         js.append([f.js if f else None for f in feats])
         p_adj.append([f.p_adjusted if f else None for f in feats])
         drifted.append([f.drifted if f else None for f in feats])

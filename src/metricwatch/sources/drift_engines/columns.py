@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from metricwatch.stats.categories import keyed_counts
+from metricwatch.stats.categories import category_key, keyed_counts
 from metricwatch.stats.counts import CategoryCounts
 
 Column: TypeAlias = pd.Series | pa.Array | pa.ChunkedArray
@@ -107,17 +107,25 @@ def codes_and_values(col: Column) -> tuple[np.ndarray, list]:
 
 
 def grouped_category_counts(col: Column, ids: np.ndarray) -> dict[int, CategoryCounts]:
-    """Category counts per window id, in one bincount over (window, code) pairs."""
+    """Category counts per window id, in one bincount over (window, key) pairs: each distinct
+    value is keyed once (values sharing a key, and missing ones, share a column of the table)."""
     codes, values = codes_and_values(col)
     if ids.size == 0:
         return {}
+    keys = [category_key(v) for v in values]
+    names = list(dict.fromkeys(k for k in keys if k is not None))
+    slot = {k: i for i, k in enumerate(names)}
+    n_k = len(names) + 1  # the last slot: missing
+    # the slot of each code, and of code -1 (missing) at the end of the lookup
+    lookup = np.array([n_k - 1 if k is None else slot[k] for k in keys] + [n_k - 1], np.int64)
     base = int(ids.min())
-    rel = ids - base
-    n_w, n_v = int(rel.max()) + 1, len(values) + 1  # code n_v - 1: missing
-    combined = rel * n_v + np.where(codes < 0, n_v - 1, codes)
-    table = np.bincount(combined, minlength=n_w * n_v).reshape(n_w, n_v)
+    n_w = int(ids.max()) - base + 1
+    combined = (ids - base) * n_k
+    combined += lookup[codes]  # code -1 picks the last entry: missing
+    table = np.bincount(combined, minlength=n_w * n_k).reshape(n_w, n_k)
     out: dict[int, CategoryCounts] = {}
     for w in np.flatnonzero(table.sum(axis=1)).tolist():
-        row = table[w]
-        out[w + base] = keyed_counts(values, row[:-1].tolist(), int(row[-1]))
+        row = table[w].tolist()
+        counts = {k: c for k, c in zip(names, row, strict=False) if c}
+        out[w + base] = CategoryCounts(counts, row[-1])
     return out

@@ -8,11 +8,14 @@ are copied into a per-thread scratch buffer and sorted there in place (no sorted
 its column); quantile edges are read at their ranks, and the counts on any edges are the
 positions of the edges in the sorted values (searchsorted of 1,001 edges: microseconds).
 Windows: rows are grouped by window once (a stable radix sort of small integer ids) and each
-window's slice is sorted in place, so windowed counts cost one gather more than plain counts.
+window's slice is sorted in place, so windowed counts cost one gather more than plain counts (none
+when the rows are already in window order); the counts of all windows come back as one table (a
+row per window), added up in place.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 import numpy as np
@@ -66,32 +69,59 @@ def finite_part(s: np.ndarray) -> np.ndarray:
     return s[lo:hi]
 
 
-def group_order(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row order grouping equal ids, the distinct ids, each group's start in that order)."""
+def group_order(ids: np.ndarray) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """(row order grouping equal ids, the distinct ids, each group's start in that order).
+
+    The order is None when the rows are already grouped (ids never decrease: row windows, and
+    time windows of time-ordered data): then no sort and no gather are needed."""
     if ids.size == 0:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, empty
-    rel = ids - ids.min()
-    if int(rel.max()) < 2**16:
-        rel = rel.astype(np.uint16)  # numpy's stable sort of 16-bit integers is a radix sort
-    order = np.argsort(rel, kind="stable")
-    sorted_ids = ids[order]
+    if bool(np.all(ids[1:] >= ids[:-1])):
+        order, sorted_ids = None, ids
+    else:
+        rel = ids - ids.min()
+        if int(rel.max()) < 2**16:
+            rel = rel.astype(np.uint16)  # numpy's stable sort of 16-bit integers is a radix sort
+        order = np.argsort(rel, kind="stable")
+        sorted_ids = ids[order]
     starts = np.flatnonzero(np.concatenate([[True], sorted_ids[1:] != sorted_ids[:-1]]))
     return order, sorted_ids[starts], starts
 
 
-def grouped_counts(
-    x: np.ndarray, grouping: tuple[np.ndarray, np.ndarray, np.ndarray], search: np.ndarray
-) -> dict[int, NumericCounts]:
-    """Counts per group (window) in one gather and one in-place sort per group's slice."""
+def grouped_table(
+    x: np.ndarray, grouping: tuple[np.ndarray | None, np.ndarray, np.ndarray], search: np.ndarray
+) -> np.ndarray:
+    """Counts per group in one gather and one in-place sort per group's slice: a table with one
+    row per group (in the order of the grouping's ids) of the fine counts, then the NaN, +inf
+    and -inf counts (see `table_counts`). Each slice costs one sort and one searchsorted of the
+    (sorted) edges; the counts of all slices are then differenced at once."""
     order, ids, starts = grouping
     buf = scratch(x.size)
-    np.take(x, order, out=buf)
+    if order is None:
+        np.copyto(buf, x)
+    else:
+        np.take(x, order, out=buf)
+    # NaN sorts last: its position ends the non-NaN values; below -DBL_MAX there is only -inf
+    keys = np.concatenate([search, [-np.finfo(np.float64).max, np.inf, np.nan]])
+    pos = np.empty((ids.size, keys.size), dtype=np.int64)
     bounds = [*starts.tolist(), x.size]
-    out: dict[int, NumericCounts] = {}
-    for gid, lo, hi in zip(ids.tolist(), bounds[:-1], bounds[1:], strict=True):
+    for g, (lo, hi) in enumerate(itertools.pairwise(bounds)):
         part = buf[lo:hi]
-        n_nan = count_nan(part)
         part.sort()
-        out[gid] = counts_from_sorted(part[: part.size - n_nan], search, n_nan)
-    return out
+        pos[g] = np.searchsorted(part, keys, side="left")
+    m = search.size
+    n_valid = pos[:, -1]
+    table = np.empty((ids.size, m + 4), dtype=np.int64)
+    table[:, 0] = pos[:, 0]
+    table[:, 1:m] = np.diff(pos[:, :m], axis=1)
+    table[:, m] = n_valid - pos[:, m - 1]
+    table[:, m + 1] = np.diff(np.asarray(bounds, dtype=np.int64)) - n_valid  # NaN
+    table[:, m + 2] = n_valid - pos[:, m + 1]  # +inf
+    table[:, m + 3] = pos[:, m]  # -inf
+    return table
+
+
+def table_counts(row: np.ndarray) -> NumericCounts:
+    """NumericCounts from one row of a `grouped_table` (or a sum of rows)."""
+    return NumericCounts(row[:-3].copy(), int(row[-3]), int(row[-2]), int(row[-1]))

@@ -28,9 +28,10 @@ from metricwatch.sources.drift_engines.columns import (
 )
 from metricwatch.sources.drift_engines.counted import Counted, WindowCounts, time_problem
 from metricwatch.sources.drift_engines.window_groups import Groups, batch_groups
+from metricwatch.sources.drift_engines.window_sums import WindowSums, category_total
 from metricwatch.stats.bin_spec import BinSpec, NumericBins
 from metricwatch.stats.binning import search_edges
-from metricwatch.stats.counts import ColumnCounts, SideCounts, add_sides
+from metricwatch.stats.counts import CategoryCounts, ColumnCounts, SideCounts
 from metricwatch.stats.windowing import MAX_WINDOWS
 from metricwatch.window_spec import WindowSpec
 
@@ -71,7 +72,8 @@ def mapper(parallel: bool) -> Iterator[Callable]:
 
 
 def _count_column(values, search: np.ndarray | None, groups: Groups | None):
-    """{group: counts} of one column, or the TypeMismatch that stopped it."""
+    """{group: counts} of one column, a grouped table (numeric, by window: kernels.grouped_table),
+    or the TypeMismatch that stopped it."""
     try:
         if search is None:
             if groups is None:
@@ -81,7 +83,7 @@ def _count_column(values, search: np.ndarray | None, groups: Groups | None):
         if groups is None:
             s, n_nan = kernels.sort_in_scratch(x)
             return {0: kernels.counts_from_sorted(s, search, n_nan)}
-        return kernels.grouped_counts(x, groups.order, search)
+        return kernels.grouped_table(x, groups.order, search)
     except TypeMismatch as exc:
         return exc
 
@@ -105,6 +107,7 @@ def count(
     overall: SideCounts = {}
     errors: dict[str, tuple[str, str]] = {}
     wc = WindowCounts(window) if window is not None else None
+    sums = WindowSums()
     columns: list[str] | None = None
     n_rows = 0
     it = iter(batches)
@@ -123,7 +126,7 @@ def count(
                     errors[name] = ("type mismatch", res.reason(name, side))
                     overall.pop(name, None)
                 else:
-                    _merge(name, res, overall, wc, groups)
+                    _merge(name, res, overall, sums, groups)
             if wc is not None and groups is not None:
                 for g, rows in groups.rows().items():
                     key = groups.keys[g]
@@ -131,6 +134,7 @@ def count(
                         wc.rows[key] = wc.rows.get(key, 0) + rows
             n_rows += len(batch)
     if wc is not None:
+        wc.counts = sums.counts()
         _window_problem(wc, time_column, n_rows)
     return Counted(overall, columns or [], n_rows, errors, wc)
 
@@ -153,13 +157,23 @@ def _window_problem(wc: WindowCounts, time_column: str | None, n_rows: int) -> N
 
 def _merge(
     name: str,
-    per_group: dict[int, ColumnCounts],
+    res: dict[int, ColumnCounts] | np.ndarray,
     overall: SideCounts,
-    wc: WindowCounts | None,
+    sums: WindowSums,
     groups: Groups | None,
 ) -> None:
-    for g, counts in per_group.items():
+    """Add one column's counts of a batch to the overall counts and, by window, to `sums`."""
+    if isinstance(res, np.ndarray):  # a grouped_table: one row per group
+        assert groups is not None
+        batch: list[ColumnCounts] = [kernels.table_counts(res.sum(axis=0))]
+        sums.add_table(name, [groups.keys[g] for g in groups.order[1].tolist()], res)
+    elif groups is not None:  # categories by window
+        parts = [c for c in res.values() if isinstance(c, CategoryCounts)]
+        batch = [category_total(parts)]
+        for g, counts in res.items():
+            if isinstance(counts, CategoryCounts):
+                sums.add_categories(name, groups.keys[g], counts)
+    else:
+        batch = list(res.values())
+    for counts in batch:
         overall[name] = overall[name] + counts if name in overall else counts  # type: ignore[operator]
-        key = groups.keys[g] if groups is not None else None
-        if wc is not None and key is not None:
-            wc.counts[key] = add_sides(wc.counts.get(key, {}), {name: counts})
