@@ -13,6 +13,8 @@ from support.release_repo import ReleaseRepo
 from support.repos import commit_all, dvc, git
 
 from metricwatch.config import Config, parse_config
+from metricwatch.i18n.words import Words, plain
+from metricwatch.i18n.words import text as words_text
 from metricwatch.parts.integrity.collect import check_integrity
 from metricwatch.parts.integrity.dvc_items import parse_release
 from metricwatch.parts.integrity.mlflow_items import (
@@ -21,8 +23,12 @@ from metricwatch.parts.integrity.mlflow_items import (
     metrics_artifacts_item,
     run_item,
 )
-from metricwatch.parts.integrity.model import CheckItem, overall
+from metricwatch.parts.integrity.model import CheckItem, IntegrityReport, overall
+from metricwatch.parts.integrity.rule_inputs import integrity_rule_inputs
+from metricwatch.parts.integrity.table import checklist_table, correspondence_table
 from metricwatch.parts.kpis.params_match import compare_params, same_value
+from metricwatch.rules import Flag, evaluate, merge_inputs
+from metricwatch.rules_table import flags_table
 from metricwatch.sources.mlflow_runs import RunRecord
 
 pytest_plugins = ["support.integrity_fixtures"]
@@ -74,6 +80,47 @@ def test_release_checklists_and_correspondence(release_repo: ReleaseRepo) -> Non
     ]
     assert {o.version for o in rep.orphans} == {"v9.9.9", "v 1.0 $(touch pwn2)"}
     assert rep.statuses == {"v1.0.0": "ok", "v1.0.1": "ok", "v1.0.2": "fail", "v1.0.3": "fail"}
+    assert IntegrityReport.model_validate(data) == rep  # metrics.json and back: the same result
+
+
+@pytest.mark.slow
+def test_spanish_tables_word_the_collected_reasons(release_repo: ReleaseRepo) -> None:
+    """The checklist, correspondence and rules tables of a collected result, in Spanish."""
+    cfg = make_cfg(release_repo)
+    rep = check_integrity(cfg)
+    by_tag = {t.tag: t for t in rep.tags}
+
+    def spanish(tag: str) -> dict[str, str]:
+        rows = checklist_table(rep, "es", by_tag[tag]).texts()
+        return dict(zip([i.name for i in by_tag[tag].items], [r[-1] for r in rows], strict=True))
+
+    es = {tag: spanish(tag) for tag in by_tag}
+    commit, run_id = release_repo.commits["v1.0.0"][:12], release_repo.run_ids["v1.0.0"]
+    assert es["v1.0.0"]["git_tag"].startswith(f"tag anotado → {commit} (")
+    assert es["v1.0.0"]["dvc_files"].startswith("dvc.yaml y dvc.lock versionados (")
+    assert es["v1.0.0"]["dvc_push"].startswith("las ")
+    assert es["v1.0.0"]["dvc_push"].endswith(" salida(s) están en el remote 'storage'")
+    assert es["v1.0.0"]["mlflow_run"] == f"run {run_id} en releases"
+    assert es["v1.0.0"]["git_commit"] == f"el commit {commit} coincide"
+    assert es["v1.0.0"]["same_inputs"] == (
+        "2 param(s) iguales a dvc.lock; 2 hash(es) de datos/modelo iguales a dvc.lock"
+    )
+    assert es["v1.0.0"]["metrics_artifacts"].endswith(" artefacto(s) presentes")
+    assert es["v1.0.2"]["mlflow_run"] == "falta el run (version=v1.0.2)"
+    assert es["v1.0.2"]["git_commit"] == "no hay run de MLflow que comprobar"
+    push = es["v1.0.3"]["dvc_push"]
+    assert push.startswith("2 de ") and "data/prepared/ (manifiesto del directorio)" in push
+    corr = {r[0]: r[-1] for r in correspondence_table(rep, "es").texts()}
+    assert corr["v1.0.2"].endswith("falta el run (version=v1.0.2)")
+    # the rules table: the integrity rule's reasons and statuses in Spanish, English in English
+    flags = evaluate(cfg, merge_inputs([integrity_rule_inputs(rep, None, cfg)], {}))
+    rows = {r[1]: r for r in flags_table(flags, "es").texts()}
+    assert rows["v1.0.2"][3] == "❌ falla" and rows["v1.0.2"][4].startswith("❌ si fail")
+    assert "falta el run (version=v1.0.2)" in rows["v1.0.2"][-1]
+    assert rows["v1.0.0"][3] == "✅ ok"
+    english = {r[1]: r[-1] for r in flags_table(flags, "en").texts()}
+    assert "missing run (version=v1.0.2)" in english["v1.0.2"]
+    assert [Flag.model_validate(f.model_dump(mode="json")) for f in flags] == flags
 
 
 @pytest.mark.slow
@@ -338,12 +385,17 @@ def test_param_key_matching_rule() -> None:
 
 
 def test_overall_status_counts_unknown_separately() -> None:
-    ok = CheckItem(name="a", status="ok", reason="fine")
-    unk = CheckItem(name="b", status="unknown", reason="remote down")
-    fail = CheckItem(name="c", status="fail", reason="missing run")
-    assert overall([ok]) == ("ok", "all checks pass", 0)
-    assert overall([ok, unk]) == ("warn", "1 item(s) unknown: remote down", 1)
-    assert overall([ok, unk, fail]) == ("fail", "missing run", 1)
+    ok = CheckItem(name="a", status="ok", why=[plain("fine")])
+    unk = CheckItem(name="b", status="unknown", why=[plain("remote down")])
+    fail = CheckItem(name="c", status="fail", why=[plain("missing run")])
+
+    def english(status: str, why: Words, unknown: int) -> tuple[str, str, int]:
+        return status, words_text(why), unknown
+
+    assert english(*overall([ok])) == ("ok", "all checks pass", 0)
+    assert english(*overall([ok, unk])) == ("warn", "1 item(s) unknown: remote down", 1)
+    assert english(*overall([ok, unk, fail])) == ("fail", "missing run", 1)
+    assert words_text(overall([ok, unk])[1], "es") == "1 punto(s) desconocido(s): remote down"
 
 
 @pytest.mark.slow
@@ -412,14 +464,14 @@ def test_a_tag_with_only_dvc_files_is_a_data_release_not_a_missing_pipeline() ->
 def test_a_tag_that_fails_nothing_but_has_unknown_items_is_unknown() -> None:
     from metricwatch.parts.integrity.model import TagIntegrity
 
-    ok = CheckItem(name="git_tag", status="ok", reason="fine")
-    unk = CheckItem(name="mlflow_run", status="unknown", reason="no store")
-    fail = CheckItem(name="dvc_push", status="fail", reason="not pushed")
+    ok = CheckItem(name="git_tag", status="ok", why=[plain("fine")])
+    unk = CheckItem(name="mlflow_run", status="unknown", why=[plain("no store")])
+    fail = CheckItem(name="dvc_push", status="fail", why=[plain("not pushed")])
 
     def tag(*items: CheckItem) -> TagIntegrity:
-        status, summary, unknown = overall(list(items))
+        status, why, unknown = overall(list(items))
         return TagIntegrity(
-            tag="v1", commit=None, date=None, annotated=None, status=status, summary=summary,
+            tag="v1", commit=None, date=None, annotated=None, status=status, why=why,
             items=list(items), unknown_count=unknown,
         )  # fmt: skip
 
