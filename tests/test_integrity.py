@@ -98,8 +98,7 @@ def test_spanish_tables_word_the_collected_reasons(release_repo: ReleaseRepo) ->
     commit, run_id = release_repo.commits["v1.0.0"][:12], release_repo.run_ids["v1.0.0"]
     assert es["v1.0.0"]["git_tag"].startswith(f"tag anotado → {commit} (")
     assert es["v1.0.0"]["dvc_files"].startswith("dvc.yaml y dvc.lock versionados (")
-    assert es["v1.0.0"]["dvc_push"].startswith("las ")
-    assert es["v1.0.0"]["dvc_push"].endswith(" salida(s) están en el remote 'storage'")
+    assert es["v1.0.0"]["dvc_push"] == "las 2 salida(s) están en el remote 'local'"
     assert es["v1.0.0"]["mlflow_run"] == f"run {run_id} en releases"
     assert es["v1.0.0"]["git_commit"] == f"el commit {commit} coincide"
     assert es["v1.0.0"]["same_inputs"] == (

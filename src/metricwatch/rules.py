@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validat
 from metricwatch.config import Config, ThresholdRule
 from metricwatch.i18n import Lang, catalogue, lang_of
 from metricwatch.i18n.message import Msg, msg
-from metricwatch.i18n.words import Words, plain
+from metricwatch.i18n.words import Words, from_text, plain
 from metricwatch.i18n.words import text as words_text
 from metricwatch.vocab import (
     SEVERITY_RANK,
@@ -152,9 +152,6 @@ def merge_inputs(
     return RuleInputs(**fields, statuses=statuses, unavailable=unavailable)  # type: ignore[arg-type]
 
 
-_SHOWN = {"value_display": "value_shown", "threshold_display": "threshold_shown"}
-
-
 class Flag(_Frozen):
     """One rule's verdict on one version. Its reason and the value and threshold as shown are
     messages (`why`, `value_shown`, `threshold_shown`), worded by presenters in their language;
@@ -182,14 +179,11 @@ class Flag(_Frozen):
     def _from_text(cls, data: Any) -> Any:
         """A flag saved before its words were messages (an older history database or alert
         state) keeps its English text as it was."""
-        if not isinstance(data, dict):
-            return data
-        data = dict(data)
-        for old, new in _SHOWN.items():
-            if new not in data and isinstance(data.get(old), str):
-                data[new] = plain(data[old])
-        if "why" not in data and data.get("reason"):
-            data["why"] = [plain(str(data["reason"]))]
+        data = from_text(data, reason="why")
+        for old in ("value_display", "threshold_display"):
+            shown = old.replace("display", "shown")
+            if isinstance(data, dict) and shown not in data and isinstance(data.get(old), str):
+                data[shown] = plain(data[old])
         return data
 
     @computed_field  # type: ignore[prop-decorator]

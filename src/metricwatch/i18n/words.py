@@ -10,6 +10,7 @@ source's own error message) as it is.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from metricwatch.i18n import Lang
 from metricwatch.i18n.message import Msg, msg
@@ -25,6 +26,18 @@ def text(words: Sequence[Msg], lang: Lang = "en") -> str:
 def plain(value: str) -> Msg:
     """A value shown as it is, in every language (a path, a hash, a source's own message)."""
     return msg("words.plain", text=value)
+
+
+def from_text(data: Any, **fields: str) -> Any:
+    """Model input saved before its words were messages (an older metrics.json, history
+    database or alert state): each `old=new` field's English text becomes `new` as it was."""
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    for old, new in fields.items():
+        if new not in data and isinstance(data.get(old), str):
+            data[new] = [plain(data[old])] if data[old] else []
+    return data
 
 
 def joined(parts: Sequence[Words], sep: str = "words.sep") -> Words:

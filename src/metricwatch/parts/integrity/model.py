@@ -4,12 +4,13 @@ the GTO stages (per model, the version in each stage and its release's integrity
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from metricwatch.i18n import Lang
 from metricwatch.i18n.message import msg
-from metricwatch.i18n.words import Words
+from metricwatch.i18n.words import Words, from_text
 from metricwatch.i18n.words import text as words_text
 from metricwatch.parts.contract import PartKey
 from metricwatch.vocab import ItemStatus, TagStatus
@@ -38,6 +39,11 @@ class CheckItem(BaseModel):
     status: ItemStatus
     why: Words
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        return from_text(data, reason="why")  # a metrics.json of an older metricwatch
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def reason(self) -> str:
@@ -64,6 +70,11 @@ class TagIntegrity(BaseModel):
     duplicate_run_ids: list[str] = Field(default_factory=list)
     missing_outputs: list[str] = Field(default_factory=list)  # paths not on the remote
     unknown_count: int = 0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        return from_text(data, summary="why")  # a metrics.json of an older metricwatch
 
     @computed_field  # type: ignore[prop-decorator]
     @property
