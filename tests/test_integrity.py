@@ -335,6 +335,10 @@ def test_run_with_version_tag_but_no_metrics() -> None:
     assert item.reason == (
         "missing metric rmse or qwk, artifact model, artifact metrics.json (the run has no metrics)"
     )
+    assert item.text("es") == (
+        "falta(n) la métrica rmse o qwk, el artefacto model, el artefacto metrics.json "
+        "(el run no tiene métricas)"
+    )
 
 
 def test_required_metrics_use_aliases_and_nan_is_missing() -> None:

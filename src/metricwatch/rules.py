@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validat
 from metricwatch.config import Config, ThresholdRule
 from metricwatch.i18n import Lang, catalogue, lang_of
 from metricwatch.i18n.message import Msg, msg
-from metricwatch.i18n.words import Words, from_text, plain
+from metricwatch.i18n.words import DASH, Words, from_text, plain
 from metricwatch.i18n.words import text as words_text
 from metricwatch.vocab import (
     SEVERITY_RANK,
@@ -79,7 +79,7 @@ class StatusItem(_Frozen):
     status: str
     version: str | None = None  # the tag or revision it is about
     run_id: str | None = None
-    display: Msg = plain("—")  # the status as a reader says it: "✅ ok"
+    display: Msg = DASH  # the status as a reader says it: "✅ ok"
     reason: Words = Field(default_factory=list)  # shown when it breaches or has no verdict
     pass_reason: Words = Field(default_factory=list)  # shown when it passes
     breaches_on: tuple[str, ...] | None = None  # the statuses whose listing makes it breach
@@ -163,9 +163,9 @@ class Flag(_Frozen):
     severity: Severity
     outcome: Outcome
     value: float | None = None
-    value_shown: Msg = plain("—")
+    value_shown: Msg = DASH
     threshold: float | None = None  # the effective bound, e.g. 1.10 × baseline
-    threshold_shown: Msg = plain("—")
+    threshold_shown: Msg = DASH
     baseline: float | None = None
     version: str | None = None
     run_id: str | None = None

@@ -16,6 +16,8 @@ from metricwatch.i18n import Lang
 from metricwatch.i18n.message import Msg, msg
 
 Words = list[Msg]
+# "—", nothing to show (a model's default: made without reading the catalogue at import)
+DASH = Msg(key="words.plain", params={"text": "—"})
 
 
 def text(words: Sequence[Msg], lang: Lang = "en") -> str:

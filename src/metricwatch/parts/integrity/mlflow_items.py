@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from metricwatch.i18n.message import Msg, msg
-from metricwatch.i18n.words import joined
+from metricwatch.i18n.words import Words, joined, plain
 from metricwatch.parts.integrity.dvc_items import ReleaseFiles
 from metricwatch.parts.integrity.model import CheckItem
 from metricwatch.parts.kpis.params_match import compare_params, same_value
@@ -194,6 +194,19 @@ def _artifact_matches(pattern: str, paths: list[str], has_model: bool) -> bool:
     return False
 
 
+def _named(kind: str, alternatives: list[str]) -> Words:
+    """ "metric f1 or f1_score": a required metric or artifact and its alternatives."""
+    names = joined([[plain(a)] for a in alternatives], "words.or")
+    return [msg(f"integrity.reason.missing_{kind}"), *names]
+
+
+def _missing(named: list[Words], *, tail: bool) -> CheckItem:
+    """ "missing metric a, artifact b", and " (the run has no metrics)" when `tail`."""
+    end = [msg("integrity.reason.run_has_no_metrics")] if tail else []
+    why = [msg("integrity.reason.missing"), *joined(named, "words.comma"), *end]
+    return CheckItem(name="metrics_artifacts", status="fail", why=why)
+
+
 def metrics_artifacts_item(
     run: Any,
     required_metrics: list[str | list[str]],
@@ -203,15 +216,14 @@ def metrics_artifacts_item(
     has_logged_model: bool,
     artifacts_error: str | None = None,
 ) -> CheckItem:
-    missing: list[str] = []
+    missing: list[Words] = []
     for item in required_metrics:
         alts = _alternatives(item)
         if not any(_has_metric(run, m, aliases) for m in alts):
-            missing.append("metric " + " or ".join(alts))
+            missing.append(_named("metric", alts))
     if artifacts is None:
         if missing:
-            why = msg("integrity.reason.missing", names=", ".join(missing))
-            return CheckItem(name="metrics_artifacts", status="fail", why=[why])
+            return _missing(missing, tail=False)
         why = (
             msg("integrity.reason.artifacts_unknown", reason=artifacts_error)
             if artifacts_error
@@ -221,12 +233,9 @@ def metrics_artifacts_item(
     for item in required_artifacts:
         alts = _alternatives(item)
         if not any(_artifact_matches(p, artifacts, has_logged_model) for p in alts):
-            missing.append("artifact " + " or ".join(alts))
+            missing.append(_named("artifact", alts))
     if missing:
-        key = "integrity.reason.missing" if run.metrics else "integrity.reason.missing_no_metrics"
-        return CheckItem(
-            name="metrics_artifacts", status="fail", why=[msg(key, names=", ".join(missing))]
-        )
+        return _missing(missing, tail=not run.metrics)
     why = msg(
         "integrity.reason.metrics_artifacts_ok",
         metrics=len(required_metrics),
