@@ -110,13 +110,13 @@ def test_spanish_tables_word_the_collected_reasons(release_repo: ReleaseRepo) ->
     push = es["v1.0.3"]["dvc_push"]
     assert push.startswith("2 de ") and "data/prepared/ (manifiesto del directorio)" in push
     corr = {r[0]: r[-1] for r in correspondence_table(rep, "es").texts()}
-    assert corr["v1.0.2"].endswith("falta el run (version=v1.0.2)")
+    assert corr["v1.0.2"].startswith("❌ falta el run (version=v1.0.2) (")
     # the rules table: the integrity rule's reasons and statuses in Spanish, English in English
     flags = evaluate(cfg, merge_inputs([integrity_rule_inputs(rep, None, cfg)], {}))
     rows = {r[1]: r for r in flags_table(flags, "es").texts()}
-    assert rows["v1.0.2"][3] == "❌ falla" and rows["v1.0.2"][4].startswith("❌ si fail")
+    assert rows["v1.0.2"][2] == "❌ falla" and rows["v1.0.2"][3].startswith("❌ si fail")
     assert "falta el run (version=v1.0.2)" in rows["v1.0.2"][-1]
-    assert rows["v1.0.0"][3] == "✅ ok"
+    assert rows["v1.0.0"][2] == "✅ ok"
     english = {r[1]: r[-1] for r in flags_table(flags, "en").texts()}
     assert "missing run (version=v1.0.2)" in english["v1.0.2"]
     assert [Flag.model_validate(f.model_dump(mode="json")) for f in flags] == flags
