@@ -27,7 +27,7 @@ from metricwatch.parts.integrity.model import CheckItem, IntegrityReport, overal
 from metricwatch.parts.integrity.rule_inputs import integrity_rule_inputs
 from metricwatch.parts.integrity.table import checklist_table, correspondence_table
 from metricwatch.parts.kpis.params_match import compare_params, same_value
-from metricwatch.rules import Flag, evaluate, merge_inputs
+from metricwatch.rules import Flag, evaluate, merge_inputs, status_text
 from metricwatch.rules_table import flags_table
 from metricwatch.sources.mlflow_runs import RunRecord
 
@@ -491,3 +491,22 @@ def test_a_tag_pattern_with_a_space_says_it_can_never_match() -> None:
     assert "cannot contain spaces" in _no_match_note("v 1*", False, 4)
     assert "cannot contain spaces" not in _no_match_note("v1*", False, 4)
     assert "cannot contain spaces" not in _no_match_note(r"v\s", True, 4)
+
+
+def test_a_result_saved_before_reasons_were_messages_keeps_its_english_text() -> None:
+    """An older metrics.json (reason/summary as text) and an older history row or alert state
+    (a flag's reason and displays as text) read back with their words as they were."""
+    item = CheckItem.model_validate({"name": "git_commit", "status": "ok", "reason": "fine"})
+    assert (item.reason, item.text("es")) == ("fine", "fine")
+    old = {"rule": "integrity", "metric": "integrity", "kind": "breach_on", "severity": "fail",
+           "outcome": "breach", "value_display": "❌ fail", "threshold_display": "❌ if fail",
+           "reason": "missing run (version=v1)"}  # fmt: skip
+    flag = Flag.model_validate(old)
+    assert (flag.reason, flag.value_display, flag.threshold_display) == (
+        "missing run (version=v1)",
+        "❌ fail",
+        "❌ if fail",
+    )
+    new = Flag(**{**old, "why": [], "value_shown": status_text("fail")})
+    assert Flag.model_validate(new.model_dump(mode="json")) == new
+    assert new.value_shown.text("es") == "❌ falla" and new.reason == ""
