@@ -73,6 +73,9 @@ def test_every_release_run_is_a_registered_version(cfg: Config, runs: RunSet) ->
     assert reasons["v1.0.0"].reason == f"{MODEL} version 1 @champion"
     assert reasons["v1.0.1"].reason == f"{MODEL} version 2"
     assert reasons["v1.0.3"].reason == f"{MODEL} version 3 @challenger"
+    assert reasons["v1.0.0"].text("es") == f"{MODEL} versión 1 @champion"
+    gone = registered_version_item(None, listing, MODEL)
+    assert gone.text("es") == "no hay run de MLflow que buscar"
 
 
 def test_system_metrics_give_peak_memory_and_cpu(cfg: Config, runs: RunSet) -> None:
@@ -95,11 +98,13 @@ def test_training_data_is_the_tags_data(cfg: Config, runs: RunSet) -> None:
         assert names == ["data/current/batch.csv", "data/raw/students.csv"], tag
         item = training_data_item(datasets[rid], releases[tag], tag)
         assert item.status == "ok", (tag, item.reason)
+        assert item.text("es").startswith("2 dataset(s) = los datos del tag: data/"), tag
     # v1.0.3 trained on the drifted batch, which v1.0.0's tag does not hold
     crossed = training_data_item(datasets[ids["v1.0.3"]], releases["v1.0.0"], "v1.0.0")
     assert crossed.status == "fail" and crossed.reason.startswith(
         "data/current/batch.csv: the run's data "
     )
+    assert crossed.text("es").startswith("data/current/batch.csv: los datos del run ")
 
 
 def test_confusion_matrices_of_v1_0_0_and_v1_0_3_side_by_side(cfg: Config) -> None:

@@ -11,6 +11,7 @@ from rich.console import Console
 from metricwatch.doc.table import Cell, Column, Table, status_badge
 from metricwatch.doc.table_rich import to_rich
 from metricwatch.doc.table_text import to_csv, to_markdown
+from metricwatch.i18n.words import plain
 from metricwatch.parts.integrity.model import CheckItem, IntegrityReport, TagIntegrity
 from metricwatch.parts.integrity.table import checklist_table, correspondence_table
 from metricwatch.parts.kpis.baseline import BaselineChoice
@@ -130,10 +131,10 @@ def test_the_kpi_table_is_one_table_in_every_view() -> None:
 
 
 def _integrity(unknown: int) -> IntegrityReport:
-    items = [CheckItem(name="git_tag", status="ok", reason="tag v1 exists"),
-             CheckItem(name="mlflow_run", status="unknown", reason="store down")]  # fmt: skip
+    items = [CheckItem(name="git_tag", status="ok", why=[plain("tag v1 exists")]),
+             CheckItem(name="mlflow_run", status="unknown", why=[plain("store down")])]  # fmt: skip
     tag = TagIntegrity(tag="v1", commit="c" * 40, date=None, annotated=True, status="warn",
-                       summary="store down", items=items, run_id="r" * 32, experiment="e",
+                       why=[plain("store down")], items=items, run_id="r" * 32, experiment="e",
                        unknown_count=unknown)  # fmt: skip
     return IntegrityReport(repo=".", pattern="v*", regex=False, version_tag="version", remote=None,
                            remote_url=None, remote_available=None, runs_available=False,

@@ -319,6 +319,11 @@ def test_report_section_shows_each_stage(
         rows = {r[1]: r[2] for r in table.texts()}
         assert rows == {"dev": "v1.2.0", "prod": "v1.0.0", "stage": "v1.1.0"}
         assert f"{MODEL}#prod#1" in table.html()
+        prod_check = next(r[-1] for r in table.texts() if r[1] == "prod")
+        where = {"en": "is in prod", "es": "está en prod"}[lang]
+        assert f"{MODEL} v1.0.0 {where} ({MODEL}#prod#1); " in prod_check
+        release = {"en": "; its release tag ", "es": "; su tag de versión "}[lang]
+        assert f"{release}{MODEL}@v1.0.0 " in prod_check
     out = Console(width=200, record=True, file=io.StringIO())
     for printed in tables(out, rep):
         out.print(printed)

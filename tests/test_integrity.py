@@ -13,6 +13,8 @@ from support.release_repo import ReleaseRepo
 from support.repos import commit_all, dvc, git
 
 from metricwatch.config import Config, parse_config
+from metricwatch.i18n.words import Words, plain
+from metricwatch.i18n.words import text as words_text
 from metricwatch.parts.integrity.collect import check_integrity
 from metricwatch.parts.integrity.dvc_items import parse_release
 from metricwatch.parts.integrity.mlflow_items import (
@@ -21,8 +23,12 @@ from metricwatch.parts.integrity.mlflow_items import (
     metrics_artifacts_item,
     run_item,
 )
-from metricwatch.parts.integrity.model import CheckItem, overall
+from metricwatch.parts.integrity.model import CheckItem, IntegrityReport, overall
+from metricwatch.parts.integrity.rule_inputs import integrity_rule_inputs
+from metricwatch.parts.integrity.table import checklist_table, correspondence_table
 from metricwatch.parts.kpis.params_match import compare_params, same_value
+from metricwatch.rules import Flag, evaluate, merge_inputs, status_text
+from metricwatch.rules_table import flags_table
 from metricwatch.sources.mlflow_runs import RunRecord
 
 pytest_plugins = ["support.integrity_fixtures"]
@@ -74,6 +80,46 @@ def test_release_checklists_and_correspondence(release_repo: ReleaseRepo) -> Non
     ]
     assert {o.version for o in rep.orphans} == {"v9.9.9", "v 1.0 $(touch pwn2)"}
     assert rep.statuses == {"v1.0.0": "ok", "v1.0.1": "ok", "v1.0.2": "fail", "v1.0.3": "fail"}
+    assert IntegrityReport.model_validate(data) == rep  # metrics.json and back: the same result
+
+
+@pytest.mark.slow
+def test_spanish_tables_word_the_collected_reasons(release_repo: ReleaseRepo) -> None:
+    """The checklist, correspondence and rules tables of a collected result, in Spanish."""
+    cfg = make_cfg(release_repo)
+    rep = check_integrity(cfg)
+    by_tag = {t.tag: t for t in rep.tags}
+
+    def spanish(tag: str) -> dict[str, str]:
+        rows = checklist_table(rep, "es", by_tag[tag]).texts()
+        return dict(zip([i.name for i in by_tag[tag].items], [r[-1] for r in rows], strict=True))
+
+    es = {tag: spanish(tag) for tag in by_tag}
+    commit, run_id = release_repo.commits["v1.0.0"][:12], release_repo.run_ids["v1.0.0"]
+    assert es["v1.0.0"]["git_tag"].startswith(f"tag anotado → {commit} (")
+    assert es["v1.0.0"]["dvc_files"].startswith("dvc.yaml y dvc.lock versionados (")
+    assert es["v1.0.0"]["dvc_push"] == "las 2 salida(s) están en el remote 'local'"
+    assert es["v1.0.0"]["mlflow_run"] == f"run {run_id} en releases"
+    assert es["v1.0.0"]["git_commit"] == f"el commit {commit} coincide"
+    assert es["v1.0.0"]["same_inputs"] == (
+        "2 param(s) iguales a dvc.lock; 2 hash(es) de datos/modelo iguales a dvc.lock"
+    )
+    assert es["v1.0.0"]["metrics_artifacts"].endswith(" artefacto(s) presentes")
+    assert es["v1.0.2"]["mlflow_run"] == "falta el run (version=v1.0.2)"
+    assert es["v1.0.2"]["git_commit"] == "no hay run de MLflow que comprobar"
+    push = es["v1.0.3"]["dvc_push"]
+    assert push.startswith("2 de ") and "data/prepared/ (manifiesto del directorio)" in push
+    corr = {r[0]: r[-1] for r in correspondence_table(rep, "es").texts()}
+    assert corr["v1.0.2"].startswith("❌ falta el run (version=v1.0.2) (")
+    # the rules table: the integrity rule's reasons and statuses in Spanish, English in English
+    flags = evaluate(cfg, merge_inputs([integrity_rule_inputs(rep, None, cfg)], {}))
+    rows = {r[1]: r for r in flags_table(flags, "es").texts()}
+    assert rows["v1.0.2"][2] == "❌ falla" and rows["v1.0.2"][3].startswith("❌ si fail")
+    assert "falta el run (version=v1.0.2)" in rows["v1.0.2"][-1]
+    assert rows["v1.0.0"][2] == "✅ ok"
+    english = {r[1]: r[-1] for r in flags_table(flags, "en").texts()}
+    assert "missing run (version=v1.0.2)" in english["v1.0.2"]
+    assert [Flag.model_validate(f.model_dump(mode="json")) for f in flags] == flags
 
 
 @pytest.mark.slow
@@ -289,6 +335,10 @@ def test_run_with_version_tag_but_no_metrics() -> None:
     assert item.reason == (
         "missing metric rmse or qwk, artifact model, artifact metrics.json (the run has no metrics)"
     )
+    assert item.text("es") == (
+        "falta(n) la métrica rmse o qwk, el artefacto model, el artefacto metrics.json "
+        "(el run no tiene métricas)"
+    )
 
 
 def test_required_metrics_use_aliases_and_nan_is_missing() -> None:
@@ -338,12 +388,17 @@ def test_param_key_matching_rule() -> None:
 
 
 def test_overall_status_counts_unknown_separately() -> None:
-    ok = CheckItem(name="a", status="ok", reason="fine")
-    unk = CheckItem(name="b", status="unknown", reason="remote down")
-    fail = CheckItem(name="c", status="fail", reason="missing run")
-    assert overall([ok]) == ("ok", "all checks pass", 0)
-    assert overall([ok, unk]) == ("warn", "1 item(s) unknown: remote down", 1)
-    assert overall([ok, unk, fail]) == ("fail", "missing run", 1)
+    ok = CheckItem(name="a", status="ok", why=[plain("fine")])
+    unk = CheckItem(name="b", status="unknown", why=[plain("remote down")])
+    fail = CheckItem(name="c", status="fail", why=[plain("missing run")])
+
+    def english(status: str, why: Words, unknown: int) -> tuple[str, str, int]:
+        return status, words_text(why), unknown
+
+    assert english(*overall([ok])) == ("ok", "all checks pass", 0)
+    assert english(*overall([ok, unk])) == ("warn", "1 item(s) unknown: remote down", 1)
+    assert english(*overall([ok, unk, fail])) == ("fail", "missing run", 1)
+    assert words_text(overall([ok, unk])[1], "es") == "1 punto(s) desconocido(s): remote down"
 
 
 @pytest.mark.slow
@@ -412,14 +467,14 @@ def test_a_tag_with_only_dvc_files_is_a_data_release_not_a_missing_pipeline() ->
 def test_a_tag_that_fails_nothing_but_has_unknown_items_is_unknown() -> None:
     from metricwatch.parts.integrity.model import TagIntegrity
 
-    ok = CheckItem(name="git_tag", status="ok", reason="fine")
-    unk = CheckItem(name="mlflow_run", status="unknown", reason="no store")
-    fail = CheckItem(name="dvc_push", status="fail", reason="not pushed")
+    ok = CheckItem(name="git_tag", status="ok", why=[plain("fine")])
+    unk = CheckItem(name="mlflow_run", status="unknown", why=[plain("no store")])
+    fail = CheckItem(name="dvc_push", status="fail", why=[plain("not pushed")])
 
     def tag(*items: CheckItem) -> TagIntegrity:
-        status, summary, unknown = overall(list(items))
+        status, why, unknown = overall(list(items))
         return TagIntegrity(
-            tag="v1", commit=None, date=None, annotated=None, status=status, summary=summary,
+            tag="v1", commit=None, date=None, annotated=None, status=status, why=why,
             items=list(items), unknown_count=unknown,
         )  # fmt: skip
 
@@ -436,3 +491,22 @@ def test_a_tag_pattern_with_a_space_says_it_can_never_match() -> None:
     assert "cannot contain spaces" in _no_match_note("v 1*", False, 4)
     assert "cannot contain spaces" not in _no_match_note("v1*", False, 4)
     assert "cannot contain spaces" not in _no_match_note(r"v\s", True, 4)
+
+
+def test_a_result_saved_before_reasons_were_messages_keeps_its_english_text() -> None:
+    """An older metrics.json (reason/summary as text) and an older history row or alert state
+    (a flag's reason and displays as text) read back with their words as they were."""
+    item = CheckItem.model_validate({"name": "git_commit", "status": "ok", "reason": "fine"})
+    assert (item.reason, item.text("es")) == ("fine", "fine")
+    old = {"rule": "integrity", "metric": "integrity", "kind": "breach_on", "severity": "fail",
+           "outcome": "breach", "value_display": "❌ fail", "threshold_display": "❌ if fail",
+           "reason": "missing run (version=v1)"}  # fmt: skip
+    flag = Flag.model_validate(old)
+    assert (flag.reason, flag.value_display, flag.threshold_display) == (
+        "missing run (version=v1)",
+        "❌ fail",
+        "❌ if fail",
+    )
+    new = Flag(**{**old, "why": [], "value_shown": status_text("fail")})
+    assert Flag.model_validate(new.model_dump(mode="json")) == new
+    assert new.value_shown.text("es") == "❌ falla" and new.reason == ""

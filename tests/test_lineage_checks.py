@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from metricwatch.i18n import t
 from metricwatch.parts.integrity.dvc_items import parse_release
 from metricwatch.parts.integrity.model_registry import registered_version_item
-from metricwatch.parts.integrity.training_data import NO_DATASETS, tag_entries, training_data_item
+from metricwatch.parts.integrity.training_data import tag_entries, training_data_item
 from metricwatch.sources.mlflow_inputs import RunDataset
 from metricwatch.sources.mlflow_registry import RegisteredVersion, RegistryListing
 from metricwatch.track_datasets import is_dvc_md5, parse_source_uri, source_uri
@@ -192,7 +193,8 @@ def test_dataset_named_by_path_without_dvc_source() -> None:
 
 def test_no_datasets_and_unreadable() -> None:
     none = training_data_item([], release(), "v1.0.0")
-    assert (none.status, none.reason) == ("unknown", NO_DATASETS)
+    assert (none.status, none.reason) == ("unknown", t("integrity.reason.no_datasets"))
+    assert none.reason.startswith("the run logged no dataset inputs (mlflow.log_input)")
     down = training_data_item(None, release(), "v1.0.0", unavailable="server down")
     assert (down.status, down.reason) == ("unknown", "datasets unavailable: server down")
 

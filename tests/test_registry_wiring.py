@@ -207,7 +207,8 @@ def test_integrity_section_and_cli_show_the_items(
     text = text_of(html_of(result, "integrity", lang))
     for item in ("registered_model", "training_data"):
         assert t(f"integrity.item.{item}", lang) in text
-    assert f"{MODEL} version 3 @challenger" in text
+    version = {"en": "version", "es": "versión"}[lang]  # the reason, in the section's language
+    assert f"{MODEL} {version} 3 @challenger" in text
     console = Console(width=250, record=True, file=io.StringIO())
     cli = printed(tables(console, integrity)[1])  # the checklist
     assert "registered model version for" in cli and "training data = the tag's" in cli

@@ -10,6 +10,7 @@ from metricwatch import vocab
 from metricwatch.alerts.formats import to_markdown
 from metricwatch.doc.html import notice
 from metricwatch.doc.table import status_badge
+from metricwatch.i18n.words import plain
 from metricwatch.parts.integrity.model import CheckItem, TagIntegrity
 from metricwatch.parts.integrity.table import tag_status
 from metricwatch.rules import Flag
@@ -42,7 +43,7 @@ def test_every_verdict_and_outcome_has_a_status():
 def test_cli_report_and_alerts_draw_the_same_glyphs():
     warn = vocab.ICON["warn"]
     tag = TagIntegrity(
-        tag="v1", commit=None, date=None, annotated=None, status="warn", summary="params differ",
+        tag="v1", commit=None, date=None, annotated=None, status="warn", why=[plain("params differ")],
         items=[],
     )  # fmt: skip
     assert tag_status(tag, "en").text == f"{warn} params differ"
@@ -55,7 +56,9 @@ def test_cli_report_and_alerts_draw_the_same_glyphs():
     flag = Flag(rule="r", metric="rmse", kind="max", severity="warn", outcome="breach")
     md = to_markdown([flag], project="p", exit_code=2, errors={})
     assert f"{vocab.ICON['unknown']} no verdict" in md and f"| {warn} " in md
-    assert CheckItem(name="git_tag", status="unknown", reason="r").status in vocab.ITEM_STATUSES
+    assert (
+        CheckItem(name="git_tag", status="unknown", why=[plain("r")]).status in vocab.ITEM_STATUSES
+    )
 
 
 def _glyph_literals(path: Path) -> list[tuple[int, str]]:

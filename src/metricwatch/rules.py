@@ -16,9 +16,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from metricwatch.config import Config, ThresholdRule
+from metricwatch.i18n import Lang, catalogue, lang_of
+from metricwatch.i18n.message import Msg, msg
+from metricwatch.i18n.words import DASH, Words, from_text, plain
+from metricwatch.i18n.words import text as words_text
 from metricwatch.vocab import (
     SEVERITY_RANK,
     STATUS_METRICS,
@@ -75,9 +79,9 @@ class StatusItem(_Frozen):
     status: str
     version: str | None = None  # the tag or revision it is about
     run_id: str | None = None
-    display: str = "—"  # the status as a reader says it: "✅ ok"
-    reason: str = ""  # shown when it breaches or has no verdict
-    pass_reason: str = ""  # shown when it passes
+    display: Msg = DASH  # the status as a reader says it: "✅ ok"
+    reason: Words = Field(default_factory=list)  # shown when it breaches or has no verdict
+    pass_reason: Words = Field(default_factory=list)  # shown when it passes
     breaches_on: tuple[str, ...] | None = None  # the statuses whose listing makes it breach
     unknown: bool = False  # no verdict could be made: "no data" unless listed in breach_on
 
@@ -92,8 +96,9 @@ class StatusInputs(_Frozen):
     """A part's statuses; `items` None: the part gave none, `why` says why."""
 
     items: list[StatusItem] | None = None
-    why: str = ""
-    empty: str = "nothing to check"  # the reason when items is an empty list
+    why: str = ""  # a part's own message (an error, a note), shown as it is
+    # the reason when items is an empty list
+    empty: Msg = Field(default_factory=lambda: msg("rules.reason.nothing_to_check"))
     version: str | None = None  # what a "no data" flag is about
     rule: StatusRule | None = None  # the part's built-in rule on these statuses
 
@@ -148,22 +153,57 @@ def merge_inputs(
 
 
 class Flag(_Frozen):
+    """One rule's verdict on one version. Its reason and the value and threshold as shown are
+    messages (`why`, `value_shown`, `threshold_shown`), worded by presenters in their language;
+    `reason`, `value_display` and `threshold_display` are their English text."""
+
     rule: str
     metric: str
     kind: str
     severity: Severity
     outcome: Outcome
     value: float | None = None
-    value_display: str = "—"
+    value_shown: Msg = DASH
     threshold: float | None = None  # the effective bound, e.g. 1.10 × baseline
-    threshold_display: str = "—"
+    threshold_shown: Msg = DASH
     baseline: float | None = None
     version: str | None = None
     run_id: str | None = None
     run_url: str | None = None
     message: str = ""
     action: str = ""
-    reason: str = ""
+    why: Words = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        """A flag saved before its words were messages (an older history database or alert
+        state) keeps its English text as it was."""
+        data = from_text(data, reason="why")
+        for old in ("value_display", "threshold_display"):
+            shown = old.replace("display", "shown")
+            if isinstance(data, dict) and shown not in data and isinstance(data.get(old), str):
+                data[shown] = plain(data[old])
+        return data
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def value_display(self) -> str:
+        return self.value_shown.text("en")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def threshold_display(self) -> str:
+        return self.threshold_shown.text("en")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def reason(self) -> str:
+        return words_text(self.why)
+
+    def reason_in(self, lang: Lang) -> str:
+        """The reason in lang ("" when there is none)."""
+        return words_text(self.why, lang)
 
     @property
     def breached(self) -> bool:
@@ -194,23 +234,19 @@ def _text(d: Mapping[Any, str], lang: str, fallback: str) -> str:
     return d.get(lang) or d.get("en") or d.get("es") or fallback
 
 
-def _bound(rule: ThresholdRule, baseline: float | None) -> tuple[float | None, str]:
+def _bound(rule: ThresholdRule, baseline: float | None) -> tuple[float | None, Msg]:
     kind, t = rule.kind, rule.value
     if kind == "max":
-        return t, f"≤ {fmt(t)}"
+        return t, plain(f"≤ {fmt(t)}")
     if kind == "min":
-        return t, f"≥ {fmt(t)}"
-    if baseline is None:
-        return None, {
-            "max_ratio_to_baseline": f"≤ {fmt(t)} × baseline",
-            "min_ratio_to_baseline": f"≥ {fmt(t)} × baseline",
-            "max_delta": f"≤ baseline + {fmt(t)}",
-        }[kind]
+        return t, plain(f"≥ {fmt(t)}")
+    if baseline is None:  # the bound in words: "≤ 1.1 × baseline"
+        return None, msg(f"rules.bound.{kind}", t=fmt(t))
     if kind == "max_ratio_to_baseline":
-        return t * baseline, f"≤ {fmt(t * baseline)} ({fmt(t)} × {fmt(baseline)})"
+        return t * baseline, plain(f"≤ {fmt(t * baseline)} ({fmt(t)} × {fmt(baseline)})")
     if kind == "min_ratio_to_baseline":
-        return t * baseline, f"≥ {fmt(t * baseline)} ({fmt(t)} × {fmt(baseline)})"
-    return baseline + t, f"≤ {fmt(baseline + t)} ({fmt(baseline)} + {fmt(t)})"
+        return t * baseline, plain(f"≥ {fmt(t * baseline)} ({fmt(t)} × {fmt(baseline)})")
+    return baseline + t, plain(f"≤ {fmt(baseline + t)} ({fmt(baseline)} + {fmt(t)})")
 
 
 def _metric_flag(
@@ -235,41 +271,53 @@ def _metric_flag(
         "kind": rule.kind,
         "severity": rule.severity,
         "threshold": bound,
-        "threshold_display": bound_text,
+        "threshold_shown": bound_text,
         "baseline": base,
         "version": row.version if row else None,
         "run_id": row.run_id if row else None,
         "run_url": row.run_url if row else None,
-        "message": _text(rule.message, lang, f"{metric} {bound_text}"),
+        "message": _text(rule.message, lang, f"{metric} {bound_text.text(lang_of(lang))}"),
         "action": _text(rule.action, lang, ""),
     }
     if row is None:
-        why = "; ".join(f"{k}: {v}" for k, v in inputs.unavailable.items()) or "no runs"
-        return Flag(outcome="no data", reason=f"no candidate run ({why})", **common)
+        why = "; ".join(f"{k}: {v}" for k, v in inputs.unavailable.items())
+        no_run = msg("rules.reason.no_candidate", why=why) if why else msg("rules.reason.no_runs")
+        return Flag(outcome="no data", why=[no_run], **common)
     if mv.state != "ok" or mv.value is None or not math.isfinite(mv.value):
         state = mv.state if mv.state != "ok" else "missing"
-        return Flag(outcome="no data", value_display=state, reason=f"{metric} is {state}", **common)
+        return Flag(
+            outcome="no data",
+            value_shown=msg(f"rules.state.{state}"),
+            why=[msg(f"rules.reason.metric_{state}", metric=metric)],
+            **common,
+        )
     value = float(mv.value)
     if bound is None:
         reason = (
-            "no baseline run"
+            msg("rules.reason.no_baseline_run")
             if inputs.baseline is None
-            else f"baseline has no usable {metric} ({base_mv.state})"
+            else msg(f"rules.reason.baseline_{base_mv.state}", metric=metric)
         )
         return Flag(
-            outcome="no baseline", value=value, value_display=fmt(value), reason=reason, **common
+            outcome="no baseline",
+            value=value,
+            value_shown=plain(fmt(value)),
+            why=[reason],
+            **common,
         )
     breach = value < bound if rule.kind in ("min", "min_ratio_to_baseline") else value > bound
-    return Flag(
-        outcome="breach" if breach else "pass", value=value, value_display=fmt(value), **common
-    )
+    outcome: Outcome = "breach" if breach else "pass"
+    return Flag(outcome=outcome, value=value, value_shown=plain(fmt(value)), **common)
 
 
-def status_text(status: str, *, verdict: bool = False) -> str:
+def status_text(status: str, *, verdict: bool = False) -> Msg:
     """A status as a reader says it: "✅ ok", "❌ fail"; a reproducibility verdict
     (`verdict=True`) by the status it shows as: "✅ identical", "❌ differ", "❓ error"."""
     shown = VERDICT_STATUS.get(status, "fail") if verdict else status
-    return f"{icon(shown)} {status}"
+    key = f"rules.status.{status}"
+    if key not in catalogue("en"):  # a status of a newer part: shown as it is
+        return plain(f"{icon(shown)} {status}")
+    return msg(key, icon=icon(shown))
 
 
 def _status_flags(
@@ -282,7 +330,7 @@ def _status_flags(
         "metric": metric,
         "kind": "breach_on",
         "severity": rule.severity,
-        "threshold_display": f"{icon('fail')} if " + " / ".join(bad),
+        "threshold_shown": msg("rules.breach_if", icon=icon("fail"), statuses=" / ".join(bad)),
         "message": _text(rule.message, lang, f"{metric} status"),
         "action": _text(rule.action, lang, ""),
     }
@@ -290,21 +338,20 @@ def _status_flags(
     if given is None or given.items is None:
         why = inputs.unavailable.get(metric) or (given.why if given else "")
         version = given.version if given else None
-        reason = why or f"the {metric} check did not run"
-        return [Flag(outcome="no data", version=version, reason=reason, **common)]
+        reason = plain(why) if why else msg("rules.reason.did_not_run", metric=metric)
+        return [Flag(outcome="no data", version=version, why=[reason], **common)]
     if not given.items:
-        return [Flag(outcome="no data", reason=given.empty, **common)]
+        return [Flag(outcome="no data", why=[given.empty], **common)]
     flags = []
     for item in given.items:
         outcome = item.outcome(bad)
-        reason = item.pass_reason if outcome == "pass" else item.reason
         flags.append(
             Flag(
                 outcome=outcome,
                 version=item.version,
                 run_id=item.run_id,
-                value_display=item.display,
-                reason=reason,
+                value_shown=item.display,
+                why=item.pass_reason if outcome == "pass" else item.reason,
                 **common,
             )
         )

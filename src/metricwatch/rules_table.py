@@ -28,10 +28,12 @@ def flag_status(f: Flag) -> str:
     return f.severity if f.breached else OUTCOME_STATUS.get(f.outcome, "unknown")
 
 
-def flag_note(f: Flag) -> str:
+def flag_note(f: Flag, lang: Lang = "en") -> str:
+    """What to do (a breach), or why there is no verdict, with the reason in lang."""
+    reason = f.reason_in(lang)
     if f.breached:
-        return f.message + (f": {f.reason}" if f.reason else "") + f" → {f.action}"
-    return f.reason or (MISSING if f.outcome == "pass" else f.message)
+        return f.message + (f": {reason}" if reason else "") + f" → {f.action}"
+    return reason or (MISSING if f.outcome == "pass" else f.message)
 
 
 def flags_table(
@@ -46,11 +48,11 @@ def flags_table(
             "rule": f"{f.rule} ({f.severity})",
             "version": f.version or MISSING,
             "run": (f.run_id or MISSING)[:8],
-            "value": f.value_display,
-            "threshold": f.threshold_display,
+            "value": f.value_shown.text(lang),
+            "threshold": f.threshold_shown.text(lang),
             "baseline": fmt(f.baseline),
             "outcome": status_badge(flag_status(f), outcome),
-            "action": scrub(flag_note(f), secret_vars),
+            "action": scrub(flag_note(f, lang), secret_vars),
         }
         rows.append([cells[k] for k in keys])
     return Table(cols, rows, "mw-table mw-flags")

@@ -3,6 +3,7 @@ from tag → status and a repro verdict, as the pipeline builds it from their ty
 
 from __future__ import annotations
 
+from metricwatch.i18n.words import plain
 from metricwatch.parts.integrity.rule_inputs import tag_item, tag_statuses
 from metricwatch.parts.repro.rule_inputs import verdict_status
 from metricwatch.rules import StatusInputs
@@ -21,7 +22,9 @@ def statuses(
     """integrity: tag → rule status ("unknown" for a tag whose checks could not all be made)."""
     tags = (
         [
-            tag_item(t, s, (runs or {}).get(t), (reasons or {}).get(t, ""))
+            tag_item(
+                t, s, (runs or {}).get(t), [plain(r)] if (r := (reasons or {}).get(t)) else None
+            )
             for t, s in integrity.items()
         ]
         if integrity is not None

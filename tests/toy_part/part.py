@@ -9,6 +9,7 @@ from metricwatch.config import Config
 from metricwatch.doc.blocks import Block
 from metricwatch.doc.table import Table
 from metricwatch.errors import SourceError
+from metricwatch.i18n.words import plain
 from metricwatch.parts.contract import Context, Part, SectionSpec
 from metricwatch.parts.missing import part_missing
 from metricwatch.rules import PartRuleInputs, StatusInputs, StatusItem, StatusRule
@@ -38,7 +39,12 @@ def rule_inputs(rep: ToyReport | None, reason: str | None, cfg: Config) -> PartR
     if rep is None:
         return PartRuleInputs(statuses={"toy": StatusInputs(rule=TOY_RULE, why=reason or "")})
     items = [
-        StatusItem(status=status, version=lamp, display=status, reason=f"{lamp} is {status}")
+        StatusItem(
+            status=status,
+            version=lamp,
+            display=plain(status),
+            reason=[plain(f"{lamp} is {status}")],
+        )
         for lamp, status in rep.lamps.items()
     ]
     return PartRuleInputs(statuses={"toy": StatusInputs(rule=TOY_RULE, items=items)})

@@ -79,14 +79,16 @@ def to_markdown(
     ]
     for f in flags:
         base = f"{f.baseline:.4g}" if f.baseline is not None else "—"
+        reason = f.reason_in(lg)
         if f.breached:
-            note = f.message + (f" ({f.reason})" if f.reason else "")
+            note = f.message + (f" ({reason})" if reason else "")
         else:
-            note = "" if f.outcome == "pass" else f"{f.outcome}: {f.reason}"
+            note = "" if f.outcome == "pass" else f"{f.outcome}: {reason}"
         run = f"[{f.run_id[:8]}]({f.run_url})" if f.run_id and f.run_url else (f.run_id or "—")[:8]
         lines.append(
             f"| {icon(f)} | {_md(f.rule)} | {f.severity} | {_md(f.version or '—')} | {run} | "
-            f"{_md(f.value_display)} | {_md(f.threshold_display)} | {base} | {_md(note)} | "
+            f"{_md(f.value_shown.text(lg))} | {_md(f.threshold_shown.text(lg))} | {base} | "
+            f"{_md(note)} | "
             f"{_md(f.action if f.breached else '')} |"
         )
     if errors:

@@ -75,17 +75,18 @@ def status(ctx: AlertContext, notice: Notice) -> str:
 
 def flag_facts(ctx: AlertContext, flag: Flag, *, resolved: bool = False) -> list[dict[str, str]]:
     facts = []
+    lang = lang_of(ctx.lang)
     if not resolved:  # a resolved breach's last value would read as the current one
         facts += [
-            {"title": ctx.t("value"), "value": flag.value_display},
-            {"title": ctx.t("threshold"), "value": flag.threshold_display},
+            {"title": ctx.t("value"), "value": flag.value_shown.text(lang)},
+            {"title": ctx.t("threshold"), "value": flag.threshold_shown.text(lang)},
         ]
         if flag.baseline is not None:
             facts.append({"title": ctx.t("baseline"), "value": f"{flag.baseline:.4g}"})
     facts.append({"title": ctx.t("version"), "value": flag.version or "—"})
     facts.append({"title": ctx.t("run"), "value": flag.run_id or "—"})
-    if flag.reason and not resolved:
-        facts.append({"title": ctx.t("reason"), "value": flag.reason})
+    if flag.why and not resolved:
+        facts.append({"title": ctx.t("reason"), "value": flag.reason_in(lang)})
     if flag.action and not resolved:
         facts.append({"title": ctx.t("action"), "value": flag.action})
     return facts

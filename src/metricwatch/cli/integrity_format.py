@@ -46,12 +46,12 @@ def markdown(rep: IntegrityReport, lang: str = "en") -> str:
         for item in t.items:
             box = "x" if item.status == "ok" else " "
             label = i18n.label(f"integrity.item.{item.name}", lg, item.name)
-            lines.append(f"- [{box}] {icon(item.status)} {label}: {md_cell(item.reason)}")
+            lines.append(f"- [{box}] {icon(item.status)} {label}: {md_cell(item.text(lg))}")
     if rep.stages:
         lines += ["", f"{i18n.t('integrity.stages', lg)}:", ""]
         lines += [
             f"- {md_cell(s.model)} {md_cell(s.stage)} → {md_cell(s.version or '—')} "
-            f"({md_cell(s.tag)}): {icon(s.check.status)} {md_cell(s.check.reason)}"
+            f"({md_cell(s.tag)}): {icon(s.check.status)} {md_cell(s.check.text(lg))}"
             for s in rep.stages
         ]
     if rep.orphans:

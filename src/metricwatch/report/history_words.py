@@ -28,10 +28,12 @@ def breach_name(f: Flag) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _new_breach(f: Flag) -> str:
+def _new_breach(f: Flag, lang: Lang) -> str:
     """A bound rule with its value and bound; a status rule (integrity, repro) by its glyph."""
     head = f"{severity_icon(f.severity)} {breach_name(f)}"
-    return head if f.kind == "breach_on" else f"{head}: {f.value_display} vs {f.threshold_display}"
+    if f.kind == "breach_on":
+        return head
+    return f"{head}: {f.value_shown.text(lang)} vs {f.threshold_shown.text(lang)}"
 
 
 def verdict(value: str | None, lang: Lang) -> str:
@@ -50,7 +52,7 @@ def since_bullets(diff: SinceLast, lang: Lang) -> list[str]:
     """One bullet per kind of change (none when nothing changed)."""
     out = []
     if diff.new_breaches:
-        items = "; ".join(_new_breach(f) for f in diff.new_breaches)
+        items = "; ".join(_new_breach(f, lang) for f in diff.new_breaches)
         out.append(t("history.new_breaches", lang, n=len(diff.new_breaches), items=items))
     if diff.resolved_breaches:
         items = "; ".join(f"{icon('ok')} {breach_name(f)}" for f in diff.resolved_breaches)

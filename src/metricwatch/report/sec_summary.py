@@ -26,11 +26,12 @@ def overall_status(result: MonitoringResult) -> str:
 def _breach_line(f: Flag, lang: Lang = "en") -> str:
     """A breached rule in one line: value vs bound, or for a status rule, why it failed."""
     common = {"rule": f.rule, "severity": f.severity, "version": f.version or "",
-              "value": f.value_display, "action": f.action}  # fmt: skip
+              "value": f.value_shown.text(lang), "action": f.action}  # fmt: skip
     if f.kind == "breach_on":
-        why = f" ({f.reason})" if f.reason else ""
+        reason = f.reason_in(lang)
+        why = f" ({reason})" if reason else ""
         return t("summary.breach_status", lang, why=why, **common)
-    return t("summary.breach_bound", lang, bound=f.threshold_display, **common)
+    return t("summary.breach_bound", lang, bound=f.threshold_shown.text(lang), **common)
 
 
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:

@@ -153,7 +153,7 @@ def artifact_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
         row: list[object] = [tag.tag]
         for name in names:
             item = tag.item(name)
-            row.append(status_badge(item.status, item.reason) if item else "—")
+            row.append(status_badge(item.status, item.text(lang)) if item else "—")
         rows.append(row)
     return [Heading(t("report.artifacts", lang)), Table(cols, rows, "mw-table mw-small")]
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
+from metricwatch.i18n.message import Msg, msg
 from metricwatch.parts.integrity import dvc_items as dvcx
 from metricwatch.parts.integrity import mlflow_items as mlx
 from metricwatch.parts.integrity.lineage import Lineage, lineage_items, read_lineage
@@ -54,10 +55,14 @@ def _runs_unavailable(reason: str | None, missing: MissingStore | None) -> list[
     """The four MLflow items of a tag when no run could be read: unknown, each saying why and,
     when the store is not there, what to do."""
     if missing is not None:
-        why = f"not checked ({missing.reason}): {missing.fix}"
-        return [CheckItem(name=n, status="unknown", reason=why) for n in MLFLOW_ITEMS]
-    first = CheckItem(name="mlflow_run", status="unknown", reason=f"runs unavailable: {reason}")
-    return [first, *_not_checked("runs unavailable")]
+        why = msg("integrity.reason.store_missing", reason=missing.reason, fix=missing.fix)
+        return [CheckItem(name=n, status="unknown", why=[why]) for n in MLFLOW_ITEMS]
+    first = CheckItem(
+        name="mlflow_run",
+        status="unknown",
+        why=[msg("integrity.reason.runs_unavailable_why", reason=str(reason))],
+    )
+    return [first, *_not_checked(msg("integrity.reason.runs_unavailable"))]
 
 
 def _logged_model_runs(cfg: Config, runs: list[Any]) -> set[str]:
@@ -95,8 +100,8 @@ def _artifacts(cfg: Config, run_id: str) -> tuple[list[str] | None, str | None]:
         return None, scrub(str(exc))
 
 
-def _not_checked(reason: str) -> list[CheckItem]:
-    return [CheckItem(name=n, status="unknown", reason=reason) for n in MLFLOW_ITEMS[1:]]
+def _not_checked(why: Msg) -> list[CheckItem]:
+    return [CheckItem(name=n, status="unknown", why=[why]) for n in MLFLOW_ITEMS[1:]]
 
 
 def _tag_items(
@@ -112,9 +117,10 @@ def _tag_items(
     lineage: Lineage,
 ) -> TagIntegrity:
     kind = "annotated" if tag.annotated else "lightweight"
-    when = tag.date.isoformat() if tag.date else "no date"
+    when = tag.date.isoformat() if tag.date else None
+    key = f"integrity.reason.{kind}_tag" + ("" if when else "_undated")
     items = [
-        CheckItem(name="git_tag", status="ok", reason=f"{kind} tag → {tag.commit[:12]} ({when})")
+        CheckItem(name="git_tag", status="ok", why=[msg(key, commit=tag.commit[:12], when=when)])
     ]
     items.append(dvcx.dvc_files_item(rel, tag.name))
     push, missing = dvcx.push_item(rel, remote, present)
@@ -123,11 +129,11 @@ def _tag_items(
     duplicates: list[str] = []
     if runs is None:
         items += _runs_unavailable(runs_reason, store_gone)
-        items += lineage_unavailable(cfg, items[-1].reason)
+        items += lineage_unavailable(cfg, items[-1].why)
     else:
         items.append(mlx.run_item(tag.name, runs, cfg.mlflow.version_tag))
         if not runs:
-            items += _not_checked("no MLflow run to check")
+            items += _not_checked(msg("integrity.reason.no_run_to_check"))
         else:
             run = mlx.pick_run(runs)
             duplicates = [r.run_id for r in runs] if len(runs) > 1 else []
@@ -146,14 +152,14 @@ def _tag_items(
                 )
             )
         items += lineage_items(lineage, run.run_id if run else None, rel, tag.name)
-    status, summary, unknown = overall(items)
+    status, why, unknown = overall(items)
     return TagIntegrity(
         tag=tag.name,
         commit=tag.commit,
         date=tag.date,
         annotated=tag.annotated,
         status=status,
-        summary=summary,
+        why=why,
         items=items,
         run_id=run.run_id if run else None,
         run_name=run.run_name if run else None,

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import posixpath
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from metricwatch.i18n.message import Msg, msg
+from metricwatch.i18n.words import joined, plain
 from metricwatch.parts.integrity.model import CheckItem
 from metricwatch.sources import git_dvc
 from metricwatch.sources.dvc_lock import (
@@ -25,6 +27,7 @@ from metricwatch.sources.dvc_lock import (
     parse_lock,
 )
 from metricwatch.sources.dvc_remote import ObjectRef, RemoteStatus
+from metricwatch.vocab import ItemStatus
 
 MAX_NAMED = 10  # outputs named in one reason; the full list is in missing_outputs
 
@@ -141,38 +144,31 @@ def read_release_files(repo: Path, commits: dict[str, str]) -> dict[str, Release
 
 def dvc_files_item(rel: ReleaseFiles, tag: str) -> CheckItem:
     if rel.yaml_error or rel.lock_error:
-        return CheckItem(
-            name="dvc_files", status="fail", reason=rel.lock_error or rel.yaml_error or ""
-        )
+        error = plain(rel.lock_error or rel.yaml_error or "")
+        return CheckItem(name="dvc_files", status="fail", why=[error])
     if not (rel.has_dvc_yaml or rel.has_dvc_lock or rel.dvc_file_errors) and rel.dvc_files:
         # a data release: `dvc add`-ed files, no pipeline yet (dvc.yaml came later)
-        named = ", ".join(rel.dvc_files[:MAX_NAMED])
-        more = (
-            f" and {len(rel.dvc_files) - MAX_NAMED} more" if len(rel.dvc_files) > MAX_NAMED else ""
-        )
-        return CheckItem(
-            name="dvc_files",
-            status="ok",
-            reason=f"{len(rel.dvc_files)} .dvc file(s) committed ({named}{more}); "
-            "no pipeline (dvc.yaml) at this tag",
-        )
+        n, named = len(rel.dvc_files), ", ".join(rel.dvc_files[:MAX_NAMED])
+        if n > MAX_NAMED:
+            why = msg("integrity.reason.dvc_files_only_more", n=n, named=named, more=n - MAX_NAMED)
+        else:
+            why = msg("integrity.reason.dvc_files_only", n=n, named=named)
+        return CheckItem(name="dvc_files", status="ok", why=[why])
     missing = [
         n for n, has in (("dvc.yaml", rel.has_dvc_yaml), ("dvc.lock", rel.has_dvc_lock)) if not has
     ]
     if missing:
-        return CheckItem(
-            name="dvc_files",
-            status="fail",
-            reason=f"{' and '.join(missing)} not committed at {tag}",
+        why = (
+            msg("integrity.reason.pipeline_not_committed", tag=tag)
+            if len(missing) > 1
+            else msg("integrity.reason.file_not_committed", file=missing[0], tag=tag)
         )
+        return CheckItem(name="dvc_files", status="fail", why=[why])
     if rel.dvc_file_errors:
-        return CheckItem(name="dvc_files", status="fail", reason=rel.dvc_file_errors[0])
+        return CheckItem(name="dvc_files", status="fail", why=[plain(rel.dvc_file_errors[0])])
     stages = len(rel.lock.stages) if rel.lock else 0
-    return CheckItem(
-        name="dvc_files",
-        status="ok",
-        reason=f"dvc.yaml and dvc.lock committed ({stages} stage(s) locked)",
-    )
+    why = msg("integrity.reason.pipeline_committed", stages=stages)
+    return CheckItem(name="dvc_files", status="ok", why=[why])
 
 
 def object_refs(entries: list[LockEntry]) -> list[ObjectRef]:
@@ -181,21 +177,23 @@ def object_refs(entries: list[LockEntry]) -> list[ObjectRef]:
 
 def _missing_in(
     entry: LockEntry, remote: RemoteStatus, present: set[tuple[str, bool]]
-) -> str | None:
-    """A description of what is missing for this output, '' when it is unknown, None if complete."""
+) -> Msg | Literal[""] | None:
+    """What is missing for this output, '' when it is unknown, None if complete."""
     ref = (entry.md5 or "", entry.legacy)
     if not entry.is_dir:
-        return None if ref in present else entry.path
+        return None if ref in present else plain(entry.path)
     files = remote.dir_contents.get(ref[0])
     if ref not in present:
-        return f"{entry.path}/ (directory manifest)"
+        return msg("integrity.reason.dir_manifest", path=entry.path)
     if files is None:
         return ""
     gone = [f for f in files if (f.oid, entry.legacy) not in present]
     if not gone:
         return None
     names = ", ".join(f.relpath for f in gone[:3]) + (" …" if len(gone) > 3 else "")
-    return f"{entry.path}/ ({len(gone)} of {len(files)} files: {names})"
+    return msg(
+        "integrity.reason.dir_files", path=entry.path, gone=len(gone), total=len(files), names=names
+    )
 
 
 def present_keys(remote: RemoteStatus) -> set[tuple[str, bool]]:
@@ -212,40 +210,48 @@ def push_item(
     present: present_keys(remote), computed once by the caller for many tags.
     """
     if rel.lock_error or (not rel.has_dvc_lock and not rel.dvc_file_outs):
-        why = "dvc.lock unreadable" if rel.lock_error else "no dvc.lock at the tag"
-        return CheckItem(name="dvc_push", status="unknown", reason=f"{why}: outputs unknown"), []
+        key = "lock_unreadable" if rel.lock_error else "no_lock"
+        return _push("unknown", msg(f"integrity.reason.{key}")), []
     entries = rel.pushable
     if not entries:
-        return CheckItem(name="dvc_push", status="ok", reason="no cached outputs to push"), []
+        return _push("ok", msg("integrity.reason.nothing_to_push")), []
     if remote is None or not remote.available:
-        why = (remote.reason if remote is not None else None) or "remote not queried"
-        return CheckItem(name="dvc_push", status="unknown", reason=f"unknown: {why}"), []
+        why = remote.reason if remote is not None else None
+        if why:
+            return _push("unknown", msg("integrity.reason.remote_unknown", reason=why)), []
+        return _push("unknown", msg("integrity.reason.remote_not_queried")), []
     if present is None:
         present = present_keys(remote)
-    missing: list[str] = []
-    unknown: list[str] = []
+    missing: list[Msg] = []
+    unknown: list[Msg] = []
     for entry in entries:
         if not entry.md5:
-            unknown.append(f"{entry.path} (no md5 recorded)")
+            unknown.append(msg("integrity.reason.no_md5", path=entry.path))
             continue
         what = _missing_in(entry, remote, present)
         if what == "":
+            why = remote.dir_unreadable.get(entry.md5)
             unknown.append(
-                f"{entry.path}/ ({remote.dir_unreadable.get(entry.md5, 'manifest unreadable')})"
+                msg("integrity.reason.dir_unreadable_why", path=entry.path, reason=why)
+                if why
+                else msg("integrity.reason.dir_unreadable", path=entry.path)
             )
         elif what is not None:
             missing.append(what)
-    where = f"remote {remote.remote!r}"
+    where = repr(remote.remote)
     if missing:
-        named = ", ".join(missing[:MAX_NAMED]) + (
-            f" and {len(missing) - MAX_NAMED} more" if len(missing) > MAX_NAMED else ""
-        )
-        reason = f"{len(missing)} of {len(entries)} output(s) not on the {where}: {named}"
-        return CheckItem(name="dvc_push", status="fail", reason=reason), missing
+        n, total = len(missing), len(entries)
+        head = msg("integrity.reason.push_missing", n=n, total=total, remote=where)
+        more = [msg("integrity.reason.and_more", n=n - MAX_NAMED)] if n > MAX_NAMED else []
+        named = joined([[m] for m in missing[:MAX_NAMED]], "words.comma")
+        item = CheckItem(name="dvc_push", status="fail", why=[head, *named, *more])
+        return item, [m.text("en") for m in missing]
     if unknown:
         return CheckItem(
-            name="dvc_push", status="unknown", reason="; ".join(unknown[:MAX_NAMED])
+            name="dvc_push", status="unknown", why=joined([[m] for m in unknown[:MAX_NAMED]])
         ), []
-    return CheckItem(
-        name="dvc_push", status="ok", reason=f"all {len(entries)} output(s) on the {where}"
-    ), []
+    return _push("ok", msg("integrity.reason.push_ok", n=len(entries), remote=where)), []
+
+
+def _push(status: ItemStatus, why: Msg) -> CheckItem:
+    return CheckItem(name="dvc_push", status=status, why=[why])

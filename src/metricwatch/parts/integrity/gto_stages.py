@@ -17,19 +17,16 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from metricwatch.i18n.message import Msg, msg
+from metricwatch.i18n.words import plain
 from metricwatch.parts.integrity.model import CheckItem
 from metricwatch.sources.gto_tags import GtoTag
 from metricwatch.vocab import icon
 
 PROD = "prod"
-VERDICTS = {
-    "ok": "passes the integrity check",
-    "warn": "passes the integrity check with warnings",
-    "fail": "fails the integrity check",
-    "unknown": f"could not be fully checked (see its {icon('unknown')} items)",
-}
+VERDICTS = ("ok", "warn", "fail", "unknown")  # a release tag's verdicts, each worded
 
 
 class StageVersion(BaseModel):
@@ -43,7 +40,13 @@ class StageVersion(BaseModel):
     tag: str  # the stage tag that put it there
     version_tag: str | None = None  # the registration tag, e.g. model@v1.0.0
     assigned_at: datetime | None = None
-    reason: str | None = None
+    why: Msg | None = None  # why no single version is named
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def reason(self) -> str | None:
+        """Why no single version is named, in English."""
+        return self.why.text("en") if self.why is not None else None
 
 
 class ArtifactStages(BaseModel):
@@ -84,11 +87,11 @@ def _stage_version(t: GtoTag, at_commit: dict[str, list[GtoTag]]) -> StageVersio
     if len(regs) == 1:
         return StageVersion(version=regs[0].version, version_tag=regs[0].tag, **base)
     if not regs:
-        why = f"no version of {t.artifact} is registered at commit {t.commit[:12]}"
+        why = msg("integrity.reason.gto_unregistered", artifact=t.artifact, commit=t.commit[:12])
     else:
         names = ", ".join(sorted(r.version or "" for r in regs))
-        why = f"commit {t.commit[:12]} carries versions {names}: GTO cannot tell which one"
-    return StageVersion(version=None, reason=why, **base)
+        why = msg("integrity.reason.gto_ambiguous", commit=t.commit[:12], names=names)
+    return StageVersion(version=None, why=why, **base)
 
 
 def _stages(tags: list[GtoTag], versions: dict[str, GtoTag]) -> list[StageVersion]:
@@ -144,24 +147,24 @@ def stage_item(art: ArtifactStages, statuses: dict[str, str], stage: str = PROD)
     name = f"gto_{stage}"
     sv = art.stage(stage)
     if sv is None:
-        return CheckItem(
-            name=name, status="unknown", reason=f"no version of {art.artifact} is in {stage}"
-        )
+        why = msg("integrity.reason.gto_no_version", artifact=art.artifact, stage=stage)
+        return CheckItem(name=name, status="unknown", why=[why])
     if sv.version is None or sv.version_tag is None:
-        return CheckItem(name=name, status="unknown", reason=f"{sv.tag}: {sv.reason}")
-    where = f"{art.artifact} {sv.version} is in {stage} ({sv.tag})"
+        why_not = [sv.why] if sv.why is not None else []
+        return CheckItem(name=name, status="unknown", why=[plain(f"{sv.tag}: "), *why_not])
+    where = msg(
+        "integrity.reason.gto_where",
+        artifact=art.artifact,
+        version=sv.version,
+        stage=stage,
+        tag=sv.tag,
+    )
     status = statuses.get(sv.version_tag)
     if status is None:
-        return CheckItem(
-            name=name,
-            status="unknown",
-            reason=f"{where}, but its tag {sv.version_tag} was not checked (does tags.pattern match it?)",
-        )
-    verdict = VERDICTS.get(status)
-    if verdict is None:
-        return CheckItem(name=name, status="unknown", reason=f"{where}; status {status!r}")
-    return CheckItem(
-        name=name,
-        status=status,  # type: ignore[arg-type]
-        reason=f"{where}; its release tag {sv.version_tag} {verdict}",
-    )
+        tail = msg("integrity.reason.gto_unchecked", tag=sv.version_tag)
+        return CheckItem(name=name, status="unknown", why=[where, tail])
+    if status not in VERDICTS:
+        tail = msg("integrity.reason.gto_status", status=repr(status))
+        return CheckItem(name=name, status="unknown", why=[where, tail])
+    tail = msg(f"integrity.reason.gto_release_{status}", tag=sv.version_tag, icon=icon("unknown"))
+    return CheckItem(name=name, status=status, why=[where, tail])  # type: ignore[arg-type]

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
+from metricwatch.i18n.message import msg
+from metricwatch.i18n.words import Words
 from metricwatch.parts.integrity.dvc_items import ReleaseFiles
 from metricwatch.parts.integrity.model import CheckItem
 from metricwatch.parts.integrity.model_registry import ITEM as REGISTERED
@@ -53,11 +55,11 @@ def read_lineage(cfg: Config, run_ids: list[str]) -> Lineage:
     return Lineage(model=model, listing=listing, datasets=datasets, notes=notes)
 
 
-def runs_unavailable(cfg: Config, reason: str) -> list[CheckItem]:
+def runs_unavailable(cfg: Config, why: Words) -> list[CheckItem]:
     """The registry item of a tag when no run could be read (none when no model is set)."""
     if not cfg.integrity.registered_model:
         return []
-    return [CheckItem(name=REGISTERED, status="unknown", reason=reason)]
+    return [CheckItem(name=REGISTERED, status="unknown", why=why)]
 
 
 def lineage_items(lin: Lineage, run_id: str | None, rel: ReleaseFiles, tag: str) -> list[CheckItem]:
@@ -67,9 +69,8 @@ def lineage_items(lin: Lineage, run_id: str | None, rel: ReleaseFiles, tag: str)
         items.append(registered_version_item(run_id, lin.listing, lin.model))
     if lin.training_data:
         if run_id is None:
-            items.append(
-                CheckItem(name="training_data", status="unknown", reason="no MLflow run to check")
-            )
+            why = [msg("integrity.reason.no_run_to_check")]
+            items.append(CheckItem(name="training_data", status="unknown", why=why))
         else:
             items.append(training_data_item(lin.datasets.get(run_id, []), rel, tag))
     return items

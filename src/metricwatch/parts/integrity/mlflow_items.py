@@ -11,11 +11,13 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from metricwatch.i18n.message import Msg, msg
+from metricwatch.i18n.words import Words, joined, plain
 from metricwatch.parts.integrity.dvc_items import ReleaseFiles
 from metricwatch.parts.integrity.model import CheckItem
 from metricwatch.parts.kpis.params_match import compare_params, same_value
 from metricwatch.sources.dvc_lock import flatten
-from metricwatch.vocab import TAG_COMMIT, TAG_DEPS, TAG_DIRTY, TAG_OUTS
+from metricwatch.vocab import TAG_COMMIT, TAG_DEPS, TAG_DIRTY, TAG_OUTS, ItemStatus
 
 MAX_NAMED = 8
 
@@ -31,43 +33,43 @@ def pick_run(runs: Sequence[Any]) -> Any:
 
 def run_item(tag: str, runs: Sequence[Any], version_tag: str) -> CheckItem:
     if not runs:
-        return CheckItem(
-            name="mlflow_run", status="fail", reason=f"missing run ({version_tag}={tag})"
-        )
+        why = msg("integrity.reason.missing_run", version_tag=version_tag, tag=tag)
+        return CheckItem(name="mlflow_run", status="fail", why=[why])
     chosen = pick_run(runs)
     if len(runs) > 1:
         ids = ", ".join(r.run_id for r in runs)
-        return CheckItem(
-            name="mlflow_run",
-            status="warn",
-            reason=f"{len(runs)} runs tagged {version_tag}={tag} (duplicates: {ids}); using {chosen.run_id}",
+        why = msg(
+            "integrity.reason.duplicate_runs",
+            n=len(runs),
+            version_tag=version_tag,
+            tag=tag,
+            ids=ids,
+            chosen=chosen.run_id,
         )
-    status = "" if chosen.status == "FINISHED" else f" (status {chosen.status})"
-    return CheckItem(
-        name="mlflow_run",
-        status="warn" if status else "ok",
-        reason=f"run {chosen.run_id} in {chosen.experiment_name}{status}",
-    )
+        return CheckItem(name="mlflow_run", status="warn", why=[why])
+    where = {"run_id": chosen.run_id, "experiment": chosen.experiment_name}
+    if chosen.status == "FINISHED":
+        return CheckItem(
+            name="mlflow_run", status="ok", why=[msg("integrity.reason.run_found", **where)]
+        )
+    why = msg("integrity.reason.run_found_status", status=chosen.status, **where)
+    return CheckItem(name="mlflow_run", status="warn", why=[why])
 
 
 def commit_item(run: Any, tag_commit: str) -> CheckItem:
     recorded = run.tags.get(TAG_COMMIT)
     dirty = run.tags.get(TAG_DIRTY) == "true"
     if not recorded:
-        return CheckItem(name="git_commit", status="unknown", reason=f"run has no {TAG_COMMIT} tag")
+        why = msg("integrity.reason.no_commit_tag", tag=TAG_COMMIT)
+        return CheckItem(name="git_commit", status="unknown", why=[why])
     if recorded != tag_commit:
-        return CheckItem(
-            name="git_commit",
-            status="warn",
-            reason=f"run commit {recorded} ≠ tag commit {tag_commit}",
-        )
+        why = msg("integrity.reason.commit_differs", recorded=recorded, commit=tag_commit)
+        return CheckItem(name="git_commit", status="warn", why=[why])
     if dirty:
-        return CheckItem(
-            name="git_commit",
-            status="warn",
-            reason=f"commit {tag_commit[:12]} matches, but the run was trained from a dirty work tree",
-        )
-    return CheckItem(name="git_commit", status="ok", reason=f"commit {tag_commit[:12]} matches")
+        why = msg("integrity.reason.commit_matches_dirty", commit=tag_commit[:12])
+        return CheckItem(name="git_commit", status="warn", why=[why])
+    why = msg("integrity.reason.commit_matches", commit=tag_commit[:12])
+    return CheckItem(name="git_commit", status="ok", why=[why])
 
 
 def expected_params(rel: ReleaseFiles) -> tuple[dict[str, Any], str]:
@@ -81,7 +83,7 @@ def expected_params(rel: ReleaseFiles) -> tuple[dict[str, Any], str]:
     return dict(rel.params_yaml or {}), "params.yaml"
 
 
-def _lineage(run: Any) -> tuple[dict[str, str], str | None]:
+def _lineage(run: Any) -> tuple[dict[str, str], Msg | None]:
     recorded: dict[str, str] = {}
     for tag in (TAG_OUTS, TAG_DEPS):
         raw = run.tags.get(tag)
@@ -90,7 +92,7 @@ def _lineage(run: Any) -> tuple[dict[str, str], str | None]:
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as exc:
-            return {}, f"tag {tag} is not JSON ({exc.msg})"
+            return {}, msg("integrity.reason.tag_not_json", tag=tag, error=exc.msg)
         if isinstance(data, dict):
             recorded.update({str(k): str(v) for k, v in data.items()})
     return recorded, None
@@ -106,9 +108,9 @@ def _lock_hashes(rel: ReleaseFiles) -> dict[str, str]:
 
 
 def inputs_item(run: Any, rel: ReleaseFiles) -> CheckItem:
-    fails: list[str] = []
-    warns: list[str] = []
-    oks: list[str] = []
+    fails: list[Msg] = []
+    warns: list[Msg] = []
+    oks: list[Msg] = []
     expected, source = expected_params(rel)
     if expected:
         cmp = compare_params(expected, run.params)
@@ -117,15 +119,14 @@ def inputs_item(run: Any, rel: ReleaseFiles) -> CheckItem:
                 f"{d.key}: run {d.run_value} ≠ {source} {d.expected}"
                 for d in cmp.differ[:MAX_NAMED]
             )
-            fails.append(f"params differ: {listed}")
+            fails.append(msg("integrity.reason.params_differ", listed=listed))
         if cmp.equal:
-            oks.append(f"{len(cmp.equal)} param(s) equal to {source}")
+            oks.append(msg("integrity.reason.params_equal", n=len(cmp.equal), source=source))
         if cmp.not_logged and not cmp.equal and not cmp.differ:
-            warns.append(f"the run logs none of the {len(expected)} params in {source}")
+            warns.append(msg("integrity.reason.params_not_logged", n=len(expected), source=source))
         elif cmp.not_logged:
-            oks.append(
-                f"{len(cmp.not_logged)} not logged ({', '.join(cmp.not_logged[:MAX_NAMED])})"
-            )
+            names = ", ".join(cmp.not_logged[:MAX_NAMED])
+            oks.append(msg("integrity.reason.some_not_logged", n=len(cmp.not_logged), names=names))
         if source == "dvc.lock" and rel.params_yaml:
             stale = [
                 k
@@ -133,9 +134,8 @@ def inputs_item(run: Any, rel: ReleaseFiles) -> CheckItem:
                 if k in rel.params_yaml and not same_value(rel.params_yaml[k], v)
             ]
             if stale:
-                warns.append(
-                    f"params.yaml differs from dvc.lock at the tag: {', '.join(stale[:MAX_NAMED])}"
-                )
+                names = ", ".join(stale[:MAX_NAMED])
+                warns.append(msg("integrity.reason.params_yaml_stale", names=names))
     lineage, lineage_error = _lineage(run)
     if lineage_error:
         warns.append(lineage_error)
@@ -147,22 +147,22 @@ def inputs_item(run: Any, rel: ReleaseFiles) -> CheckItem:
             listed = ", ".join(
                 f"{p}: run {lineage[p]} ≠ dvc.lock {lock[p]}" for p in bad[:MAX_NAMED]
             )
-            fails.append(f"data/model hashes differ: {listed}")
+            fails.append(msg("integrity.reason.hashes_differ", listed=listed))
         elif both:
-            oks.append(f"{len(both)} data/model hash(es) equal to dvc.lock")
+            oks.append(msg("integrity.reason.hashes_equal", n=len(both)))
         else:
-            warns.append("lineage tags name no path recorded in dvc.lock")
+            warns.append(msg("integrity.reason.lineage_unmatched"))
     if fails:
-        return CheckItem(name="same_inputs", status="fail", reason="; ".join(fails))
+        return _inputs("fail", fails)
     if not expected and not lineage:
-        return CheckItem(
-            name="same_inputs",
-            status="unknown",
-            reason="nothing to compare: no params in dvc.lock/params.yaml and no lineage tags",
-        )
+        return _inputs("unknown", [msg("integrity.reason.nothing_to_compare")])
     if warns:
-        return CheckItem(name="same_inputs", status="warn", reason="; ".join(warns + oks))
-    return CheckItem(name="same_inputs", status="ok", reason="; ".join(oks))
+        return _inputs("warn", warns + oks)
+    return _inputs("ok", oks)
+
+
+def _inputs(status: ItemStatus, parts: list[Msg]) -> CheckItem:
+    return CheckItem(name="same_inputs", status=status, why=joined([[m] for m in parts]))
 
 
 def _alternatives(item: str | list[str]) -> list[str]:
@@ -194,6 +194,19 @@ def _artifact_matches(pattern: str, paths: list[str], has_model: bool) -> bool:
     return False
 
 
+def _named(kind: str, alternatives: list[str]) -> Words:
+    """ "metric f1 or f1_score": a required metric or artifact and its alternatives."""
+    names = joined([[plain(a)] for a in alternatives], "words.or")
+    return [msg(f"integrity.reason.missing_{kind}"), *names]
+
+
+def _missing(named: list[Words], *, tail: bool) -> CheckItem:
+    """ "missing metric a, artifact b", and " (the run has no metrics)" when `tail`."""
+    end = [msg("integrity.reason.run_has_no_metrics")] if tail else []
+    why = [msg("integrity.reason.missing"), *joined(named, "words.comma"), *end]
+    return CheckItem(name="metrics_artifacts", status="fail", why=why)
+
+
 def metrics_artifacts_item(
     run: Any,
     required_metrics: list[str | list[str]],
@@ -203,32 +216,29 @@ def metrics_artifacts_item(
     has_logged_model: bool,
     artifacts_error: str | None = None,
 ) -> CheckItem:
-    missing: list[str] = []
+    missing: list[Words] = []
     for item in required_metrics:
         alts = _alternatives(item)
         if not any(_has_metric(run, m, aliases) for m in alts):
-            missing.append("metric " + " or ".join(alts))
+            missing.append(_named("metric", alts))
     if artifacts is None:
         if missing:
-            return CheckItem(
-                name="metrics_artifacts", status="fail", reason=f"missing {', '.join(missing)}"
-            )
-        return CheckItem(
-            name="metrics_artifacts",
-            status="unknown",
-            reason=f"metrics present; artifacts unknown: {artifacts_error or 'not listed'}",
+            return _missing(missing, tail=False)
+        why = (
+            msg("integrity.reason.artifacts_unknown", reason=artifacts_error)
+            if artifacts_error
+            else msg("integrity.reason.artifacts_not_listed")
         )
+        return CheckItem(name="metrics_artifacts", status="unknown", why=[why])
     for item in required_artifacts:
         alts = _alternatives(item)
         if not any(_artifact_matches(p, artifacts, has_logged_model) for p in alts):
-            missing.append("artifact " + " or ".join(alts))
+            missing.append(_named("artifact", alts))
     if missing:
-        extra = "" if run.metrics else " (the run has no metrics)"
-        return CheckItem(
-            name="metrics_artifacts", status="fail", reason=f"missing {', '.join(missing)}{extra}"
-        )
-    return CheckItem(
-        name="metrics_artifacts",
-        status="ok",
-        reason=f"{len(required_metrics)} metric(s) and {len(required_artifacts)} artifact(s) present",
+        return _missing(missing, tail=not run.metrics)
+    why = msg(
+        "integrity.reason.metrics_artifacts_ok",
+        metrics=len(required_metrics),
+        artifacts=len(required_artifacts),
     )
+    return CheckItem(name="metrics_artifacts", status="ok", why=[why])

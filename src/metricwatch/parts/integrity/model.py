@@ -4,9 +4,14 @@ the GTO stages (per model, the version in each stage and its release's integrity
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
+from metricwatch.i18n import Lang
+from metricwatch.i18n.message import msg
+from metricwatch.i18n.words import Words, from_text
+from metricwatch.i18n.words import text as words_text
 from metricwatch.parts.contract import PartKey
 from metricwatch.vocab import ItemStatus, TagStatus
 
@@ -26,11 +31,27 @@ ITEM_ORDER = (
 
 
 class CheckItem(BaseModel):
+    """One checklist item; `why` is its reason as message pieces, `reason` its English text."""
+
     model_config = ConfigDict(frozen=True)
 
     name: str
     status: ItemStatus
-    reason: str
+    why: Words
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        return from_text(data, reason="why")  # a metrics.json of an older metricwatch
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def reason(self) -> str:
+        return words_text(self.why)
+
+    def text(self, lang: Lang) -> str:
+        """The reason in lang."""
+        return words_text(self.why, lang)
 
 
 class TagIntegrity(BaseModel):
@@ -41,7 +62,7 @@ class TagIntegrity(BaseModel):
     date: datetime | None
     annotated: bool | None
     status: TagStatus
-    summary: str  # the first failing/warning reason, e.g. "missing run"
+    why: Words  # the first failing/warning reason, e.g. "missing run"
     items: list[CheckItem]
     run_id: str | None = None
     run_name: str | None = None
@@ -49,6 +70,17 @@ class TagIntegrity(BaseModel):
     duplicate_run_ids: list[str] = Field(default_factory=list)
     missing_outputs: list[str] = Field(default_factory=list)  # paths not on the remote
     unknown_count: int = 0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        return from_text(data, summary="why")  # a metrics.json of an older metricwatch
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def summary(self) -> str:
+        """The first failing/warning reason in English."""
+        return words_text(self.why)
 
     def item(self, name: str) -> CheckItem | None:
         return next((i for i in self.items if i.name == name), None)
@@ -88,7 +120,12 @@ class CorrespondenceRow(BaseModel):
     run_id: str | None
     experiment: str | None
     status: TagStatus
-    summary: str
+    why: Words
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def summary(self) -> str:
+        return words_text(self.why)
 
 
 class IntegrityReport(BaseModel):
@@ -121,7 +158,7 @@ class IntegrityReport(BaseModel):
                 run_id=t.run_id,
                 experiment=t.experiment,
                 status=t.status,
-                summary=t.summary,
+                why=t.why,
             )
             for t in self.tags
         ]
@@ -141,17 +178,17 @@ class IntegrityReport(BaseModel):
         return [t.tag for t in self.tags if t.verdict == "unknown"]
 
 
-def overall(items: list[CheckItem]) -> tuple[TagStatus, str, int]:
+def overall(items: list[CheckItem]) -> tuple[TagStatus, Words, int]:
     """❌ any failure; ⚠ any warning or unknown (unknown is never ✅); else ✅."""
     unknown = sum(1 for i in items if i.status == "unknown")
     for status in ("fail", "warn"):
         hits = [i for i in items if i.status == status]
         if hits:
-            return status, hits[0].reason, unknown
+            return status, hits[0].why, unknown
     if unknown:
         first = next(i for i in items if i.status == "unknown")
-        return "warn", f"{unknown} item(s) unknown: {first.reason}", unknown
-    return "ok", "all checks pass", unknown
+        return "warn", [msg("integrity.reason.unknown_items", n=unknown), *first.why], unknown
+    return "ok", [msg("integrity.reason.all_pass")], unknown
 
 
 INTEGRITY = PartKey("integrity", IntegrityReport)  # the typed handle: result.get(INTEGRITY)

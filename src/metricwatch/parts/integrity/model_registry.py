@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch.config import Config
 from metricwatch.errors import CheckError
+from metricwatch.i18n.message import msg
+from metricwatch.i18n.words import Words, joined, plain
 from metricwatch.parts.integrity.model import CheckItem
 from metricwatch.sources.mlflow_registry import (
     RegisteredVersion,
@@ -101,41 +103,43 @@ def resolve_registry_baseline(
     )
 
 
-def _named(v: RegisteredVersion) -> str:
-    return f"version {v.version}" + "".join(f" @{a}" for a in v.aliases)
+def _named(model: str, versions: list[RegisteredVersion]) -> Words:
+    """The model and its versions with their aliases: "model version 1 @champion, version 2"."""
+    named = [
+        [msg("integrity.reason.model_version", version=v.version, aliases=_aliases(v))]
+        for v in versions
+    ]
+    return [plain(f"{model} "), *joined(named, "words.comma")]
+
+
+def _aliases(v: RegisteredVersion) -> str:
+    return "".join(f" @{a}" for a in v.aliases)
 
 
 def registered_version_item(run_id: str | None, listing: RegistryListing, model: str) -> CheckItem:
     """Is a version of `model` registered from the release's run? (integrity.registered_model)"""
     if run_id is None:
-        return CheckItem(name=ITEM, status="unknown", reason="no MLflow run to look up")
+        no_run = msg("integrity.reason.no_run_to_look_up")
+        return CheckItem(name=ITEM, status="unknown", why=[no_run])
     if not listing.available:
-        return CheckItem(
-            name=ITEM, status="unknown", reason=f"model registry unavailable: {listing.reason}"
-        )
+        why = msg("integrity.reason.registry_unavailable", reason=listing.reason)
+        return CheckItem(name=ITEM, status="unknown", why=[why])
     mine = [v for v in listing.for_run(run_id) if v.model == model]
     if not mine:
         others = sorted({v.model for v in listing.for_run(run_id)})
-        also = f" (it is registered as: {', '.join(others)})" if others else ""
-        return CheckItem(
-            name=ITEM,
-            status="fail",
-            reason=f"no version of registered model {model!r} comes from run {run_id}{also}",
+        where = {"model": repr(model), "run_id": run_id}
+        why = (
+            msg("integrity.reason.not_registered_as", **where, others=", ".join(others))
+            if others
+            else msg("integrity.reason.not_registered", **where)
         )
+        return CheckItem(name=ITEM, status="fail", why=[why])
     failed = [v for v in mine if v.status == "FAILED_REGISTRATION"]
     if failed and len(failed) == len(mine):
-        return CheckItem(
-            name=ITEM,
-            status="fail",
-            reason=f"{model} {', '.join(_named(v) for v in failed)}: registration failed",
-        )
+        failed_why = [*_named(model, failed), msg("integrity.reason.registration_failed")]
+        return CheckItem(name=ITEM, status="fail", why=failed_why)
     ready = [v for v in mine if v.status in (None, READY)]
     if not ready:
-        return CheckItem(
-            name=ITEM,
-            status="unknown",
-            reason=f"{model} {', '.join(_named(v) for v in mine)}: not READY (status {mine[0].status})",
-        )
-    return CheckItem(
-        name=ITEM, status="ok", reason=f"{model} {', '.join(_named(v) for v in ready)}"
-    )
+        not_ready = msg("integrity.reason.not_ready", status=mine[0].status)
+        return CheckItem(name=ITEM, status="unknown", why=[*_named(model, mine), not_ready])
+    return CheckItem(name=ITEM, status="ok", why=_named(model, ready))

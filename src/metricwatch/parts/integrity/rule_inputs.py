@@ -7,10 +7,10 @@ clone without the release tags gives no verdict at all (the first note says why)
 from __future__ import annotations
 
 from metricwatch.config import STATUS_DEFAULTS, Config
+from metricwatch.i18n.message import msg
+from metricwatch.i18n.words import Words
 from metricwatch.parts.integrity.model import IntegrityReport, TagIntegrity
 from metricwatch.rules import PartRuleInputs, StatusInputs, StatusItem, StatusRule, status_text
-
-NOT_RUN = "the integrity check did not run"
 
 # the built-in status rule, on unless a configured rule names metric "integrity"
 INTEGRITY_RULE = StatusRule(
@@ -30,7 +30,9 @@ def _rule_status(status: str, unknown_count: int) -> str:
     return "unknown" if status == "warn" and unknown_count else status
 
 
-def tag_item(tag: str, status: str, run_id: str | None = None, reason: str = "") -> StatusItem:
+def tag_item(
+    tag: str, status: str, run_id: str | None = None, reason: Words | None = None
+) -> StatusItem:
     """One tag as the rules see it; `status` is the rule status (see `_rule_status`)."""
     unknown = status == "unknown"  # breaches under "unknown", and under "warn" as it used to
     return StatusItem(
@@ -38,8 +40,8 @@ def tag_item(tag: str, status: str, run_id: str | None = None, reason: str = "")
         version=tag,
         run_id=run_id,
         display=status_text(status),
-        reason=reason,
-        pass_reason=reason,
+        reason=reason or [],
+        pass_reason=reason or [],
         breaches_on=("unknown", "warn") if unknown else None,
         unknown=unknown,
     )
@@ -47,12 +49,13 @@ def tag_item(tag: str, status: str, run_id: str | None = None, reason: str = "")
 
 def tag_statuses(items: list[StatusItem] | None, why: str = "") -> StatusInputs:
     """The integrity statuses: one item per tag, or None with why there are none."""
-    return StatusInputs(rule=INTEGRITY_RULE, items=items, why=why, empty="no release tags found")
+    empty = msg("rules.reason.no_release_tags")
+    return StatusInputs(rule=INTEGRITY_RULE, items=items, why=why, empty=empty)
 
 
 def _item(tag: TagIntegrity) -> StatusItem:
     status = _rule_status(tag.status, tag.unknown_count)
-    return tag_item(tag.tag, status, tag.run_id, tag.summary if tag.status != "ok" else "")
+    return tag_item(tag.tag, status, tag.run_id, tag.why if tag.status != "ok" else [])
 
 
 def integrity_rule_inputs(
@@ -66,5 +69,6 @@ def integrity_rule_inputs(
             no_verdict={"integrity": why},
         )
     if rep is None:
-        return PartRuleInputs(statuses={"integrity": tag_statuses(None, reason or NOT_RUN)})
+        # no reason: the rules say "the integrity check did not run"
+        return PartRuleInputs(statuses={"integrity": tag_statuses(None, reason or "")})
     return PartRuleInputs(statuses={"integrity": tag_statuses([_item(t) for t in rep.tags])})

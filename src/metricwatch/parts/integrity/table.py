@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from metricwatch.doc.table import Cell, Column, Table, status_badge
 from metricwatch.i18n import Lang, label, t
+from metricwatch.i18n.words import text as words_text
 from metricwatch.parts.integrity.model import IntegrityReport, TagIntegrity
 
 MISSING = "—"
@@ -30,7 +31,7 @@ def _run_id(run_id: str | None, full: bool) -> Cell:
 def tag_status(tag: TagIntegrity, lang: Lang) -> Cell:
     """The tag's verdict glyph, its first reason unless ok, and how many items are unknown."""
     status = tag.verdict
-    text = "" if status == "ok" else tag.summary
+    text = "" if status == "ok" else words_text(tag.why, lang)
     if tag.unknown_count and status != "unknown":
         text += f" ({t('integrity.unknown_count', lang, n=tag.unknown_count)})"
     return status_badge(status, text.strip())
@@ -55,7 +56,7 @@ def checklist_table(rep: IntegrityReport, lang: Lang, tag: TagIntegrity | None =
         for n, item in enumerate(tg.items):
             lead = [] if tag is not None else [tg.tag if n == 0 else ""]
             name = label(f"integrity.item.{item.name}", lang, item.name)
-            rows.append([*lead, name, status_badge(item.status), item.reason])
+            rows.append([*lead, name, status_badge(item.status), item.text(lang)])
     return Table(_cols(keys, lang), rows, "mw-table mw-check")
 
 
@@ -76,7 +77,7 @@ def stages_table(rep: IntegrityReport, lang: Lang) -> Table:
             s.stage,
             s.version or MISSING,
             s.tag,
-            status_badge(s.check.status, s.check.reason),
+            status_badge(s.check.status, s.check.text(lang)),
         ]
         for s in rep.stages
     ]

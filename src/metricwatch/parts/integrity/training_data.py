@@ -11,6 +11,8 @@ unknown format is shown, never called matching or not).
 
 from __future__ import annotations
 
+from metricwatch.i18n.message import Msg, msg
+from metricwatch.i18n.words import Words, joined, plain
 from metricwatch.parts.integrity.dvc_items import ReleaseFiles
 from metricwatch.parts.integrity.model import CheckItem
 from metricwatch.sources.dvc_lock import LockEntry
@@ -19,10 +21,6 @@ from metricwatch.track_datasets import is_dvc_md5, parse_source_uri
 
 ITEM = "training_data"
 MAX_NAMED = 6
-NO_DATASETS = (
-    "the run logged no dataset inputs (mlflow.log_input); metricwatch.track.log_lineage logs "
-    "the DVC-tracked inputs as datasets"
-)
 
 
 def tag_entries(rel: ReleaseFiles) -> dict[str, LockEntry]:
@@ -43,34 +41,32 @@ def _path(ds: RunDataset, entries: dict[str, LockEntry]) -> str | None:
     return ds.name if ds.name in entries else None
 
 
-def compare(ds: RunDataset, entries: dict[str, LockEntry], tag: str) -> tuple[str, str]:
+def compare(ds: RunDataset, entries: dict[str, LockEntry], tag: str) -> tuple[str, Msg]:
     """(status, reason) for one dataset: "ok", "fail" or "unknown"."""
     path = _path(ds, entries)
     if path is None:
-        return "unknown", f"dataset {ds.name!r} ({ds.source}) names no path DVC tracks at {tag}"
+        return "unknown", msg(
+            "integrity.reason.dataset_no_path", name=repr(ds.name), source=ds.source, tag=tag
+        )
     entry = entries.get(path)
     if entry is None or not entry.md5:
-        return "unknown", f"{path}: not tracked by DVC at {tag} (dvc.lock, .dvc files)"
+        return "unknown", msg("integrity.reason.dataset_untracked", path=path, tag=tag)
     if not is_dvc_md5(ds.digest):
-        return (
-            "unknown",
-            f"{path}: digest {ds.digest!r} is not a DVC md5 (32 hex digits, '.dir' for a "
-            "folder), so it cannot be compared with the tag's",
-        )
+        return "unknown", msg("integrity.reason.dataset_not_md5", path=path, digest=repr(ds.digest))
     if ds.digest == entry.md5:
-        return "ok", f"{path} {ds.digest}"
+        return "ok", plain(f"{path} {ds.digest}")
     if entry.legacy:
-        return (
-            "unknown",
-            f"{path}: the tag records a DVC 2 hash ({entry.md5}); the run's {ds.digest} is a "
-            "DVC 3 md5, so the two cannot be compared",
+        return "unknown", msg(
+            "integrity.reason.dataset_legacy", path=path, tag_md5=entry.md5, digest=ds.digest
         )
-    return "fail", f"{path}: the run's data {ds.digest} ≠ the tag's {entry.md5}"
+    return "fail", msg(
+        "integrity.reason.dataset_differs", path=path, digest=ds.digest, tag_md5=entry.md5
+    )
 
 
-def _joined(reasons: list[str]) -> str:
-    more = f"; … ({len(reasons)} in all)" if len(reasons) > MAX_NAMED else ""
-    return "; ".join(reasons[:MAX_NAMED]) + more
+def _joined(reasons: list[Msg]) -> Words:
+    more = [msg("integrity.reason.in_all", n=len(reasons))] if len(reasons) > MAX_NAMED else []
+    return joined([[r] for r in reasons[:MAX_NAMED]]) + more
 
 
 def training_data_item(
@@ -82,21 +78,17 @@ def training_data_item(
 ) -> CheckItem:
     """datasets=None: they could not be read (`unavailable` says why)."""
     if datasets is None:
-        return CheckItem(name=ITEM, status="unknown", reason=f"datasets unavailable: {unavailable}")
+        why = msg("integrity.reason.datasets_unavailable", reason=unavailable)
+        return CheckItem(name=ITEM, status="unknown", why=[why])
     if not datasets:
-        return CheckItem(name=ITEM, status="unknown", reason=NO_DATASETS)
+        return CheckItem(name=ITEM, status="unknown", why=[msg("integrity.reason.no_datasets")])
     entries = tag_entries(rel)
     results = [compare(ds, entries, tag) for ds in datasets]
     by_status = {s: [r for st, r in results if st == s] for s in ("fail", "unknown", "ok")}
     if by_status["fail"]:
-        return CheckItem(name=ITEM, status="fail", reason=_joined(by_status["fail"]))
+        return CheckItem(name=ITEM, status="fail", why=_joined(by_status["fail"]))
     if by_status["unknown"]:
-        matched = f"{len(by_status['ok'])} of {len(results)} dataset(s) match; "
-        return CheckItem(
-            name=ITEM, status="unknown", reason=matched + _joined(by_status["unknown"])
-        )
-    return CheckItem(
-        name=ITEM,
-        status="ok",
-        reason=f"{len(results)} dataset(s) = the tag's data: {_joined(by_status['ok'])}",
-    )
+        matched = msg("integrity.reason.datasets_match", n=len(by_status["ok"]), total=len(results))
+        return CheckItem(name=ITEM, status="unknown", why=[matched, *_joined(by_status["unknown"])])
+    head = msg("integrity.reason.datasets_ok", n=len(results))
+    return CheckItem(name=ITEM, status="ok", why=[head, *_joined(by_status["ok"])])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from metricwatch.config import STATUS_DEFAULTS, Config
+from metricwatch.i18n.words import plain
 from metricwatch.parts.repro.model import ReproReport
 from metricwatch.rules import PartRuleInputs, StatusInputs, StatusItem, StatusRule, status_text
 
@@ -35,13 +36,16 @@ def verdict_status(
             status=verdict,
             version=rev,
             display=status_text(verdict, verdict=True),
-            reason=message or reason or NOT_RUN,
+            reason=[plain(message or reason or NOT_RUN)],
             breaches_on=(),
             unknown=True,
         )
     else:
         item = StatusItem(
-            status=verdict, version=rev, display=status_text(verdict, verdict=True), reason=message
+            status=verdict,
+            version=rev,
+            display=status_text(verdict, verdict=True),
+            reason=[plain(message)] if message else [],
         )
     return StatusInputs(rule=REPRO_RULE, items=[item])
 

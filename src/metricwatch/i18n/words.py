@@ -1,0 +1,52 @@
+"""A reason as a result stores it: message pieces read one after the other, worded when shown.
+
+A check's reason is often made of parts ("7 param(s) equal to dvc.lock; 8 data/model hash(es)
+equal to dvc.lock", "2 dataset(s) = the tag's data: a; b"): it is kept as a list of `Msg`, each
+worded in the reader's language and concatenated (`text`). `joined` puts the catalogue's
+separator between parts; `plain` keeps a value that is no prose (a path and its digest, a
+source's own error message) as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from metricwatch.i18n import Lang
+from metricwatch.i18n.message import Msg, msg
+
+Words = list[Msg]
+# "—", nothing to show (a model's default: made without reading the catalogue at import)
+DASH = Msg(key="words.plain", params={"text": "—"})
+
+
+def text(words: Sequence[Msg], lang: Lang = "en") -> str:
+    """The pieces worded in lang, one after the other."""
+    return "".join(m.text(lang) for m in words)
+
+
+def plain(value: str) -> Msg:
+    """A value shown as it is, in every language (a path, a hash, a source's own message)."""
+    return msg("words.plain", text=value)
+
+
+def from_text(data: Any, **fields: str) -> Any:
+    """Model input saved before its words were messages (an older metrics.json, history
+    database or alert state): each `old=new` field's English text becomes `new` as it was."""
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    for old, new in fields.items():
+        if new not in data and isinstance(data.get(old), str):
+            data[new] = [plain(data[old])] if data[old] else []
+    return data
+
+
+def joined(parts: Sequence[Words], sep: str = "words.sep") -> Words:
+    """The parts with the separator (by default "; ") between them."""
+    out: Words = []
+    for n, part in enumerate(parts):
+        if n:
+            out.append(msg(sep))
+        out += part
+    return out
