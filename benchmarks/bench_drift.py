@@ -12,7 +12,8 @@ One command: `make bench-drift` (= .venv/bin/python benchmarks/bench_drift.py). 
   profile   cProfile of one warm 1M call (what dominates).
   kernels   the ways to get 1,001 quantile edges and counts on them for 1M doubles, CPU time
             (why the local engine sorts: see sources/drift_engines/kernels.py).
-Every timed run is a fresh subprocess that loads its inputs first, resets the kernel's peak-RSS
+Every timed run is a fresh subprocess that loads its inputs and imports the libraries the call
+uses (scipy.stats, pyarrow) first, resets the kernel's peak-RSS
 mark (/proc/self/clear_refs) and times only the drift call; each records the 1-minute load
 average when it starts. Data: fixed seeds, Parquet files in benchmarks/_work/ (not committed).
 Evidently runs from its own venv (benchmarks/_work/evidently-venv, evidently==0.7.23 with
@@ -140,8 +141,17 @@ def _config(ref: str, cur: str, **drift):
     return parse_config({"drift": {"reference": ref, "current": cur, **drift}}, "bench", Path("/"))
 
 
+def _import_libraries() -> None:
+    """Import what the timed calls use, before timing: metricwatch imports scipy.stats when a
+    test first runs (not when its modules load), which would otherwise put about a second of
+    import into the first call of every fresh process; Evidently imports it at load."""
+    import pyarrow.parquet  # noqa: F401
+    import scipy.stats  # noqa: F401
+
+
 def worker(kind: str, ref: str, cur: str) -> dict:
     load = os.getloadavg()[0]
+    _import_libraries()
     if kind in ("metricwatch", "evidently"):
         r, c, frames_mb = _frames(ref, cur)
         if kind == "metricwatch":
