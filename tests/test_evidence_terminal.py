@@ -13,12 +13,13 @@ from support.repos import commit_all, init_repo
 from metricwatch.config import load_config
 from metricwatch.hashing import file_sha256
 from metricwatch.i18n.message import msg
+from metricwatch.i18n.words import said
 from metricwatch.parts.evidence.browser import launch_browser
 from metricwatch.parts.evidence.capture import capture_evidence
 from metricwatch.parts.evidence.images import png_stats
 from metricwatch.parts.evidence.terminal import entry_text, plain, render_terminal
 from metricwatch.parts.evidence.terminal_plan import repro_name, status_name
-from metricwatch.parts.repro.model import ReproReport, said
+from metricwatch.parts.repro.model import ReproReport
 from metricwatch.transcript import Transcript, TranscriptEntry
 
 GREEN = "\x1b[32m"

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from metricwatch.config import parse_config
 from metricwatch.i18n.message import msg
+from metricwatch.i18n.words import said
 from metricwatch.parts.repro import cache as repro_cache
 from metricwatch.parts.repro.environment import environment, read_pins, undeclared_inputs
 from metricwatch.parts.repro.log import append_log, log_line
-from metricwatch.parts.repro.model import OutputComparison, ReproReport, VolatileDiff, said
+from metricwatch.parts.repro.model import OutputComparison, ReproReport, VolatileDiff
 from metricwatch.parts.repro.session import drop_progress
 from metricwatch.parts.repro.term import normalize, run_in_terminal
 

@@ -4,7 +4,9 @@ A check's reason is often made of parts ("7 param(s) equal to dvc.lock; 8 data/m
 equal to dvc.lock", "2 dataset(s) = the tag's data: a; b"): it is kept as a list of `Msg`, each
 worded in the reader's language and concatenated (`text`). `joined` puts the catalogue's
 separator between parts; `plain` keeps a value that is no prose (a path and its digest, a
-source's own error message) as it is.
+source's own error message) as it is. A message with a list of messages inside it, at a
+`{items}` placeholder anywhere in its text ("the committed dvc.lock is stale ({items}): run …"),
+is a `Said` (`said`).
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from metricwatch.i18n import Lang
-from metricwatch.i18n.message import Msg, msg
+from pydantic import BaseModel, ConfigDict, Field
+
+from metricwatch.i18n import Lang, t
+from metricwatch.i18n.message import Msg, Param, msg
 
 Words = list[Msg]
 # "—", nothing to show (a model's default: made without reading the catalogue at import)
@@ -50,3 +54,29 @@ def joined(parts: Sequence[Words], sep: str = "words.sep") -> Words:
             out.append(msg(sep))
         out += part
     return out
+
+
+class Said(BaseModel):
+    """A message with other messages inside it: its `{items}`, joined by sep when worded."""
+
+    model_config = ConfigDict(frozen=True)
+
+    head: Msg
+    items: list[Msg] = Field(default_factory=list)
+    sep: str = "; "
+
+    def text(self, lang: Lang = "en") -> str:
+        inner = self.sep.join(i.text(lang) for i in self.items)
+        return t(self.head.key, lang, **self.head.params, items=inner)
+
+
+def said(key: str, items: list[Msg] | None = None, sep: str = "; ", **params: Param) -> Said:
+    """A message for a result (see `msg`); a key whose text has `{items}` takes items."""
+    head = msg(key, items="", **params)
+    kept = {k: v for k, v in head.params.items() if k != "items"}
+    return Said(head=Msg(key=key, params=kept), items=items or [], sep=sep)
+
+
+def wording(parts: list[Said], lang: Lang) -> list[str]:
+    """Each message worded in lang."""
+    return [p.text(lang) for p in parts]

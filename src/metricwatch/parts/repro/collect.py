@@ -18,6 +18,7 @@ from pathlib import Path
 from metricwatch.config import Config
 from metricwatch.errors import CheckError
 from metricwatch.git import run_git
+from metricwatch.i18n.words import Said, said
 from metricwatch.parts.repro import cache as repro_cache
 from metricwatch.parts.repro.clone import (
     USER_CACHE_REMOTE,
@@ -29,7 +30,7 @@ from metricwatch.parts.repro.clone import (
     user_dvc_config,
 )
 from metricwatch.parts.repro.log import append_log, write_transcript
-from metricwatch.parts.repro.model import ReproReport, Said, said
+from metricwatch.parts.repro.model import ReproReport
 from metricwatch.parts.repro.run import Outcome, RunContext, reproduce
 from metricwatch.parts.repro.session import Session, clone_env
 from metricwatch.parts.repro.term import now_utc

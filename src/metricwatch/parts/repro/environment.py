@@ -16,12 +16,11 @@ from pathlib import Path
 import yaml
 
 from metricwatch.i18n.message import msg
+from metricwatch.i18n.words import Said, said
 from metricwatch.parts.repro.model import (
     EnvironmentInfo,
     PackageVersion,
-    Said,
     UndeclaredInput,
-    said,
 )
 
 KEY_PACKAGES = ("dvc", "mlflow", "numpy", "pandas", "scikit-learn", "scipy")

@@ -1,7 +1,7 @@
 """The reproducibility check's result types: frozen, JSON-safe (no NaN: values are display text).
 
-Results hold no prose: a verdict, a reason or a note is a catalogue message (`Msg`, or `Said`
-when a list of messages goes inside it), worded by presenters in the report's language. The
+Results hold no prose: a verdict, a reason or a note is a catalogue message (`Msg`, or
+`i18n.words.Said` when a list of messages goes inside it), worded by presenters in the report's language. The
 English wording stays available as computed fields (`verdict_text`, `message`, `reason`, `text`,
 `notes`) for the CLI, the log and `--format json`; they are recomputed, never read back.
 """
@@ -14,7 +14,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from metricwatch.i18n import Lang, t
-from metricwatch.i18n.message import Msg, Param, msg
+from metricwatch.i18n.message import Msg, msg
+from metricwatch.i18n.words import Said, wording
 from metricwatch.parts.contract import PartKey
 from metricwatch.transcript import Transcript
 from metricwatch.vocab import Verdict
@@ -22,29 +23,6 @@ from metricwatch.vocab import Verdict
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
-
-
-class Said(_Frozen):
-    """A message with other messages inside it: its `{items}`, joined by sep when worded."""
-
-    head: Msg
-    items: list[Msg] = Field(default_factory=list)
-    sep: str = "; "
-
-    def text(self, lang: Lang = "en") -> str:
-        inner = self.sep.join(i.text(lang) for i in self.items)
-        return t(self.head.key, lang, **self.head.params, items=inner)
-
-
-def said(key: str, items: list[Msg] | None = None, sep: str = "; ", **params: Param) -> Said:
-    """A message for a result (see `msg`); a key whose text has `{items}` takes items."""
-    head = msg(key, items="", **params)
-    kept = {k: v for k, v in head.params.items() if k != "items"}
-    return Said(head=Msg(key=key, params=kept), items=items or [], sep=sep)
-
-
-def wording(parts: list[Said], lang: Lang) -> list[str]:
-    return [p.text(lang) for p in parts]
 
 
 class VolatileDiff(_Frozen):

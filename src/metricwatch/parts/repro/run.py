@@ -13,6 +13,7 @@ import yaml
 from metricwatch.config import Config
 from metricwatch.git import run_git
 from metricwatch.i18n.message import Msg, msg
+from metricwatch.i18n.words import Said, said
 from metricwatch.parts.repro.compare import compare_outputs
 from metricwatch.parts.repro.dvc_pipeline import (
     LockedOut,
@@ -27,11 +28,9 @@ from metricwatch.parts.repro.model import (
     VERDICT_KEYS,
     EnvironmentInfo,
     OutputComparison,
-    Said,
     SecondRun,
     VolatileDiff,
     in_stage,
-    said,
 )
 from metricwatch.parts.repro.session import Session, error_line, failed_stage, last_stage
 from metricwatch.vocab import Verdict
