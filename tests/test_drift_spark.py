@@ -129,7 +129,7 @@ def test_spark_counts_exactly_like_the_local_engine(spark, tmp_path: Path) -> No
     assert feats["small"].kind == "categorical" and feats["whole"].kind == "categorical"
     w = on_spark.windows
     assert [x.status for x in w.windows] == ["ok", "ok", "empty", "ok", "ok"]
-    assert [(n.code, n.params["count"]) for n in w.notes] == [("rows_without_time", 10)]
+    assert [(n.key, n.params["count"]) for n in w.notes] == [("drift.window.rows_without_time", 10)]
 
 
 def test_a_spec_frozen_on_one_engine_counts_the_same_on_the_other(spark, tmp_path: Path) -> None:

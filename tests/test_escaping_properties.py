@@ -38,6 +38,7 @@ from metricwatch import i18n
 from metricwatch.doc.blocks import Figure
 from metricwatch.doc.markdown import literal
 from metricwatch.doc.plot_text import plot_labels, plot_text
+from metricwatch.i18n.message import Msg
 from metricwatch.parts.evidence.model import Caption
 from metricwatch.parts.kpis.collect import KPIS
 from metricwatch.parts.registry import all_parts
@@ -106,9 +107,26 @@ def _caption(s: str, variant: int) -> Caption:
     return Caption(key=key.removeprefix("evidence.shows."), params=dict.fromkeys(fields, s))
 
 
+def _message(s: str, variant: int) -> Msg:
+    """A stored message (a reason, a note): a catalogue key whose parameters are all s; the
+    value-as-it-is key first, then one sentence around its parameters."""
+    cat = i18n.catalogue("en")
+
+    def fields(key: str) -> list[tuple[str, str]]:
+        return [(f, spec) for _, f, spec, _ in string.Formatter().parse(cat[key]) if f]
+
+    sentences = sorted(
+        k for k in cat if len(fields(k)) > 0 and all(not spec for _, spec in fields(k))
+    )
+    key = "words.plain" if variant % 2 == 0 else sentences[variant % len(sentences)]
+    return Msg(key=key, params={f: s for f, _ in fields(key)})
+
+
 def _model(cls: type[BaseModel], s: str, variant: int) -> BaseModel:
     if cls is Caption:  # a key of the catalogue; its parameters are the user strings
         return _caption(s, variant)
+    if cls is Msg:  # likewise
+        return _message(s, variant)
     values = {}
     for name, field in cls.model_fields.items():
         if cls is MonitoringResult and name == "parts":
