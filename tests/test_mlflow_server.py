@@ -44,6 +44,7 @@ def _interrupt_when(starting: str, seen: dict[str, object], before_stop=lambda: 
             assert time.monotonic() < deadline, f"no worker within {timeout_s} s"
             time.sleep(0.005)
         seen["pgid"] = proc.pid
+        seen["log"] = os.readlink(f"/proc/{proc.pid}/fd/1")  # the server's log file
         seen["members"] = live_group_members(proc.pid)
         seen["serving"] = _answers(url)
         before_stop()
@@ -117,6 +118,7 @@ def test_stopped_while_starting_leaves_nothing(
     with pytest.raises(Interrupted), local_mlflow_server(uri, timeout_s=240):
         pass
     assert seen["serving"] is False  # it was stopped before it served anything
+    assert not Path(str(seen["log"])).exists()  # and its log went with it
     members = seen["members"]
     assert isinstance(members, list) and len(members) >= (2 if starting == "workers" else 1)
     assert live_group_members(int(seen["pgid"])) == []

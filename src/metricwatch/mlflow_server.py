@@ -77,8 +77,9 @@ def local_mlflow_server(
     the block ends (also when it raises, or while the server is still starting) every process
     of that group, and any descendant that left it, has exited: SIGTERM, a bounded wait, then
     SIGKILL and a wait for the kernel to finish them (metricwatch.procs.kill_group).
-    Its log (a temporary file) is removed once a server that served has stopped; a server that
-    did not start keeps it, and the error names it.
+    Its log (a temporary file) is removed once the server has stopped, also when the block was
+    interrupted while it started; a server that did not become healthy keeps it, and the error
+    names it.
     """
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
@@ -107,18 +108,18 @@ def local_mlflow_server(
             env=env,
             start_new_session=True,
         )
-    served = False
+    named = False  # the log stays only when an error names it
     try:
         if not wait_healthy(url, timeout_s, proc):
+            named = True
             raise SourceUnavailableError(
                 f"mlflow server for {backend_store_uri} did not become healthy at {url}/health "
                 f"within {timeout_s:.0f} s. Last lines of its log ({log_path}):\n{_log_tail(log_path)}"
             )
-        served = True
         yield LocalServer(url=url, port=port, pid=proc.pid, log_path=log_path)
     finally:
         _stop(proc, url)
-        if served:  # a scheduled render must not leave a log behind each run
+        if not named:  # a scheduled render must not leave a log behind each run
             log_path.unlink(missing_ok=True)
 
 
