@@ -155,9 +155,7 @@ def test_deterministic_pipeline_identical_nothing_touched_log_cache_and_cli(
     before = tree_digest(repo, store)
     cfg = load_config(config)
 
-    t0 = time.monotonic()
     report = check_repro(cfg)
-    elapsed = time.monotonic() - t0
 
     assert tree_digest(repo, store) == before
     assert report.rev == "v1.0.0"
@@ -193,7 +191,6 @@ def test_deterministic_pipeline_identical_nothing_touched_log_cache_and_cli(
     shown = json.loads(capsys.readouterr().out)
     assert shown["cached"] is True and shown["verdict_text"] == "reproduced: identical"
     assert tree_digest(repo, store) == before
-    assert elapsed < 120
 
 
 def test_unseeded_random_stage_differs_and_second_run_says_non_deterministic(
