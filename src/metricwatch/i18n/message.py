@@ -11,6 +11,7 @@ message survives `metrics.json` and the history database unchanged.
 from __future__ import annotations
 
 import string
+from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
@@ -33,15 +34,20 @@ class Msg(BaseModel):
         return self.text("en")
 
 
-def msg(key: str, **params: Param) -> Msg:
-    """A message for a result; raises KeyError naming the key when the catalogue lacks it or a
-    placeholder has no parameter (a programming error, caught by the tests of its maker)."""
+@cache
+def _needed(key: str) -> frozenset[str]:
+    """The placeholders of key's English text, parsed once per key (messages are made per item)."""
     try:
         template = catalogue("en")[key]
     except KeyError:
         raise KeyError(f"no message {key!r} in {po_path('en')}") from None
-    needed = {name for _, name, _, _ in string.Formatter().parse(template) if name}
-    missing = sorted(needed - set(params))
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
+def msg(key: str, **params: Param) -> Msg:
+    """A message for a result; raises KeyError naming the key when the catalogue lacks it or a
+    placeholder has no parameter (a programming error, caught by the tests of its maker)."""
+    missing = sorted(_needed(key) - set(params))
     if missing:
         raise KeyError(f"message {key!r} needs the parameter(s) {', '.join(missing)}")
     return Msg(key=key, params=params)
