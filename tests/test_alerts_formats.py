@@ -103,9 +103,19 @@ def test_markdown_summary_in_spanish_words_every_heading() -> None:
     # the rows keep the data and the rules' own words; the statuses are worded in each language
     es_rows = [ln for ln in es if ln.startswith("| ❌")]
     en_rows = [ln for ln in en if ln.startswith("| ❌")]
-    assert any("| ❌ falla | ❌ si fail |" in ln for ln in es_rows)
-    worded = [ln.replace("❌ falla", "❌ fail").replace("❌ si ", "❌ if ") for ln in es_rows]
+    assert any(
+        "| integrity | fallo |" in ln and "| ❌ falla | ❌ si fail |" in ln for ln in es_rows
+    )
+    worded = [
+        ln.replace("❌ falla", "❌ fail")
+        .replace("❌ si ", "❌ if ")
+        .replace("| fallo |", "| fail |")
+        for ln in es_rows
+    ]
     assert worded == en_rows
+    no_data = [ln for ln in es if ln.startswith("| ❓")]
+    assert no_data and all("| aviso |" in ln or "| fallo |" in ln for ln in no_data)
+    assert all("sin datos: " in ln and "no data" not in ln for ln in no_data)
 
 
 def test_json_is_strict_and_complete() -> None:

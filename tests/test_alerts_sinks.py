@@ -89,6 +89,13 @@ def test_slack_block_kit_payload() -> None:
     assert context["type"] == "context" and "demo" in context["elements"][0]["text"]
 
 
+def test_slack_payload_in_spanish_words_the_severity_and_the_state() -> None:
+    p = slack.build_payload(AlertContext(project="demo", lang="es"), NOTICES)
+    text = p["blocks"][1]["text"]["text"]
+    assert "*rmse* (aviso) — activa:" in text and "valor: 1.2" in text
+    assert "(warn)" not in text and "firing" not in text
+
+
 def test_teams_adaptive_card_payload() -> None:
     p = teams.build_payload(AlertContext(project="demo", lang="es"), NOTICES)
     assert p["type"] == "message"

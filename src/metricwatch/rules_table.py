@@ -45,7 +45,7 @@ def flags_table(
     for f in flags:
         outcome = label(f"flags.outcome.{f.outcome}", lang, f.outcome)
         cells: dict[str, object] = {
-            "rule": f"{f.rule} ({f.severity})",
+            "rule": f"{f.rule} ({t(f'severity.{f.severity}', lang)})",
             "version": f.version or MISSING,
             "run": (f.run_id or MISSING)[:8],
             "value": f.value_shown.text(lang),

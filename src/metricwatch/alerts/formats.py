@@ -83,10 +83,10 @@ def to_markdown(
         if f.breached:
             note = f.message + (f" ({reason})" if reason else "")
         else:
-            note = "" if f.outcome == "pass" else f"{f.outcome}: {reason}"
+            note = "" if f.outcome == "pass" else f"{t(f'flags.outcome.{f.outcome}', lg)}: {reason}"
         run = f"[{f.run_id[:8]}]({f.run_url})" if f.run_id and f.run_url else (f.run_id or "—")[:8]
         lines.append(
-            f"| {icon(f)} | {_md(f.rule)} | {f.severity} | {_md(f.version or '—')} | {run} | "
+            f"| {icon(f)} | {_md(f.rule)} | {t(f'severity.{f.severity}', lg)} | {_md(f.version or '—')} | {run} | "
             f"{_md(f.value_shown.text(lg))} | {_md(f.threshold_shown.text(lg))} | {base} | "
             f"{_md(note)} | "
             f"{_md(f.action if f.breached else '')} |"

@@ -99,5 +99,6 @@ def notice_facts(ctx: AlertContext, notice: Notice) -> list[dict[str, str]]:
 def notice_line(ctx: AlertContext, notice: Notice) -> str:
     flag = notice.flag
     facts = " · ".join(f"{f['title']}: {f['value']}" for f in notice_facts(ctx, notice))
-    head = f"{icon(notice)} *{flag.rule}* ({flag.severity}) — {status(ctx, notice)}"
+    severity = t(f"severity.{flag.severity}", lang_of(ctx.lang))
+    head = f"{icon(notice)} *{flag.rule}* ({severity}) — {status(ctx, notice)}"
     return f"{head}: {flag.message}\n{facts}"

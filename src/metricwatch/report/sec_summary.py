@@ -25,7 +25,7 @@ def overall_status(result: MonitoringResult) -> str:
 
 def _breach_line(f: Flag, lang: Lang = "en") -> str:
     """A breached rule in one line: value vs bound, or for a status rule, why it failed."""
-    common = {"rule": f.rule, "severity": f.severity, "version": f.version or "",
+    common = {"rule": f.rule, "severity": t(f"severity.{f.severity}", lang), "version": f.version or "",
               "value": f.value_shown.text(lang), "action": f.action}  # fmt: skip
     if f.kind == "breach_on":
         reason = f.reason_in(lang)
