@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from metricwatch.config import DriftConfig
 from metricwatch.errors import CheckError
+from metricwatch.i18n.words import text as words_text
 from metricwatch.sources.drift_engines import kernels
 from metricwatch.sources.drift_engines.columns import TypeMismatch, category_counts, float_values
 from metricwatch.sources.drift_engines.local_count import Batch, count, mapper, tasks_of
@@ -52,7 +53,8 @@ def numeric_bins(spec: ColumnSpec, values, bins: int, counted: bool = True) -> B
     try:
         x = float_values(values)
     except TypeMismatch as exc:
-        return _skip(spec, "type mismatch", exc.reason(spec.name, "reference"), "numeric")
+        reason = words_text(exc.reason(spec.name, "reference"))  # the spec file keeps English
+        return _skip(spec, "type mismatch", reason, "numeric")
     if x.size == 0:
         reason = f"column {spec.name!r}: insufficient data (n=0 rows in the reference)"
         return _skip(spec, "insufficient data", reason, "numeric")
@@ -201,8 +203,8 @@ def completed(
     bins: list[Bins] = []
     for spec, b in zip(specs, skeleton, strict=True):
         if spec.name in errors:
-            status, reason = errors[spec.name]
-            bins.append(_skip(spec, status, reason, "numeric"))
+            status, why = errors[spec.name]
+            bins.append(_skip(spec, status, words_text(why), "numeric"))
         elif isinstance(b, NumericBins):
             c = overall.get(spec.name, NumericCounts.zeros(len(b.fine_edges) + 1))
             bins.append(b.model_copy(update=_numeric_fields(c)))
