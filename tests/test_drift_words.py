@@ -4,13 +4,18 @@ written before (reasons as plain text) still reads back with its English text.""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 
 from metricwatch.config import DriftConfig
-from metricwatch.parts.drift.collect import frames_report
+from metricwatch.parts.drift.collect import build_report, frames_report
 from metricwatch.parts.drift.model import DriftReport
 from metricwatch.parts.drift.section import verdict_text
+from metricwatch.sources.drift_engines.local_count import count, tasks_of
+from metricwatch.sources.drift_engines.local_freeze import freeze_frame
+from metricwatch.stats.bin_spec import SkippedColumn, parse_spec
 from metricwatch.stats.feature_drift import FeatureDrift
 
 
@@ -95,3 +100,36 @@ def test_a_stored_report_reads_back_and_an_older_one_keeps_its_english() -> None
     assert verdict_text(gone, "en") == verdict_text(rep.features[2], "en")
     row = FeatureDrift.model_validate({"name": "z", "kind": None, "status": "missing column"})
     assert row.reason == "" and verdict_text(row, "es") == "columna ausente"
+
+
+def test_skipped_columns_are_worded_and_an_older_bin_spec_keeps_its_hash() -> None:
+    n = 3000
+    ref = pd.DataFrame(
+        {
+            "t": pd.date_range("2020-01-01", periods=n, freq="h"),
+            "id": [f"u{i}" for i in range(n)],
+            "nan": np.nan,
+            "x": np.random.default_rng(2).normal(0, 1, n),
+        }
+    )
+    dcfg = DriftConfig()
+    spec = freeze_frame(ref, dcfg, label="reference frame")
+    rows = {f.name: f for f in frames_report(ref, ref, dcfg).features}
+    assert verdict_text(rows["t"], "es") == (
+        "cardinalidad alta: columna de fecha/hora: no se compara (conviértala en número o exclúyala)"
+    )
+    assert verdict_text(rows["id"], "es").startswith("cardinalidad alta: texto con 3000 valores")
+    assert verdict_text(rows["nan"], "es") == (
+        "todo ausente: ningún valor finito en la referencia (todo NaN o ±inf)"
+    )
+    assert rows["nan"].reason == "column 'nan': no finite value in the reference (all NaN or ±inf)"
+    older = spec.model_dump(mode="json")
+    for col in older["columns"]:
+        col.pop("why", None)  # a spec frozen before its reasons were messages
+    again = parse_spec(json.dumps(older), "spec.json")  # its hash still matches
+    assert again.hash == spec.hash
+    skipped = [c for c in again.columns if isinstance(c, SkippedColumn)]
+    assert [c.name for c in skipped] == ["t", "id", "nan"] and not any(c.why for c in skipped)
+    old_rows = {f.name: f for f in build_report(again, count([ref], tasks_of(again)), dcfg,
+                                                reference="r", current="c").features}  # fmt: skip
+    assert old_rows["nan"].reason == rows["nan"].reason

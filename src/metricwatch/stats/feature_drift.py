@@ -16,8 +16,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, computed_field, model_validator
 
-from metricwatch.i18n import Lang
-from metricwatch.i18n.message import msg
+from metricwatch.i18n.message import Param, msg
 from metricwatch.i18n.words import Words, from_text, joined
 from metricwatch.i18n.words import text as words_text
 from metricwatch.stats.bin_spec import CategoricalBins, NumericBins
@@ -86,19 +85,11 @@ class FeatureDrift(BaseModel):
         """The reason in English (JSON, the CLI, the fault corpus)."""
         return words_text(self.why)
 
-    def reason_in(self, lang: Lang) -> str:
-        return words_text(self.why, lang)
-
 
 def not_comparable(
     name: str, kind: Kind | None, status: Status, why: Words, **extra: object
 ) -> FeatureDrift:
     return FeatureDrift(name=name, kind=kind, status=status, why=why, **extra)  # type: ignore[arg-type]
-
-
-def column_said(name: str) -> Words:
-    """The "column 'x': " that opens a reason about one column (a table row names it already)."""
-    return [msg("drift.why.column", name=name)]
 
 
 def _share(part: int, total: int) -> float | None:
@@ -151,7 +142,12 @@ def unseen_note(current: CategoryCounts, categories: list[str], shown: int = 3) 
     if not new:
         return []
     names = ", ".join(repr(k[:40]) for k, _ in new[:shown])
-    values = {"n": len(new), "names": names, "count": sum(c for _, c in new), "total": current.n}
+    values: dict[str, Param] = {
+        "n": len(new),
+        "names": names,
+        "count": sum(c for _, c in new),
+        "total": current.n,
+    }
     if len(new) > shown:
         return [msg("drift.why.unseen.more", more=len(new) - shown, **values)]
     return [msg("drift.why.unseen.one" if len(new) == 1 else "drift.why.unseen.many", **values)]

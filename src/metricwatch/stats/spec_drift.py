@@ -5,7 +5,7 @@ the current data's column names and per-column problems; the output is one row p
 the reference's column order, then columns only the current data has), each with its status,
 and the target's label drift. Verdicts use the comparison's adjusted p-values (stats/verdicts.py).
 Per-column problems are (status, reason as message pieces); a skipped column's reason is the bin
-spec's own text (the spec file keeps it as it was written, its hash covers it).
+spec's messages (a spec written before they were kept: its English text).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def column_row(
     """One column's row, before verdicts."""
     weight = float(dcfg.weights.get(col.name, 1.0))
     if isinstance(col, SkippedColumn):
-        why = [plain(col.reason)] if col.reason else []
+        why = col.why or ([plain(col.reason)] if col.reason else [])  # older specs: English
         return not_comparable(col.name, col.column_kind, col.status, why, weight=weight)  # type: ignore[arg-type]
     kind = "numeric" if isinstance(col, NumericBins) else "categorical"
     if col.name not in columns:

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from metricwatch.i18n.message import msg
+from metricwatch.i18n.message import Param, msg
 from metricwatch.i18n.words import Words
 from metricwatch.stats.categories import category_key, keyed_counts
 from metricwatch.stats.counts import CategoryCounts
@@ -39,7 +39,11 @@ class TypeMismatch(ValueError):
 
     def reason(self, name: str, side: str) -> Words:
         """Why the column is not compared: text on side ("reference" or "current")."""
-        values = {"bad": self.n_bad, "present": self.n_present, "example": self.example[:40]}
+        values: dict[str, Param] = {
+            "bad": self.n_bad,
+            "present": self.n_present,
+            "example": self.example[:40],
+        }
         key = "drift.why.text_in_reference" if side == "reference" else "drift.why.text_in_current"
         return [msg("drift.why.column", name=name), msg(key, **values)]
 
