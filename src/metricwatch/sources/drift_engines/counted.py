@@ -1,9 +1,9 @@
 """What an engine hands back: counts per column, overall and per window, and what went wrong.
 
 Column problems (text in a column with numeric bins) are (status, reason as message pieces) per
-column, never an exception: the comparison shows them as rows. The time column's tallies (missing, unparseable,
-with and without a UTC offset) travel with the window counts; `time_problem` decides whether
-windows can be trusted at all.
+column, never an exception: the comparison shows them as rows. The time column's tallies
+(missing, unparseable, with and without a UTC offset) travel with the window counts;
+`time_problem` decides whether windows can be trusted at all.
 """
 
 from __future__ import annotations
