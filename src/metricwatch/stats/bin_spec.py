@@ -5,8 +5,8 @@ categorical: the category vocabulary, with an 'unseen' bin added at comparison),
 reference's counts on those bins and its missing / ±inf counts, plus the drift config that made
 it (the keys that shape bins) and where the reference came from. Columns the reference could
 not bin are kept with their status. `hash` is the SHA-256 of the canonical JSON of everything
-but `hash`, `made_by` and the reference's label (informational: where the data was read from),
-so a spec edited by hand no longer matches its hash, and the same data frozen anywhere gets the
+but `hash`, `made_by`, the reference's label (informational: where the data was read from) and
+a skipped column's reason as messages (its English `reason` is hashed), so a spec edited by hand no longer matches its hash, and the same data frozen anywhere gets the
 same hash.
 Given the same spec and data, every engine counts the same bins and gives the same numbers.
 """
@@ -22,11 +22,20 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, Valid
 from metricwatch.config import DriftConfig
 from metricwatch.errors import CheckError
 from metricwatch.hashing import canonical_json
+from metricwatch.i18n.message import Msg
 from metricwatch.stats.binning import FINE_BINS_PER_BIN
 from metricwatch.stats.counts import CategoryCounts, NumericCounts
 
 SPEC_FORMAT: Final = "metricwatch-bin-spec/1"
 Number = StrictFloat | StrictInt
+# left out of the hash: where the data was read from, and a skipped column's wording
+_UNHASHED: Final[dict[str, Any]] = {
+    "hash": True,
+    "made_by": True,
+    "reference": {"label"},
+    "columns": {"__all__": {"why"}},
+    "target": {"why"},
+}
 
 
 class _Strict(BaseModel):
@@ -101,13 +110,16 @@ class CategoricalBins(_Strict):
 
 
 class SkippedColumn(_Strict):
-    """A reference column that got no bins, and why (its row in every comparison)."""
+    """A reference column that got no bins, and why (its row in every comparison): `reason` in
+    English (covered by the hash, as specs were always written), `why` as message pieces to word
+    in the reader's language (not hashed: wording only; empty in a spec written before)."""
 
     name: str
     kind: Literal["skip"] = "skip"
     column_kind: Literal["numeric", "categorical"] | None = None
     status: str
     reason: str
+    why: list[Msg] = []
 
 
 ColumnBins = Annotated[NumericBins | CategoricalBins | SkippedColumn, Field(discriminator="kind")]
@@ -123,9 +135,7 @@ class BinSpec(_Strict):
     made_by: dict[str, str] = {}
 
     def content_hash(self) -> str:
-        body = self.model_dump(
-            mode="json", exclude={"hash": True, "made_by": True, "reference": {"label"}}
-        )
+        body = self.model_dump(mode="json", exclude=_UNHASHED)
         return "sha256:" + hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
     def sealed(self) -> BinSpec:

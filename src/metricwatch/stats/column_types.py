@@ -6,24 +6,26 @@ are numeric. drift.categorical / drift.numeric override it; drift.ordinal gives 
 (and makes the column categorical). Text with more than TEXT_MAX_DISTINCT distinct values
 (identifiers, free text) is not compared unless listed in drift.categorical. drift.include limits
 the columns, drift.exclude removes some; the target (drift.target) is handled apart and the
-time column (drift.time_column) only cuts windows.
+time column (drift.time_column) only cuts windows. Why a column is skipped is message pieces
+(catalogue keys `drift.why.*`), worded where shown.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from metricwatch.config import DriftConfig
+from metricwatch.i18n.message import msg
+from metricwatch.i18n.words import Words
 
 if TYPE_CHECKING:  # pandas is imported by the functions that type a column: reading the
     import pandas as pd  # result model (`feature_names` via stats.windows) must not pay for it
 
 INT_CATEGORICAL_MAX = 20
 TEXT_MAX_DISTINCT = 1000
-DATETIME_REASON = "date/time column: not compared (convert it to a number, or exclude it)"
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class ColumnSpec:
     name: str
     kind: str  # "numeric" | "categorical" | "skip"
     order: tuple | None = None  # ordinal category order
-    reason: str = ""  # why skipped
+    why: Words = field(default_factory=list)  # why skipped
     weight: float = 1.0
     auto: bool = True  # typed by the rule, not by an override
 
@@ -42,38 +44,44 @@ def is_number_dtype(s: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
 
 
-def auto_kind(s: pd.Series) -> tuple[str, str]:
-    """(kind, reason) for a reference column without an override."""
+def datetime_why() -> Words:
+    """Why a date/time column is not compared."""
+    return [msg("drift.why.datetime")]
+
+
+def auto_kind(s: pd.Series) -> tuple[str, Words]:
+    """(kind, why skipped) for a reference column without an override."""
     import pandas as pd
 
     if pd.api.types.is_bool_dtype(s.dtype):
-        return "categorical", ""
+        return "categorical", []
     if pd.api.types.is_datetime64_any_dtype(s.dtype) or isinstance(s.dtype, pd.PeriodDtype):
-        return "skip", DATETIME_REASON
+        return "skip", datetime_why()
     if is_number_dtype(s):
         if pd.api.types.is_integer_dtype(s.dtype):
-            return ("categorical" if s.nunique() <= INT_CATEGORICAL_MAX else "numeric"), ""
+            return ("categorical" if s.nunique() <= INT_CATEGORICAL_MAX else "numeric"), []
         x = s.to_numpy(dtype=np.float64, na_value=np.nan)
         head = x[:10_000]
         if not _whole(head[np.isfinite(head)]):  # cheap early exit for continuous data
-            return "numeric", ""
+            return "numeric", []
         finite = x[np.isfinite(x)]
         if finite.size and _whole(finite) and pd.unique(finite).size <= INT_CATEGORICAL_MAX:
-            return "categorical", ""
-        return "numeric", ""
+            return "categorical", []
+        return "numeric", []
     # text: categorical; more than TEXT_MAX_DISTINCT values is caught once counted
-    return "categorical", ""
+    return "categorical", []
 
 
 def _whole(x: np.ndarray) -> bool:
     return bool(np.all(x == np.floor(x)))
 
 
-def high_cardinality_reason(n_distinct: int) -> str:
-    return (
-        f"text with {n_distinct} distinct values (> {TEXT_MAX_DISTINCT}): looks like an "
-        "identifier; list it in drift.categorical to compare it, or in drift.exclude"
-    )
+def high_cardinality_why(name: str, n_distinct: int) -> Words:
+    """Why a text column with too many distinct values (an identifier) is not compared."""
+    return [
+        msg("drift.why.column", name=name),
+        msg("drift.why.high_cardinality", n=n_distinct, max=TEXT_MAX_DISTINCT),
+    ]
 
 
 def configured_spec(name: str, dcfg: DriftConfig) -> ColumnSpec | None:
@@ -95,8 +103,8 @@ def plan_columns(reference: pd.DataFrame, dcfg: DriftConfig) -> list[ColumnSpec]
     for name in feature_names([str(c) for c in reference.columns], dcfg):
         spec = configured_spec(name, dcfg)
         if spec is None:
-            kind, reason = auto_kind(reference[name])
-            spec = ColumnSpec(name, kind, reason=reason, weight=float(dcfg.weights.get(name, 1.0)))
+            kind, why = auto_kind(reference[name])
+            spec = ColumnSpec(name, kind, why=why, weight=float(dcfg.weights.get(name, 1.0)))
         specs.append(spec)
     return specs
 
@@ -122,5 +130,5 @@ def target_spec(reference: pd.DataFrame, dcfg: DriftConfig) -> ColumnSpec | None
         return ColumnSpec(t, "numeric", auto=False)
     if t in dcfg.categorical:
         return ColumnSpec(t, "categorical", auto=False)
-    kind, reason = auto_kind(reference[t])
-    return ColumnSpec(t, kind, reason=reason)
+    kind, why = auto_kind(reference[t])
+    return ColumnSpec(t, kind, why=why)

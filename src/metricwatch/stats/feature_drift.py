@@ -5,7 +5,8 @@ the test statistic and its raw p-value. The verdict comes later, across the feat
 comparison (stats/verdicts.py: adjusted p-values). No verdict (drifted = None) for: fewer than
 `bins` values on a side ("insufficient data", nothing computed), fewer than 5 × bins ("low
 sample size", numbers shown), a constant reference ("constant"), or anything that could not be
-compared (missing column, type mismatch …).
+compared (missing column, type mismatch …). A row's reason is stored as message pieces (`why`,
+catalogue keys `drift.why.*`), worded by the presenters; `reason` is its English text.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field, model_validator
 
+from metricwatch.i18n.message import Param, msg
+from metricwatch.i18n.words import Words, from_text, joined
+from metricwatch.i18n.words import text as words_text
 from metricwatch.stats.bin_spec import CategoricalBins, NumericBins
 from metricwatch.stats.binning import NumericPlan
 from metricwatch.stats.categories import UNSEEN, to_vector, unseen
@@ -60,7 +64,7 @@ class FeatureDrift(BaseModel):
     p_adjusted: float | None = None  # after the correction across the comparison's features
     drifted: bool | None = None
     status: Status
-    reason: str = ""
+    why: Words = []  # the reason as message pieces (empty: nothing to say)
     nan_share_reference: float | None = None
     nan_share_current: float | None = None
     inf_reference: int = 0
@@ -70,11 +74,22 @@ class FeatureDrift(BaseModel):
     weight: float = 1.0
     distribution: Distribution | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        return from_text(data, reason="why")  # a metrics.json or history of an older metricwatch
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def reason(self) -> str:
+        """The reason in English (JSON, the CLI, the fault corpus)."""
+        return words_text(self.why)
+
 
 def not_comparable(
-    name: str, kind: Kind | None, status: Status, reason: str, **extra: object
+    name: str, kind: Kind | None, status: Status, why: Words, **extra: object
 ) -> FeatureDrift:
-    return FeatureDrift(name=name, kind=kind, status=status, reason=reason, **extra)  # type: ignore[arg-type]
+    return FeatureDrift(name=name, kind=kind, status=status, why=why, **extra)  # type: ignore[arg-type]
 
 
 def _share(part: int, total: int) -> float | None:
@@ -107,29 +122,35 @@ def _too_little(base: dict, ref: ColumnCounts, cur: ColumnCounts, bins: int) -> 
             return FeatureDrift(
                 **base,
                 status="all missing",
-                reason=f"all values missing in the {side} (n={c.n_nan})",
+                why=[msg(f"drift.why.all_missing.{side}", n=c.n_nan)],
             )
         if c.n < bins:
             return FeatureDrift(
                 **base,
                 status="insufficient data",
-                reason=f"insufficient data (n={c.n} in the {side}, fewer than {bins} bins)",
+                why=[
+                    msg("drift.status.insufficient data"),
+                    msg(f"drift.why.insufficient.{side}", n=c.n, bins=bins),
+                ],
             )
     return None
 
 
-def unseen_note(current: CategoryCounts, categories: list[str], shown: int = 3) -> str:
-    """What the current data holds that the reference never had ("" when nothing)."""
+def unseen_note(current: CategoryCounts, categories: list[str], shown: int = 3) -> Words:
+    """What the current data holds that the reference never had (nothing when nothing)."""
     new = unseen(current, categories)
     if not new:
-        return ""
+        return []
     names = ", ".join(repr(k[:40]) for k, _ in new[:shown])
-    more = f" and {len(new) - shown} more" if len(new) > shown else ""
-    noun = "category" if len(new) == 1 else "categories"
-    return (
-        f"{len(new)} {noun} not in the reference ({names}{more}): "
-        f"{sum(c for _, c in new)} of {current.n} current values, counted in the 'unseen' bin"
-    )
+    values: dict[str, Param] = {
+        "n": len(new),
+        "names": names,
+        "count": sum(c for _, c in new),
+        "total": current.n,
+    }
+    if len(new) > shown:
+        return [msg("drift.why.unseen.more", more=len(new) - shown, **values)]
+    return [msg("drift.why.unseen.one" if len(new) == 1 else "drift.why.unseen.many", **values)]
 
 
 def compare(
@@ -153,14 +174,14 @@ def compare(
         ref_c, cur_c = plan.coarse(reference.fine), plan.coarse(current.fine)
         statistic, p = get_test("ks")(reference.fine, current.fine)
         labels, edges = plan.labels(), [float(e) for e in plan.edges]
-        n_ref_bins, note = plan.edges.size, ""
+        n_ref_bins, note = plan.edges.size, []
     else:
         assert isinstance(reference, CategoryCounts) and isinstance(current, CategoryCounts)
         ref_c, cur_c = to_vector(reference, col.categories), to_vector(current, col.categories)
         statistic, p = get_test("chi2")(ref_c, cur_c)
         labels, edges = [*col.categories, UNSEEN], None
         n_ref_bins, note = len(col.categories), unseen_note(current, col.categories)
-    status, reason = _status(col, n_ref_bins, min(reference.n, current.n), bins)
+    status, why = _status(col, n_ref_bins, min(reference.n, current.n), bins)
     statistics: dict[str, Any] = all_statistics(ref_c, cur_c)
     return FeatureDrift(
         **base,
@@ -169,7 +190,7 @@ def compare(
         statistic=float(statistic),
         p_value=float(np.clip(p, 0.0, 1.0)),
         status=status,
-        reason="; ".join(r for r in (reason, note) if r),
+        why=joined([w for w in (why, note) if w]),
         distribution=Distribution(
             labels=labels,
             edges=edges,
@@ -181,16 +202,14 @@ def compare(
 
 def _status(
     col: NumericBins | CategoricalBins, n_ref_bins: int, n_min: int, bins: int
-) -> tuple[Status, str]:
+) -> tuple[Status, Words]:
     if n_ref_bins <= 1:
         value = _repr_number(col.edges[0]) if isinstance(col, NumericBins) else col.categories[0]
-        return "constant", f"constant in the reference (every value is {value}); no verdict"
+        return "constant", [msg("drift.status.constant"), msg("drift.why.constant", value=value)]
     if n_min < MIN_ROWS_PER_BIN * bins:
-        return "low sample size", (
-            f"low sample size (n={n_min} < {MIN_ROWS_PER_BIN} × {bins} bins); "
-            "numbers shown, no verdict"
-        )
-    return "ok", ""
+        detail = msg("drift.why.low_sample", n=n_min, per_bin=MIN_ROWS_PER_BIN, bins=bins)
+        return "low sample size", [msg("drift.status.low sample size"), detail]
+    return "ok", []
 
 
 def _repr_number(x: float) -> str:

@@ -87,7 +87,7 @@ def build_report(
         engine=engine,
         features=frame.features,
         target=frame.target,
-        target_note=frame.target_note,
+        target_why=frame.target_why,
         dataset_drift_pct=pct,
         drifted_features=drifted,
         n_comparable=n,

@@ -7,11 +7,13 @@ collection (collect.py, concept.py, local.py) needs.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import BaseModel, ConfigDict, computed_field, model_validator
 
 from metricwatch.i18n.message import Msg
+from metricwatch.i18n.words import Words, from_text
+from metricwatch.i18n.words import text as words_text
 from metricwatch.parts.contract import PartKey
 from metricwatch.stats.feature_drift import FeatureDrift
 from metricwatch.stats.windows import WindowedDrift
@@ -66,7 +68,7 @@ class DriftReport(BaseModel):
     engine: Literal["local", "spark"] = "local"
     features: list[FeatureDrift]
     target: FeatureDrift | None
-    target_note: str = ""
+    target_why: Words = []  # why there is no label drift (drift.target set, no target row)
     dataset_drift_pct: float | None
     drifted_features: list[str]
     n_comparable: int
@@ -80,6 +82,16 @@ class DriftReport(BaseModel):
     windows: WindowedDrift | None = None
     concept: ConceptDrift | None = None
     remarks: list[Msg] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        return from_text(data, target_note="target_why")  # a metrics.json of an older metricwatch
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def target_note(self) -> str:
+        return words_text(self.target_why)
 
     @computed_field  # type: ignore[prop-decorator]
     @property

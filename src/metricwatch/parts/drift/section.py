@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from metricwatch.doc.blocks import Block, Figure, Heading, Notice, Paragraph, fmt_num
 from metricwatch.doc.table import Table, status_badge
 from metricwatch.i18n import Lang, t
+from metricwatch.i18n.words import text as words_text
 from metricwatch.parts.drift import text as drift_text
 from metricwatch.parts.drift.model import DRIFT, ConceptDrift
 from metricwatch.parts.integrity.model import INTEGRITY
@@ -37,17 +38,26 @@ def _p(p: float | None) -> str:
 
 
 def verdict_text(f: FeatureDrift, lang: Lang = "en") -> str:
-    """What the Verdict cell says: the verdict or the status, and why (the row names the column)."""
-    reason = f.reason.removeprefix(f"column {f.name!r}: ")
+    """What the Verdict cell says: the verdict or the status, and why (the row names the column,
+    the status is said once: the reason's opening "column 'x': " and status pieces are left out)."""
+    why = f.why[1:] if f.why and f.why[0].key == "drift.why.column" else f.why
     if f.drifted is None:
-        if reason.startswith(f.status):  # the reason restates the status: say it once
-            reason = reason.removeprefix(f.status).lstrip(" :")
+        if why and why[0].key == f"drift.status.{f.status}":
+            why = why[1:]
         lead = drift_text.status_text(f.status, lang)
     else:
         lead = t("drift.drift" if f.drifted else "drift.no_drift", lang)
+    reason = words_text(why, lang).strip()
+    if f.drifted is None and why and all(m.key == "words.plain" for m in why):
+        # English text: a skipped column's reason from the bin spec, or an older metrics.json
+        reason = _said_once(reason.removeprefix(f"column {f.name!r}: "), f.status)
     if reason.startswith("("):  # "insufficient data (n=3 …)": the details follow the status
         return f"{lead} {reason}"
     return f"{lead}: {reason}" if reason else lead
+
+
+def _said_once(reason: str, status: str) -> str:
+    return reason.removeprefix(status).lstrip(" :") if reason.startswith(status) else reason
 
 
 def _feature_row(f: FeatureDrift, lang: Lang) -> list[object]:
@@ -91,8 +101,8 @@ def drift_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
         rows.append(_feature_row(rep.target.model_copy(update={"name": name}), lang))
     blocks.append(Table(_cols(_DRIFT_COLS, lang), rows, "mw-table mw-drift"))
     blocks.append(Paragraph(drift_text.method_text(rep, lang), "mw-small"))
-    if rep.target_note:
-        blocks.append(Paragraph(rep.target_note))
+    if rep.target_why:
+        blocks.append(Paragraph(words_text(rep.target_why, lang)))
     for note in rep.remarks:
         blocks.append(Paragraph(note.text(lang), "mw-small"))
     blocks.extend(window_blocks(rep.windows, lang))

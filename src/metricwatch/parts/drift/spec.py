@@ -14,6 +14,7 @@ from pathlib import Path
 from metricwatch.atomic import atomic_write_bytes
 from metricwatch.config import Config
 from metricwatch.errors import CheckError, ConfigError
+from metricwatch.i18n.words import text as words_text
 from metricwatch.sources.drift_engines.counted import Counted
 from metricwatch.stats.bin_spec import BinSpec, SpecConfig, parse_spec
 
@@ -59,7 +60,7 @@ def check_current(spec: BinSpec, path: Path, counted: Counted, label: str) -> No
                 "restore the column, or exclude it (drift.exclude) and re-freeze the spec"
             )
         if col.name in counted.errors:
-            _, reason = counted.errors[col.name]
+            reason = words_text(counted.errors[col.name][1])
             raise CheckError(
                 f"{label}: {reason.replace('numeric in the reference', f'numeric in bin spec {path}')}"
                 "; fix the data or re-freeze the spec"

@@ -2,7 +2,8 @@
 categories; from a pandas Series or an Arrow array alike.
 
 Text where numbers are expected is converted when every value is a number written as text, and
-raises TypeMismatch (naming how many values are not numbers, with an example) otherwise.
+raises TypeMismatch (naming how many values are not numbers, with an example) otherwise; its
+`reason` is message pieces (catalogue keys `drift.why.*`), worded where shown.
 Categories are counted by Arrow's hash kernel (`value_counts`, on the dictionary encoding when
 windows need codes) and keyed once per distinct value (stats/categories.py).
 """
@@ -16,6 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from metricwatch.i18n.message import Param, msg
+from metricwatch.i18n.words import Words
 from metricwatch.stats.categories import category_key, keyed_counts
 from metricwatch.stats.counts import CategoryCounts
 
@@ -34,10 +37,15 @@ class TypeMismatch(ValueError):
             f"{self.n_bad} of {self.n_present} values are not numbers (e.g. {self.example[:40]!r})"
         )
 
-    def reason(self, name: str, side: str) -> str:
-        if side == "reference":
-            return f"column {name!r}: declared numeric but the reference has text: {self.detail()}"
-        return f"column {name!r}: numeric in the reference but text in the {side}: {self.detail()}"
+    def reason(self, name: str, side: str) -> Words:
+        """Why the column is not compared: text on side ("reference" or "current")."""
+        values: dict[str, Param] = {
+            "bad": self.n_bad,
+            "present": self.n_present,
+            "example": self.example[:40],
+        }
+        key = "drift.why.text_in_reference" if side == "reference" else "drift.why.text_in_current"
+        return [msg("drift.why.column", name=name), msg(key, **values)]
 
 
 def _series(col: Column) -> pd.Series:

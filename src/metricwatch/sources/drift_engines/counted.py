@@ -1,9 +1,9 @@
 """What an engine hands back: counts per column, overall and per window, and what went wrong.
 
-Column problems (text in a column with numeric bins) are (status, reason) per column, never an
-exception: the comparison shows them as rows. The time column's tallies (missing, unparseable,
-with and without a UTC offset) travel with the window counts; `time_problem` decides whether
-windows can be trusted at all.
+Column problems (text in a column with numeric bins) are (status, reason as message pieces) per
+column, never an exception: the comparison shows them as rows. The time column's tallies
+(missing, unparseable, with and without a UTC offset) travel with the window counts;
+`time_problem` decides whether windows can be trusted at all.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from metricwatch.i18n.words import Words
 from metricwatch.stats.counts import SideCounts, add_sides
 from metricwatch.window_spec import WindowSpec
 
@@ -55,7 +56,7 @@ class Counted:
     overall: SideCounts
     columns: list[str]  # the data's columns
     n_rows: int
-    errors: dict[str, tuple[str, str]] = field(default_factory=dict)  # column -> (status, reason)
+    errors: dict[str, tuple[str, Words]] = field(default_factory=dict)  # column -> (status, why)
     windows: WindowCounts | None = None
 
 

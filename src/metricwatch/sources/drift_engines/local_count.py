@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from metricwatch.i18n.words import Words
 from metricwatch.sources.drift_engines import kernels
 from metricwatch.sources.drift_engines.columns import (
     TypeMismatch,
@@ -105,7 +106,7 @@ def count(
 ) -> Counted:
     """Counts of every task's column over all batches (and per window when `window` is set)."""
     overall: SideCounts = {}
-    errors: dict[str, tuple[str, str]] = {}
+    errors: dict[str, tuple[str, Words]] = {}
     wc = WindowCounts(window) if window is not None else None
     sums = WindowSums()
     columns: list[str] | None = None

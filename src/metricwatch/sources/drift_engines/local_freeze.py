@@ -17,6 +17,9 @@ import pyarrow as pa
 
 from metricwatch.config import DriftConfig
 from metricwatch.errors import CheckError
+from metricwatch.i18n.message import msg
+from metricwatch.i18n.words import Words
+from metricwatch.i18n.words import text as words_text
 from metricwatch.sources.drift_engines import kernels
 from metricwatch.sources.drift_engines.columns import TypeMismatch, category_counts, float_values
 from metricwatch.sources.drift_engines.local_count import Batch, count, mapper, tasks_of
@@ -33,7 +36,7 @@ from metricwatch.stats.categories import vocabulary
 from metricwatch.stats.column_types import (
     TEXT_MAX_DISTINCT,
     ColumnSpec,
-    high_cardinality_reason,
+    high_cardinality_why,
     plan_columns,
     target_spec,
 )
@@ -43,8 +46,26 @@ SAMPLE_ROWS = 200_000
 Bins = NumericBins | CategoricalBins | SkippedColumn
 
 
-def _skip(spec: ColumnSpec, status: str, reason: str, kind: str | None = None) -> SkippedColumn:
-    return SkippedColumn(name=spec.name, column_kind=kind, status=status, reason=reason)  # type: ignore[arg-type]
+def _skip(spec: ColumnSpec, status: str, why: Words, kind: str | None = None) -> SkippedColumn:
+    """A column without bins; the spec keeps its reason in English too (the hash covers it)."""
+    return SkippedColumn(
+        name=spec.name,
+        column_kind=kind,  # type: ignore[arg-type]
+        status=status,
+        reason=words_text(why),
+        why=why,
+    )
+
+
+def no_rows_why(name: str) -> Words:
+    """A numeric reference column with no rows at all."""
+    no_rows = msg("drift.why.no_rows")
+    return [msg("drift.why.column", name=name), msg("drift.status.insufficient data"), no_rows]
+
+
+def no_finite_why(name: str) -> Words:
+    """A numeric reference column with no finite value."""
+    return [msg("drift.why.column", name=name), msg("drift.why.no_finite")]
 
 
 def numeric_bins(spec: ColumnSpec, values, bins: int, counted: bool = True) -> Bins:
@@ -54,13 +75,11 @@ def numeric_bins(spec: ColumnSpec, values, bins: int, counted: bool = True) -> B
     except TypeMismatch as exc:
         return _skip(spec, "type mismatch", exc.reason(spec.name, "reference"), "numeric")
     if x.size == 0:
-        reason = f"column {spec.name!r}: insufficient data (n=0 rows in the reference)"
-        return _skip(spec, "insufficient data", reason, "numeric")
+        return _skip(spec, "insufficient data", no_rows_why(spec.name), "numeric")
     s, n_nan = kernels.sort_in_scratch(x)
     finite = kernels.finite_part(s)
     if finite.size == 0:
-        reason = f"column {spec.name!r}: no finite value in the reference (all NaN or ±inf)"
-        return _skip(spec, "all missing", reason, "numeric")
+        return _skip(spec, "all missing", no_finite_why(spec.name), "numeric")
     at_ranks = finite[fine_ranks(finite.size, bins)]
     bins_ = numeric_skeleton(spec.name, at_ranks)
     if not counted:
@@ -77,8 +96,8 @@ def numeric_skeleton(name: str, at_ranks: np.ndarray) -> NumericBins:
 
 def categorical_bins(spec: ColumnSpec, counts: CategoryCounts) -> Bins:
     if spec.auto and len(counts.counts) > TEXT_MAX_DISTINCT:
-        reason = f"column {spec.name!r}: {high_cardinality_reason(len(counts.counts))}"
-        return _skip(spec, "high cardinality", reason, "categorical")
+        why = high_cardinality_why(spec.name, len(counts.counts))
+        return _skip(spec, "high cardinality", why, "categorical")
     vocab = vocabulary(counts.counts, spec.order)
     return CategoricalBins(
         name=spec.name,
@@ -90,7 +109,7 @@ def categorical_bins(spec: ColumnSpec, counts: CategoryCounts) -> Bins:
 
 def _bins(spec: ColumnSpec, values, bins: int) -> Bins:
     if spec.kind == "skip":
-        return _skip(spec, "high cardinality", spec.reason)
+        return _skip(spec, "high cardinality", spec.why)
     if spec.kind == "numeric":
         return numeric_bins(spec, values, bins)
     return categorical_bins(spec, category_counts(values))
@@ -181,7 +200,7 @@ def freeze_batches(
     skeleton = [
         numeric_bins(s, frame[s.name], dcfg.bins, counted=False)
         if s.kind == "numeric"
-        else _skip(s, "high cardinality", s.reason)
+        else _skip(s, "high cardinality", s.why)
         if s.kind == "skip"
         else CategoricalBins(name=s.name, categories=[], counts=[])
         for s in specs
@@ -201,8 +220,8 @@ def completed(
     bins: list[Bins] = []
     for spec, b in zip(specs, skeleton, strict=True):
         if spec.name in errors:
-            status, reason = errors[spec.name]
-            bins.append(_skip(spec, status, reason, "numeric"))
+            status, why = errors[spec.name]
+            bins.append(_skip(spec, status, why, "numeric"))
         elif isinstance(b, NumericBins):
             c = overall.get(spec.name, NumericCounts.zeros(len(b.fine_edges) + 1))
             bins.append(b.model_copy(update=_numeric_fields(c)))

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from metricwatch.errors import SourceError
+from metricwatch.i18n.words import Words
 from metricwatch.sources.drift_engines import spark_exprs as X
 from metricwatch.sources.drift_engines.counted import Counted, TimeTally, WindowCounts, time_problem
 from metricwatch.sources.drift_engines.local_count import Task
@@ -217,7 +218,7 @@ def count_spark(
     kinds = {c: X.kind_of(df.schema[c].dataType) for c in columns}
     present = [t for t in tasks if t[0] in columns]
     pre = _preflight(session, df, present, kinds, window, time_column, timeout)
-    errors: dict[str, tuple[str, str]] = {}
+    errors: dict[str, tuple[str, Words]] = {}
     for i, (name, _) in enumerate(present):
         if pre.get(f"bad{i}"):
             exc = TypeMismatch(

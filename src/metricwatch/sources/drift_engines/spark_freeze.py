@@ -21,6 +21,8 @@ from metricwatch.sources.drift_engines.local_freeze import (
     Bins,
     _skip,
     completed,
+    no_finite_why,
+    no_rows_why,
     numeric_skeleton,
     spec_of,
 )
@@ -29,13 +31,13 @@ from metricwatch.sources.drift_engines.spark_session import run_job
 from metricwatch.stats.bin_spec import BinSpec, CategoricalBins, ReferenceInfo
 from metricwatch.stats.binning import fine_ranks
 from metricwatch.stats.column_types import (
-    DATETIME_REASON,
     INT_CATEGORICAL_MAX,
     TEXT_MAX_DISTINCT,
     ColumnSpec,
     configured_spec,
+    datetime_why,
     feature_names,
-    high_cardinality_reason,
+    high_cardinality_why,
 )
 
 CELLS = 1 << 14
@@ -124,11 +126,11 @@ def plan(
         spec = configured_spec(name, dcfg)
         if spec is None:
             kind = _auto(name, kinds[name], prof, i, exact)
-            reason = DATETIME_REASON if kind == "skip" else ""
+            why = datetime_why() if kind == "skip" else []
             if text_distinct.get(name, 0) > TEXT_MAX_DISTINCT:
                 kind = "skip"
-                reason = f"column {name!r}: {high_cardinality_reason(text_distinct[name])}"
-            spec = ColumnSpec(name, kind, reason=reason, weight=float(dcfg.weights.get(name, 1.0)))
+                why = high_cardinality_why(name, text_distinct[name])
+            spec = ColumnSpec(name, kind, why=why, weight=float(dcfg.weights.get(name, 1.0)))
         specs.append(spec)
     return specs, {**prof, "names": names}
 
@@ -215,18 +217,18 @@ def freeze_spark(session, df, dcfg: DriftConfig, *, label: str, timeout: float) 
     n_rows = int(prof["n_rows"])
     for spec in specs:
         if spec.kind == "skip":
-            kind = "categorical" if spec.reason.startswith("column") else None
-            skeleton.append(_skip(spec, "high cardinality", spec.reason, kind))
+            text = any(m.key == "drift.why.high_cardinality" for m in spec.why)
+            skeleton.append(
+                _skip(spec, "high cardinality", spec.why, "categorical" if text else None)
+            )
         elif spec.kind == "categorical":
             skeleton.append(CategoricalBins(name=spec.name, categories=[], counts=[]))
         elif spec.name in stats:
             skeleton.append(numeric_skeleton(spec.name, stats[spec.name]))
         elif n_rows == 0:
-            reason = f"column {spec.name!r}: insufficient data (n=0 rows in the reference)"
-            skeleton.append(_skip(spec, "insufficient data", reason, "numeric"))
+            skeleton.append(_skip(spec, "insufficient data", no_rows_why(spec.name), "numeric"))
         else:
-            reason = f"column {spec.name!r}: no finite value in the reference (all NaN or ±inf)"
-            skeleton.append(_skip(spec, "all missing", reason, "numeric"))
+            skeleton.append(_skip(spec, "all missing", no_finite_why(spec.name), "numeric"))
     draft = spec_of(dcfg, ReferenceInfo(label=label, n_rows=n_rows), skeleton, engine="spark")
     counted = count_spark(session, df, tasks_of(draft), window=None, time_column=None,
                           timeout=timeout, side="reference")  # fmt: skip
