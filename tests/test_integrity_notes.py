@@ -1,15 +1,19 @@
-"""Integrity notes are stored as messages: the integrity section words them in the report's
-language, JSON keeps the English, and a metrics.json saved before (plain strings) reads back."""
+"""Integrity notes and "not run" reasons are stored as messages: the integrity section and the
+rules word them in the report's language, JSON keeps the English, and a metrics.json saved
+before (plain strings) reads back."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
+from metricwatch.config import parse_config
 from metricwatch.doc.blocks import Notice
 from metricwatch.i18n.message import msg
 from metricwatch.i18n.words import joined
 from metricwatch.parts.integrity.model import IntegrityReport
 from metricwatch.parts.integrity.section import build
+from metricwatch.pipeline.evaluate import evaluated
 from metricwatch.result import MonitoringResult
 from metricwatch.runfacts import ReportMeta
 
@@ -61,3 +65,23 @@ def test_json_keeps_the_english_notes_and_an_older_report_reads_back() -> None:
     back = IntegrityReport.model_validate(older)
     assert back.notes == data["notes"]
     assert _notices(back, "es") == data["notes"]  # plain English: its words were not kept
+
+
+def test_repro_not_run_by_check_is_worded_in_either_language() -> None:
+    cfg = parse_config({}, "m.yaml", Path("."))
+    result = _result(not_run={"repro": [msg("check.repro_not_run")]})
+    shown, _ = evaluated(result, cfg, (), "candidate")
+    repro = next(f for f in shown.flags if f.rule == "repro")
+    assert repro.outcome == "no data"
+    assert repro.reason == (
+        "not run by this check (add --repro; `metricwatch repro` runs it on its own)"
+    )
+    assert repro.reason_in("es") == (
+        "no ejecutado por esta comprobación (añadir --repro; `metricwatch repro` lo ejecuta por "
+        "sí solo)"
+    )
+    older = MonitoringResult.model_validate(
+        {**result.model_dump(mode="json"), "not_run": {"repro": "not run (an older check)"}}
+    )
+    again, _ = evaluated(older, cfg, (), "candidate")
+    assert next(f for f in again.flags if f.rule == "repro").reason == "not run (an older check)"
