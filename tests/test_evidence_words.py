@@ -9,6 +9,9 @@ from datetime import UTC, datetime
 from metricwatch.doc.blocks import Notice, Paragraph
 from metricwatch.i18n.message import msg
 from metricwatch.i18n.words import plain
+from metricwatch.i18n.words import text as words_text
+from metricwatch.parts.evidence.images import ImageCheckError
+from metricwatch.parts.evidence.mlflow_pages import PageCheckError
 from metricwatch.parts.evidence.model import Caption, EvidenceItem, EvidenceReport
 from metricwatch.parts.evidence.section import build
 from metricwatch.result import MonitoringResult
@@ -70,3 +73,24 @@ def test_json_keeps_the_english_and_an_older_result_reads_back() -> None:
     assert back.items[0].text("es") == "no browser"  # plain English: its words were not kept
     none = EvidenceReport.model_validate({**older, "notes": [], "reuse_note": None})
     assert none.remarks == [] and none.reuse_why == [] and none.reuse_note is None
+
+
+def test_a_page_or_image_check_keeps_its_words_for_the_report() -> None:
+    where = "http://127.0.0.1:5000/#/experiments/1"
+    page = PageCheckError(
+        [msg("evidence.page.load_timeout", name="mlflow_runs.png", secs="3", where=where)]
+    )
+    blank = ImageCheckError([msg("evidence.image.blank", stddev="0.00")])
+    assert str(page).startswith(
+        "mlflow_runs.png: timed out after 3 s: the MLflow page never finished loading ("
+    )
+    assert str(blank) == "the image is blank (pixel standard deviation 0.00)"
+    item = EvidenceItem(name="mlflow_runs.png", kind="mlflow", status="failed",
+                        shows=Caption(key="runs_list_any"), why=page.why)  # fmt: skip
+    assert item.reason == str(page)
+    assert item.text("es").startswith(
+        "mlflow_runs.png: se agotó el tiempo tras 3 s: la página de MLflow nunca terminó de cargar"
+    )
+    assert words_text(blank.why, "es") == (
+        "la imagen está en blanco (desviación estándar de píxeles 0.00)"
+    )

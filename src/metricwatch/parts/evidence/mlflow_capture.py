@@ -74,8 +74,7 @@ def mlflow_items(s: Session, runs: Any, browser_error: Words) -> None:
                 try:
                     png, verified = capture_page(s.browser, ui.url, spec, state, s.tmp)
                 except (PageCheckError, ImageCheckError) as exc:
-                    why = [plain(scrub(str(exc)))]  # the page and what it lacked
-                    s.miss(spec.name, "mlflow", "failed", spec.shows, why, source)
+                    s.miss(spec.name, "mlflow", "failed", spec.shows, exc.why, source)
                     continue
                 except Exception as exc:  # a browser crash must not lose the other pages
                     said = f"{spec.name}: {type(exc).__name__}: {scrub(str(exc)).splitlines()[0]}"
