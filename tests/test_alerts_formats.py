@@ -9,6 +9,7 @@ from support.rule_statuses import statuses
 
 from metricwatch.alerts.formats import to_json, to_junit, to_markdown
 from metricwatch.config import parse_config
+from metricwatch.i18n.words import plain
 from metricwatch.rules import MetricInput, RuleInputs, VersionInputs, evaluate, exit_code
 
 
@@ -32,7 +33,7 @@ INPUTS = RuleInputs(
     candidate=CAND,
     baseline=BASE,
     statuses=statuses({"v1.0.0": "ok", "v1.0.2": "fail"}, None),
-    unavailable={"repro": "not requested (run with --repro)"},
+    unavailable={"repro": [plain("not requested (run with --repro)")]},
 )
 CFG = parse_config({}, "m.yaml", Path("."))
 FLAGS = evaluate(CFG, INPUTS)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from metricwatch.hashing import file_sha256
+from metricwatch.i18n.words import plain
 from metricwatch.parts.evidence.manifest import write_manifest
 from metricwatch.parts.evidence.model import Caption, EvidenceItem, EvidenceReport
 
@@ -40,7 +41,7 @@ def test_partial_capture_keeps_valid_entries_of_the_other_part(tmp_path):
         kind="terminal",
         status="skipped",
         shows=Caption(key="status_any"),
-        reason="no status",
+        why=[plain("no status")],
     )
     path = write_manifest(_report(imgs, [term, missing], None), imgs, ("terminal",))
     data = json.loads(path.read_text())

@@ -18,6 +18,7 @@ from support.repos import commit_all, git, init_repo
 from metricwatch.browsers import find_browser
 from metricwatch.config import load_config
 from metricwatch.hashing import file_sha256
+from metricwatch.i18n.words import text as words_text
 from metricwatch.parts.evidence import reuse
 from metricwatch.parts.evidence.model import EVIDENCE
 from metricwatch.parts.evidence.reuse_key import evidence_key
@@ -132,7 +133,7 @@ def test_a_new_run_logged_to_a_copy_of_the_store_invalidates(world, mlflow_twice
     changed = _mlflow_key(changed_cfg)
     assert changed.digest and changed.digest != unchanged.digest
     assert changed.parts["store"] != unchanged.parts["store"]
-    assert reuse.load(changed, changed_cfg.output_dir / "imgs", ("mlflow",)) == (None, None)
+    assert reuse.load(changed, changed_cfg.output_dir / "imgs", ("mlflow",)) == (None, [])
 
 
 def test_a_tampered_cached_image_is_not_reused(world, mlflow_twice, tmp_path):
@@ -147,7 +148,7 @@ def test_a_tampered_cached_image_is_not_reused(world, mlflow_twice, tmp_path):
         out = tmp_path / "imgs"
         hit, why = reuse.load(key, out, ("mlflow",))
         assert hit is None
-        assert why == (
+        assert words_text(why) == (
             "The cached evidence was not reused (mlflow_runs.png does not match its SHA-256 "
             "in the cached manifest); captured again."
         )
@@ -165,7 +166,7 @@ def test_an_http_tracking_server_gets_no_key(world):
     )
     key = evidence_key(http, parts=("mlflow",), browser_exe=find_browser(None), runs=runs)
     assert key.digest is None
-    assert key.why == (
+    assert key.why is not None and key.why.text("en") == (
         "the tracking store http://127.0.0.1:9 is a server whose content metricwatch cannot "
         "fingerprint"
     )

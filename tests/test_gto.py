@@ -212,7 +212,10 @@ def test_lightweight_and_unregistered(tmp_path: Path) -> None:
     tag(repo, "m@v1.0.0", sha, "2024-01-01T00:00:00+00:00", annotated=False)
     tag(repo, "m#prod#1", sha, "2024-01-02T00:00:00+00:00")
     (art,) = artifact_stages(git_dvc.read_gto_tags(repo).tags)
-    assert art.notes == ["lightweight tag 'm@v1.0.0' ignored (GTO reads annotated tags only)"]
+    assert [n.text("en") for n in art.notes] == [
+        "lightweight tag 'm@v1.0.0' ignored (GTO reads annotated tags only)"
+    ]
+    assert art.notes[0].text("es") == "tag ligero 'm@v1.0.0' ignorado (GTO solo lee tags anotados)"
     prod = art.stage("prod")
     assert prod is not None and prod.version is None
     assert prod.reason == f"no version of m is registered at commit {sha[:12]}"

@@ -488,9 +488,10 @@ def test_a_tag_that_fails_nothing_but_has_unknown_items_is_unknown() -> None:
 def test_a_tag_pattern_with_a_space_says_it_can_never_match() -> None:
     from metricwatch.parts.integrity.collect import _no_match_note
 
-    assert "cannot contain spaces" in _no_match_note("v 1*", False, 4)
-    assert "cannot contain spaces" not in _no_match_note("v1*", False, 4)
-    assert "cannot contain spaces" not in _no_match_note(r"v\s", True, 4)
+    assert "cannot contain spaces" in words_text(_no_match_note("v 1*", False, 4))
+    assert "no pueden contener espacios" in words_text(_no_match_note("v 1*", False, 4), "es")
+    assert "cannot contain spaces" not in words_text(_no_match_note("v1*", False, 4))
+    assert "cannot contain spaces" not in words_text(_no_match_note(r"v\s", True, 4))
 
 
 def test_a_result_saved_before_reasons_were_messages_keeps_its_english_text() -> None:

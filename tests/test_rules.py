@@ -8,6 +8,9 @@ from support.rule_statuses import statuses
 
 from metricwatch.config import parse_config
 from metricwatch.errors import ConfigError
+from metricwatch.i18n.message import msg
+from metricwatch.i18n.words import plain
+from metricwatch.i18n.words import text as words_text
 from metricwatch.rules import (
     MetricInput,
     RuleInputs,
@@ -168,7 +171,7 @@ def test_ratio_rule_without_baseline_is_no_baseline() -> None:
 
 
 def test_no_candidate_run_is_no_data_with_the_reason() -> None:
-    ri = inputs(None, unavailable={"kpis": "MLflow at http://127.0.0.1:1 is unreachable"})
+    ri = inputs(None, unavailable={"kpis": [plain("MLflow at http://127.0.0.1:1 is unreachable")]})
     flags = by_rule(evaluate(cfg(), ri))
     assert flags["rmse"].outcome == "no data"
     assert "unreachable" in flags["rmse"].reason
@@ -346,21 +349,34 @@ def test_merged_inputs_say_errors_then_the_parts_then_what_was_not_run() -> None
 
     merged = merge_inputs(
         [
-            PartRuleInputs(versions=[GOOD], candidate=GOOD, unavailable={"kpis": "no runs"}),
-            PartRuleInputs(dataset_drift_pct=3.0, unavailable={"drift": "ignored: errors win"}),
+            PartRuleInputs(
+                versions=[GOOD],
+                candidate=GOOD,
+                unavailable={"kpis": [msg("rules.reason.no_runs_in_store")]},
+            ),
+            PartRuleInputs(
+                dataset_drift_pct=3.0, unavailable={"drift": [plain("ignored: errors win")]}
+            ),
         ],
         {"drift": "drift.reference is not set"},
-        {"repro": "not run by this check"},
+        {"repro": [msg("check.repro_not_run")]},
     )
-    assert merged.unavailable == {
+    assert {k: words_text(v) for k, v in merged.unavailable.items()} == {
         "drift": "drift.reference is not set",
-        "kpis": "no runs",
-        "repro": "not run by this check",
+        "kpis": "no runs in the tracking store",
+        "repro": "not run by this check (add --repro; `metricwatch repro` runs it on its own)",
     }
     assert list(merged.unavailable) == ["drift", "kpis", "repro"]
     assert (merged.candidate, merged.dataset_drift_pct, merged.versions) == (GOOD, 3.0, [GOOD])
     flag = by_rule(evaluate(cfg(), merged.model_copy(update={"candidate": None})))["rmse"]
     assert flag.reason == (
-        "no candidate run (drift: drift.reference is not set; kpis: no runs; "
-        "repro: not run by this check)"
+        "no candidate run (drift: drift.reference is not set; kpis: no runs in the tracking "
+        "store; "
+        "repro: not run by this check (add --repro; `metricwatch repro` runs it on its own))"
+    )
+    assert flag.reason_in("es") == (
+        "no hay run candidato (drift: drift.reference is not set; kpis: no hay runs en el "
+        "tracking store; "
+        "repro: no ejecutado por esta comprobación (añadir --repro; `metricwatch repro` lo "
+        "ejecuta por sí solo))"
     )

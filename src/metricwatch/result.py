@@ -5,7 +5,8 @@ nothing else. Each registered part's result sits under its name (`result.get(KPI
 typed; a new part needs no field here); a part that could not be computed is absent (null in
 the JSON), with its reason in `errors[part]`. The pipeline's facts live here too: the parts
 this command did not collect and why (`not_run`), and the parts no verdict can rest on
-(`no_verdict`: an essential part failed, or integrity found no release tags). For the report,
+(`no_verdict`: an essential part failed, or integrity found no release tags), both reasons
+kept as catalogue messages. For the report,
 the project's DVC plots at the baseline tag and the newest release (`plots`) and its History
 data (`history`: the earlier renders and what changed since the last).
 """
@@ -25,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from metricwatch.i18n.words import Words, plain
 from metricwatch.parts.contract import PartKey
 from metricwatch.rules import Flag
 from metricwatch.runfacts import ReportMeta
@@ -41,8 +43,8 @@ class MonitoringResult(BaseModel):
     flags: list[Flag] = Field(default_factory=list)
     errors: dict[str, str] = Field(default_factory=dict)
     timings: dict[str, float] = Field(default_factory=dict)
-    not_run: dict[str, str] = Field(default_factory=dict)  # part → why this command skipped it
-    no_verdict: dict[str, str] = Field(default_factory=dict)  # part → why no verdict rests on it
+    not_run: dict[str, Words] = Field(default_factory=dict)  # part → why this command skipped it
+    no_verdict: dict[str, Words] = Field(default_factory=dict)  # part → why no verdict rests on it
     plots: PlotsAcross | None = None  # dvc.yaml's plots, baseline vs newest release (report only)
     # the report's History data (history/report_view.py ReportHistory as JSON; the history floor
     # sits above this one, so it is kept as plain values); None: not made by `report`
@@ -52,6 +54,20 @@ class MonitoringResult(BaseModel):
         """One part's result, typed; None when it was not collected or failed."""
         value = self.parts.get(key.name)
         return value if isinstance(value, key.model) else None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reasons_from_text(cls, data: Any) -> Any:
+        """A metrics.json of an older metricwatch: why a part was not run or gives no verdict,
+        in its English text as it was."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for name in ("not_run", "no_verdict"):
+            given = data.get(name)
+            if isinstance(given, dict):
+                data[name] = {k: [plain(v)] if isinstance(v, str) else v for k, v in given.items()}
+        return data
 
     @model_validator(mode="before")
     @classmethod

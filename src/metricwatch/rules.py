@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validat
 from metricwatch.config import Config, ThresholdRule
 from metricwatch.i18n import Lang, catalogue, lang_of
 from metricwatch.i18n.message import Msg, msg
-from metricwatch.i18n.words import DASH, Words, from_text, plain
+from metricwatch.i18n.words import DASH, Words, from_text, joined, plain
 from metricwatch.i18n.words import text as words_text
 from metricwatch.vocab import (
     SEVERITY_RANK,
@@ -96,7 +96,7 @@ class StatusInputs(_Frozen):
     """A part's statuses; `items` None: the part gave none, `why` says why."""
 
     items: list[StatusItem] | None = None
-    why: str = ""  # a part's own message (an error, a note), shown as it is
+    why: Words = Field(default_factory=list)  # a part's own reason (an error, a note)
     # the reason when items is an empty list
     empty: Msg = Field(default_factory=lambda: msg("rules.reason.nothing_to_check"))
     version: str | None = None  # what a "no data" flag is about
@@ -111,7 +111,7 @@ class RuleInputs(_Frozen):
     baseline: VersionInputs | None = None
     dataset_drift_pct: float | None = None  # from the drift report, when it ran
     statuses: dict[str, StatusInputs] = Field(default_factory=dict)  # metric → its statuses
-    unavailable: dict[str, str] = Field(default_factory=dict)  # part → why it is missing
+    unavailable: dict[str, Words] = Field(default_factory=dict)  # part → why it is missing
 
     def status(self, metric: str) -> StatusInputs | None:
         return self.statuses.get(metric)
@@ -125,19 +125,22 @@ class PartRuleInputs(_Frozen):
     baseline: VersionInputs | None = None
     dataset_drift_pct: float | None = None
     statuses: dict[str, StatusInputs] = Field(default_factory=dict)
-    unavailable: dict[str, str] = Field(default_factory=dict)
+    unavailable: dict[str, Words] = Field(default_factory=dict)
     # collected, yet no verdict can rest on it (a shallow clone without the release tags)
-    no_verdict: dict[str, str] = Field(default_factory=dict)
+    no_verdict: dict[str, Words] = Field(default_factory=dict)
 
 
 def merge_inputs(
-    parts: list[PartRuleInputs], errors: dict[str, str], not_run: dict[str, str] | None = None
+    parts: list[PartRuleInputs],
+    errors: Mapping[str, str],
+    not_run: Mapping[str, Words] | None = None,
 ) -> RuleInputs:
     """One RuleInputs from the parts' contributions. Why parts are unavailable, in this order:
-    their errors, what the parts say, then the parts this command did not run."""
+    their errors (their own words), what the parts say, then the parts this command did not
+    run."""
     fields: dict[str, object] = {}
     statuses: dict[str, StatusInputs] = {}
-    unavailable = dict(errors)
+    unavailable: dict[str, Words] = {k: [plain(v)] for k, v in errors.items()}
     for part in parts:
         for name in ("versions", "candidate", "baseline", "dataset_drift_pct"):
             if name in part.model_fields_set:
@@ -280,9 +283,7 @@ def _metric_flag(
         "action": _text(rule.action, lang, ""),
     }
     if row is None:
-        why = "; ".join(f"{k}: {v}" for k, v in inputs.unavailable.items())
-        no_run = msg("rules.reason.no_candidate", why=why) if why else msg("rules.reason.no_runs")
-        return Flag(outcome="no data", why=[no_run], **common)
+        return Flag(outcome="no data", why=_no_candidate(inputs.unavailable), **common)
     if mv.state != "ok" or mv.value is None or not math.isfinite(mv.value):
         state = mv.state if mv.state != "ok" else "missing"
         return Flag(
@@ -308,6 +309,14 @@ def _metric_flag(
     breach = value < bound if rule.kind in ("min", "min_ratio_to_baseline") else value > bound
     outcome: Outcome = "breach" if breach else "pass"
     return Flag(outcome=outcome, value=value, value_shown=plain(fmt(value)), **common)
+
+
+def _no_candidate(unavailable: Mapping[str, Words]) -> Words:
+    """ "no candidate run (kpis: why; drift: why)", or "no runs" when no part says why."""
+    if not unavailable:
+        return [msg("rules.reason.no_runs")]
+    said = joined([[plain(f"{k}: "), *why] for k, why in unavailable.items()])
+    return [msg("rules.reason.no_candidate_lead"), plain(" ("), *said, plain(")")]
 
 
 def status_text(status: str, *, verdict: bool = False) -> Msg:
@@ -336,10 +345,10 @@ def _status_flags(
     }
     given = inputs.status(metric)
     if given is None or given.items is None:
-        why = inputs.unavailable.get(metric) or (given.why if given else "")
+        why = inputs.unavailable.get(metric) or (given.why if given else [])
         version = given.version if given else None
-        reason = plain(why) if why else msg("rules.reason.did_not_run", metric=metric)
-        return [Flag(outcome="no data", version=version, why=[reason], **common)]
+        reason = why or [msg("rules.reason.did_not_run", metric=metric)]
+        return [Flag(outcome="no data", version=version, why=reason, **common)]
     if not given.items:
         return [Flag(outcome="no data", why=[given.empty], **common)]
     flags = []

@@ -32,7 +32,9 @@ def statuses(
     )
     return {
         "integrity": tag_statuses(
-            tags, "" if tags is not None else "the integrity check did not run"
+            tags, None if tags is not None else [plain("the integrity check did not run")]
         ),
-        "repro": verdict_status(repro, rev, message, repro_reason),
+        "repro": verdict_status(
+            repro, rev, message, [plain(repro_reason)] if repro_reason else None
+        ),
     }

@@ -9,7 +9,7 @@ from metricwatch.config import Config
 from metricwatch.doc.blocks import Block
 from metricwatch.doc.table import Table
 from metricwatch.errors import SourceError
-from metricwatch.i18n.words import plain
+from metricwatch.i18n.words import Words, plain
 from metricwatch.parts.contract import Context, Part, SectionSpec
 from metricwatch.parts.missing import part_missing
 from metricwatch.rules import PartRuleInputs, StatusInputs, StatusItem, StatusRule
@@ -35,9 +35,9 @@ def collect(ctx: Context) -> ToyReport:
     return ToyReport(lamps={lamp: status for lamp, status in pairs})
 
 
-def rule_inputs(rep: ToyReport | None, reason: str | None, cfg: Config) -> PartRuleInputs:
+def rule_inputs(rep: ToyReport | None, reason: Words | None, cfg: Config) -> PartRuleInputs:
     if rep is None:
-        return PartRuleInputs(statuses={"toy": StatusInputs(rule=TOY_RULE, why=reason or "")})
+        return PartRuleInputs(statuses={"toy": StatusInputs(rule=TOY_RULE, why=reason or [])})
     items = [
         StatusItem(
             status=status,

@@ -9,6 +9,7 @@ from rich.console import Console, RenderableType
 from metricwatch import i18n
 from metricwatch.doc.table_rich import to_rich
 from metricwatch.doc.table_text import md_cell, to_markdown
+from metricwatch.i18n.words import text as words_text
 from metricwatch.parts.integrity.model import IntegrityReport
 from metricwatch.parts.integrity.table import (
     checklist_table,
@@ -60,6 +61,6 @@ def markdown(rep: IntegrityReport, lang: str = "en") -> str:
             f"- {md_cell(o.run_id)} ({md_cell(o.run_name)}): {md_cell(o.version)}"
             for o in rep.orphans
         ]
-    if rep.notes:
-        lines += ["", *[f"> {md_cell(n)}" for n in rep.notes]]
+    if rep.remarks:
+        lines += ["", *[f"> {md_cell(words_text(n, lg))}" for n in rep.remarks]]
     return "\n".join(lines) + "\n"

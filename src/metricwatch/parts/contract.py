@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from pydantic import BaseModel
 
 from metricwatch.config import Config
+from metricwatch.i18n.words import Words
 from metricwatch.rules import PartRuleInputs
 
 if TYPE_CHECKING:
@@ -107,7 +108,7 @@ class Part(Generic[M]):
     key: PartKey[M]
     collect_fn: Callable[[Context], M]
     # what the rules read of it; called with None and the reason when it was not collected
-    rule_inputs_fn: Callable[[M | None, str | None, Config], PartRuleInputs] | None = None
+    rule_inputs_fn: Callable[[M | None, Words | None, Config], PartRuleInputs] | None = None
     needs: tuple[str, ...] = ()
     uses_runs: bool = False  # reads ctx.runs: the pipeline loads the runs once before it
     essential: bool = False
@@ -122,9 +123,9 @@ class Part(Generic[M]):
         return self.collect_fn(ctx)
 
     def rule_inputs(
-        self, model: BaseModel | None, reason: str | None, cfg: Config
+        self, model: BaseModel | None, reason: Words | None, cfg: Config
     ) -> PartRuleInputs:
-        """What the rules read of this part; `reason` says why `model` is None."""
+        """What the rules read of this part; `reason` (message pieces) says why `model` is None."""
         if self.rule_inputs_fn is None:
             return PartRuleInputs(unavailable={self.name: reason} if reason else {})
         typed = model if isinstance(model, self.key.model) else None

@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from metricwatch.config import Config
+from metricwatch.i18n.message import msg
 from metricwatch.parts.registry import check_parts
 from metricwatch.pipeline.evaluate import Scope
 from metricwatch.pipeline.run import Outcome, run_pipeline
-
-REPRO_NOT_RUN = "not run by this check (add --repro; `metricwatch repro` runs it on its own)"
 
 
 def run_check(
@@ -21,5 +20,5 @@ def run_check(
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> Outcome:
     parts = check_parts(("repro",) if repro else ())
-    not_run = {} if repro else {"repro": REPRO_NOT_RUN}
+    not_run = {} if repro else {"repro": [msg("check.repro_not_run")]}
     return run_pipeline(cfg, parts, scope=scope, not_run=not_run, progress=progress)

@@ -15,6 +15,7 @@ from typing import Any
 
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
+from metricwatch.i18n.words import Words
 from metricwatch.parts.contract import Context, Part
 from metricwatch.parts.registry import in_collect_order
 from metricwatch.pipeline.meta import build_meta
@@ -43,7 +44,7 @@ def collect(
     rev: str | None = None,
     force: bool = False,
     evidence_only: str | None = None,
-    not_run: Mapping[str, str] | None = None,
+    not_run: Mapping[str, Words] | None = None,
     progress: Progress | None = None,
 ) -> MonitoringResult:
     """The result of the named parts; `not_run`: parts left out on purpose, and why."""

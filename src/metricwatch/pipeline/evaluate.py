@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Literal
 
 from metricwatch.config import Config
+from metricwatch.i18n.words import Words, plain
 from metricwatch.parts.registry import all_parts
 from metricwatch.result import MonitoringResult
 from metricwatch.rules import PartRuleInputs, RuleInputs, evaluate, merge_inputs
@@ -16,7 +17,8 @@ Scope = Literal["candidate", "versions"]
 def part_inputs(result: MonitoringResult, cfg: Config) -> list[tuple[str, PartRuleInputs]]:
     given = []
     for part in all_parts():
-        reason = result.errors.get(part.name) or result.not_run.get(part.name)
+        error = result.errors.get(part.name)
+        reason = [plain(error)] if error else result.not_run.get(part.name)
         given.append((part.name, part.rule_inputs(result.parts.get(part.name), reason, cfg)))
     return given
 
@@ -37,9 +39,10 @@ def evaluated(
     given = part_inputs(result, cfg)
     inputs = merge_inputs([g for _, g in given], result.errors, result.not_run)
     essential = {p.name for p in all_parts() if p.essential and p.name in collected}
-    no_verdict: dict[str, str] = {}
+    no_verdict: dict[str, Words] = {}
     for name, g in given:
-        why = result.errors.get(name) or g.no_verdict.get(name)
+        error = result.errors.get(name)
+        why = [plain(error)] if error else g.no_verdict.get(name)
         if name in essential and why:
             no_verdict[name] = why
     flags = evaluate(cfg, inputs, scope=scope)

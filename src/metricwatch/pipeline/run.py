@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from metricwatch.config import Config
+from metricwatch.i18n.words import Words
+from metricwatch.i18n.words import text as words_text
 from metricwatch.parts.registry import in_collect_order
 from metricwatch.pipeline.collect import collect
 from metricwatch.pipeline.evaluate import Scope, evaluated
@@ -37,7 +39,11 @@ class Outcome:
     @property
     def errors(self) -> dict[str, str]:
         """Why parts are missing: their errors, then why no verdict rests on a part."""
-        extra = {k: v for k, v in self.result.no_verdict.items() if k not in self.result.errors}
+        extra = {
+            k: words_text(v)
+            for k, v in self.result.no_verdict.items()
+            if k not in self.result.errors
+        }
         return {**self.result.errors, **extra}
 
     def exit_code(self, fail_on: Literal["warn", "fail"] = "fail") -> int:
@@ -51,7 +57,7 @@ def run_pipeline(
     scope: Scope = "candidate",
     rev: str | None = None,
     force: bool = False,
-    not_run: Mapping[str, str] | None = None,
+    not_run: Mapping[str, Words] | None = None,
     progress: Callable[[str], None] | None = None,
     part_progress: Callable[[str], None] | None = None,
     plots: bool = False,

@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 
 from metricwatch.config import Config
+from metricwatch.i18n.words import Words
 from metricwatch.parts.drift.model import DriftReport
 from metricwatch.rules import PartRuleInputs
 
 
-def drift_rule_inputs(rep: DriftReport | None, reason: str | None, cfg: Config) -> PartRuleInputs:
+def drift_rule_inputs(rep: DriftReport | None, reason: Words | None, cfg: Config) -> PartRuleInputs:
     if rep is None:
         return PartRuleInputs(unavailable={"drift": reason} if reason else {})
     pct = rep.dataset_drift_pct

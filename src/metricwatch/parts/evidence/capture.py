@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from metricwatch.browsers import BrowserNotFoundError, find_browser
 from metricwatch.config import Config
 from metricwatch.errors import ConfigError, MetricwatchError
+from metricwatch.i18n.message import msg
+from metricwatch.i18n.words import Words, plain
 from metricwatch.parts.evidence.browser import launch_browser
 from metricwatch.parts.evidence.manifest import write_manifest
 from metricwatch.parts.evidence.model import EVIDENCE_PARTS, EvidenceReport
@@ -42,7 +44,7 @@ def _prepare(
     try:
         exe = find_browser(cfg.evidence.browser)
     except BrowserNotFoundError:
-        return runs, None, ReuseKey(None, "no browser")
+        return runs, None, ReuseKey(None, msg("evidence.why.no_browser"))
     if "mlflow" in parts and runs is None:
         from metricwatch.sources.mlflow_runs import load_runs
 
@@ -58,6 +60,13 @@ def _prepare(
     return runs, live, key
 
 
+def _not_reusable(key: ReuseKey) -> Words:
+    """Why this capture will not be reused ("These images will not be reused: …."), or []."""
+    if key.why is None:
+        return []
+    return [msg("evidence.reuse.not_reusable"), key.why, plain(".")]
+
+
 def _capture(
     cfg: Config, runs: Any, repro: Any, parts: tuple[str, ...], say: Progress, force: bool
 ) -> EvidenceReport:
@@ -66,7 +75,7 @@ def _capture(
 
     images_dir = cfg.output_dir / "imgs"
     runs, live, key = _prepare(cfg, runs, repro, parts, say)
-    cache_note = None
+    cache_note: Words = []
     if not force:
         hit, cache_note = reuse.load(key, images_dir, parts)
         if hit is not None:
@@ -77,7 +86,7 @@ def _capture(
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=images_dir, prefix=".tmp-")))
         s = Session(cfg, tmp, say)
-        browser_error: str | None = None
+        browser_error: Words = []
         try:
             find_browser(cfg.evidence.browser)
             say("starting the browser")
@@ -85,7 +94,7 @@ def _capture(
                 launch_browser(cfg.evidence.browser, cfg.evidence.timeout_s)
             )
         except (BrowserNotFoundError, MetricwatchError) as exc:
-            browser_error = str(exc)
+            browser_error = [plain(str(exc))]  # the error says what to install or fix
         if "mlflow" in parts:
             mlflow_items(s, runs, browser_error)
         if "terminal" in parts:
@@ -99,10 +108,9 @@ def _capture(
             browser=str(s.browser.executable) if s.browser else None,
             captured_at=started,
             duration_s=round(time.monotonic() - t0, 3),
-            notes=[*s.notes, *([browser_error] if browser_error else [])],
+            remarks=[*s.notes, *([browser_error] if browser_error else [])],
             cache_key=key.digest,
-            reuse_note=cache_note
-            or (f"These images will not be reused: {key.why}." if key.why else None),
+            reuse_why=cache_note or _not_reusable(key),
         )
     manifest = write_manifest(report, images_dir, parts)
     report = report.model_copy(update={"manifest_path": str(manifest)})

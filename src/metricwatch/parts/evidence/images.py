@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from metricwatch.i18n.message import msg
+from metricwatch.i18n.words import Words
+from metricwatch.i18n.words import text as words_text
+from metricwatch.redact import scrub
+
 MIN_WIDTH, MIN_HEIGHT = 200, 80
 MIN_STDDEV = 2.0  # grey-level standard deviation; a blank or single-colour image is ~0
 
 
-class ImageCheckError(Exception):
+class EvidenceCheckError(Exception):
+    """An image or page that is not usable evidence; `why` says why as message pieces (the
+    exception's text is their English)."""
+
+    def __init__(self, why: Words) -> None:
+        super().__init__(words_text(why))
+        self.why = why
+
+
+class ImageCheckError(EvidenceCheckError):
     """The image is not usable evidence (blank, too small, unreadable)."""
 
 
@@ -22,16 +36,19 @@ def png_stats(path: Path) -> tuple[int, int, float]:
             grey = img.convert("L")
             return img.width, img.height, float(ImageStat.Stat(grey).stddev[0])
     except (OSError, UnidentifiedImageError) as exc:
-        raise ImageCheckError(f"{path.name} is not a readable PNG: {exc}") from exc
+        error = scrub(str(exc))
+        raise ImageCheckError(
+            [msg("evidence.image.unreadable", name=path.name, error=error)]
+        ) from exc
 
 
 def check_png(path: Path) -> tuple[int, int]:
     """Raise ImageCheckError when the PNG is too small or blank; return its size."""
     width, height, stddev = png_stats(path)
     if width < MIN_WIDTH or height < MIN_HEIGHT:
-        raise ImageCheckError(f"the image is only {width}×{height} px")
+        raise ImageCheckError([msg("evidence.image.small", width=width, height=height)])
     if stddev < MIN_STDDEV:
-        raise ImageCheckError(f"the image is blank (pixel standard deviation {stddev:.2f})")
+        raise ImageCheckError([msg("evidence.image.blank", stddev=f"{stddev:.2f}")])
     return width, height
 
 

@@ -6,6 +6,8 @@ import time
 from typing import Any
 
 from metricwatch.errors import MetricwatchError
+from metricwatch.i18n.message import msg
+from metricwatch.i18n.words import Words, plain
 from metricwatch.parts.evidence.images import ImageCheckError
 from metricwatch.parts.evidence.mlflow_pages import PageCheckError, capture_page, storage_state
 from metricwatch.parts.evidence.model import Caption
@@ -16,7 +18,7 @@ from metricwatch.redact import scrub
 RUNS_SHOWS = Caption(key="runs_list_any")  # no runs read: no experiment to name
 
 
-def mlflow_items(s: Session, runs: Any, browser_error: str | None) -> None:
+def mlflow_items(s: Session, runs: Any, browser_error: Words) -> None:
     from metricwatch.sources.mlflow_runs import list_run_artifacts, load_runs
 
     cfg = s.cfg
@@ -25,28 +27,25 @@ def mlflow_items(s: Session, runs: Any, browser_error: str | None) -> None:
         try:
             runs = load_runs(cfg)
         except MetricwatchError as exc:
-            s.miss("mlflow_runs.png", "mlflow", "failed", RUNS_SHOWS, f"runs unavailable: {exc}")
+            why = [msg("evidence.why.runs_unavailable", error=str(exc))]
+            s.miss("mlflow_runs.png", "mlflow", "failed", RUNS_SHOWS, why)
             return
     releases, notes = release_runs(cfg, runs)
     s.notes += notes
     if not runs.runs:
-        where = ", ".join(e.name for e in runs.experiments) or "the tracking store"
-        s.miss(
-            "mlflow_runs.png", "mlflow", "skipped", RUNS_SHOWS,
-            f"no MLflow run in {where}: there is no run to show",
-        )  # fmt: skip
+        where = ", ".join(e.name for e in runs.experiments)
+        none = msg("evidence.why.no_runs_in", where=where) if where else msg("evidence.why.no_runs")
+        s.miss("mlflow_runs.png", "mlflow", "skipped", RUNS_SHOWS, [none])
         return
     if not releases:
-        s.notes.append(
-            f"no MLflow run is tagged {cfg.mlflow.version_tag}=<a git tag matching "
-            f"{cfg.tags.pattern!r}>: the runs list shows every run; compare-runs and the "
-            "release run pages need release runs"
-        )
+        tag, pattern = cfg.mlflow.version_tag, repr(cfg.tags.pattern)
+        s.notes.append([msg("evidence.note.no_release_runs", tag=tag, pattern=pattern)])
     specs = page_specs(cfg, releases, runs)
     shown = list(releases.values()) or runs.runs
     if browser_error or s.browser is None:
         for spec in specs:
-            s.miss(spec.name, "mlflow", "skipped", spec.shows, browser_error or "no browser")
+            why = browser_error or [msg("evidence.why.no_browser")]
+            s.miss(spec.name, "mlflow", "skipped", spec.shows, why)
         return
     from metricwatch.parts.evidence.mlflow_ui import mlflow_ui
 
@@ -65,7 +64,8 @@ def mlflow_items(s: Session, runs: Any, browser_error: str | None) -> None:
                     try:
                         arts = list_run_artifacts(cfg, spec.run_ids[0])
                     except MetricwatchError as exc:
-                        s.notes.append(f"{spec.name}: artifacts not listed: {exc}")
+                        note = msg("evidence.note.no_artifacts", name=spec.name, error=str(exc))
+                        s.notes.append([note])
                         arts = []
                     spec = with_artifacts(spec, arts)
                 s.say(f"capturing {spec.name}")
@@ -74,11 +74,11 @@ def mlflow_items(s: Session, runs: Any, browser_error: str | None) -> None:
                 try:
                     png, verified = capture_page(s.browser, ui.url, spec, state, s.tmp)
                 except (PageCheckError, ImageCheckError) as exc:
-                    s.miss(spec.name, "mlflow", "failed", spec.shows, scrub(str(exc)), source)
+                    s.miss(spec.name, "mlflow", "failed", spec.shows, exc.why, source)
                     continue
                 except Exception as exc:  # a browser crash must not lose the other pages
-                    reason = f"{spec.name}: {type(exc).__name__}: {scrub(str(exc)).splitlines()[0]}"
-                    s.miss(spec.name, "mlflow", "failed", spec.shows, reason, source)
+                    said = f"{spec.name}: {type(exc).__name__}: {scrub(str(exc)).splitlines()[0]}"
+                    s.miss(spec.name, "mlflow", "failed", spec.shows, [plain(said)], source)
                     continue
                 s.publish(
                     spec.name, "mlflow", png, spec.shows, source, verified=verified,
@@ -88,4 +88,4 @@ def mlflow_items(s: Session, runs: Any, browser_error: str | None) -> None:
         done = {i.name for i in s.items}
         for spec in specs:
             if spec.name not in done:
-                s.miss(spec.name, "mlflow", "failed", spec.shows, scrub(str(exc)))
+                s.miss(spec.name, "mlflow", "failed", spec.shows, [plain(scrub(str(exc)))])

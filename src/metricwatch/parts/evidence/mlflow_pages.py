@@ -16,8 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from metricwatch.i18n.message import msg
+from metricwatch.i18n.words import plain
 from metricwatch.parts.evidence.browser import Browser
-from metricwatch.parts.evidence.images import ImageCheckError, check_png, stack_pngs
+from metricwatch.parts.evidence.images import (
+    EvidenceCheckError,
+    ImageCheckError,
+    check_png,
+    stack_pngs,
+)
 from metricwatch.parts.evidence.model import Caption
 from metricwatch.redact import redact_url
 
@@ -31,8 +38,8 @@ MAX_MATCHES = 12
 SKELETON = '[class*="skeleton" i]'
 
 
-class PageCheckError(Exception):
-    """A page did not show what it should (the message names the page and what was missing)."""
+class PageCheckError(EvidenceCheckError):
+    """A page did not show what it should (`why` names the page and what was missing)."""
 
 
 @dataclass(frozen=True)
@@ -88,10 +95,10 @@ def _wait_texts(page: Any, spec: PageSpec, texts: list[str], timeout_ms: float, 
         try:
             page.get_by_text(text, exact=False).first.wait_for(state="visible", timeout=left)
         except Exception as exc:  # playwright TimeoutError; message names what was missing
-            raise PageCheckError(
-                f"{spec.name}: timed out after {timeout_ms / 1000:.0f} s waiting for "
-                f"{text!r} on {where}; the page never showed it"
-            ) from exc
+            secs = f"{timeout_ms / 1000:.0f}"
+            why = msg("evidence.page.text_timeout", name=spec.name, secs=secs, text=repr(text),
+                      where=where)  # fmt: skip
+            raise PageCheckError([why]) from exc
     page.locator(SKELETON).first.wait_for(state="hidden", timeout=timeout_ms)
 
 
@@ -114,19 +121,18 @@ def _verify(
     """Every expected text and run id must be visible inside the frame we photograph."""
     frame = content.bounding_box()
     if not frame:
-        raise PageCheckError(f"{spec.name}: {where} has no visible content")
+        raise PageCheckError([msg("evidence.page.no_content", name=spec.name, where=where)])
     missing = [t for t in texts if not _on_screen(content.get_by_text(t, exact=False), frame)]
     for rid in ids:
         links = content.locator(f'a[href*="{rid}"]')
         if not (_on_screen(links, frame) or _on_screen(content.get_by_text(rid), frame)):
             missing.append(rid)
     if missing:
-        raise PageCheckError(
-            f"{spec.name}: {where} does not show {', '.join(map(repr, missing))} "
-            "in the captured area"
-        )
+        shown = ", ".join(map(repr, missing))
+        why = msg("evidence.page.not_shown", name=spec.name, where=where, missing=shown)
+        raise PageCheckError([why])
     if content.locator(SKELETON).count():
-        raise PageCheckError(f"{spec.name}: {where} still shows a loading placeholder")
+        raise PageCheckError([msg("evidence.page.loading", name=spec.name, where=where)])
     return [*texts, *ids]
 
 
@@ -147,11 +153,9 @@ def _load(page: Any, url: str, spec: PageSpec, where: str, timeout_s: float) -> 
     try:
         page.goto(url, wait_until="domcontentloaded")
     except PlaywrightTimeout as exc:
-        raise PageCheckError(
-            f"{spec.name}: timed out after {timeout_s:.0f} s: the MLflow page never finished "
-            f"loading ({where}); check that the MLflow UI opens in a browser, or raise "
-            "evidence.timeout_s"
-        ) from exc
+        secs = f"{timeout_s:.0f}"
+        why = msg("evidence.page.load_timeout", name=spec.name, secs=secs, where=where)
+        raise PageCheckError([why]) from exc
 
 
 def capture_page(
@@ -187,7 +191,7 @@ def capture_page(
             stack_pngs(shots, final) if len(shots) > 1 else shots[0].replace(final)
             check_png(final)
         except ImageCheckError as exc:
-            raise PageCheckError(f"{spec.name}: {exc}") from exc
+            raise PageCheckError([plain(f"{spec.name}: "), *exc.why]) from exc
         return final, verified
     finally:
         page.context.close()

@@ -1,18 +1,23 @@
 """The evidence result: one item per image, with its status and why, and the manifest's path.
 
-A failed or skipped item carries the reason in words; the report shows a visible placeholder
-with that reason instead of an image, so missing evidence is never silent.
+A failed or skipped item carries the reason as catalogue messages (`why`); the report shows a
+visible placeholder with that reason, in its language, instead of an image, so missing evidence
+is never silent. The English wording stays as computed fields (`reason`, `notes`, `reuse_note`)
+for the CLI, the manifest and `--format json`; a result saved before reasons were messages (plain
+strings) reads back with its English text.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from metricwatch.i18n import Lang, t
 from metricwatch.i18n.message import Msg
+from metricwatch.i18n.words import Words, from_text, list_from_text
+from metricwatch.i18n.words import text as words_text
 from metricwatch.parts.contract import PartKey
 
 ItemStatus = Literal["ok", "failed", "skipped"]
@@ -44,13 +49,28 @@ class EvidenceItem(BaseModel):
     shows: Caption  # what the image shows (its caption and alt text)
     source: str = ""  # the URL (redacted) or the command shown
     path: str | None = None  # absolute path of the PNG when status is "ok"
-    reason: str | None = None  # why it failed or was skipped
+    why: Words = Field(default_factory=list)  # why it failed or was skipped
     sha256: str | None = None
     width: int | None = None
     height: int | None = None
     verified: list[str] = Field(default_factory=list)  # texts found on the page / in the image
     captured_at: datetime | None = None
     duration_s: float | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        return from_text(data, reason="why")  # an evidence result of an older metricwatch
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def reason(self) -> str | None:
+        """Why it failed or was skipped, in English (None: it did not)."""
+        return words_text(self.why) if self.why else None
+
+    def text(self, lang: Lang) -> str:
+        """The reason in lang ("" when there is none)."""
+        return words_text(self.why, lang)
 
 
 class EvidenceReport(BaseModel):
@@ -65,10 +85,26 @@ class EvidenceReport(BaseModel):
     browser: str | None = None  # the executable used
     captured_at: datetime  # when the images were captured (earlier, when reused)
     duration_s: float  # how long that capture took
-    notes: list[str] = Field(default_factory=list)
+    remarks: list[Words] = Field(default_factory=list)  # the notes, each as message pieces
     reused: bool = False  # True: the images of an earlier capture with the same inputs
     cache_key: str | None = None  # the digest of the capture's inputs (None: not reusable)
-    reuse_note: str | None = None  # why these images are not reusable, or the cache was not used
+    reuse_why: Words = Field(default_factory=list)  # why not reusable, or the cache not used
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        """An evidence result of an older metricwatch: its English notes as they were."""
+        return list_from_text(from_text(data, reuse_note="reuse_why"), notes="remarks")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def notes(self) -> list[str]:
+        return [words_text(r) for r in self.remarks]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def reuse_note(self) -> str | None:
+        return words_text(self.reuse_why) if self.reuse_why else None
 
     @property
     def ok(self) -> list[EvidenceItem]:

@@ -17,6 +17,8 @@ from urllib.parse import quote
 
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
+from metricwatch.i18n.message import msg
+from metricwatch.i18n.words import Words, plain
 from metricwatch.parts.evidence.mlflow_pages import PageSpec
 from metricwatch.parts.evidence.model import Caption
 from metricwatch.sources.mlflow_runs import RunRecord, RunSet
@@ -28,21 +30,21 @@ VERIFIED_ROWS = 5  # without release runs: the newest runs that must be visible 
 COMPARE_BASE_PX, COMPARE_ROW_PX = 1320, 46  # title, plot, run details, section headers
 
 
-def release_runs(cfg: Config, runs: RunSet) -> tuple[dict[str, RunRecord], list[str]]:
+def release_runs(cfg: Config, runs: RunSet) -> tuple[dict[str, RunRecord], list[Words]]:
     """version -> newest run tagged with it, for versions that are git tags; plus notes."""
     from metricwatch.sources.git_dvc import list_tags, natural_key, tag_matcher
 
-    notes: list[str] = []
+    notes: list[Words] = []
     key = cfg.mlflow.version_tag
     try:
         listing = list_tags(cfg.project_path, cfg.tags.pattern, regex=cfg.tags.regex)
         tags = {t.name for t in listing.tags}
         accept: Callable[[str], bool] = tags.__contains__
-        notes += listing.notes
+        notes += [[plain(n)] for n in listing.notes]  # git's own words
     except MetricwatchError as exc:
         match = tag_matcher(cfg.tags.pattern, cfg.tags.regex)
         accept = match
-        notes.append(f"git tags unavailable ({exc}); runs whose {key} matches the pattern are used")
+        notes.append([msg("evidence.note.tags_unavailable", error=str(exc), tag=key)])
     chosen: dict[str, RunRecord] = {}
     for run in runs.runs:
         version = run.tags.get(key)

@@ -25,6 +25,8 @@ from metricwatch.atomic import (
     write_keyed_json,
 )
 from metricwatch.hashing import file_sha256
+from metricwatch.i18n.message import Msg, msg
+from metricwatch.i18n.words import Words
 from metricwatch.parts.evidence.manifest import MANIFEST_NAME, write_manifest
 from metricwatch.parts.evidence.model import EvidenceReport
 from metricwatch.parts.evidence.reuse_key import ReuseKey
@@ -43,42 +45,42 @@ def entry_dir(digest: str) -> Path:
     return cache_root() / digest[:40]
 
 
-def _verified(entry: Path, report: EvidenceReport) -> str | None:
-    """None when every cached image matches the cached manifest; else what does not."""
+def _verified(entry: Path, report: EvidenceReport) -> Msg | None:
+    """None when every cached image matches the cached manifest; else "not reused" and why."""
     try:
         manifest = json.loads((entry / MANIFEST_NAME).read_text(encoding="utf-8"))
         listed = {img["file"]: img["sha256"] for img in manifest.get("images", [])}
     except (OSError, ValueError, KeyError, TypeError):
-        return "its manifest is unreadable"
+        return msg("evidence.reuse.bad_manifest")
     for item in report.ok:
         path = entry / item.name
         if not path.is_file():
-            return f"{item.name} is missing"
+            return msg("evidence.reuse.image_missing", name=item.name)
         if listed.get(item.name) != item.sha256 or file_sha256(path) != item.sha256:
-            return f"{item.name} does not match its SHA-256 in the cached manifest"
+            return msg("evidence.reuse.image_changed", name=item.name)
     return None
 
 
 def load(
     key: ReuseKey, images_dir: Path, parts: tuple[str, ...]
-) -> tuple[EvidenceReport | None, str | None]:
-    """(the reused evidence, published into images_dir, None) or (None, why the entry was not
-    usable; None when there simply is no entry for this key)."""
+) -> tuple[EvidenceReport | None, Words]:
+    """(the reused evidence, published into images_dir, []) or (None, why the entry was not
+    usable; [] when there simply is no entry for this key)."""
     if key.digest is None:
-        return None, None
+        return None, []
     entry = entry_dir(key.digest)
     try:
         stored = read_keyed_json(entry / ENTRY, key.digest)
         if stored is None:
-            return None, None
+            return None, []
         report = EvidenceReport.model_validate(stored)
     except (UnreadableEntryError, ValidationError):
         shutil.rmtree(entry, ignore_errors=True)
-        return None, "The cached evidence was unreadable; captured again."
+        return None, [msg("evidence.reuse.unreadable")]
     problem = _verified(entry, report)
     if problem:
         shutil.rmtree(entry, ignore_errors=True)
-        return None, f"The cached evidence was not reused ({problem}); captured again."
+        return None, [problem]
     images_dir.mkdir(parents=True, exist_ok=True)
     items, names = [], {i.name for i in report.items}
     for item in report.items:
@@ -98,7 +100,7 @@ def load(
     )
     manifest = write_manifest(reused, images_dir, parts)
     os.utime(entry)  # recently used: pruning keeps it
-    return reused.model_copy(update={"manifest_path": str(manifest)}), None
+    return reused.model_copy(update={"manifest_path": str(manifest)}), []
 
 
 def store(key: ReuseKey, report: EvidenceReport) -> Path | None:

@@ -24,6 +24,7 @@ from metricwatch import __version__
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
 from metricwatch.hashing import canonical_json, file_sha256
+from metricwatch.i18n.message import Msg, msg
 from metricwatch.procs import run
 from metricwatch.redact import redact_url
 
@@ -33,12 +34,16 @@ class ReuseKey:
     """digest None: no safe key (why says why); parts: each input's own digest."""
 
     digest: str | None
-    why: str = ""
+    why: Msg | None = None
     parts: dict[str, str] = field(default_factory=dict)
 
 
 class NoKey(Exception):
-    """Raised while digesting when an input cannot be fingerprinted (the message says which)."""
+    """Raised while digesting when an input cannot be fingerprinted (`why` says which)."""
+
+    def __init__(self, why: Msg) -> None:
+        super().__init__(why.text("en"))
+        self.why = why
 
 
 def _sha(value: Any) -> str:
@@ -76,20 +81,15 @@ def store_digest(cfg: Config, release_runs: list[Any]) -> str:
         root = _local_path(uri)
         store = [tree_digest(root)] if root and root.is_dir() else []
     else:
-        raise NoKey(
-            f"the tracking store {redact_url(uri)} is a server whose content metricwatch cannot "
-            "fingerprint"
-        )
+        raise NoKey(msg("evidence.nokey.server", uri=redact_url(uri)))
     if not store:
-        raise NoKey(f"the tracking store {redact_url(uri)} was not found")
+        raise NoKey(msg("evidence.nokey.no_store", uri=redact_url(uri)))
     artifacts = []
     for r in sorted(release_runs, key=lambda r: r.run_id):
         folder = _local_path(r.artifact_uri)
         if folder is None:
-            raise NoKey(
-                f"the artifacts of run {r.run_id} are at {redact_url(r.artifact_uri)}, whose "
-                "content metricwatch cannot fingerprint"
-            )
+            where = redact_url(r.artifact_uri)
+            raise NoKey(msg("evidence.nokey.artifacts", run_id=r.run_id, uri=where))
         if root is not None and folder.is_relative_to(root):
             continue  # inside the file store's tree, already digested
         artifacts.append((r.run_id, tree_digest(folder) if folder.is_dir() else "absent"))
@@ -107,7 +107,7 @@ def browser_version(exe: Path) -> str:
     res = run([str(exe), "--version"], timeout_s=30)
     text = res.stdout.strip()
     if not res.ok or not text:
-        raise NoKey(f"the browser {exe} did not report its version")
+        raise NoKey(msg("evidence.nokey.browser_version", exe=str(exe)))
     return text
 
 
@@ -156,7 +156,7 @@ def evidence_key(
         }
         if "mlflow" in parts:
             if runs is None:
-                raise NoKey("the MLflow runs could not be read")
+                raise NoKey(msg("evidence.nokey.runs"))
             releases, _notes = release_runs(cfg, runs)
             specs = page_specs(cfg, releases, runs)
             inputs["pages"] = [dataclasses.asdict(s) for s in specs]
@@ -173,12 +173,13 @@ def evidence_key(
                 "commit": commit,
                 "repro": entries,
                 "live": [
-                    [lr.name, _transcript(lr.entry, live=True), lr.note] for lr in live_runs or []
+                    [lr.name, _transcript(lr.entry, live=True), lr.note and lr.note.text("en")]
+                    for lr in live_runs or []
                 ],
             }
     except NoKey as exc:
-        return ReuseKey(None, str(exc))
+        return ReuseKey(None, exc.why)
     except MetricwatchError as exc:  # e.g. an unreadable tracking URI: capture says why
-        return ReuseKey(None, f"its inputs could not be read ({exc})")
+        return ReuseKey(None, msg("evidence.nokey.unreadable", error=str(exc)))
     parts_digest = {name: _sha(value) for name, value in inputs.items()}
     return ReuseKey(_sha(parts_digest), parts=parts_digest)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from metricwatch.doc.blocks import Block, Heading, Image, Notice, Paragraph
 from metricwatch.doc.table import Table
 from metricwatch.i18n import Lang, t
+from metricwatch.i18n.words import text as words_text
 from metricwatch.parts.evidence.model import EVIDENCE, EvidenceReport
 from metricwatch.parts.missing import part_missing
 
@@ -24,7 +25,7 @@ def provenance(rep: EvidenceReport, lang: Lang) -> str:
     if rep.reused:
         return t("evidence.reused", lang, when=when)
     text = t("evidence.captured", lang, when=when, secs=rep.duration_s)
-    return f"{text} {rep.reuse_note}" if rep.reuse_note else text
+    return f"{text} {words_text(rep.reuse_why, lang)}" if rep.reuse_why else text
 
 
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
@@ -32,14 +33,14 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     if rep is None:
         return part_missing(result, "evidence", lang)
     blocks: list[Block] = [Heading(t("report.screens", lang)), Paragraph(provenance(rep, lang))]
-    blocks += [Notice(n, "warn") for n in rep.notes]
+    blocks += [Notice(words_text(n, lang), "warn") for n in rep.remarks]
     for item in rep.items:
         shows = item.shows.text(lang)
         caption = f"{item.name} — {shows}"
         if item.status == "ok" and item.path and Path(item.path).is_file():
             blocks.append(Image(item.path, alt=shows, caption=caption, lang=lang))
         else:
-            why = item.reason or t("evidence.file_missing", lang)
+            why = item.text(lang) or t("evidence.file_missing", lang)
             blocks.append(Notice(f"{caption}: {why}", "unknown"))
     rows = [
         [

@@ -13,6 +13,7 @@ from typing import Any
 
 from metricwatch.config import Config
 from metricwatch.hashing import file_sha256
+from metricwatch.i18n.words import Words
 from metricwatch.parts.evidence.browser import Browser
 from metricwatch.parts.evidence.model import Caption, EvidenceItem
 
@@ -29,7 +30,7 @@ class Session:
         self.say = say
         self.browser: Browser | None = None
         self.items: list[EvidenceItem] = []
-        self.notes: list[str] = []
+        self.notes: list[Words] = []
         self.mlflow_version: str | None = None
         self.server_url: str | None = None
         self.server_started = False
@@ -51,11 +52,9 @@ class Session:
         )  # fmt: skip
 
     def miss(
-        self, name: str, kind: Any, status: Any, shows: Caption, reason: str, source: str = ""
+        self, name: str, kind: Any, status: Any, shows: Caption, why: Words, source: str = ""
     ) -> None:
         (self.images_dir / name).unlink(missing_ok=True)  # never leave stale evidence behind
         self.items.append(
-            EvidenceItem(
-                name=name, kind=kind, status=status, shows=shows, reason=reason, source=source
-            )
+            EvidenceItem(name=name, kind=kind, status=status, shows=shows, why=why, source=source)
         )

@@ -21,6 +21,8 @@ from typing import Any
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
 from metricwatch.git import run_git
+from metricwatch.i18n.message import Msg, msg
+from metricwatch.i18n.words import Words, plain
 from metricwatch.parts.evidence.images import ImageCheckError
 from metricwatch.parts.evidence.model import Caption
 from metricwatch.parts.evidence.session import Session
@@ -55,15 +57,18 @@ def _clear_family(s: Session, prefix: str, names: tuple[str, ...], keep: str) ->
 def _render(s: Session, name: str, entry: TranscriptEntry, shows: Caption) -> None:
     source = scrub(entry.display_command)
     if s.browser is None:
-        s.miss(name, "terminal", "skipped", shows, "no browser", source)
+        s.miss(name, "terminal", "skipped", shows, [msg("evidence.why.no_browser")], source)
         return
     s.say(f"rendering {name}")
     out = s.tmp / name
     t0 = time.monotonic()
     try:
         text = render_terminal(s.browser, entry, out, title=f"{source} — {entry.cwd or ''}")
-    except (ValueError, ImageCheckError) as exc:
-        s.miss(name, "terminal", "failed", shows, str(exc), source)
+    except ImageCheckError as exc:
+        s.miss(name, "terminal", "failed", shows, exc.why, source)
+        return
+    except ValueError as exc:  # the rendered text differs from the transcript
+        s.miss(name, "terminal", "failed", shows, [plain(str(exc))], source)
         return
     lines = [ln for ln in text.splitlines() if ln.strip()]
     s.publish(
@@ -86,7 +91,7 @@ class LiveRun:
     shown: tuple[str, ...]
     shows: Caption
     entry: TranscriptEntry | None
-    note: str | None = None
+    note: Msg | None = None  # why it was not run
 
 
 def run_live(cfg: Config) -> list[LiveRun]:
@@ -102,7 +107,8 @@ def run_live(cfg: Config) -> list[LiveRun]:
                 argv = [_dvc(), *shown[1:]]
                 res = run(argv, timeout_s=cfg.dvc.timeout_s, cwd=cfg.project_path, env=env)
         except MetricwatchError as exc:
-            out.append(LiveRun(name, shown, shows, None, f"`{' '.join(shown)}` not run: {exc}"))
+            note = msg("evidence.note.not_run_error", command=" ".join(shown), error=str(exc))
+            out.append(LiveRun(name, shown, shows, None, note))
             continue
         entry = TranscriptEntry(
             command=list(shown), cwd=str(cfg.project_path), started_at=started,
@@ -119,7 +125,12 @@ def _dvc() -> str:
     return str(beside) if beside.is_file() else (shutil.which("dvc") or "dvc")
 
 
-def _repro_entry(s: Session, repro: Any, browser_error: str | None) -> None:
+def _with_verdict(key: str, repro: Any) -> Words:
+    """key's words, then the verdict in brackets: "… is empty (not reproduced: …)"."""
+    return [msg(key), plain(" ("), repro.verdict_why, plain(")")]
+
+
+def _repro_entry(s: Session, repro: Any, browser_error: Words) -> None:
     """`dvc repro`, or the command that stopped the check before it (e.g. a failed `dvc pull`)."""
     entry = repro.transcript.find("dvc", "repro")
     if entry is not None:
@@ -132,8 +143,8 @@ def _repro_entry(s: Session, repro: Any, browser_error: str | None) -> None:
         params = {"command": scrub(entry.display_command), "rev": repro.rev}
         shows = Caption(key="repro_stopped", params=params, verdict=repro.verdict_why)
     else:
-        s.miss("dvc_repro.png", "terminal", "skipped", Caption(key="repro_any"),
-               f"the reproducibility transcript is empty ({repro.verdict_text})")  # fmt: skip
+        why = _with_verdict("evidence.why.transcript_empty", repro)
+        s.miss("dvc_repro.png", "terminal", "skipped", Caption(key="repro_any"), why)
         return
     _clear_family(s, "dvc_repro_", REPRO_NAMES, name)
     if browser_error:
@@ -142,11 +153,11 @@ def _repro_entry(s: Session, repro: Any, browser_error: str | None) -> None:
         _render(s, name, entry, shows)
 
 
-def _status_entry(s: Session, repro: Any, browser_error: str | None) -> None:
+def _status_entry(s: Session, repro: Any, browser_error: Words) -> None:
     status = repro.transcript.find("dvc", "status")
     if status is None:
-        s.miss("dvc_status.png", "terminal", "skipped", Caption(key="status_any"),
-               f"no `dvc status` in the transcript ({repro.verdict_text})")  # fmt: skip
+        why = _with_verdict("evidence.why.no_status", repro)
+        s.miss("dvc_status.png", "terminal", "skipped", Caption(key="status_any"), why)
         return
     name = status_name(status)
     _clear_family(s, "dvc_status_", STATUS_NAMES, name)
@@ -158,10 +169,10 @@ def _status_entry(s: Session, repro: Any, browser_error: str | None) -> None:
 
 
 def terminal_items(
-    s: Session, repro: Any, browser_error: str | None, live_runs: list[LiveRun] | None = None
+    s: Session, repro: Any, browser_error: Words, live_runs: list[LiveRun] | None = None
 ) -> None:
     if repro is None:
-        why = "the reproducibility check did not run, so there is no `dvc repro` transcript"
+        why = [msg("evidence.why.repro_not_run")]
         s.miss("dvc_repro.png", "terminal", "skipped", Caption(key="repro_any"), why)
         s.miss("dvc_status.png", "terminal", "skipped", Caption(key="status_any"), why)
     else:
@@ -173,6 +184,8 @@ def terminal_items(
         return
     for live in run_live(s.cfg) if live_runs is None else live_runs:
         if live.entry is None:
-            s.notes.append(live.note or f"`{' '.join(live.shown)}` not run")
+            s.notes.append(
+                [live.note or msg("evidence.note.not_run", command=" ".join(live.shown))]
+            )
         else:
             _render(s, live.name, live.entry, live.shows)

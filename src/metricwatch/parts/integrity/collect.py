@@ -18,6 +18,7 @@ from typing import Any
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
 from metricwatch.i18n.message import Msg, msg
+from metricwatch.i18n.words import Words, joined, plain
 from metricwatch.parts.integrity import dvc_items as dvcx
 from metricwatch.parts.integrity import mlflow_items as mlx
 from metricwatch.parts.integrity.lineage import Lineage, lineage_items, read_lineage
@@ -170,13 +171,10 @@ def _tag_items(
     )
 
 
-def _no_match_note(pattern: str, regex: bool, total: int) -> str:
-    note = f"no git tag matches {pattern!r} ({total} tag(s) in the repository)"
+def _no_match_note(pattern: str, regex: bool, total: int) -> Words:
+    note: Words = [msg("integrity.note.no_match", pattern=repr(pattern), n=total)]
     if not regex and any(c.isspace() for c in pattern):
-        note += (
-            "; git tag names cannot contain spaces, so this tags.pattern can never match: "
-            "fix tags.pattern in metricwatch.yaml (e.g. 'v*')"
-        )
+        note = joined([note, [msg("integrity.note.pattern_spaces")]])
     return note
 
 
@@ -200,13 +198,11 @@ def check_integrity(
     match = git_dvc.tag_matcher(pattern, regex)
     tags = [t for t in listing.tags if match(t.name)]
     all_names = {t.name for t in listing.tags}
-    notes = list(listing.notes)
+    notes: list[Words] = [[plain(n)] for n in listing.notes]  # git's own words
     tags_unavailable = listing.shallow and not tags
     if tags_unavailable:
-        notes = [
-            f"tags unavailable (shallow clone): no tag matches {pattern!r}; "
-            f"run `{git_dvc.UNSHALLOW_FIX}` in {repo}"
-        ]
+        fix = git_dvc.UNSHALLOW_FIX
+        notes = [[msg("integrity.note.shallow", pattern=repr(pattern), fix=fix, repo=str(repo))]]
     elif not tags:
         notes.append(_no_match_note(pattern, regex, listing.total_tags))
     releases = dvcx.read_release_files(repo, {t.name: t.commit for t in tags})
@@ -215,25 +211,21 @@ def check_integrity(
     if refs:
         remote = query_remote(repo, refs, remote=cfg.dvc.remote, timeout_s=cfg.dvc.timeout_s)
     if not (repo / ".dvc").is_dir():
-        notes.append(f"{repo} has no .dvc folder: not a DVC project (run `dvc init`)")
+        notes.append([msg("integrity.note.no_dvc", repo=str(repo))])
     present = dvcx.present_keys(remote) if remote and remote.available else None
     runs_reason = runs_error
     if runs is None and runs_error is None:
         runs, runs_reason = _load_runs(cfg)
     store_gone = missing_store(cfg) if runs is None else None
     if store_gone is not None:
-        notes.append(f"MLflow items not checked: {store_gone.message}")
+        notes.append([msg("integrity.note.mlflow_not_checked", error=store_gone.message)])
     if (
         runs is not None
         and runs.runs
         and not any(cfg.mlflow.version_tag in r.tags for r in runs.runs)
     ):
-        notes.append(
-            f"no MLflow run carries the tag {cfg.mlflow.version_tag!r}, so no release has its "
-            f"run: tag each release's run with {cfg.mlflow.version_tag}=<its git tag> "
-            "(metricwatch.track.log_lineage does it), or set mlflow.version_tag to the run tag "
-            "you use"
-        )
+        tag = cfg.mlflow.version_tag
+        notes.append([msg("integrity.note.no_version_tag", quoted=repr(tag), tag=tag)])
     by_version: dict[str, list[Any]] = defaultdict(list)
     for run in runs.runs if runs is not None else []:
         version = run.tags.get(cfg.mlflow.version_tag)
@@ -267,10 +259,8 @@ def check_integrity(
         for r in group
     ]
     if listing.shallow and orphans:  # their tags may just not be fetched: not orphans
-        notes.append(
-            f"{len(orphans)} run(s) name versions whose tags are not in this shallow clone "
-            f"({', '.join(sorted({o.version for o in orphans}))}); not listed as orphans"
-        )
+        versions = ", ".join(sorted({o.version for o in orphans}))
+        notes.append([msg("integrity.note.shallow_orphans", n=len(orphans), versions=versions)])
         orphans = []
     return IntegrityReport(
         repo=str(repo),
@@ -287,6 +277,6 @@ def check_integrity(
         tags=results,
         orphans=orphans,
         stages=stages,
-        notes=notes,
+        remarks=notes,
         duration_s=round(time.monotonic() - start, 3),
     )

@@ -56,7 +56,7 @@ class ArtifactStages(BaseModel):
     versions: list[str] = Field(default_factory=list)  # active registered versions, oldest first
     stages: list[StageVersion] = Field(default_factory=list)  # sorted by stage name
     deprecated: bool = False
-    notes: list[str] = Field(default_factory=list)
+    notes: list[Msg] = Field(default_factory=list)
 
     def stage(self, name: str) -> StageVersion | None:
         return next((s for s in self.stages if s.stage == name), None)
@@ -126,7 +126,7 @@ def artifact_stages(tags: list[GtoTag]) -> list[ArtifactStages]:
         events = [t for t in events if t.annotated]
         versions = _versions(events)
         active = {v: t for v, t in versions.items() if t.action == "register"}
-        notes = [f"lightweight tag {t!r} ignored (GTO reads annotated tags only)" for t in light]
+        notes = [msg("integrity.note.lightweight_tag", tag=repr(t)) for t in light]
         out.append(
             ArtifactStages(
                 artifact=name,

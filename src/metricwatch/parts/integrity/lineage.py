@@ -34,7 +34,7 @@ class Lineage:
     model: str | None = None  # integrity.registered_model
     listing: RegistryListing | None = None
     datasets: dict[str, list[RunDataset]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Words] = field(default_factory=list)
 
     @property
     def training_data(self) -> bool:
@@ -46,12 +46,12 @@ def read_lineage(cfg: Config, run_ids: list[str]) -> Lineage:
     """The registry listing (when a model is configured) and the release runs' datasets."""
     model = cfg.integrity.registered_model
     listing = read_registry_listing(cfg, run_ids) if model else None
-    notes = []
+    notes: list[Words] = []
     try:
         datasets = run_datasets(cfg, run_ids)
     except MetricwatchError as exc:
         datasets = {}
-        notes.append(f"training data not checked: dataset inputs unavailable: {scrub(str(exc))}")
+        notes.append([msg("integrity.note.no_datasets", error=scrub(str(exc)))])
     return Lineage(model=model, listing=listing, datasets=datasets, notes=notes)
 
 

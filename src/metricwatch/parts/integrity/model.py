@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validat
 
 from metricwatch.i18n import Lang
 from metricwatch.i18n.message import msg
-from metricwatch.i18n.words import Words, from_text
+from metricwatch.i18n.words import Words, from_text, list_from_text
 from metricwatch.i18n.words import text as words_text
 from metricwatch.parts.contract import PartKey
 from metricwatch.vocab import ItemStatus, TagStatus
@@ -145,8 +145,20 @@ class IntegrityReport(BaseModel):
     tags: list[TagIntegrity] = Field(default_factory=list)
     orphans: list[OrphanRun] = Field(default_factory=list)
     stages: list[StageRow] = Field(default_factory=list)  # GTO stage tags, per model and stage
-    notes: list[str] = Field(default_factory=list)
+    remarks: list[Words] = Field(default_factory=list)  # the notes, each as message pieces
     duration_s: float = 0.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        """A metrics.json of an older metricwatch: its English notes as they were."""
+        return list_from_text(data, notes="remarks")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def notes(self) -> list[str]:
+        """The notes in English (the CLI, `--format json`)."""
+        return [words_text(r) for r in self.remarks]
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -47,10 +47,10 @@ def tag_item(
     )
 
 
-def tag_statuses(items: list[StatusItem] | None, why: str = "") -> StatusInputs:
+def tag_statuses(items: list[StatusItem] | None, why: Words | None = None) -> StatusInputs:
     """The integrity statuses: one item per tag, or None with why there are none."""
     empty = msg("rules.reason.no_release_tags")
-    return StatusInputs(rule=INTEGRITY_RULE, items=items, why=why, empty=empty)
+    return StatusInputs(rule=INTEGRITY_RULE, items=items, why=why or [], empty=empty)
 
 
 def _item(tag: TagIntegrity) -> StatusItem:
@@ -59,10 +59,10 @@ def _item(tag: TagIntegrity) -> StatusItem:
 
 
 def integrity_rule_inputs(
-    rep: IntegrityReport | None, reason: str | None, cfg: Config
+    rep: IntegrityReport | None, reason: Words | None, cfg: Config
 ) -> PartRuleInputs:
     if rep is not None and rep.tags_unavailable:  # a shallow clone: no verdict, not "ok"
-        why = rep.notes[0] if rep.notes else "no tags"
+        why = rep.remarks[0] if rep.remarks else [msg("integrity.note.no_tags")]
         return PartRuleInputs(
             statuses={"integrity": tag_statuses(None, why)},
             unavailable={"integrity": why},
@@ -70,5 +70,5 @@ def integrity_rule_inputs(
         )
     if rep is None:
         # no reason: the rules say "the integrity check did not run"
-        return PartRuleInputs(statuses={"integrity": tag_statuses(None, reason or "")})
+        return PartRuleInputs(statuses={"integrity": tag_statuses(None, reason)})
     return PartRuleInputs(statuses={"integrity": tag_statuses([_item(t) for t in rep.tags])})

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from metricwatch.doc.blocks import Block, Heading, Notice, Paragraph
 from metricwatch.i18n import Lang, t
+from metricwatch.i18n.words import text as words_text
 from metricwatch.parts.integrity.model import INTEGRITY, IntegrityReport
 from metricwatch.parts.integrity.table import (
     checklist_table,
@@ -36,8 +37,8 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     if rep is None:
         return part_missing(result, "integrity", lang)
     blocks: list[Block] = [Paragraph(t("integrity.rule", lang))]
-    for note in rep.notes:
-        blocks.append(Notice(note, "warn"))
+    for note in rep.remarks:
+        blocks.append(Notice(words_text(note, lang), "warn"))
     blocks += [Heading(t("report.correspondence", lang)), correspondence_table(rep, lang)]
     blocks += stage_blocks(rep, lang)
     blocks.append(Heading(t("report.checklist", lang)))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from metricwatch.i18n.words import Words
 from metricwatch.parts.integrity.gto_stages import artifact_stages, stage_item
 from metricwatch.parts.integrity.model import StageRow
 from metricwatch.sources import git_dvc
@@ -23,7 +24,7 @@ def _gto_like(name: str) -> bool:
     return "#" in name or "@" in name
 
 
-def read_stages(repo: Path, statuses: dict[str, str]) -> tuple[list[StageRow], list[str]]:
+def read_stages(repo: Path, statuses: dict[str, str]) -> tuple[list[StageRow], list[Words]]:
     """(one row per model and stage, notes); statuses: release tag -> integrity status."""
     listing = git_dvc.list_tags(repo, "*", releases_only=False)
     candidates = [t for t in listing.tags if _gto_like(t.name)]
@@ -31,9 +32,9 @@ def read_stages(repo: Path, statuses: dict[str, str]) -> tuple[list[StageRow], l
         return [], []
     found = classify(candidates).tags
     rows: list[StageRow] = []
-    notes: list[str] = []
+    notes: list[Words] = []
     for art in artifact_stages(found):
-        notes += art.notes
+        notes += [[n] for n in art.notes]
         rows += [
             StageRow(
                 model=art.artifact,

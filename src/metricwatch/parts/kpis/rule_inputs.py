@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from metricwatch.config import Config
+from metricwatch.i18n.message import msg
+from metricwatch.i18n.words import Words
 from metricwatch.parts.kpis.collect import KpiReport, KpiRow
 from metricwatch.parts.kpis.metric_values import MetricValue
 from metricwatch.rules import MetricInput, PartRuleInputs, VersionInputs
@@ -65,7 +67,7 @@ def _when(row: KpiRow) -> datetime:
     return row.start_time or _OLDEST
 
 
-def kpi_rule_inputs(kpis: KpiReport | None, reason: str | None, cfg: Config) -> PartRuleInputs:
+def kpi_rule_inputs(kpis: KpiReport | None, reason: Words | None, cfg: Config) -> PartRuleInputs:
     """Per version its newest run; the candidate: the newest run that is not the baseline."""
     if kpis is None:
         return PartRuleInputs(unavailable={"kpis": reason} if reason else {})
@@ -88,5 +90,5 @@ def kpi_rule_inputs(kpis: KpiReport | None, reason: str | None, cfg: Config) -> 
         versions=[version_inputs(r, base) for r in versions],
         candidate=version_inputs(candidate_row, base) if candidate_row is not None else None,
         baseline=version_inputs(baseline_row, base) if baseline_row is not None else None,
-        unavailable={} if rows else {"kpis": "no runs in the tracking store"},
+        unavailable={} if rows else {"kpis": [msg("rules.reason.no_runs_in_store")]},
     )

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from metricwatch.config import STATUS_DEFAULTS, Config
-from metricwatch.i18n.words import plain
+from metricwatch.i18n.message import msg
+from metricwatch.i18n.words import Words, plain
 from metricwatch.parts.repro.model import ReproReport
 from metricwatch.rules import PartRuleInputs, StatusInputs, StatusItem, StatusRule, status_text
-
-NOT_RUN = "the reproducibility check did not run"
 
 # the built-in status rule, on unless a configured rule names metric "repro"
 REPRO_RULE = StatusRule(
@@ -26,17 +25,18 @@ REPRO_RULE = StatusRule(
 
 
 def verdict_status(
-    verdict: str | None, rev: str | None = None, message: str = "", reason: str | None = None
+    verdict: str | None, rev: str | None = None, message: str = "", reason: Words | None = None
 ) -> StatusInputs:
     """The verdict as the rules see it; None (not run): `reason` says why."""
+    why = [plain(message)] if message else reason or [msg("repro.rules.not_run")]
     if verdict is None:
-        return StatusInputs(rule=REPRO_RULE, why=message or reason or NOT_RUN)
+        return StatusInputs(rule=REPRO_RULE, why=why)
     if verdict == "unavailable":  # no verdict: "no data", whatever breach_on lists
         item = StatusItem(
             status=verdict,
             version=rev,
             display=status_text(verdict, verdict=True),
-            reason=[plain(message or reason or NOT_RUN)],
+            reason=why,
             breaches_on=(),
             unknown=True,
         )
@@ -50,7 +50,7 @@ def verdict_status(
     return StatusInputs(rule=REPRO_RULE, items=[item])
 
 
-def repro_rule_inputs(rep: ReproReport | None, reason: str | None, cfg: Config) -> PartRuleInputs:
+def repro_rule_inputs(rep: ReproReport | None, reason: Words | None, cfg: Config) -> PartRuleInputs:
     if rep is None:
         return PartRuleInputs(statuses={"repro": verdict_status(None, reason=reason)})
     status = verdict_status(rep.verdict, rep.rev, rep.message, reason)
