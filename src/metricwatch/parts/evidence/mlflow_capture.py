@@ -18,12 +18,13 @@ RUNS_SHOWS = Caption(key="runs_list_any")  # no runs read: no experiment to name
 
 def mlflow_items(s: Session, runs: Any, browser_error: str | None) -> None:
     from metricwatch.sources.mlflow_runs import list_run_artifacts, load_runs
+    from metricwatch.sources.views import MlflowSource
 
     cfg = s.cfg
     if runs is None:
         s.say("reading the MLflow runs")
         try:
-            runs = load_runs(cfg)
+            runs = load_runs(MlflowSource.of(cfg))
         except MetricwatchError as exc:
             s.miss("mlflow_runs.png", "mlflow", "failed", RUNS_SHOWS, f"runs unavailable: {exc}")
             return
@@ -63,7 +64,7 @@ def mlflow_items(s: Session, runs: Any, browser_error: str | None) -> None:
             for spec in specs:
                 if spec.tab == "Artifacts":
                     try:
-                        arts = list_run_artifacts(cfg, spec.run_ids[0])
+                        arts = list_run_artifacts(MlflowSource.of(cfg), spec.run_ids[0])
                     except MetricwatchError as exc:
                         s.notes.append(f"{spec.name}: artifacts not listed: {exc}")
                         arts = []
