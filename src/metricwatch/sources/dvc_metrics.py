@@ -151,7 +151,8 @@ def _run_worker(source: DvcSource, revs: list[str]) -> dict[str, Any]:
 
 
 def load_dvc_metrics(source: DvcSource, baseline_rev: str | None = None) -> DvcMetrics:
-    """Metrics at every tag matching tags.pattern and at the workspace, diffed against baseline_rev."""
+    """Metrics at every tag matching tags.pattern and at the workspace, diffed against
+    baseline_rev."""
     repo = source.project
     if not (repo / ".dvc").is_dir():
         raise SourceError(f"{repo}: not a DVC project (no .dvc folder); check project.path.")

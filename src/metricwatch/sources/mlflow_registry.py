@@ -1,7 +1,7 @@
 """What the MLflow Model Registry says about models and runs (read-only, any store kind).
 
-- `get_model_version(source, model, alias=… | version=…)`: one registered version with its run id,
-  logged model id and aliases; a missing model, version or alias, or an alias left pointing at
+- `get_model_version(source, model, alias=… | version=…)`: one registered version with its run
+  id, logged model id and aliases; a missing model, version or alias, or an alias left pointing at
   a deleted version, is a SourceError that names them and says what to do.
 - `versions_for_runs(source, run_ids)`: every live version registered from those runs, with its
   aliases (MLflow's version search does not return aliases: they come from each model).

@@ -192,5 +192,8 @@ def missing_store(source: MlflowSource) -> MissingStore | None:
     else:
         reason = f"tracking store {local} is not there"
         fix = "check mlflow.tracking_uri (relative to the config file)"
-    message = f"{source.config_file}: mlflow.tracking_uri: {reason}; {fix}. metricwatch never creates a store."
+    message = (
+        f"{source.config_file}: mlflow.tracking_uri: {reason}; {fix}. "
+        "metricwatch never creates a store."
+    )
     return MissingStore(reason, fix, message)
