@@ -8,6 +8,7 @@ from metricwatch.cli import main
 from metricwatch.config import load_config, parse_config
 from metricwatch.errors import ConfigError
 from metricwatch.sources.store_presence import missing_store
+from metricwatch.sources.views import MlflowSource
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -87,8 +88,8 @@ def test_missing_project_is_an_error_a_missing_store_is_not(
         load_config(write(tmp_path, "project:\n  path: nowhere\n"))
     # a store that is not there leaves the git/DVC checks running: the run source says why
     path = write(tmp_path, "mlflow:\n  tracking_uri: sqlite:///missing.db\n")
-    cfg = load_config(path)
-    gone = missing_store(cfg)
+    source = MlflowSource.of(load_config(path))
+    gone = missing_store(source)
     assert (
         gone is not None and gone.reason == f"tracking store {tmp_path / 'missing.db'} is not there"
     )

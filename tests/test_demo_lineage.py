@@ -24,6 +24,7 @@ from metricwatch.sources.mlflow_history import system_metric_history
 from metricwatch.sources.mlflow_inputs import run_datasets
 from metricwatch.sources.mlflow_registry import get_model_version, read_registry_listing
 from metricwatch.sources.mlflow_runs import RunSet, load_runs
+from metricwatch.sources.views import DvcSource, MlflowSource
 
 pytestmark = pytest.mark.slow
 RELEASES_WITH_RUNS = ("v1.0.0", "v1.0.1", "v1.0.3")
@@ -36,7 +37,7 @@ def cfg(demo_dir: Path) -> Config:
 
 @pytest.fixture(scope="module")
 def runs(cfg: Config) -> RunSet:
-    return load_runs(cfg)
+    return load_runs(MlflowSource.of(cfg))
 
 
 def run_of(runs: RunSet, tag: str) -> str:
@@ -58,13 +59,13 @@ def test_champion_is_todays_baseline_and_challenger_is_v1_0_3(cfg: Config, runs:
     assert champion.run_id == today.run_id == run_of(runs, "v1.0.0")
     assert (champion.model, champion.version, champion.alias) == (MODEL, "1", "champion")
     assert champion.selector == f"model {MODEL}@champion (version 1)"
-    challenger = get_model_version(cfg, MODEL, alias="challenger")
+    challenger = get_model_version(MlflowSource.of(cfg), MODEL, alias="challenger")
     assert (challenger.version, challenger.run_id) == ("3", run_of(runs, "v1.0.3"))
     assert challenger.tags == {"version": "v1.0.3"}
 
 
 def test_every_release_run_is_a_registered_version(cfg: Config, runs: RunSet) -> None:
-    listing = read_registry_listing(cfg, [r.run_id for r in runs.runs])
+    listing = read_registry_listing(MlflowSource.of(cfg), [r.run_id for r in runs.runs])
     reasons = {
         tag: registered_version_item(run_of(runs, tag), listing, MODEL)
         for tag in RELEASES_WITH_RUNS
@@ -81,7 +82,7 @@ def test_every_release_run_is_a_registered_version(cfg: Config, runs: RunSet) ->
 def test_system_metrics_give_peak_memory_and_cpu(cfg: Config, runs: RunSet) -> None:
     keys = [*MEMORY_KEYS, *CPU_KEYS]
     ids = {tag: run_of(runs, tag) for tag in RELEASES_WITH_RUNS}
-    history = system_metric_history(cfg, {rid: keys for rid in ids.values()})
+    history = system_metric_history(MlflowSource.of(cfg), {rid: keys for rid in ids.values()})
     for tag, rid in ids.items():
         usage = system_usage(rid, tag, history[rid])
         assert usage.samples >= 1, tag
@@ -92,7 +93,7 @@ def test_system_metrics_give_peak_memory_and_cpu(cfg: Config, runs: RunSet) -> N
 def test_training_data_is_the_tags_data(cfg: Config, runs: RunSet) -> None:
     ids = {tag: run_of(runs, tag) for tag in RELEASES_WITH_RUNS}
     releases = read_release_files(cfg.project_path, {t: commit_of(cfg, t) for t in ids})
-    datasets = run_datasets(cfg, ids.values())
+    datasets = run_datasets(MlflowSource.of(cfg), ids.values())
     for tag, rid in ids.items():
         names = sorted(d.name for d in datasets[rid])
         assert names == ["data/current/batch.csv", "data/raw/students.csv"], tag
@@ -108,7 +109,7 @@ def test_training_data_is_the_tags_data(cfg: Config, runs: RunSet) -> None:
 
 
 def test_confusion_matrices_of_v1_0_0_and_v1_0_3_side_by_side(cfg: Config) -> None:
-    base, last = load_dvc_plots(cfg, ["v1.0.0", "v1.0.3"])
+    base, last = load_dvc_plots(DvcSource.of(cfg), ["v1.0.0", "v1.0.3"])
     plot_id = "reports/plots/confusion.csv"
     left, right = base.plot(plot_id), last.plot(plot_id)
     assert left is not None and right is not None

@@ -16,6 +16,7 @@ from metricwatch.errors import SourceError
 from metricwatch.parts.drift.collect import run_drift
 from metricwatch.parts.drift.text import binning_text
 from metricwatch.sources.datasets import parse_spec, read_frame
+from metricwatch.sources.views import DvcSource
 
 
 def _tree_hashes(root: Path) -> dict[str, str]:
@@ -54,12 +55,12 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.slow
 def test_path_at_rev_reads_the_old_version_without_touching_anything(repo: Path) -> None:
-    cfg = make_config(repo, HERE)
+    source = DvcSource.of(make_config(repo, HERE))
     status_before = git(repo, "status", "--porcelain", "--ignored").stdout
     work_before = (repo / "data" / "ref.csv").read_bytes()
     cache_before = _tree_hashes(repo / ".dvc" / "cache")
-    old = read_frame(cfg, parse_spec(cfg, "data/ref.csv@v1"))
-    new = read_frame(cfg, parse_spec(cfg, "data/ref.csv"))
+    old = read_frame(source, parse_spec(source, "data/ref.csv@v1"))
+    new = read_frame(source, parse_spec(source, "data/ref.csv"))
     assert len(old) == 600
     assert old["x"].mean() == pytest.approx(0.0, abs=0.2)
     assert new["x"].mean() == pytest.approx(2.0, abs=0.2)
@@ -90,11 +91,11 @@ def test_path_at_rev_streams_from_the_remote_when_the_cache_lacks_it(
 
 @pytest.mark.slow
 def test_unknown_rev_or_untracked_path_is_a_clear_error(repo: Path) -> None:
-    cfg = make_config(repo, HERE)
+    source = DvcSource.of(make_config(repo, HERE))
     with pytest.raises(SourceError, match=r"data/nope\.csv@v1: data/nope\.csv is not tracked"):
-        read_frame(cfg, parse_spec(cfg, "data/nope.csv@v1"))
+        read_frame(source, parse_spec(source, "data/nope.csv@v1"))
     with pytest.raises(SourceError, match=r"data/ref\.csv@v9: revision 'v9' does not exist in "):
-        read_frame(cfg, parse_spec(cfg, "data/ref.csv@v9"))
+        read_frame(source, parse_spec(source, "data/ref.csv@v9"))
 
 
 @pytest.mark.slow
@@ -102,9 +103,9 @@ def test_data_missing_from_cache_and_remote_says_so(repo: Path, tmp_path: Path) 
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", str(repo), str(clone))
     dvc(clone, "remote", "modify", "--local", "local", "url", str(tmp_path / "empty-remote"))
-    cfg = make_config(clone, HERE)
+    source = DvcSource.of(make_config(clone, HERE))
     with pytest.raises(SourceError, match=r"neither in the DVC cache nor on the remote"):
-        read_frame(cfg, parse_spec(cfg, "data/ref.csv@v1"))
+        read_frame(source, parse_spec(source, "data/ref.csv@v1"))
 
 
 def test_parquet_in_batches_matches_in_memory(tmp_path: Path) -> None:

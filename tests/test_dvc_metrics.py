@@ -11,13 +11,23 @@ from support.repos import commit_all, dvc, git, init_repo
 
 from metricwatch.errors import SourceError
 from metricwatch.sources.dvc_metrics import (
+    DvcMetrics,
     DvcMetricsFile,
     DvcRevMetrics,
     diff_against,
     load_dvc_metrics,
 )
+from metricwatch.sources.views import DvcSource
 
 pytestmark = pytest.mark.slow
+
+
+def _metrics(repo: Path, baseline_rev: str | None) -> DvcMetrics:
+    """load_dvc_metrics of `repo`, configured as the project."""
+    return load_dvc_metrics(
+        DvcSource.of(make_config(repo, project={"path": str(repo)})), baseline_rev
+    )
+
 
 DVC_YAML = """\
 stages:
@@ -74,7 +84,7 @@ def _snapshot(repo: Path) -> dict[str, bytes]:
 
 
 def test_values_per_tag_and_workspace(repo: Path) -> None:
-    m = load_dvc_metrics(make_config(repo, project={"path": str(repo)}), "v1.0.0")
+    m = _metrics(repo, "v1.0.0")
     assert [r.rev for r in m.revs] == ["v1.0.0", "v1.0.1", "v1.0.2", "workspace"]
     by = {r.rev: {f.path: f for f in r.files} for r in m.revs}
     assert by["v1.0.1"]["metrics.json"].values == {"rmse": 0.45, "nested.qwk": 0.82}
@@ -84,7 +94,7 @@ def test_values_per_tag_and_workspace(repo: Path) -> None:
 
 
 def test_cached_metrics_missing_from_cache_is_unavailable(repo: Path) -> None:
-    m = load_dvc_metrics(make_config(repo, project={"path": str(repo)}), "v1.0.0")
+    m = _metrics(repo, "v1.0.0")
     scores = next(f for f in m.revs[0].files if f.path == "eval/scores.json")
     assert scores.status == "unavailable"
     assert scores.reason.startswith(
@@ -95,7 +105,7 @@ def test_cached_metrics_missing_from_cache_is_unavailable(repo: Path) -> None:
 
 
 def test_diff_against_baseline_tag(repo: Path) -> None:
-    m = load_dvc_metrics(make_config(repo, project={"path": str(repo)}), "v1.0.0")
+    m = _metrics(repo, "v1.0.0")
     d = {(x.rev, x.path, x.key): x for x in m.diffs}
     rmse = d[("v1.0.1", "metrics.json", "rmse")]
     assert (rmse.baseline, rmse.value, rmse.status) == (0.5, 0.45, "changed")
@@ -107,8 +117,10 @@ def test_diff_against_baseline_tag(repo: Path) -> None:
 
 def test_regex_pattern_and_no_baseline(repo: Path) -> None:
     m = load_dvc_metrics(
-        make_config(
-            repo, project={"path": str(repo)}, tags={"pattern": r"^v1\.0\.[12]$", "regex": True}
+        DvcSource.of(
+            make_config(
+                repo, project={"path": str(repo)}, tags={"pattern": r"^v1\.0\.[12]$", "regex": True}
+            )
         ),
         "v9",
     )
@@ -121,7 +133,7 @@ def test_repo_left_untouched(repo: Path) -> None:
     before = _snapshot(repo)
     status = git(repo, "status", "--porcelain").stdout
     refs = git(repo, "show-ref").stdout
-    load_dvc_metrics(make_config(repo, project={"path": str(repo)}), "v1.0.0")
+    _metrics(repo, "v1.0.0")
     assert _snapshot(repo) == before
     assert git(repo, "status", "--porcelain").stdout == status
     assert git(repo, "show-ref").stdout == refs
@@ -129,7 +141,7 @@ def test_repo_left_untouched(repo: Path) -> None:
 
 def test_not_a_dvc_project(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="not a DVC project"):
-        load_dvc_metrics(make_config(tmp_path, project={"path": str(tmp_path)}), None)
+        _metrics(tmp_path, None)
 
 
 def test_diff_known_answers() -> None:
@@ -157,7 +169,7 @@ def test_missing_from_cache_but_on_remote_is_read_without_filling_the_cache(tmp_
     dvc(repo, "push", "-q")
     shutil.rmtree(repo / ".dvc" / "cache")
     before = _snapshot(repo)
-    m = load_dvc_metrics(make_config(repo, project={"path": str(repo)}), "v2.0.0")
+    m = _metrics(repo, "v2.0.0")
     scores = next(f for f in m.revs[0].files if f.path == "eval/scores.json")
     assert (scores.status, scores.values) == ("ok", {"auc": 0.97})  # DVC streams it from the remote
     assert _snapshot(repo) == before

@@ -18,6 +18,7 @@ from support.repos import dvc, git, init_repo
 
 from metricwatch.render.plot_pair import confusion_counts, side_by_side
 from metricwatch.sources.dvc_plots import load_dvc_plots
+from metricwatch.sources.views import DvcSource
 
 pytestmark = pytest.mark.slow
 
@@ -107,7 +108,7 @@ def snapshot(repo: Path) -> dict:
 def test_plots_at_two_revisions(repo: Path, tmp_path: Path) -> None:
     before = snapshot(repo)
     v1, v2 = load_dvc_plots(
-        make_config(repo, project={"path": str(repo)}), ["v1", "v2"], max_rows=1000
+        DvcSource.of(make_config(repo, project={"path": str(repo)})), ["v1", "v2"], max_rows=1000
     )
     assert snapshot(repo) == before
     assert (v1.status, v2.status) == ("ok", "ok")
@@ -147,8 +148,8 @@ def test_plots_at_two_revisions(repo: Path, tmp_path: Path) -> None:
 
 
 def test_missing_revision_and_oversized_json(repo: Path) -> None:
-    cfg = make_config(repo, project={"path": str(repo)})
-    nosuch, v2 = load_dvc_plots(cfg, ["v9", "v2"], max_bytes=200)
+    source = DvcSource.of(make_config(repo, project={"path": str(repo)}))
+    nosuch, v2 = load_dvc_plots(source, ["v9", "v2"], max_bytes=200)
     assert (nosuch.status, nosuch.reason) == (
         "unavailable",
         "revision 'v9' does not exist (no such tag, branch or commit)",
@@ -168,7 +169,7 @@ def test_cached_plot_missing_from_cache(repo: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(repo, copy, symlinks=True)
     shutil.rmtree(copy / ".dvc" / "cache")
-    (v1,) = load_dvc_plots(make_config(copy, project={"path": str(copy)}), ["v1"])
+    (v1,) = load_dvc_plots(DvcSource.of(make_config(copy, project={"path": str(copy)})), ["v1"])
     weights = v1.plot("models/weights.csv").files[0]
     assert weights.kind == "unavailable"
     assert weights.note.startswith(
@@ -178,8 +179,8 @@ def test_cached_plot_missing_from_cache(repo: Path, tmp_path: Path) -> None:
 
 
 def test_side_by_side_confusion(repo: Path) -> None:
-    cfg = make_config(repo, project={"path": str(repo)})
-    v1, v2 = load_dvc_plots(cfg, ["v1", "v2"])
+    source = DvcSource.of(make_config(repo, project={"path": str(repo)}))
+    v1, v2 = load_dvc_plots(source, ["v1", "v2"])
     fig = side_by_side(
         ("v1", v1.plot("reports/confusion.csv")), ("v2", v2.plot("reports/confusion.csv"))
     )
@@ -194,8 +195,8 @@ def test_side_by_side_confusion(repo: Path) -> None:
 
 
 def test_side_by_side_other_templates(repo: Path) -> None:
-    cfg = make_config(repo, project={"path": str(repo)})
-    v1, v2 = load_dvc_plots(cfg, ["v1", "v2"], max_rows=1000)
+    source = DvcSource.of(make_config(repo, project={"path": str(repo)}))
+    v1, v2 = load_dvc_plots(source, ["v1", "v2"], max_rows=1000)
     roc = side_by_side(("v1", v1.plot("ROC")), ("v2", v2.plot("ROC")))
     assert [(t.type, t.mode) for t in roc.data] == [("scatter", "lines")] * 2
     assert list(roc.data[0].x)[:2] == [0.0, 0.1]

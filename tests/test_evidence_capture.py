@@ -31,6 +31,7 @@ from metricwatch.parts.evidence.mlflow_pages import (
 from metricwatch.parts.evidence.mlflow_ui import mlflow_ui, pid_alive
 from metricwatch.parts.evidence.model import Caption
 from metricwatch.sources.mlflow_runs import load_runs
+from metricwatch.sources.views import MlflowSource
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -259,7 +260,7 @@ def test_bad_store_is_a_clear_error(world, tmp_path):
 def test_no_browser_gives_skipped_items_with_the_exact_reason(world, monkeypatch, tmp_path):
     hide_browsers(tmp_path, monkeypatch)
     cfg = world["cfg"]
-    report = capture_evidence(cfg, runs=load_runs(cfg), only="mlflow")
+    report = capture_evidence(cfg, runs=load_runs(MlflowSource.of(cfg)), only="mlflow")
     assert report.items and report.browser is None
     for item in report.items:
         assert item.status == "skipped" and item.reason == NO_BROWSER

@@ -26,6 +26,7 @@ from metricwatch.parts.evidence.section import provenance
 from metricwatch.parts.evidence.terminal_plan import run_live
 from metricwatch.pipeline.collect import collect
 from metricwatch.sources.mlflow_runs import load_runs
+from metricwatch.sources.views import MlflowSource
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -88,7 +89,10 @@ def mlflow_twice(world):
 
 def _mlflow_key(cfg):
     return evidence_key(
-        cfg, parts=("mlflow",), browser_exe=find_browser(cfg.evidence.browser), runs=load_runs(cfg)
+        cfg,
+        parts=("mlflow",),
+        browser_exe=find_browser(cfg.evidence.browser),
+        runs=load_runs(MlflowSource.of(cfg)),
     )
 
 
@@ -160,7 +164,7 @@ def test_a_tampered_cached_image_is_not_reused(world, mlflow_twice, tmp_path):
 
 def test_an_http_tracking_server_gets_no_key(world):
     cfg = world["cfg"]
-    runs = load_runs(cfg)
+    runs = load_runs(MlflowSource.of(cfg))
     http = cfg.model_copy(
         update={"mlflow": cfg.mlflow.model_copy(update={"tracking_uri": "http://127.0.0.1:9"})}
     )

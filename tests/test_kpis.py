@@ -18,6 +18,7 @@ from metricwatch.mlflow_server import local_mlflow_server
 from metricwatch.parts.kpis.collect import build_kpis, unknown_values, unknown_values_summary
 from metricwatch.parts.kpis.metric_values import metric_value, pick_alias
 from metricwatch.sources.mlflow_runs import load_runs
+from metricwatch.sources.views import MlflowSource
 
 stores, server = fx.stores, fx.server  # shared fixtures
 
@@ -212,15 +213,15 @@ def test_more_than_1000_runs_are_all_counted(tmp_path_factory) -> None:
     base = tmp_path_factory.mktemp("many")
     uri = build_many_runs_sqlite(base / "many.db", 1005)
     cfg = make_cfg(uri, base)
-    rs = load_runs(cfg)
+    rs = load_runs(MlflowSource.of(cfg))
     assert len(rs.runs) == 1005
     assert len({r.run_id for r in rs.runs}) == 1005
-    paged = load_runs(cfg, page_size=400)  # three pages through page_token
+    paged = load_runs(MlflowSource.of(cfg), page_size=400)  # three pages through page_token
     assert {r.run_id for r in paged.runs} == {r.run_id for r in rs.runs}
     with local_mlflow_server(uri, timeout_s=240) as srv:
         # generous timeout: the shared CI box can be slow to serialize large pages
         http_cfg = make_cfg(srv.url, base, experiments=["many"], timeout_s=300)
-        rs_http = load_runs(http_cfg, page_size=400)
+        rs_http = load_runs(MlflowSource.of(http_cfg), page_size=400)
     assert {r.run_id for r in rs_http.runs} == {r.run_id for r in rs.runs}
     report = build_kpis(cfg, rs, with_dvc=False)
     assert len(report.rows) == 1005

@@ -24,6 +24,7 @@ from metricwatch.mlflow_server import local_mlflow_server
 from metricwatch.parts.integrity.model_registry import resolve_registry_baseline
 from metricwatch.sources import mlflow_inputs, mlflow_registry
 from metricwatch.sources.mlflow_runs import load_runs
+from metricwatch.sources.views import MlflowSource
 
 pytestmark = pytest.mark.slow
 
@@ -59,8 +60,8 @@ KINDS = ["file", "sqlite", "server"]
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_alias_and_version(built: Built, kind: str) -> None:
-    cfg, runs = cfg_for(built, kind), content(built, kind).runs
-    champion = mlflow_registry.get_model_version(cfg, MODEL, alias="champion")
+    source, runs = MlflowSource.of(cfg_for(built, kind)), content(built, kind).runs
+    champion = mlflow_registry.get_model_version(source, MODEL, alias="champion")
     assert (champion.version, champion.run_id, champion.aliases) == (
         "1",
         runs["v1.0.0"],
@@ -68,9 +69,9 @@ def test_alias_and_version(built: Built, kind: str) -> None:
     )
     assert champion.model_id is None and champion.status == "READY"
     assert champion.tags == {"git_tag": "v1.0.0"}
-    challenger = mlflow_registry.get_model_version(cfg, MODEL, alias="challenger")
+    challenger = mlflow_registry.get_model_version(source, MODEL, alias="challenger")
     assert (challenger.version, challenger.run_id) == ("3", runs["v1.0.3"])
-    second = mlflow_registry.get_model_version(cfg, MODEL, version=2)
+    second = mlflow_registry.get_model_version(source, MODEL, version=2)
     assert second.run_id == runs["v1.0.1"]
     assert second.model_id == content(built, kind).logged_model_id
     assert second.aliases == []
@@ -78,8 +79,8 @@ def test_alias_and_version(built: Built, kind: str) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_versions_for_runs(built: Built, kind: str) -> None:
-    cfg, runs = cfg_for(built, kind), content(built, kind).runs
-    listing = mlflow_registry.read_registry_listing(cfg, runs.values())
+    source, runs = MlflowSource.of(cfg_for(built, kind)), content(built, kind).runs
+    listing = mlflow_registry.read_registry_listing(source, runs.values())
     assert listing.available
     got = [(v.model, v.version, v.run_id, v.aliases) for v in listing.versions]
     assert got == [
@@ -88,36 +89,36 @@ def test_versions_for_runs(built: Built, kind: str) -> None:
         (MODEL, "3", runs["v1.0.3"], ["challenger"]),  # the deleted version 4 is left out
         (OTHER_MODEL, "1", runs["v1.0.0"], []),
     ]
-    only = mlflow_registry.versions_for_runs(cfg, [runs["v1.0.0"]], model=MODEL)
+    only = mlflow_registry.versions_for_runs(source, [runs["v1.0.0"]], model=MODEL)
     assert [(v.model, v.version) for v in only] == [(MODEL, "1")]
-    assert mlflow_registry.versions_for_runs(cfg, []) == []
+    assert mlflow_registry.versions_for_runs(source, []) == []
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_missing_things_are_clear_errors(built: Built, kind: str) -> None:
-    cfg = cfg_for(built, kind)
+    source = MlflowSource.of(cfg_for(built, kind))
     with pytest.raises(
         SourceError,
         match=r"has no alias @gold \(its aliases: @challenger → version 3, @champion → version 1\)",
     ):
-        mlflow_registry.get_model_version(cfg, MODEL, alias="gold")
+        mlflow_registry.get_model_version(source, MODEL, alias="gold")
     with pytest.raises(
         SourceError, match=r"has no version 4 \(versions: 1, 2, 3\); fix the version number"
     ):
-        mlflow_registry.get_model_version(cfg, MODEL, version=4)
+        mlflow_registry.get_model_version(source, MODEL, version=4)
     with pytest.raises(
         SourceError,
         match=rf"no registered model 'nope' \(registered models: {MODEL}, {OTHER_MODEL}\)",
     ):
-        mlflow_registry.get_model_version(cfg, "nope", alias="champion")
+        mlflow_registry.get_model_version(source, "nope", alias="champion")
     with pytest.raises(SourceError, match="give exactly one of alias or version"):
-        mlflow_registry.get_model_version(cfg, MODEL)
+        mlflow_registry.get_model_version(source, MODEL)
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_dataset_inputs_and_logged_models(built: Built, kind: str) -> None:
-    cfg, runs = cfg_for(built, kind), content(built, kind).runs
-    got = mlflow_inputs.run_datasets(cfg, [runs["v1.0.0"], runs["v1.0.1"]])
+    source, runs = MlflowSource.of(cfg_for(built, kind)), content(built, kind).runs
+    got = mlflow_inputs.run_datasets(source, [runs["v1.0.0"], runs["v1.0.1"]])
     assert got[runs["v1.0.1"]] == []
     assert [
         (d.name, d.digest, d.source, d.source_type, d.context) for d in got[runs["v1.0.0"]]
@@ -132,7 +133,7 @@ def test_dataset_inputs_and_logged_models(built: Built, kind: str) -> None:
         .get_run(runs["v1.0.0"])
         .info.experiment_id
     )
-    models = mlflow_inputs.logged_models_by_run(cfg, [exp])
+    models = mlflow_inputs.logged_models_by_run(source, [exp])
     assert list(models) == [runs["v1.0.1"]]
     (ref,) = models[runs["v1.0.1"]]
     assert (ref.model_id, ref.name, ref.status) == (
@@ -145,11 +146,11 @@ def test_dataset_inputs_and_logged_models(built: Built, kind: str) -> None:
 def test_reads_never_write(built: Built) -> None:
     before = tree_checksums(built.root / "mlruns") | tree_checksums(built.root / "mlflow.db")
     for kind in ("file", "sqlite"):
-        cfg = cfg_for(built, kind)
-        mlflow_registry.get_model_version(cfg, MODEL, alias="champion")
-        mlflow_registry.read_registry_listing(cfg, content(built, kind).runs.values())
+        source = MlflowSource.of(cfg_for(built, kind))
+        mlflow_registry.get_model_version(source, MODEL, alias="champion")
+        mlflow_registry.read_registry_listing(source, content(built, kind).runs.values())
         with pytest.raises(SourceError):
-            mlflow_registry.get_model_version(cfg, MODEL, alias="gold")
+            mlflow_registry.get_model_version(source, MODEL, alias="gold")
     after = tree_checksums(built.root / "mlruns") | tree_checksums(built.root / "mlflow.db")
     assert after == before
 
@@ -165,9 +166,9 @@ def test_alias_left_on_a_deleted_version_sqlite(built: Built, tmp_path: Path) ->
     )
     con.commit()
     con.close()
-    cfg = make_cfg(f"sqlite:///{db}", tmp_path)
+    source = MlflowSource.of(make_cfg(f"sqlite:///{db}", tmp_path))
     with pytest.raises(SourceError) as err:
-        mlflow_registry.get_model_version(cfg, MODEL, alias="stale")
+        mlflow_registry.get_model_version(source, MODEL, alias="stale")
     assert str(err.value) == (
         f"sqlite:///{db}: alias @stale of registered model '{MODEL}' points at version 4, which "
         "does not exist (deleted); point the alias at a live version "
@@ -179,12 +180,12 @@ def test_alias_left_on_a_deleted_version_file(built: Built, tmp_path: Path) -> N
     root = tmp_path / "mlruns"
     shutil.copytree(built.root / "mlruns", root)
     (root / "models" / MODEL / "aliases" / "stale").write_text("4", encoding="utf-8")
-    cfg = make_cfg(str(root), tmp_path)
+    source = MlflowSource.of(make_cfg(str(root), tmp_path))
     with pytest.raises(
         SourceError,
         match=r"alias @stale of registered model .* points at version 4, which does not exist \(deleted\)",
     ):
-        mlflow_registry.get_model_version(cfg, MODEL, alias="stale")
+        mlflow_registry.get_model_version(source, MODEL, alias="stale")
 
 
 def test_deleting_the_version_takes_the_alias(built: Built, tmp_path: Path) -> None:
@@ -194,12 +195,12 @@ def test_deleting_the_version_takes_the_alias(built: Built, tmp_path: Path) -> N
     shutil.copy(built.root / "mlflow.db", db)
     uri = f"sqlite:///{db}"
     MlflowClient(tracking_uri=uri, registry_uri=uri).delete_model_version(MODEL, "1")
-    cfg = make_cfg(f"sqlite:///{db}", tmp_path)
+    source = MlflowSource.of(make_cfg(f"sqlite:///{db}", tmp_path))
     with pytest.raises(
         SourceError,
         match=r"has no alias @champion \(its aliases: @challenger → version 3\)\. MLflow removes an alias with the version it points at",
     ):
-        mlflow_registry.get_model_version(cfg, MODEL, alias="champion")
+        mlflow_registry.get_model_version(source, MODEL, alias="champion")
 
 
 def test_sqlite_without_registry_tables(built: Built, tmp_path: Path) -> None:
@@ -210,16 +211,16 @@ def test_sqlite_without_registry_tables(built: Built, tmp_path: Path) -> None:
     con.commit()
     con.close()
     before = tree_checksums(db)
-    cfg = make_cfg(f"sqlite:///{db}", tmp_path)
+    source = MlflowSource.of(make_cfg(f"sqlite:///{db}", tmp_path))
     with pytest.raises(SourceError) as err:
-        mlflow_registry.get_model_version(cfg, MODEL, alias="champion")
+        mlflow_registry.get_model_version(source, MODEL, alias="champion")
     assert str(err.value) == (
         f"{db}: the store holds no MLflow Model Registry (no registered_model_aliases table); it "
         "was made by an MLflow older than 2.3 or is not a full MLflow database. metricwatch "
         "never creates or migrates tables: upgrade a copy with `mlflow db upgrade`, or remove "
         "the registry settings (baseline.model, integrity.registered_model)."
     )
-    listing = mlflow_registry.read_registry_listing(cfg, ["a" * 32])
+    listing = mlflow_registry.read_registry_listing(source, ["a" * 32])
     assert not listing.available and "no registered_model_aliases table" in (listing.reason or "")
     assert tree_checksums(db) == before
 
@@ -228,18 +229,18 @@ def test_file_store_without_models_folder(built: Built, tmp_path: Path) -> None:
     root = tmp_path / "mlruns"
     shutil.copytree(built.root / "mlruns", root)
     shutil.rmtree(root / "models")
-    cfg = make_cfg(str(root), tmp_path)
+    source = MlflowSource.of(make_cfg(str(root), tmp_path))
     with pytest.raises(
         SourceError, match=r"the file store holds no MLflow Model Registry \(no models/ folder"
     ):
-        mlflow_registry.get_model_version(cfg, MODEL, version=1)
+        mlflow_registry.get_model_version(source, MODEL, version=1)
     assert not (root / "models").exists()
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "server"])
 def test_registry_baseline(built: Built, kind: str) -> None:
     cfg, runs = cfg_for(built, kind), content(built, kind).runs
-    run_set = load_runs(cfg)
+    run_set = load_runs(MlflowSource.of(cfg))
     base = resolve_registry_baseline(cfg, run_set, MODEL, alias="champion")
     assert (base.run_id, base.model, base.version, base.alias) == (
         runs["v1.0.0"],
@@ -263,7 +264,7 @@ def test_registry_baseline_on_a_run_outside_the_experiments(built: Built) -> Non
     with pytest.raises(
         CheckError, match=r"is run [0-9a-f]{32}, which is not in the experiments read \(Default\)"
     ):
-        resolve_registry_baseline(cfg, load_runs(cfg), MODEL, alias="champion")
+        resolve_registry_baseline(cfg, load_runs(MlflowSource.of(cfg)), MODEL, alias="champion")
 
 
 def test_registry_baseline_on_a_deleted_run(built: Built, tmp_path: Path) -> None:
@@ -277,4 +278,4 @@ def test_registry_baseline_on_a_deleted_run(built: Built, tmp_path: Path) -> Non
         CheckError,
         match=r"baseline \(model student-performance@champion \(version 1\)\) is run .*, which is deleted; restore it",
     ):
-        resolve_registry_baseline(cfg, load_runs(cfg), MODEL, alias="champion")
+        resolve_registry_baseline(cfg, load_runs(MlflowSource.of(cfg)), MODEL, alias="champion")

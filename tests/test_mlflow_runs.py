@@ -20,13 +20,14 @@ from metricwatch.errors import AuthError, SourceError, SourceUnavailableError
 from metricwatch.procs import free_port
 from metricwatch.sources.mlflow_filestore import RUN_NO_META
 from metricwatch.sources.mlflow_runs import list_run_artifacts, load_runs
+from metricwatch.sources.views import MlflowSource
 
 pytestmark = pytest.mark.slow
 stores, server, store_cfg = fx.stores, fx.server, fx.store_cfg  # shared fixtures
 
 
 def test_reads_active_runs_and_counts_deleted(store_cfg, stores) -> None:
-    rs = load_runs(store_cfg)
+    rs = load_runs(MlflowSource.of(store_cfg))
     assert [e.name for e in rs.experiments] == ["churn"]
     names = {r.run_name: r for r in rs.runs}
     assert set(names) == {"baseline-v1.0.0", "release-v1.0.1", "broken-v1.0.2", "empty-run"}
@@ -50,38 +51,40 @@ def test_reads_active_runs_and_counts_deleted(store_cfg, stores) -> None:
 
 
 def test_file_store_is_flagged_in_maintenance_mode(stores, tmp_path) -> None:
-    rs = load_runs(make_cfg(str(stores.file_root), tmp_path))
+    rs = load_runs(MlflowSource.of(make_cfg(str(stores.file_root), tmp_path)))
     assert rs.store_kind == "file"
     assert any("maintenance mode" in n for n in rs.notes)
 
 
 def test_default_reads_every_experiment(stores, tmp_path) -> None:
-    rs = load_runs(make_cfg(f"sqlite:///{stores.sqlite_db}", tmp_path))
+    rs = load_runs(MlflowSource.of(make_cfg(f"sqlite:///{stores.sqlite_db}", tmp_path)))
     assert {e.name for e in rs.experiments} == {"Default", "churn", "other"}
     assert len(rs.runs) == 5
 
 
 def test_include_deleted(stores, tmp_path) -> None:
-    cfg = make_cfg(f"sqlite:///{stores.sqlite_db}", tmp_path, include_deleted=True)
-    rs = load_runs(cfg, experiments=["churn"])
+    source = MlflowSource.of(
+        make_cfg(f"sqlite:///{stores.sqlite_db}", tmp_path, include_deleted=True)
+    )
+    rs = load_runs(source, experiments=["churn"])
     assert rs.deleted_excluded == 0
     assert {r.lifecycle_stage for r in rs.runs} == {"active", "deleted"}
 
 
 def test_since_filters_on_start_time(store_cfg) -> None:
-    rs = load_runs(store_cfg, since=T0 + timedelta(hours=30))
+    rs = load_runs(MlflowSource.of(store_cfg), since=T0 + timedelta(hours=30))
     assert {r.run_name for r in rs.runs} == {"broken-v1.0.2", "empty-run"}
 
 
 def test_unknown_experiment_lists_existing(store_cfg) -> None:
     with pytest.raises(SourceError, match="unknown MLflow experiment") as info:
-        load_runs(store_cfg, experiments=["nope"])
+        load_runs(MlflowSource.of(store_cfg), experiments=["nope"])
     assert "'nope'" in str(info.value)
     assert "'churn', 'other'" in str(info.value)
 
 
 def test_list_run_artifacts(store_cfg, stores) -> None:
-    arts = list_run_artifacts(store_cfg, stores.ids["release-v1.0.1"])
+    arts = list_run_artifacts(MlflowSource.of(store_cfg), stores.ids["release-v1.0.1"])
     assert arts == ["metrics.json", "model/weights.txt"]
 
 
@@ -93,7 +96,7 @@ def test_file_store_unchanged_and_malformed_run_skipped(stores, tmp_path) -> Non
     (exp_dir / "0123456789abcdef").mkdir()
     (exp_dir / "0123456789abcdef" / "params").mkdir()
     before = tree_checksums(root)
-    rs = load_runs(make_cfg(root.as_uri(), tmp_path), experiments=["churn"])
+    rs = load_runs(MlflowSource.of(make_cfg(root.as_uri(), tmp_path)), experiments=["churn"])
     assert tree_checksums(root) == before
     assert [(s.path, s.reason) for s in rs.skipped] == [
         (str(exp_dir / "0123456789abcdef"), RUN_NO_META)
@@ -105,7 +108,7 @@ def test_sqlite_store_unchanged(stores, tmp_path) -> None:
     db = tmp_path / "copy.db"
     shutil.copy(stores.sqlite_db, db)
     before, listing = tree_checksums(db), set(tmp_path.iterdir())
-    load_runs(make_cfg(f"sqlite:///{db}", tmp_path))
+    load_runs(MlflowSource.of(make_cfg(f"sqlite:///{db}", tmp_path)))
     assert tree_checksums(db) == before
     # migrate-filestore leaves the database in WAL mode: SQLite itself adds its -wal/-shm
     # sidecars for any reader. An empty -wal proves no transaction was written.
@@ -120,21 +123,21 @@ def test_sqlite_without_tables_is_refused_not_initialised(tmp_path) -> None:
     db = tmp_path / "empty.db"
     sqlite3.connect(db).close()
     with pytest.raises(SourceError, match="not an MLflow tracking database"):
-        load_runs(make_cfg(f"sqlite:///{db}", tmp_path))
+        load_runs(MlflowSource.of(make_cfg(f"sqlite:///{db}", tmp_path)))
     assert db.stat().st_size == 0
 
 
 def test_missing_sqlite_is_refused_not_created(tmp_path) -> None:
     with pytest.raises(SourceError, match="does not exist"):
-        load_runs(make_cfg(f"sqlite:///{tmp_path / 'nope.db'}", tmp_path))
+        load_runs(MlflowSource.of(make_cfg(f"sqlite:///{tmp_path / 'nope.db'}", tmp_path)))
     assert not (tmp_path / "nope.db").exists()
 
 
 def test_server_down_is_clear_and_bounded(tmp_path) -> None:
     url = f"http://user:hunter2@127.0.0.1:{free_port()}"
-    cfg = make_cfg(url, tmp_path, timeout_s=1, max_retries=1)
+    source = MlflowSource.of(make_cfg(url, tmp_path, timeout_s=1, max_retries=1))
     with pytest.raises(SourceUnavailableError) as info:
-        load_runs(cfg)
+        load_runs(source)
     msg = str(info.value)
     assert "tracking server unreachable while trying to search runs: connection refused" in msg
     # bounded by the retry budget it states (a hang is cut by the test's timeout)
@@ -181,9 +184,9 @@ def tiny_server(request):
 def test_401_fails_fast_naming_the_token_variable(tiny_server, tmp_path, monkeypatch) -> None:
     url, seen = tiny_server
     monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", "s3cr3t-token-value")
-    cfg = make_cfg(url, tmp_path, timeout_s=5, max_retries=3)
+    source = MlflowSource.of(make_cfg(url, tmp_path, timeout_s=5, max_retries=3))
     with pytest.raises(AuthError) as info:
-        load_runs(cfg)
+        load_runs(source)
     assert len(seen) == 1, seen  # fails at the first answer: no retry, although 3 are allowed
     assert "the token in MLFLOW_TRACKING_TOKEN was rejected" in str(info.value)
     assert "s3cr3t-token-value" not in str(info.value)
@@ -192,14 +195,16 @@ def test_401_fails_fast_naming_the_token_variable(tiny_server, tmp_path, monkeyp
 @pytest.mark.parametrize("tiny_server", ["slow"], indirect=True)
 def test_slow_server_times_out(tiny_server, tmp_path) -> None:
     url, seen = tiny_server
-    cfg = make_cfg(url, tmp_path, timeout_s=1, max_retries=0)
+    source = MlflowSource.of(make_cfg(url, tmp_path, timeout_s=1, max_retries=0))
     with pytest.raises(SourceUnavailableError, match="no answer within the 1 s timeout"):
-        load_runs(cfg)  # the server holds the answer until the test ends: only a timeout ends this
+        load_runs(
+            source
+        )  # the server holds the answer until the test ends: only a timeout ends this
     assert len(seen) == 1, seen  # max_retries 0: one request
 
 
 def test_start_time_is_utc(store_cfg) -> None:
-    rs = load_runs(store_cfg)
+    rs = load_runs(MlflowSource.of(store_cfg))
     assert all(r.start_time is None or r.start_time.tzinfo == UTC for r in rs.runs)
     assert all(r.start_time <= datetime.now(UTC) for r in rs.runs if r.start_time)
 

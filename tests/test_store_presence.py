@@ -9,7 +9,13 @@ import pytest
 from support.configs import make_config
 from support.repos import commit_all, dvc, init_repo
 
-from metricwatch.sources.store_presence import dvc_tracked_stores, looks_like_store, missing_store
+from metricwatch.sources.store_presence import (
+    MissingStore,
+    dvc_tracked_stores,
+    looks_like_store,
+    missing_store,
+)
+from metricwatch.sources.views import MlflowSource
 
 META = "experiment_id: '1'\nname: grades\nlifecycle_stage: active\nartifact_location: x\n"
 
@@ -41,6 +47,11 @@ def _copy(src: Path, dest: Path, *drop: str) -> Path:
 HERE = {"project": {"path": "."}}  # the project is the config's folder
 
 
+def _missing(project: Path, uri: str | None) -> MissingStore | None:
+    """missing_store for a config in `project` with mlflow.tracking_uri `uri`."""
+    return missing_store(MlflowSource.of(make_config(project, HERE, mlflow={"tracking_uri": uri})))
+
+
 @pytest.mark.parametrize(
     ("path", "looks"),
     [
@@ -60,16 +71,10 @@ def test_pulled_stores_are_found_and_need_no_fix(tracked: Path, tmp_path: Path) 
     repo = _copy(tracked, tmp_path / "p")
     found = {(s.path, s.dvc_file, s.pulled) for s in dvc_tracked_stores(repo)}
     assert found == {("data/mlflow", "data/mlflow.dvc", True), ("mlflow.db", "mlflow.db.dvc", True)}
-    assert missing_store(make_config(repo, HERE, mlflow={"tracking_uri": "data/mlflow"})) is None
-    assert (
-        missing_store(make_config(repo, HERE, mlflow={"tracking_uri": "sqlite:///mlflow.db"}))
-        is None
-    )
-    assert (
-        missing_store(make_config(repo, HERE, mlflow={"tracking_uri": "http://127.0.0.1:9"}))
-        is None
-    )  # a server says for itself
-    unset = missing_store(make_config(repo, HERE, mlflow={"tracking_uri": None}))
+    assert _missing(repo, "data/mlflow") is None
+    assert _missing(repo, "sqlite:///mlflow.db") is None
+    assert _missing(repo, "http://127.0.0.1:9") is None  # a server says for itself
+    unset = _missing(repo, None)
     # the shallowest store is proposed first
     assert unset is not None and unset.fix == "set mlflow.tracking_uri: sqlite:///mlflow.db"
 
@@ -78,7 +83,7 @@ def test_a_store_that_is_not_pulled_names_the_dvc_pull(tracked: Path, tmp_path: 
     repo = _copy(tracked, tmp_path / "p", "data/mlflow", "mlflow.db", "mlflow.db.dvc")
     stores = dvc_tracked_stores(repo)
     assert {s.path: s.pulled for s in stores} == {"data/mlflow": False}
-    unset = missing_store(make_config(repo, HERE, mlflow={"tracking_uri": None}))
+    unset = _missing(repo, None)
     assert unset is not None
     assert (unset.reason, unset.fix) == (
         "mlflow.tracking_uri is not set",
@@ -87,23 +92,21 @@ def test_a_store_that_is_not_pulled_names_the_dvc_pull(tracked: Path, tmp_path: 
     assert unset.message.startswith(f"{repo / 'metricwatch.yaml'}: mlflow.tracking_uri is not set")
     assert "(or run `metricwatch init --force`)" in unset.message
     repo = _copy(tracked, tmp_path / "q", "data/mlflow", "mlflow.db")
-    db = missing_store(make_config(repo, HERE, mlflow={"tracking_uri": "sqlite:///mlflow.db"}))
+    db = _missing(repo, "sqlite:///mlflow.db")
     assert db is not None
     assert db.reason == "tracking store mlflow.db is tracked by DVC and not pulled"
     assert db.fix == f"run `dvc pull mlflow.db.dvc` in {repo}"
     (repo / "data" / "mlflow").mkdir()  # an empty folder where the store should be
-    folder = missing_store(make_config(repo, HERE, mlflow={"tracking_uri": "data/mlflow"}))
+    folder = _missing(repo, "data/mlflow")
     assert folder is not None and folder.fix == f"run `dvc pull data/mlflow.dvc` in {repo}"
 
 
 def test_an_untracked_missing_store_says_check_the_uri(tmp_path: Path) -> None:
-    gone = missing_store(
-        make_config(tmp_path, HERE, mlflow={"tracking_uri": "file:///nowhere/my%20store"})
-    )
+    gone = _missing(tmp_path, "file:///nowhere/my%20store")
     assert gone is not None
     assert gone.reason == "tracking store /nowhere/my store is not there"
     assert gone.fix == "check mlflow.tracking_uri (relative to the config file)"
-    unset = missing_store(make_config(tmp_path, HERE, mlflow={"tracking_uri": None}))
+    unset = _missing(tmp_path, None)
     assert unset is not None and unset.message.endswith("never falls back to creating ./mlruns.")
 
 
@@ -116,7 +119,7 @@ def test_a_pipeline_output_that_looks_like_a_store_is_found(tmp_path: Path) -> N
     assert set(stores) == {"mlruns", "tracking/mlflow.db"}
     assert not stores["mlruns"].pulled and stores["mlruns"].pull == "dvc pull mlruns"
     assert stores["tracking/mlflow.db"].uri == "sqlite:///tracking/mlflow.db"
-    unset = missing_store(make_config(tmp_path, HERE, mlflow={"tracking_uri": None}))
+    unset = _missing(tmp_path, None)
     assert (
         unset is not None
         and unset.fix == "run `dvc pull mlruns`, then set mlflow.tracking_uri: mlruns"

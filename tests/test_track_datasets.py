@@ -14,6 +14,7 @@ from support.repos import commit_all, dvc, git, init_repo
 from metricwatch.parts.integrity.dvc_items import read_release_files
 from metricwatch.parts.integrity.training_data import training_data_item
 from metricwatch.sources.mlflow_inputs import run_datasets
+from metricwatch.sources.views import MlflowSource
 from metricwatch.track import log_lineage
 from metricwatch.track_datasets import dvc_dataset, dvc_tracked
 
@@ -71,7 +72,7 @@ def test_log_lineage_logs_the_dvc_tracked_inputs(repo: Path, tmp_path: Path) -> 
     lineage = log_lineage(repo=repo, run_id=run_id, tracking_uri=store)  # HEAD is tag v1
     raw, images = _dvc_md5(repo, "data/raw/a.csv.dvc"), _dvc_md5(repo, "data/images.dvc")
     assert lineage.datasets == {"data/raw/a.csv": raw, "data/images": images}
-    got = run_datasets(make_cfg(store, tmp_path), [run_id])[run_id]
+    got = run_datasets(MlflowSource.of(make_cfg(store, tmp_path)), [run_id])[run_id]
     assert sorted((d.name, d.digest, d.source, d.source_type, d.context) for d in got) == [
         ("data/images", images, "dvc://data/images@v1", "dvc", "training"),
         ("data/raw/a.csv", raw, "dvc://data/raw/a.csv@v1", "dvc", "training"),
@@ -81,7 +82,7 @@ def test_log_lineage_logs_the_dvc_tracked_inputs(repo: Path, tmp_path: Path) -> 
     assert item.status == "ok" and item.reason.startswith("2 dataset(s) = the tag's data")
     # logging again (the release flow relabels the run) adds nothing
     log_lineage("v1", repo=repo, run_id=run_id, tracking_uri=store)
-    assert len(run_datasets(make_cfg(store, tmp_path), [run_id])[run_id]) == 2
+    assert len(run_datasets(MlflowSource.of(make_cfg(store, tmp_path)), [run_id])[run_id]) == 2
 
 
 def test_changed_data_is_the_workspace_and_fails_the_check(repo: Path, tmp_path: Path) -> None:
@@ -97,7 +98,10 @@ def test_changed_data_is_the_workspace_and_fails_the_check(repo: Path, tmp_path:
     finally:
         data.write_text(original)
         git(repo, "tag", "-a", "v1", "-m", "v1", head)
-    got = {d.name: d for d in run_datasets(make_cfg(store, tmp_path), [run_id])[run_id]}
+    got = {
+        d.name: d
+        for d in run_datasets(MlflowSource.of(make_cfg(store, tmp_path)), [run_id])[run_id]
+    }
     assert got["data/raw/a.csv"].source == "dvc://data/raw/a.csv@workspace"
     assert got["data/images"].source == f"dvc://data/images@{head}"  # unchanged: the commit's
     rel = read_release_files(repo, {"v1": head})["v1"]
@@ -121,7 +125,10 @@ def test_changed_data_under_the_heads_tag_is_the_workspace(repo: Path, tmp_path:
     finally:
         data.write_text(original)
     assert lineage.version == "v1"  # git describe: HEAD still carries v1
-    got = {d.name: d.source for d in run_datasets(make_cfg(store, tmp_path), [run_id])[run_id]}
+    got = {
+        d.name: d.source
+        for d in run_datasets(MlflowSource.of(make_cfg(store, tmp_path)), [run_id])[run_id]
+    }
     assert got == {
         "data/raw/a.csv": "dvc://data/raw/a.csv@workspace",
         "data/images": "dvc://data/images@v1",
@@ -133,7 +140,7 @@ def test_datasets_can_be_turned_off(repo: Path, tmp_path: Path) -> None:
     run_id = new_run(store, tmp_path)
     lineage = log_lineage(repo=repo, run_id=run_id, tracking_uri=store, datasets=False)
     assert lineage.datasets == {}
-    assert run_datasets(make_cfg(store, tmp_path), [run_id])[run_id] == []
+    assert run_datasets(MlflowSource.of(make_cfg(store, tmp_path)), [run_id])[run_id] == []
 
 
 def test_the_dataset_source_loads_through_dvc(

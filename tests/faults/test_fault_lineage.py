@@ -26,6 +26,7 @@ from metricwatch.parts.integrity.model_registry import registered_version_item
 from metricwatch.sources import git_dvc
 from metricwatch.sources.dvc_plots import load_dvc_plots
 from metricwatch.sources.mlflow_registry import get_model_version, read_registry_listing
+from metricwatch.sources.views import DvcSource, MlflowSource
 
 pytestmark = pytest.mark.slow
 
@@ -146,9 +147,9 @@ def test_alias_on_a_deleted_version(demo_copy: Path) -> None:
     con.commit()
     con.close()
     expect(ALIAS_ON_DELETED, kpis_on_champion(demo_copy))
-    cfg = load_config(demo_copy / "metricwatch.yaml")
+    source = MlflowSource.of(load_config(demo_copy / "metricwatch.yaml"))
     with pytest.raises(MetricwatchError) as err:  # a known error, not "unavailable"
-        get_model_version(cfg, MODEL, alias="champion")
+        get_model_version(source, MODEL, alias="champion")
     expect_error(ALIAS_ON_DELETED, err.value)
 
 
@@ -167,8 +168,8 @@ def test_store_without_registry_tables(demo_copy: Path) -> None:
     con.close()
     before = store(demo_copy).read_bytes()
     expect(NO_REGISTRY_TABLES, kpis_on_champion(demo_copy))
-    cfg = load_config(demo_copy / "metricwatch.yaml")
-    listing = read_registry_listing(cfg, ["0" * 32])
+    source = MlflowSource.of(load_config(demo_copy / "metricwatch.yaml"))
+    listing = read_registry_listing(source, ["0" * 32])
     item = registered_version_item("0" * 32, listing, MODEL)
     assert item.status == "unknown"
     assert norm(item.reason).startswith("model registry unavailable: ")
@@ -235,7 +236,9 @@ def test_huge_plot_file(demo_copy: Path) -> None:
     rows = "".join(f"{i % 4},{(i * 7) % 4}\n" for i in range(200_000))
     (project / "reports" / "plots" / "confusion.csv").write_text("actual,predicted\n" + rows)
     _commit_tag(project, "v1.0.4")
-    v0, v4 = load_dvc_plots(load_config(demo_copy / "metricwatch.yaml"), ["v1.0.0", "v1.0.4"])
+    v0, v4 = load_dvc_plots(
+        DvcSource.of(load_config(demo_copy / "metricwatch.yaml")), ["v1.0.0", "v1.0.4"]
+    )
     big = v4.plot("reports/plots/confusion.csv").files[0]
     assert big.capped and len(big.rows) == 20_000 and HUGE_PLOT.exit_code == 0
     assert big.note == HUGE_PLOT.says
@@ -246,7 +249,9 @@ def test_plot_missing_at_a_revision(demo_copy: Path) -> None:
     project = demo_copy / "project"
     git(project, "rm", "-q", "reports/plots/confusion.csv")
     _commit_tag(project, "v1.0.4")
-    gone, v4 = load_dvc_plots(load_config(demo_copy / "metricwatch.yaml"), ["v0.9", "v1.0.4"])
+    gone, v4 = load_dvc_plots(
+        DvcSource.of(load_config(demo_copy / "metricwatch.yaml")), ["v0.9", "v1.0.4"]
+    )
     missing = v4.plot("reports/plots/confusion.csv").files[0]
     assert missing.kind == "unavailable" and gone.status == "unavailable"
     assert f"{missing.note}; {gone.reason}" == MISSING_PLOT.says

@@ -19,6 +19,7 @@ def check(config: Path | None = ConfigOpt) -> int:
     from metricwatch.config import load_config
     from metricwatch.errors import ConfigError
     from metricwatch.sources.store_presence import missing_store
+    from metricwatch.sources.views import MlflowSource
 
     cfg = load_config(config)
     data = cfg.redacted()
@@ -29,7 +30,7 @@ def check(config: Path | None = ConfigOpt) -> int:
     except ConfigError as exc:  # an unset URI is reported, not fatal for `config check`
         data["mlflow"]["resolved_tracking_uri"] = f"unset: {exc}"
     out_console.print(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), end="")
-    gone = missing_store(cfg)
+    gone = missing_store(MlflowSource.of(cfg))
     if gone is not None:  # not a config error: the parts that need no MLflow still run
         err_console.print(f"note: {gone.message}", markup=False, soft_wrap=True)
     err_console.print(f"[green]✓[/green] {cfg.source} is valid")

@@ -95,13 +95,15 @@ def kpis(
     from metricwatch.parts.kpis.table import kpi_table
     from metricwatch.sources.mlflow_access import display_uri
     from metricwatch.sources.store_presence import missing_store
+    from metricwatch.sources.views import MlflowSource
 
     cfg = load_config(config)
-    missing = missing_store(cfg)
+    source = MlflowSource.of(cfg)
+    missing = missing_store(source)
     if missing is not None:  # say why, with the fix, before MLflow is asked anything
         raise SourceError(missing.message)
     when = _parse_since(since)
-    with err_console.status(f"reading runs from {display_uri(cfg)} and DVC metrics per tag…"):
+    with err_console.status(f"reading runs from {display_uri(source)} and DVC metrics per tag…"):
         report = build_kpis(cfg, since=when, experiments=experiment or None, with_dvc=not no_dvc)
     if fmt is Format.json:
         data = report.model_dump(mode="json")

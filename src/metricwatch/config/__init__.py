@@ -16,6 +16,7 @@ from metricwatch.config.model import (
     TRACKING_URI_UNSET,
     Config,
     absolutize_tracking_uri,
+    resolve_tracking_uri,
 )
 from metricwatch.config.ops import (
     AlertsConfig,
@@ -63,4 +64,5 @@ __all__ = [
     "find_config",
     "load_config",
     "parse_config",
+    "resolve_tracking_uri",
 ]

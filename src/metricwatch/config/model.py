@@ -108,10 +108,7 @@ class Config(Section):
 
     def tracking_uri(self) -> str:
         """The tracking URI with relative file/SQLite paths made absolute; never ./mlruns by default."""
-        uri = self.mlflow.tracking_uri or os.environ.get("MLFLOW_TRACKING_URI")
-        if not uri:
-            raise ConfigError(f"{self.source}: {TRACKING_URI_UNSET}; {TRACKING_URI_FIX}")
-        return absolutize_tracking_uri(uri, Path(self.root))
+        return resolve_tracking_uri(self.mlflow.tracking_uri, Path(self.root), self.source)
 
     def redacted_tracking_uri(self) -> str:
         return redact_url(self.tracking_uri())
@@ -127,6 +124,15 @@ class Config(Section):
         if data["alerts"]["alertmanager_url"]:
             data["alerts"]["alertmanager_url"] = REDACTED
         return data
+
+
+def resolve_tracking_uri(configured: str | None, root: Path, source: str) -> str:
+    """mlflow.tracking_uri as written (else MLFLOW_TRACKING_URI, read now), made absolute
+    against `root`; a ConfigError naming `source` (the config file) when neither is set."""
+    uri = configured or os.environ.get("MLFLOW_TRACKING_URI")
+    if not uri:
+        raise ConfigError(f"{source}: {TRACKING_URI_UNSET}; {TRACKING_URI_FIX}")
+    return absolutize_tracking_uri(uri, root)
 
 
 def absolutize_tracking_uri(uri: str, root: Path) -> str:

@@ -17,6 +17,7 @@ from metricwatch.parts.kpis.collect import KpiReport
 from metricwatch.redact import scrub
 from metricwatch.sources.dvc_plots import PlotsAcross, load_dvc_plots
 from metricwatch.sources.git_dvc import list_tags
+from metricwatch.sources.views import DvcSource
 
 
 def baseline_tag(kpis: KpiReport | None) -> str | PlotsAcross:
@@ -46,7 +47,7 @@ def plots_across(cfg: Config, base: str, newest: str) -> PlotsAcross:
     """The plots at base and newest (read once when they are the same tag)."""
     revs = list(dict.fromkeys([base, newest]))
     try:
-        read = {r.rev: r for r in load_dvc_plots(cfg, revs)}
+        read = {r.rev: r for r in load_dvc_plots(DvcSource.of(cfg), revs)}
     except MetricwatchError as exc:
         return PlotsAcross(why="error", why_params={"error": scrub(str(exc))})
     return PlotsAcross(revs=[read[base], read[newest]], roles=["baseline", "newest"])

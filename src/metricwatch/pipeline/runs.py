@@ -16,11 +16,13 @@ from metricwatch.sources.mlflow_runs import RunSet
 def load_runs_once(cfg: Config) -> Loaded[RunSet]:
     from metricwatch.sources.mlflow_runs import load_runs
     from metricwatch.sources.store_presence import missing_store
+    from metricwatch.sources.views import MlflowSource
 
-    missing = missing_store(cfg)
+    source = MlflowSource.of(cfg)
+    missing = missing_store(source)
     if missing is not None:
         return Loaded(reason=scrub(missing.message))
     try:
-        return Loaded(value=load_runs(cfg))
+        return Loaded(value=load_runs(source))
     except MetricwatchError as exc:
         return Loaded(reason=scrub(str(exc)))

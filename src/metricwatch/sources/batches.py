@@ -12,17 +12,17 @@ from collections.abc import Iterator
 
 import pyarrow as pa
 
-from metricwatch.config import Config
 from metricwatch.errors import SourceError
 from metricwatch.sources.datasets import DataSpec, check_unique_columns, open_binary
+from metricwatch.sources.views import DvcSource
 
 CSV_BLOCK_BYTES = 16 << 20
 
 
-def iter_parquet(cfg: Config, spec: DataSpec, *, batch_rows: int) -> Iterator[pa.RecordBatch]:
+def iter_parquet(source: DvcSource, spec: DataSpec, *, batch_rows: int) -> Iterator[pa.RecordBatch]:
     import pyarrow.parquet as pq
 
-    with open_binary(cfg, spec) as fh:
+    with open_binary(source, spec) as fh:
         try:
             pf = pq.ParquetFile(fh, pre_buffer=False)
             check_unique_columns(pf.schema_arrow.names, spec.label)
@@ -32,12 +32,12 @@ def iter_parquet(cfg: Config, spec: DataSpec, *, batch_rows: int) -> Iterator[pa
 
 
 def iter_csv(
-    cfg: Config, spec: DataSpec, *, block_bytes: int = CSV_BLOCK_BYTES
+    source: DvcSource, spec: DataSpec, *, block_bytes: int = CSV_BLOCK_BYTES
 ) -> Iterator[pa.RecordBatch]:
     import pyarrow.csv as pcsv
 
     delimiter = "\t" if spec.path.lower().endswith(".tsv") else ","
-    with open_binary(cfg, spec) as fh:
+    with open_binary(source, spec) as fh:
         try:
             reader = pcsv.open_csv(
                 fh,
@@ -54,7 +54,7 @@ def iter_csv(
             ) from exc
 
 
-def iter_batches(cfg: Config, spec: DataSpec, *, batch_rows: int) -> Iterator[pa.RecordBatch]:
+def iter_batches(source: DvcSource, spec: DataSpec, *, batch_rows: int) -> Iterator[pa.RecordBatch]:
     if spec.is_parquet:
-        return iter_parquet(cfg, spec, batch_rows=batch_rows)
-    return iter_csv(cfg, spec)
+        return iter_parquet(source, spec, batch_rows=batch_rows)
+    return iter_csv(source, spec)

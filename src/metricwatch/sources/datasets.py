@@ -18,8 +18,8 @@ from typing import IO
 
 import pandas as pd
 
-from metricwatch.config import Config
 from metricwatch.errors import SourceError
+from metricwatch.sources.views import DvcSource
 
 URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -37,19 +37,19 @@ class DataSpec:
         return self.path.lower().endswith(PARQUET_SUFFIXES)
 
 
-def parse_spec(cfg: Config, text: str) -> DataSpec:
+def parse_spec(source: DvcSource, text: str) -> DataSpec:
     """`PATH` or `PATH@REV`; an existing local path containing '@' stays a path."""
     text = text.strip()
     if not text:
         raise SourceError("empty data path: give PATH or PATH@REV")
     if URI.match(text):  # s3a://, hdfs://, abfss:// … : for the Spark engine, never a local path
         return DataSpec(text, None, text)
-    if "@" in text and not cfg.resolve(text).exists():
+    if "@" in text and not source.resolve(text).exists():
         path, rev = text.rsplit("@", 1)
         if not path or not rev:
             raise SourceError(f"{text!r}: expected PATH@REV (e.g. data/current.csv@v1.0.1)")
         return DataSpec(path, rev, f"{path}@{rev}")
-    return DataSpec(str(cfg.resolve(text)), None, str(cfg.resolve(text)))
+    return DataSpec(str(source.resolve(text)), None, str(source.resolve(text)))
 
 
 def _check_suffix(spec: DataSpec) -> None:
@@ -58,7 +58,7 @@ def _check_suffix(spec: DataSpec) -> None:
 
 
 @contextmanager
-def open_binary(cfg: Config, spec: DataSpec) -> Iterator[IO[bytes]]:
+def open_binary(source: DvcSource, spec: DataSpec) -> Iterator[IO[bytes]]:
     """A binary file object for the spec, never touching the workspace."""
     _check_suffix(spec)
     if URI.match(spec.path):
@@ -77,10 +77,10 @@ def open_binary(cfg: Config, spec: DataSpec) -> Iterator[IO[bytes]]:
         return
     from dvc.api import DVCFileSystem
 
-    where = f"at revision {spec.rev} in {cfg.project_path}"
-    _check_rev(cfg, spec)
+    where = f"at revision {spec.rev} in {source.project}"
+    _check_rev(source, spec)
     try:
-        fs = DVCFileSystem(str(cfg.project_path), rev=spec.rev)
+        fs = DVCFileSystem(str(source.project), rev=spec.rev)
         tracked = fs.isfile(spec.path)
     except Exception as exc:  # DVC/scmrepo raise many types: translate once, here
         raise SourceError(
@@ -106,13 +106,13 @@ def open_binary(cfg: Config, spec: DataSpec) -> Iterator[IO[bytes]]:
         fh.close()
 
 
-def _check_rev(cfg: Config, spec: DataSpec) -> None:
+def _check_rev(source: DvcSource, spec: DataSpec) -> None:
     from metricwatch.git import run_git
 
-    res = run_git(cfg.project_path, "rev-parse", "--verify", "--quiet", f"{spec.rev}^{{commit}}")
+    res = run_git(source.project, "rev-parse", "--verify", "--quiet", f"{spec.rev}^{{commit}}")
     if not res.ok:
         raise SourceError(
-            f"{spec.label}: revision {spec.rev!r} does not exist in {cfg.project_path} "
+            f"{spec.label}: revision {spec.rev!r} does not exist in {source.project} "
             "(no such tag, branch or commit); check `git tag` / `git log`"
         )
 
@@ -152,9 +152,9 @@ def check_unique_columns(columns: list[str], label: str) -> None:
         seen.add(c)
 
 
-def read_frame(cfg: Config, spec: DataSpec, columns: list[str] | None = None) -> pd.DataFrame:
+def read_frame(source: DvcSource, spec: DataSpec, columns: list[str] | None = None) -> pd.DataFrame:
     """The whole file as a DataFrame (CSV is decoded as strict UTF-8)."""
-    with open_binary(cfg, spec) as fh:
+    with open_binary(source, spec) as fh:
         if spec.is_parquet:
             import pyarrow.parquet as pq
 
@@ -178,10 +178,10 @@ def read_frame(cfg: Config, spec: DataSpec, columns: list[str] | None = None) ->
         raise SourceError(f"{spec.label}: cannot parse as CSV: {exc}") from exc
 
 
-def parquet_rows(cfg: Config, spec: DataSpec) -> int:
+def parquet_rows(source: DvcSource, spec: DataSpec) -> int:
     import pyarrow.parquet as pq
 
-    with open_binary(cfg, spec) as fh:
+    with open_binary(source, spec) as fh:
         try:
             return int(pq.ParquetFile(fh).metadata.num_rows)
         except (OSError, ValueError) as exc:

@@ -11,25 +11,25 @@ import json
 import sys
 from typing import Any
 
-from metricwatch.config import Config
 from metricwatch.errors import SourceError
 from metricwatch.procs import run
+from metricwatch.sources.views import DvcSource
 
 
-def run_worker(cfg: Config, module: str, args: list[str], *, what: str, doing: str) -> Any:
+def run_worker(source: DvcSource, module: str, args: list[str], *, what: str, doing: str) -> Any:
     """JSON output of `python -m module REPO ARGS…` run in the project.
 
     what: the data read, for messages ("DVC metrics"); doing: the timed-out step
     ("reading DVC metrics at 3 tag(s)").
     """
-    repo = cfg.project_path
+    repo = source.project
     res = run(
-        [sys.executable, "-m", module, str(repo), *args], timeout_s=cfg.dvc.timeout_s, cwd=repo
+        [sys.executable, "-m", module, str(repo), *args], timeout_s=source.timeout_s, cwd=repo
     )
     if res.timed_out:
         raise SourceError(
-            f"{repo}: {doing} timed out after {cfg.dvc.timeout_s:g} s; raise dvc.timeout_s in "
-            f"{cfg.source}."
+            f"{repo}: {doing} timed out after {source.timeout_s:g} s; raise dvc.timeout_s in "
+            f"{source.config_file}."
         )
     if res.returncode != 0:
         tail = "\n".join(res.stderr.strip().splitlines()[-5:])

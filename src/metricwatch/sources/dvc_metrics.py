@@ -12,10 +12,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from metricwatch.config import Config
 from metricwatch.errors import SourceError
 from metricwatch.sources.dvc_child import run_worker
 from metricwatch.sources.git_dvc import list_tags
+from metricwatch.sources.views import DvcSource
 
 WORKSPACE = "workspace"
 Scalar = float | int | str | bool | None
@@ -139,9 +139,9 @@ def diff_against(base: DvcRevMetrics, other: DvcRevMetrics) -> list[DvcMetricDif
     return out
 
 
-def _run_worker(cfg: Config, revs: list[str]) -> dict[str, Any]:
+def _run_worker(source: DvcSource, revs: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = run_worker(
-        cfg,
+        source,
         "metricwatch.sources.dvc_metrics_worker",
         revs,
         what="DVC metrics",
@@ -150,19 +150,20 @@ def _run_worker(cfg: Config, revs: list[str]) -> dict[str, Any]:
     return out
 
 
-def load_dvc_metrics(cfg: Config, baseline_rev: str | None = None) -> DvcMetrics:
-    """Metrics at every tag matching cfg.tags and at the workspace, diffed against baseline_rev."""
-    repo = cfg.project_path
+def load_dvc_metrics(source: DvcSource, baseline_rev: str | None = None) -> DvcMetrics:
+    """Metrics at every tag matching tags.pattern and at the workspace, diffed against
+    baseline_rev."""
+    repo = source.project
     if not (repo / ".dvc").is_dir():
         raise SourceError(f"{repo}: not a DVC project (no .dvc folder); check project.path.")
-    listing = list_tags(repo, cfg.tags.pattern, regex=cfg.tags.regex)
+    listing = list_tags(repo, source.tag_pattern, regex=source.tag_regex)
     notes = list(listing.notes)
     tags = [t.name for t in listing.tags]
-    raw = _run_worker(cfg, tags)
+    raw = _run_worker(source, tags)
     revs = [_rev_metrics(t.name, t.commit, raw.get(t.name)) for t in listing.tags]
     revs.append(_rev_metrics(WORKSPACE, None, raw.get(WORKSPACE)))
     if not tags:
-        notes.append(f"no git tag matches {cfg.tags.pattern!r}: only the workspace is shown")
+        notes.append(f"no git tag matches {source.tag_pattern!r}: only the workspace is shown")
     if baseline_rev is not None and baseline_rev not in tags:
         notes.append(f"baseline {baseline_rev!r} is not a matching git tag: no DVC metrics diff")
         baseline_rev = None

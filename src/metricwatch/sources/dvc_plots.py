@@ -17,10 +17,10 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from metricwatch.config import Config
 from metricwatch.errors import SourceError
 from metricwatch.i18n import Lang, t
 from metricwatch.sources.dvc_child import run_worker
+from metricwatch.sources.views import DvcSource
 
 MAX_ROWS = 20_000
 MAX_BYTES = 20 * 1024 * 1024
@@ -159,14 +159,14 @@ def _rev(rev: str, raw: dict[str, Any] | None, max_rows: int, max_bytes: int) ->
 
 
 def load_dvc_plots(
-    cfg: Config, revs: list[str], *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES
+    source: DvcSource, revs: list[str], *, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES
 ) -> list[RevPlots]:
     """The plots of dvc.yaml at each revision (a tag, branch or commit), in the order given."""
-    repo = cfg.project_path
+    repo = source.project
     if not (repo / ".dvc").is_dir():
         raise SourceError(f"{repo}: not a DVC project (no .dvc folder); check project.path.")
     raw = run_worker(
-        cfg,
+        source,
         "metricwatch.sources.dvc_plots_worker",
         [str(max_rows), str(max_bytes), *revs],
         what="the DVC plots",

@@ -21,10 +21,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from metricwatch.config import Config
 from metricwatch.errors import AuthError, SourceError, SourceUnavailableError
 from metricwatch.redact import redact_url, scrub
 from metricwatch.scoped_env import scoped_env
+from metricwatch.sources.views import MlflowSource
 
 if TYPE_CHECKING:
     import mlflow
@@ -105,10 +105,10 @@ def _check_sqlite(uri: str) -> None:
         raise SourceError(f"{path}: cannot read the SQLite tracking store: {exc}") from exc
 
 
-def client_uri(cfg: Config) -> str:
+def client_uri(source: MlflowSource) -> str:
     """The URI metricwatch hands to MlflowClient (read-only forms for local stores), after
     checking that MLflow would not create or write the store on open."""
-    uri = cfg.tracking_uri()
+    uri = source.tracking_uri()
     kind = store_kind(uri)
     if kind == "file" and not _file_path(uri).is_dir():
         raise SourceError(
@@ -129,30 +129,30 @@ def readonly_uri(uri: str) -> str:
 
 
 @contextmanager
-def mlflow_env(cfg: Config) -> Iterator[None]:
+def mlflow_env(source: MlflowSource) -> Iterator[None]:
     """MLflow's HTTP timeout/retry variables and MLFLOW_ALLOW_FILE_STORE, restored afterwards;
     MLFLOW_TRACKING_URI is the configured store (its read-only form): MLflow opens clients of
     its own on the global URI (the file registry resolves a version's logged model with
     `MlflowClient()`), and its default would create `mlflow.db` in the working folder."""
     values = {
-        "MLFLOW_HTTP_REQUEST_TIMEOUT": str(max(1, math.ceil(cfg.mlflow.timeout_s))),
-        "MLFLOW_HTTP_REQUEST_MAX_RETRIES": str(cfg.mlflow.max_retries),
+        "MLFLOW_HTTP_REQUEST_TIMEOUT": str(max(1, math.ceil(source.timeout_s))),
+        "MLFLOW_HTTP_REQUEST_MAX_RETRIES": str(source.max_retries),
         "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
         "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER": "0.5",
         "MLFLOW_ALLOW_FILE_STORE": "true",
     }
-    if cfg.mlflow.tracking_uri:  # checked by client_uri when the client was opened
-        values["MLFLOW_TRACKING_URI"] = readonly_uri(cfg.tracking_uri())
+    if source.configured_uri:  # checked by client_uri when the client was opened
+        values["MLFLOW_TRACKING_URI"] = readonly_uri(source.tracking_uri())
     with scoped_env(values):
         yield
 
 
-def make_client(cfg: Config) -> mlflow.MlflowClient:
+def make_client(source: MlflowSource) -> mlflow.MlflowClient:
     """An MlflowClient on the configured store, opened read-only where MLflow would write."""
     from mlflow import MlflowClient
 
-    uri = client_uri(cfg)
-    with mlflow_env(cfg), translate_errors(cfg, "open the tracking store"):
+    uri = client_uri(source)
+    with mlflow_env(source), translate_errors(source, "open the tracking store"):
         return MlflowClient(tracking_uri=uri)
 
 
@@ -167,11 +167,11 @@ def _status_code(exc: BaseException) -> int | None:
 
 
 @contextmanager
-def translate_errors(cfg: Config, doing: str) -> Iterator[None]:
+def translate_errors(source: MlflowSource, doing: str) -> Iterator[None]:
     """Turn MLflow/requests exceptions into SourceError/SourceUnavailableError/AuthError."""
     from mlflow.exceptions import MlflowException
 
-    url = display_uri(cfg)
+    url = display_uri(source)
     start = time.monotonic()
     try:
         yield
@@ -187,8 +187,8 @@ def translate_errors(cfg: Config, doing: str) -> Iterator[None]:
         if _is_unreachable(text):
             raise SourceUnavailableError(
                 f"{url}: tracking server unreachable while trying to {doing}: "
-                f"{_cause(text, cfg.mlflow.timeout_s)}. Gave up after {waited:.1f} s (timeout "
-                f"{cfg.mlflow.timeout_s:g} s per request, {cfg.mlflow.max_retries} retries); "
+                f"{_cause(text, source.timeout_s)}. Gave up after {waited:.1f} s (timeout "
+                f"{source.timeout_s:g} s per request, {source.max_retries} retries); "
                 "check that the server runs, or raise mlflow.timeout_s / mlflow.max_retries."
             ) from exc
         raise SourceError(f"{url}: MLflow error while trying to {doing}: {text}") from exc
@@ -264,13 +264,13 @@ def _first_line(text: str, limit: int = 300) -> str:
     return line[:limit]
 
 
-def display_uri(cfg: Config) -> str:
+def display_uri(source: MlflowSource) -> str:
     """The tracking URI safe to show: credentials and query strings of remote URIs redacted.
 
     Local file/SQLite URIs are shown as they are (redact_url would drop the third slash of
     sqlite:////abs/path); their query string, if any, is still hidden.
     """
-    uri = cfg.tracking_uri()
+    uri = source.tracking_uri()
     if store_kind(uri) in ("file", "sqlite"):
         return uri.split("?", 1)[0]
     return redact_url(uri)

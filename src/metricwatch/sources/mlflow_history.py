@@ -6,21 +6,21 @@ the KPI table itself never needs a per-run round trip.
 
 from __future__ import annotations
 
-from metricwatch.config import Config
 from metricwatch.sources.mlflow_access import make_client, mlflow_env, translate_errors
+from metricwatch.sources.views import MlflowSource
 
 SYSTEM_PREFIX = "system/"
 
 
 def system_metric_history(
-    cfg: Config, wanted: dict[str, list[str]]
+    source: MlflowSource, wanted: dict[str, list[str]]
 ) -> dict[str, dict[str, list[float]]]:
     """{run_id: {system metric key: values in step order}} for the given run ids and keys."""
     if not wanted:
         return {}
-    client = make_client(cfg)
+    client = make_client(source)
     out: dict[str, dict[str, list[float]]] = {}
-    with mlflow_env(cfg), translate_errors(cfg, "read system metric histories"):
+    with mlflow_env(source), translate_errors(source, "read system metric histories"):
         for run_id, keys in wanted.items():
             per_run: dict[str, list[float]] = {}
             for key in keys:

@@ -1,8 +1,8 @@
 """A run's MLflow 3 lineage: the datasets it logged as inputs and the logged models it produced.
 
-- `run_datasets(cfg, run_ids)`: per run, each dataset input's name, digest, source URI, source
+- `run_datasets(source, run_ids)`: per run, each dataset input's name, digest, source URI, source
   type and context (`mlflow.log_input`), one `get_run` per run (release runs only).
-- `logged_models_by_run(cfg, experiment_ids)`: per source run, the ids of its logged models
+- `logged_models_by_run(source, experiment_ids)`: per source run, the ids of its logged models
   (`LoggedModel`), every page of one search; a store or server without logged models gives {}.
 Read-only, on any store kind (mlflow_access).
 """
@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from metricwatch.config import Config
 from metricwatch.sources.mlflow_access import make_client, mlflow_env, translate_errors
+from metricwatch.sources.views import MlflowSource
 
 CONTEXT_TAG = "mlflow.data.context"
 PAGE_SIZE = 100
@@ -66,15 +66,15 @@ def _dataset(inp: Any) -> RunDataset:
     )
 
 
-def run_datasets(cfg: Config, run_ids: Iterable[str]) -> dict[str, list[RunDataset]]:
+def run_datasets(source: MlflowSource, run_ids: Iterable[str]) -> dict[str, list[RunDataset]]:
     """run id -> its dataset inputs, by name (an empty list when it logged none); stores keep
     no order for them (a file store lists its folder)."""
     ids = list(dict.fromkeys(run_ids))
     if not ids:
         return {}
-    client = make_client(cfg)
+    client = make_client(source)
     out: dict[str, list[RunDataset]] = {}
-    with mlflow_env(cfg), translate_errors(cfg, "read the runs' dataset inputs"):
+    with mlflow_env(source), translate_errors(source, "read the runs' dataset inputs"):
         for rid in ids:
             inputs = client.get_run(rid).inputs
             found = [_dataset(i) for i in (inputs.dataset_inputs if inputs else [])]
@@ -83,7 +83,7 @@ def run_datasets(cfg: Config, run_ids: Iterable[str]) -> dict[str, list[RunDatas
 
 
 def logged_models_by_run(
-    cfg: Config, experiment_ids: Iterable[str]
+    source: MlflowSource, experiment_ids: Iterable[str]
 ) -> dict[str, list[LoggedModelRef]]:
     """source run id -> its logged models (oldest first)."""
     from mlflow.exceptions import MlflowException
@@ -91,9 +91,9 @@ def logged_models_by_run(
     exps = sorted(set(experiment_ids))
     if not exps:
         return {}
-    client = make_client(cfg)
+    client = make_client(source)
     found: list[Any] = []
-    with mlflow_env(cfg), translate_errors(cfg, "search logged models"):
+    with mlflow_env(source), translate_errors(source, "search logged models"):
         token = None
         while True:
             try:

@@ -1,9 +1,9 @@
 """What the MLflow Model Registry says about models and runs (read-only, any store kind).
 
-- `get_model_version(cfg, model, alias=… | version=…)`: one registered version with its run id,
-  logged model id and aliases; a missing model, version or alias, or an alias left pointing at
+- `get_model_version(source, model, alias=… | version=…)`: one registered version with its run
+  id, logged model id and aliases; a missing model, version or alias, or an alias left pointing at
   a deleted version, is a SourceError that names them and says what to do.
-- `versions_for_runs(cfg, run_ids)`: every live version registered from those runs, with its
+- `versions_for_runs(source, run_ids)`: every live version registered from those runs, with its
   aliases (MLflow's version search does not return aliases: they come from each model).
 - `read_registry_listing`: the same, with the reason instead of an error when the registry
   cannot be read (a store without registry tables, a server down), for the integrity part.
@@ -18,11 +18,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError, SourceError
 from metricwatch.redact import scrub
 from metricwatch.sources.mlflow_access import display_uri, mlflow_env, translate_errors
 from metricwatch.sources.mlflow_registry_store import registry_client
+from metricwatch.sources.views import MlflowSource
 
 # MLflow 3 registers a logged model as source `models:/<model id>`; SQL stores keep no model_id
 _LOGGED_MODEL_SOURCE = re.compile(r"^models:/(m-[0-9a-f]+)$")
@@ -122,34 +122,36 @@ def _model_names(client: Any) -> list[str]:
     return sorted(m.name for m in client.search_registered_models(max_results=100))
 
 
-def _missing_model(cfg: Config, client: Any, model: str) -> SourceError:
+def _missing_model(source: MlflowSource, client: Any, model: str) -> SourceError:
     return SourceError(
-        f"{display_uri(cfg)}: no registered model {model!r} (registered models: "
+        f"{display_uri(source)}: no registered model {model!r} (registered models: "
         f"{_listed(_model_names(client))}); fix the model name or register the model."
     )
 
 
-def _missing_alias(cfg: Config, model: str, alias: str, aliases: dict[str, str]) -> SourceError:
+def _missing_alias(
+    source: MlflowSource, model: str, alias: str, aliases: dict[str, str]
+) -> SourceError:
     have = _listed(f"@{a} → version {v}" for a, v in sorted(aliases.items()))
     return SourceError(
-        f"{display_uri(cfg)}: registered model {model!r} has no alias @{alias} (its aliases: "
+        f"{display_uri(source)}: registered model {model!r} has no alias @{alias} (its aliases: "
         f"{have}). MLflow removes an alias with the version it points at; set it again "
         "(MlflowClient().set_registered_model_alias) or fix the alias."
     )
 
 
-def _dangling_alias(cfg: Config, model: str, alias: str, version: str) -> SourceError:
+def _dangling_alias(source: MlflowSource, model: str, alias: str, version: str) -> SourceError:
     return SourceError(
-        f"{display_uri(cfg)}: alias @{alias} of registered model {model!r} points at version "
+        f"{display_uri(source)}: alias @{alias} of registered model {model!r} points at version "
         f"{version}, which does not exist (deleted); point the alias at a live version "
         "(MlflowClient().set_registered_model_alias) or fix the alias."
     )
 
 
-def _missing_version(cfg: Config, client: Any, model: str, version: str) -> SourceError:
+def _missing_version(source: MlflowSource, client: Any, model: str, version: str) -> SourceError:
     live = sorted((str(v.version) for v in _search_versions(client, _name_filter(model))), key=int)
     return SourceError(
-        f"{display_uri(cfg)}: registered model {model!r} has no version {version} (versions: "
+        f"{display_uri(source)}: registered model {model!r} has no version {version} (versions: "
         f"{_listed(live)}); fix the version number."
     )
 
@@ -161,40 +163,40 @@ def _name_filter(model: str) -> str:
 
 
 def get_model_version(
-    cfg: Config, model: str, *, alias: str | None = None, version: str | int | None = None
+    source: MlflowSource, model: str, *, alias: str | None = None, version: str | int | None = None
 ) -> RegisteredVersion:
     """The version `model@alias` or `model/version` points at (exactly one of alias, version)."""
     if (alias is None) == (version is None):
         raise SourceError(f"registered model {model!r}: give exactly one of alias or version")
-    client = registry_client(cfg)
+    client = registry_client(source)
     what = f"@{alias}" if alias is not None else f"version {version}"
-    with mlflow_env(cfg), translate_errors(cfg, f"read registered model {model!r} {what}"):
+    with mlflow_env(source), translate_errors(source, f"read registered model {model!r} {what}"):
         found = _or_none(client.get_registered_model, model)
         if found is None:
-            raise _missing_model(cfg, client, model)
+            raise _missing_model(source, client, model)
         aliases = _aliases(found)
         if alias is not None:
             if alias not in aliases:
-                raise _missing_alias(cfg, model, alias, aliases)
+                raise _missing_alias(source, model, alias, aliases)
             version = aliases[alias]
         mv = _or_none(client.get_model_version, model, str(version))
         if mv is None:
             if alias is not None:
-                raise _dangling_alias(cfg, model, alias, str(version))
-            raise _missing_version(cfg, client, model, str(version))
+                raise _dangling_alias(source, model, alias, str(version))
+            raise _missing_version(source, client, model, str(version))
         return _record(mv, aliases)
 
 
 def versions_for_runs(
-    cfg: Config, run_ids: Iterable[str], *, model: str | None = None
+    source: MlflowSource, run_ids: Iterable[str], *, model: str | None = None
 ) -> list[RegisteredVersion]:
     """Live versions registered from these runs (of `model` only, when given), with aliases."""
     ids = sorted(set(run_ids))
     if not ids:
         return []
-    client = registry_client(cfg)
+    client = registry_client(source)
     found: list[Any] = []
-    with mlflow_env(cfg), translate_errors(cfg, "search registered model versions"):
+    with mlflow_env(source), translate_errors(source, "search registered model versions"):
         if not client.search_registered_models(max_results=1):
             return []  # no model at all: one query, not one per RUN_IDS_PER_QUERY runs
         for start in range(0, len(ids), RUN_IDS_PER_QUERY):
@@ -210,13 +212,13 @@ def versions_for_runs(
 
 
 def read_registry_listing(
-    cfg: Config, run_ids: Iterable[str], *, model: str | None = None
+    source: MlflowSource, run_ids: Iterable[str], *, model: str | None = None
 ) -> RegistryListing:
     """versions_for_runs, with the reason instead of an error when the registry is unreadable."""
-    uri = display_uri(cfg)
+    uri = display_uri(source)
     try:
         return RegistryListing(
-            tracking_uri=uri, versions=versions_for_runs(cfg, run_ids, model=model)
+            tracking_uri=uri, versions=versions_for_runs(source, run_ids, model=model)
         )
     except MetricwatchError as exc:
         return RegistryListing(tracking_uri=uri, reason=scrub(str(exc)))

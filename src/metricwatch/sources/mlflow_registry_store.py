@@ -14,7 +14,6 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from metricwatch.config import Config
 from metricwatch.errors import SourceError
 from metricwatch.sources.mlflow_access import (
     READONLY_FILE_SCHEME,
@@ -23,6 +22,7 @@ from metricwatch.sources.mlflow_access import (
     store_kind,
     translate_errors,
 )
+from metricwatch.sources.views import MlflowSource
 
 if TYPE_CHECKING:
     import mlflow
@@ -69,12 +69,12 @@ def _register_readonly_registry_store() -> None:
     _get_store_registry().register(READONLY_FILE_SCHEME, build)
 
 
-def registry_client(cfg: Config) -> mlflow.MlflowClient:
+def registry_client(source: MlflowSource) -> mlflow.MlflowClient:
     """An MlflowClient whose registry is the tracking store's, opened read-only."""
     from mlflow import MlflowClient
 
-    uri = client_uri(cfg)  # checks the tracking store; read-only form for file stores
-    kind = store_kind(cfg.tracking_uri())
+    uri = client_uri(source)  # checks the tracking store; read-only form for file stores
+    kind = store_kind(source.tracking_uri())
     if kind == "sqlite":
         _check_sqlite_registry(uri)
     elif kind == "file":
@@ -86,5 +86,5 @@ def registry_client(cfg: Config) -> mlflow.MlflowClient:
                 "(baseline.model, integrity.registered_model)."
             )
         _register_readonly_registry_store()
-    with mlflow_env(cfg), translate_errors(cfg, "open the model registry"):
+    with mlflow_env(source), translate_errors(source, "open the model registry"):
         return MlflowClient(tracking_uri=uri, registry_uri=uri)

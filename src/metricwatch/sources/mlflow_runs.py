@@ -14,7 +14,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_serializer
 
-from metricwatch.config import Config
 from metricwatch.errors import SourceError
 from metricwatch.sources.mlflow_access import (
     FILE_STORE_NOTE,
@@ -26,6 +25,7 @@ from metricwatch.sources.mlflow_access import (
     translate_errors,
 )
 from metricwatch.sources.mlflow_filestore import scan_malformed
+from metricwatch.sources.views import MlflowSource
 
 log = logging.getLogger("metricwatch")
 
@@ -156,7 +156,7 @@ def _record(run: Any, exp_names: dict[str, str]) -> RunRecord:
 
 
 def load_runs(
-    cfg: Config,
+    source: MlflowSource,
     *,
     experiments: list[str] | None = None,
     since: datetime | None = None,
@@ -165,17 +165,17 @@ def load_runs(
     """Every run of the chosen experiments (names or ids; default: config, else all)."""
     from mlflow.entities import LifecycleStage, ViewType
 
-    uri = cfg.tracking_uri()
+    uri = source.tracking_uri()
     kind = store_kind(uri)
-    client = make_client(cfg)
-    wanted = list(experiments if experiments is not None else cfg.mlflow.experiments)
+    client = make_client(source)
+    wanted = list(experiments if experiments is not None else source.experiments)
     filter_string = ""
     if since is not None:
         stamp = since if since.tzinfo else since.replace(tzinfo=UTC)
         filter_string = f"attributes.start_time >= {int(stamp.timestamp() * 1000)}"
     runs: list[RunRecord] = []
     deleted: list[DeletedRun] = []
-    with mlflow_env(cfg), translate_errors(cfg, "search runs"):
+    with mlflow_env(source), translate_errors(source, "search runs"):
         refs = _resolve_experiments(client, wanted)
         names = {e.id: e.name for e in refs}
         token = None
@@ -196,7 +196,7 @@ def load_runs(
                             tags=dict(run.data.tags),
                         )
                     )
-                    if not cfg.mlflow.include_deleted:
+                    if not source.include_deleted:
                         continue
                 runs.append(_record(run, names))
             token = page.token
@@ -211,27 +211,27 @@ def load_runs(
         ]
         for s in skipped:  # on stderr too: a run missing from the table must not go unnoticed
             log.warning("warning: %s: %s", s.path, s.reason)
-    if deleted and not cfg.mlflow.include_deleted:
+    if deleted and not source.include_deleted:
         notes.append(
             f"{len(deleted)} deleted run(s) excluded (set mlflow.include_deleted to show them)"
         )
     return RunSet(
-        tracking_uri=display_uri(cfg),
+        tracking_uri=display_uri(source),
         store_kind=kind,
         experiments=refs,
         runs=runs,
-        deleted_excluded=0 if cfg.mlflow.include_deleted else len(deleted),
-        deleted=[] if cfg.mlflow.include_deleted else deleted,
+        deleted_excluded=0 if source.include_deleted else len(deleted),
+        deleted=[] if source.include_deleted else deleted,
         skipped=skipped,
         notes=notes,
     )
 
 
-def list_run_artifacts(cfg: Config, run_id: str) -> list[str]:
+def list_run_artifacts(source: MlflowSource, run_id: str) -> list[str]:
     """Recursive relative artifact paths of one run (sorted); for release runs only."""
-    client = make_client(cfg)
+    client = make_client(source)
     out: list[str] = []
-    with mlflow_env(cfg), translate_errors(cfg, f"list the artifacts of run {run_id}"):
+    with mlflow_env(source), translate_errors(source, f"list the artifacts of run {run_id}"):
         stack: list[str | None] = [None]
         while stack:
             folder = stack.pop()

@@ -121,13 +121,14 @@ def read_remote_store(uri: str) -> StoreContents:
 
     from metricwatch.config import parse_config
     from metricwatch.sources.mlflow_access import mlflow_env
+    from metricwatch.sources.views import MlflowSource
 
     quick = parse_config(
         {"mlflow": {"tracking_uri": uri, "timeout_s": REMOTE_TIMEOUT_S, "max_retries": 0}},
         "<init>",
         Path.cwd(),
     )
-    with mlflow_env(quick):
+    with mlflow_env(MlflowSource.of(quick)):
         client = mlflow.MlflowClient(tracking_uri=uri)
         exps = client.search_experiments()
         ids = [e.experiment_id for e in exps]

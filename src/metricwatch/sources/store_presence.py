@@ -1,7 +1,7 @@
 """Is the configured MLflow tracking store there, and which DVC-tracked paths look like one?
 
 Course projects often keep a file store (`data/mlflow`) or `mlflow.db` under DVC: a fresh clone
-then has `data/mlflow.dvc` but no store until `dvc pull`. `missing_store(cfg)` says, without
+then has `data/mlflow.dvc` but no store until `dvc pull`. `missing_store(source)` says, without
 opening MLflow, why there is nothing to read (tracking URI unset, or a local store that is not
 there) and what to do, naming the `dvc pull` when the store is DVC-tracked. Only the work tree is
 read: `.dvc` files up to three folders deep and the root `dvc.yaml` outputs.
@@ -16,14 +16,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from metricwatch.config import (
-    TRACKING_URI_FIX,
-    TRACKING_URI_UNSET,
-    Config,
-    absolutize_tracking_uri,
-)
+from metricwatch.config import TRACKING_URI_FIX, TRACKING_URI_UNSET, absolutize_tracking_uri
 from metricwatch.sources.dvc_lock import DvcParseError, load_yaml, parse_dvc_file
 from metricwatch.sources.mlflow_store_scan import is_file_store
+from metricwatch.sources.views import MlflowSource
 
 SEARCH_DEPTH = 3
 SKIP_DIRS = {".git", ".dvc", ".venv", "venv", "node_modules", "__pycache__"}
@@ -152,12 +148,12 @@ def _tracked(project: Path, local: Path) -> TrackedStore | None:
     )
 
 
-def _unset(cfg: Config) -> MissingStore:
-    project = cfg.project_path
+def _unset(source: MlflowSource) -> MissingStore:
+    project = source.project
     tracked = dvc_tracked_stores(project) if project.is_dir() else []
     unpulled = [s for s in tracked if not s.pulled]
     reason = "mlflow.tracking_uri is not set"
-    head = f"{cfg.source}: {TRACKING_URI_UNSET}"
+    head = f"{source.config_file}: {TRACKING_URI_UNSET}"
     if unpulled:
         s = unpulled[0]
         fix = f"run `{s.pull}`, then set mlflow.tracking_uri: {s.uri}"
@@ -174,29 +170,30 @@ def _unset(cfg: Config) -> MissingStore:
     return MissingStore(reason, fix, f"{head}; {TRACKING_URI_FIX}")
 
 
-def missing_store(cfg: Config) -> MissingStore | None:
+def missing_store(source: MlflowSource) -> MissingStore | None:
     """Why the configured tracking store cannot be read at all, or None when it may be read.
 
     Only local stores are looked at (a server is asked by the run source itself). A local path
     that exists is left to MLflow, unless DVC tracks it and it is not pulled (DVC may leave an
     empty folder).
     """
-    uri = cfg.mlflow.tracking_uri or os.environ.get("MLFLOW_TRACKING_URI")
+    uri = source.configured_uri or os.environ.get("MLFLOW_TRACKING_URI")
     if not uri:
-        return _unset(cfg)
-    local = _local_path(uri, Path(cfg.root))
+        return _unset(source)
+    local = _local_path(uri, source.root)
     if local is None:
         return None
-    tracked = _tracked(cfg.project_path, local)
+    tracked = _tracked(source.project, local)
     if tracked is not None and not tracked.pulled:
         reason = f"tracking store {tracked.path} is tracked by DVC and not pulled"
-        fix = f"run `{tracked.pull}` in {cfg.project_path}"
+        fix = f"run `{tracked.pull}` in {source.project}"
     elif local.exists():
         return None
     else:
         reason = f"tracking store {local} is not there"
         fix = "check mlflow.tracking_uri (relative to the config file)"
     message = (
-        f"{cfg.source}: mlflow.tracking_uri: {reason}; {fix}. metricwatch never creates a store."
+        f"{source.config_file}: mlflow.tracking_uri: {reason}; {fix}. "
+        "metricwatch never creates a store."
     )
     return MissingStore(reason, fix, message)

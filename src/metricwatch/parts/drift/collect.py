@@ -27,6 +27,7 @@ from metricwatch.sources import datasets
 from metricwatch.sources.drift_engines.counted import Counted
 from metricwatch.sources.drift_engines.local_count import count, tasks_of
 from metricwatch.sources.drift_engines.local_freeze import freeze_frame
+from metricwatch.sources.views import DvcSource
 from metricwatch.stats.bin_spec import BinSpec
 from metricwatch.stats.spec_drift import compare_all
 from metricwatch.stats.verdicts import drift_pct
@@ -114,7 +115,7 @@ def _data(
         raise ConfigError(
             f"{cfg.source}: drift.{key} is not set; set it (PATH or PATH@REV) or pass --{key}"
         )
-    return datasets.parse_spec(cfg, text)
+    return datasets.parse_spec(DvcSource.of(cfg), text)
 
 
 def run_drift(

@@ -74,9 +74,11 @@ def _model_path(cfg: Config, run: Any, workdir: str) -> tuple[str, str] | None:
     """(model URI for the report, local folder) of the run's logged model, downloaded."""
     from metricwatch.sources.mlflow_access import make_client, mlflow_env, translate_errors
     from metricwatch.sources.mlflow_runs import list_run_artifacts
+    from metricwatch.sources.views import MlflowSource
 
-    client = make_client(cfg)
-    with mlflow_env(cfg), translate_errors(cfg, f"find the model of run {run.run_id}"):
+    source = MlflowSource.of(cfg)
+    client = make_client(source)
+    with mlflow_env(source), translate_errors(source, f"find the model of run {run.run_id}"):
         try:
             logged = client.search_logged_models(
                 experiment_ids=[run.experiment_id],
@@ -88,14 +90,14 @@ def _model_path(cfg: Config, run: Any, workdir: str) -> tuple[str, str] | None:
             import mlflow.artifacts
 
             m = logged[0]
-            uri = cfg.tracking_uri()
+            uri = source.tracking_uri()
             local = mlflow.artifacts.download_artifacts(
                 artifact_uri=m.artifact_location,
                 dst_path=workdir,
                 tracking_uri=uri if uri.startswith(("http://", "https://")) else None,
             )
             return f"models:/{m.model_id}", local
-    artifacts = list_run_artifacts(cfg, run.run_id)
+    artifacts = list_run_artifacts(source, run.run_id)
     dirs = sorted(
         p.rsplit("/", 1)[0] if "/" in p else "" for p in artifacts if p.endswith("MLmodel")
     )
@@ -104,7 +106,7 @@ def _model_path(cfg: Config, run: Any, workdir: str) -> tuple[str, str] | None:
     chosen = dirs[0] if dirs else pickles[0] if pickles else None
     if chosen is None:
         return None
-    with mlflow_env(cfg), translate_errors(cfg, f"download the model of run {run.run_id}"):
+    with mlflow_env(source), translate_errors(source, f"download the model of run {run.run_id}"):
         local = client.download_artifacts(run.run_id, chosen, dst_path=workdir)
     return f"runs:/{run.run_id}/{chosen}", local
 

@@ -23,6 +23,7 @@ from metricwatch.sources import datasets
 from metricwatch.sources.drift_engines.counted import Counted
 from metricwatch.sources.drift_engines.local_count import count, tasks_of
 from metricwatch.sources.drift_engines.local_freeze import freeze_batches, freeze_frame
+from metricwatch.sources.views import DvcSource
 from metricwatch.stats.bin_spec import BinSpec
 from metricwatch.window_spec import parse_window
 
@@ -40,28 +41,28 @@ class LocalRun:
     current_frame: pd.DataFrame | None = None
 
 
-def _stream(cfg: Config, spec: datasets.DataSpec, batch_rows: int | None) -> bool:
+def _stream(data: DvcSource, spec: datasets.DataSpec, batch_rows: int | None) -> bool:
     if batch_rows:
         return True
     if spec.is_parquet:
-        return datasets.parquet_rows(cfg, spec) > STREAM_ROWS
+        return datasets.parquet_rows(data, spec) > STREAM_ROWS
     path = Path(spec.path)
     return spec.rev is None and path.is_file() and path.stat().st_size > STREAM_CSV_BYTES
 
 
 def _source(
-    cfg: Config, spec: datasets.DataSpec, batch_rows: int | None
+    data: DvcSource, spec: datasets.DataSpec, batch_rows: int | None
 ) -> tuple[Callable[[], Iterable[Any]], pd.DataFrame | None]:
     """(a callable giving the side's batches, its frame when read whole)."""
-    if _stream(cfg, spec, batch_rows):
+    if _stream(data, spec, batch_rows):
         size = batch_rows or BATCH_ROWS
-        return (lambda: batch_io.iter_batches(cfg, spec, batch_rows=size)), None
-    frame = datasets.read_frame(cfg, spec)
+        return (lambda: batch_io.iter_batches(data, spec, batch_rows=size)), None
+    frame = datasets.read_frame(data, spec)
     return (lambda: [frame]), frame
 
 
 def freeze(cfg: Config, ref: datasets.DataSpec, batch_rows: int | None = None) -> BinSpec:
-    batches, frame = _source(cfg, ref, batch_rows)
+    batches, frame = _source(DvcSource.of(cfg), ref, batch_rows)
     if frame is not None:
         return freeze_frame(frame, cfg.drift, label=ref.label)
     return freeze_batches(batches, cfg.drift, label=ref.label)
@@ -77,8 +78,9 @@ def run_local(
     batch_rows: int | None = None,
 ) -> LocalRun:
     dcfg = cfg.drift
-    ref_batches, ref_frame = _source(cfg, ref, batch_rows) if ref else (None, None)
-    cur_batches, cur_frame = _source(cfg, cur, batch_rows)
+    data = DvcSource.of(cfg)
+    ref_batches, ref_frame = _source(data, ref, batch_rows) if ref else (None, None)
+    cur_batches, cur_frame = _source(data, cur, batch_rows)
     if frozen is None:
         assert ref is not None and ref_batches is not None
         spec = (

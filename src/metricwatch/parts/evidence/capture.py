@@ -47,10 +47,11 @@ def _prepare(
         return runs, None, ReuseKey(None, msg("evidence.why.no_browser"))
     if "mlflow" in parts and runs is None:
         from metricwatch.sources.mlflow_runs import load_runs
+        from metricwatch.sources.views import MlflowSource
 
         say("reading the MLflow runs")
         with suppress(MetricwatchError):  # the MLflow part says why, as an item
-            runs = load_runs(cfg)
+            runs = load_runs(MlflowSource.of(cfg))
     live = None
     if "terminal" in parts:
         say("running git tag -n and dvc metrics show")

@@ -20,12 +20,13 @@ RUNS_SHOWS = Caption(key="runs_list_any")  # no runs read: no experiment to name
 
 def mlflow_items(s: Session, runs: Any, browser_error: Words) -> None:
     from metricwatch.sources.mlflow_runs import list_run_artifacts, load_runs
+    from metricwatch.sources.views import MlflowSource
 
     cfg = s.cfg
     if runs is None:
         s.say("reading the MLflow runs")
         try:
-            runs = load_runs(cfg)
+            runs = load_runs(MlflowSource.of(cfg))
         except MetricwatchError as exc:
             why = [msg("evidence.why.runs_unavailable", error=str(exc))]
             s.miss("mlflow_runs.png", "mlflow", "failed", RUNS_SHOWS, why)
@@ -62,7 +63,7 @@ def mlflow_items(s: Session, runs: Any, browser_error: Words) -> None:
             for spec in specs:
                 if spec.tab == "Artifacts":
                     try:
-                        arts = list_run_artifacts(cfg, spec.run_ids[0])
+                        arts = list_run_artifacts(MlflowSource.of(cfg), spec.run_ids[0])
                     except MetricwatchError as exc:
                         note = msg("evidence.note.no_artifacts", name=spec.name, error=str(exc))
                         s.notes.append([note])

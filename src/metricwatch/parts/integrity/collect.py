@@ -35,6 +35,7 @@ from metricwatch.redact import scrub
 from metricwatch.sources import git_dvc
 from metricwatch.sources.dvc_remote import RemoteStatus, query_remote
 from metricwatch.sources.store_presence import MissingStore, missing_store
+from metricwatch.sources.views import MlflowSource
 
 __all__ = ["check_integrity"]
 MLFLOW_ITEMS = ("mlflow_run", "git_commit", "same_inputs", "metrics_artifacts")
@@ -43,11 +44,12 @@ MLFLOW_ITEMS = ("mlflow_run", "git_commit", "same_inputs", "metrics_artifacts")
 def _load_runs(cfg: Config) -> tuple[Any | None, str | None]:
     from metricwatch.sources.mlflow_runs import load_runs
 
-    missing = missing_store(cfg)
+    source = MlflowSource.of(cfg)
+    missing = missing_store(source)
     if missing is not None:  # nothing to ask MLflow: say why, with the fix
         return None, scrub(missing.message)
     try:
-        return load_runs(cfg), None
+        return load_runs(source), None
     except MetricwatchError as exc:
         return None, scrub(str(exc))
 
@@ -74,8 +76,9 @@ def _logged_model_runs(cfg: Config, runs: list[Any]) -> set[str]:
 
     owners: set[str] = set()
     try:
-        client = make_client(cfg)
-        with mlflow_env(cfg):
+        source = MlflowSource.of(cfg)
+        client = make_client(source)
+        with mlflow_env(source):
             token = None
             while True:
                 page = client.search_logged_models(
@@ -96,7 +99,7 @@ def _artifacts(cfg: Config, run_id: str) -> tuple[list[str] | None, str | None]:
     from metricwatch.sources.mlflow_runs import list_run_artifacts
 
     try:
-        return list_run_artifacts(cfg, run_id), None
+        return list_run_artifacts(MlflowSource.of(cfg), run_id), None
     except MetricwatchError as exc:
         return None, scrub(str(exc))
 
@@ -216,7 +219,7 @@ def check_integrity(
     runs_reason = runs_error
     if runs is None and runs_error is None:
         runs, runs_reason = _load_runs(cfg)
-    store_gone = missing_store(cfg) if runs is None else None
+    store_gone = missing_store(MlflowSource.of(cfg)) if runs is None else None
     if store_gone is not None:
         notes.append([msg("integrity.note.mlflow_not_checked", error=store_gone.message)])
     if (

@@ -25,6 +25,7 @@ from metricwatch.parts.integrity.training_data import training_data_item
 from metricwatch.redact import scrub
 from metricwatch.sources.mlflow_inputs import RunDataset, run_datasets
 from metricwatch.sources.mlflow_registry import RegistryListing, read_registry_listing
+from metricwatch.sources.views import MlflowSource
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,11 @@ class Lineage:
 def read_lineage(cfg: Config, run_ids: list[str]) -> Lineage:
     """The registry listing (when a model is configured) and the release runs' datasets."""
     model = cfg.integrity.registered_model
-    listing = read_registry_listing(cfg, run_ids) if model else None
+    source = MlflowSource.of(cfg)
+    listing = read_registry_listing(source, run_ids) if model else None
     notes: list[Words] = []
     try:
-        datasets = run_datasets(cfg, run_ids)
+        datasets = run_datasets(source, run_ids)
     except MetricwatchError as exc:
         datasets = {}
         notes.append([msg("integrity.note.no_datasets", error=scrub(str(exc)))])

@@ -23,6 +23,7 @@ from metricwatch.sources.mlflow_registry import (
     get_model_version,
 )
 from metricwatch.sources.mlflow_runs import RunSet
+from metricwatch.sources.views import MlflowSource
 
 ITEM = "registered_model"
 READY = "READY"
@@ -77,7 +78,7 @@ def resolve_registry_baseline(
     version: str | int | None = None,
 ) -> RegistryBaseline:
     """The baseline run a registered version names; SourceError/CheckError saying what is wrong."""
-    mv = get_model_version(cfg, model, alias=alias, version=version)
+    mv = get_model_version(MlflowSource.of(cfg), model, alias=alias, version=version)
     label = describe(model, alias, version)
     if alias is not None:
         label += f" (version {mv.version})"

@@ -26,6 +26,7 @@ from metricwatch.parts.kpis.trends import SystemUsage, TrendPoint, system_usage,
 from metricwatch.sources.dvc_metrics import DvcMetrics, load_dvc_metrics
 from metricwatch.sources.mlflow_history import SYSTEM_PREFIX, system_metric_history
 from metricwatch.sources.mlflow_runs import RunRecord, RunSet, SkippedRun, load_runs
+from metricwatch.sources.views import DvcSource, MlflowSource
 
 SHORT_ID = 8
 STAGE_TAG = "stage"
@@ -204,8 +205,9 @@ def build_kpis(
 ) -> KpiReport:
     """Load the runs (unless given), resolve the baseline, and build rows (marked with their
     registered model versions), trends and DVC metrics."""
+    source = MlflowSource.of(cfg)
     if runs is None:
-        runs = load_runs(cfg, experiments=experiments, since=since)
+        runs = load_runs(source, experiments=experiments, since=since)
     choice = resolve_baseline(cfg, runs)
     marks: dict[str, list[VersionMark]] = {}
     marks_note: Msg | None = None
@@ -217,7 +219,7 @@ def build_kpis(
     system: list[SystemUsage] = []
     if with_system:
         try:
-            history = system_metric_history(cfg, _system_wanted(runs, rows))
+            history = system_metric_history(source, _system_wanted(runs, rows))
         except SourceError as exc:
             remarks.append(msg("kpis.note.no_system", error=str(exc)))
             history = {}
@@ -229,7 +231,7 @@ def build_kpis(
         tag = None if cfg.baseline.model else cfg.baseline.version  # model: a version number
         base_rev = (base_row.version if base_row else None) or tag
         try:
-            dvc = load_dvc_metrics(cfg, base_rev)
+            dvc = load_dvc_metrics(DvcSource.of(cfg), base_rev)
             notes.extend(dvc.notes)
         except SourceError as exc:
             remarks.append(msg("kpis.note.no_dvc", error=str(exc)))

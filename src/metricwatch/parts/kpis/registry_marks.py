@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from metricwatch.config import Config
 from metricwatch.i18n.message import Msg, msg
 from metricwatch.sources.mlflow_registry import read_registry_listing
+from metricwatch.sources.views import MlflowSource
 
 
 class VersionMark(BaseModel):
@@ -39,7 +40,7 @@ def registry_marks(
     cfg: Config, run_ids: Iterable[str]
 ) -> tuple[dict[str, list[VersionMark]], Msg | None]:
     """(run id -> its registered versions, a note when the registry was wanted but unreadable)."""
-    listing = read_registry_listing(cfg, run_ids)
+    listing = read_registry_listing(MlflowSource.of(cfg), run_ids)
     if not listing.available:
         note = msg("kpis.note.not_marked", reason=listing.reason)
         return {}, note if uses_registry(cfg) else None
