@@ -105,11 +105,11 @@ def test_markdown_summary_in_spanish_words_every_heading() -> None:
     es_rows = [ln for ln in es if ln.startswith("| ❌")]
     en_rows = [ln for ln in en if ln.startswith("| ❌")]
     assert any(
-        "| integrity | fallo |" in ln and "| ❌ falla | ❌ si fail |" in ln for ln in es_rows
+        "| integrity | fallo |" in ln and "| ❌ falla | ❌ si falla |" in ln for ln in es_rows
     )
     worded = [
-        ln.replace("❌ falla", "❌ fail")
-        .replace("❌ si ", "❌ if ")
+        ln.replace("❌ si falla", "❌ if fail")
+        .replace("❌ falla", "❌ fail")
         .replace("| fallo |", "| fail |")
         for ln in es_rows
     ]
@@ -117,6 +117,7 @@ def test_markdown_summary_in_spanish_words_every_heading() -> None:
     no_data = [ln for ln in es if ln.startswith("| ❓")]
     assert no_data and all("| aviso |" in ln or "| fallo |" in ln for ln in no_data)
     assert all("sin datos: " in ln and "no data" not in ln for ln in no_data)
+    assert any("| ❌ si difiere / falló / tiempo agotado / con errores |" in ln for ln in no_data)
 
 
 def test_json_is_strict_and_complete() -> None:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validat
 from metricwatch.config import Config, ThresholdRule
 from metricwatch.i18n import Lang, catalogue, lang_of
 from metricwatch.i18n.message import Msg, msg
-from metricwatch.i18n.words import DASH, Words, from_text, joined, plain
+from metricwatch.i18n.words import DASH, Said, Words, from_text, joined, plain, said
 from metricwatch.i18n.words import text as words_text
 from metricwatch.vocab import (
     SEVERITY_RANK,
@@ -168,7 +168,7 @@ class Flag(_Frozen):
     value: float | None = None
     value_shown: Msg = DASH
     threshold: float | None = None  # the effective bound, e.g. 1.10 × baseline
-    threshold_shown: Msg = DASH
+    threshold_shown: Msg | Said = DASH  # Said: a status rule's "❌ if fail / differ"
     baseline: float | None = None
     version: str | None = None
     run_id: str | None = None
@@ -329,6 +329,13 @@ def status_text(status: str, *, verdict: bool = False) -> Msg:
     return msg(key, icon=icon(shown))
 
 
+def status_word(status: str) -> Msg:
+    """A status or verdict as a word of the reader's language ("fail": "falla"); a status of a
+    newer part as it is."""
+    key = f"rules.word.{status}"
+    return msg(key) if key in catalogue("en") else plain(status)
+
+
 def _status_flags(
     name: str, rule: ThresholdRule | StatusRule, inputs: RuleInputs, lang: str
 ) -> list[Flag]:
@@ -339,7 +346,9 @@ def _status_flags(
         "metric": metric,
         "kind": "breach_on",
         "severity": rule.severity,
-        "threshold_shown": msg("rules.breach_if", icon=icon("fail"), statuses=" / ".join(bad)),
+        "threshold_shown": said(
+            "rules.breach_if_any", [status_word(s) for s in bad], sep=" / ", icon=icon("fail")
+        ),
         "message": _text(rule.message, lang, f"{metric} status"),
         "action": _text(rule.action, lang, ""),
     }
