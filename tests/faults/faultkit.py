@@ -21,7 +21,6 @@ from typing import Any
 
 import yaml
 from corpus import Fault
-from support.warm_cli import run_cli
 
 REPORT_FILES = ("metrics_monitoring.html", "metrics_monitoring.pdf", "metrics.json")
 
@@ -66,6 +65,8 @@ def run_mw(
     full_env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
     for name in unset:
         full_env.pop(name, None)
+    from support.warm_cli import run_cli  # here: corpus.py loads us without tests/ on the path
+
     argv = [str(a) for a in args]
     proc = run_cli(argv, env=full_env, cwd=cwd, timeout=timeout)
     return Run(argv, proc.returncode, proc.stdout, proc.stderr)
