@@ -55,7 +55,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if counts.warm or counts.exec:
         terminalreporter.write_line(
             f"metricwatch CLI runs through support/warm_cli.py: {counts.warm} forked warm, "
-            f"{counts.exec} exec'd (env read at import differs), {counts.zygotes} zygote(s)"
+            f"{counts.exec} exec'd (cold on request or an env name read at import changed), "
+            f"{counts.zygotes} zygote(s)"
         )
     if _CI_SKIPS:
         terminalreporter.section("skipped under CI, which can run them (install what they need)")
