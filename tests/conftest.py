@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import pytest
+from support import warm_cli
 from support.delivered import Delivered, build_delivered, load_delivered
 from support.scheduling import order_items, unexpected_ci_skip
 from support.session_cache import built_once, private_copy, settle_git_index
@@ -35,11 +38,26 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if hasattr(session.config, "workeroutput"):  # an xdist worker: its CLI runs to the controller
+        session.config.workeroutput["warm_cli"] = asdict(warm_cli.COUNTS)
     if _CI_SKIPS and not hasattr(session.config, "workerinput"):  # the controller decides
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    for key, value in getattr(node, "workeroutput", {}).get("warm_cli", {}).items():
+        setattr(warm_cli.COUNTS, key, getattr(warm_cli.COUNTS, key) + value)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    counts = warm_cli.COUNTS
+    if counts.warm or counts.exec:
+        terminalreporter.write_line(
+            f"metricwatch CLI runs through support/warm_cli.py: {counts.warm} forked warm, "
+            f"{counts.exec} exec'd (cold on request or an env name read at import changed), "
+            f"{counts.zygotes} zygote(s)"
+        )
     if _CI_SKIPS:
         terminalreporter.section("skipped under CI, which can run them (install what they need)")
         for line in _CI_SKIPS:
@@ -56,6 +74,13 @@ def _clean_env() -> Iterator[None]:
     yield
     os.environ.clear()
     os.environ.update(saved)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _warm_cli_stopped() -> Iterator[None]:
+    """The warm CLI runner's zygotes (support/warm_cli.py) end with the session."""
+    yield
+    warm_cli.stop_all()
 
 
 # what MLflow creates in the working folder when a client is opened with no tracking URI

@@ -1,4 +1,4 @@
-"""Fault-corpus helpers: the CLI as a real subprocess, config edits and the checks.
+"""Fault-corpus helpers: the CLI as a real (warm-forked) process, config edits and the checks.
 
 A case: copy the demo (`demo_copy`), break one thing (`edit_config`, files, env), run the tool
 (`run_mw`), then `expect(FAULT, run, html=...)`. `prior_report` puts a previous good report in
@@ -60,19 +60,15 @@ def run_mw(
     cwd: Path | None = None,
     timeout: float = 600,
 ) -> Run:
-    """`python -m metricwatch ARGS` as a real process (its own exit code, stdout, stderr)."""
+    """`python -m metricwatch ARGS` as a real process (its own exit code, stdout, stderr),
+    forked warm (support/warm_cli.py: a real exec when env changes a name read at import)."""
     full_env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **(env or {})}
     for name in unset:
         full_env.pop(name, None)
+    from support.warm_cli import run_cli  # here: corpus.py loads us without tests/ on the path
+
     argv = [str(a) for a in args]
-    proc = subprocess.run(
-        [sys.executable, "-m", "metricwatch", *argv],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        cwd=cwd,
-        timeout=timeout,
-    )
+    proc = run_cli(argv, env=full_env, cwd=cwd, timeout=timeout)
     return Run(argv, proc.returncode, proc.stdout, proc.stderr)
 
 
