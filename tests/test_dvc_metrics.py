@@ -127,6 +127,12 @@ def test_regex_pattern_and_no_baseline(repo: Path) -> None:
     assert [r.rev for r in m.revs] == ["v1.0.1", "v1.0.2", "workspace"]
     assert m.baseline_rev is None and m.diffs == []
     assert "baseline 'v9' is not a matching git tag: no DVC metrics diff" in m.notes
+    es = "la baseline 'v9' no es un tag de git que coincida: sin diff de métricas DVC"
+    assert [r.text("es") for r in m.remarks] == [es]
+    # a metrics.json saved before the notes were messages reads back with its English text
+    old = {**m.model_dump(mode="json", exclude={"notes", "remarks"}), "notes": ["as it was"]}
+    assert DvcMetrics.model_validate(old).notes == ["as it was"]
+    assert DvcMetrics.model_validate(m.model_dump(mode="json")) == m
 
 
 def test_repo_left_untouched(repo: Path) -> None:

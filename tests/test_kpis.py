@@ -15,7 +15,12 @@ from metricwatch.cli import main
 from metricwatch.errors import CheckError
 from metricwatch.hashing import params_hash
 from metricwatch.mlflow_server import local_mlflow_server
-from metricwatch.parts.kpis.collect import build_kpis, unknown_values, unknown_values_summary
+from metricwatch.parts.kpis.collect import (
+    KpiReport,
+    build_kpis,
+    unknown_values,
+    unknown_values_summary,
+)
 from metricwatch.parts.kpis.metric_values import metric_value, pick_alias
 from metricwatch.sources.mlflow_runs import load_runs
 from metricwatch.sources.views import MlflowSource
@@ -157,6 +162,10 @@ def test_default_baseline_absent_is_a_note(stores, tmp_path) -> None:
     assert [m.text("es") for m in report.baseline.remarks] == [
         "sin baseline: ningún run tiene el tag stage=baseline (el predeterminado)"
     ]
+    # a metrics.json saved when the sources' notes were English strings reads back with them
+    old = {**report.model_dump(mode="json"), "source_notes": ["as it was"]}
+    assert KpiReport.model_validate(old).notes[0] == "as it was"
+    assert KpiReport.model_validate(report.model_dump(mode="json")) == report
 
 
 @pytest.mark.slow

@@ -33,6 +33,8 @@ def test_reads_active_runs_and_counts_deleted(store_cfg, stores) -> None:
     assert set(names) == {"baseline-v1.0.0", "release-v1.0.1", "broken-v1.0.2", "empty-run"}
     assert rs.deleted_excluded == 1
     assert any("1 deleted run(s) excluded" in n for n in rs.notes)
+    es = [m.text("es") for m in rs.remarks]
+    assert "1 run(s) borrado(s) excluido(s) (active mlflow.include_deleted para mostrarlos)" in es
     base = names["baseline-v1.0.0"]
     assert base.run_id == stores.ids["baseline-v1.0.0"]
     assert base.start_time == T0 and base.start_time.tzinfo is not None
@@ -54,6 +56,7 @@ def test_file_store_is_flagged_in_maintenance_mode(stores, tmp_path) -> None:
     rs = load_runs(MlflowSource.of(make_cfg(str(stores.file_root), tmp_path)))
     assert rs.store_kind == "file"
     assert any("maintenance mode" in n for n in rs.notes)
+    assert any("modo de mantenimiento" in m.text("es") for m in rs.remarks)
 
 
 def test_default_reads_every_experiment(stores, tmp_path) -> None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field, model_validator
 
 from metricwatch.errors import SourceError
+from metricwatch.i18n.message import Msg, msg
+from metricwatch.i18n.words import plain
 from metricwatch.sources.dvc_child import run_worker
 from metricwatch.sources.git_dvc import list_tags
 from metricwatch.sources.views import DvcSource
@@ -58,7 +60,20 @@ class DvcMetrics(BaseModel):
     baseline_rev: str | None
     revs: list[DvcRevMetrics]
     diffs: list[DvcMetricDiff]
-    notes: list[str] = []
+    remarks: list[Msg] = []  # the tag listing's notes (git's own words) and why there is no diff
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        """Metrics saved before their notes were messages (an older metrics.json) keep them."""
+        if isinstance(data, dict) and "remarks" not in data and isinstance(data.get("notes"), list):
+            data = {**data, "remarks": [plain(n) for n in data["notes"] if isinstance(n, str)]}
+        return data
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def notes(self) -> list[str]:
+        return [m.text("en") for m in self.remarks]
 
 
 def _reason(rev: str, path: str, error: str) -> str:
@@ -157,15 +172,15 @@ def load_dvc_metrics(source: DvcSource, baseline_rev: str | None = None) -> DvcM
     if not (repo / ".dvc").is_dir():
         raise SourceError(f"{repo}: not a DVC project (no .dvc folder); check project.path.")
     listing = list_tags(repo, source.tag_pattern, regex=source.tag_regex)
-    notes = list(listing.notes)
+    notes = [plain(n) for n in listing.notes]
     tags = [t.name for t in listing.tags]
     raw = _run_worker(source, tags)
     revs = [_rev_metrics(t.name, t.commit, raw.get(t.name)) for t in listing.tags]
     revs.append(_rev_metrics(WORKSPACE, None, raw.get(WORKSPACE)))
     if not tags:
-        notes.append(f"no git tag matches {source.tag_pattern!r}: only the workspace is shown")
+        notes.append(msg("kpis.note.dvc_no_tag", pattern=source.tag_pattern))
     if baseline_rev is not None and baseline_rev not in tags:
-        notes.append(f"baseline {baseline_rev!r} is not a matching git tag: no DVC metrics diff")
+        notes.append(msg("kpis.note.dvc_not_a_tag", rev=baseline_rev))
         baseline_rev = None
     diffs: list[DvcMetricDiff] = []
     if baseline_rev is not None:
@@ -174,5 +189,5 @@ def load_dvc_metrics(source: DvcSource, baseline_rev: str | None = None) -> DvcM
             if other.rev != baseline_rev:
                 diffs.extend(diff_against(base, other))
     return DvcMetrics(
-        repo=str(repo), baseline_rev=baseline_rev, revs=revs, diffs=diffs, notes=notes
+        repo=str(repo), baseline_rev=baseline_rev, revs=revs, diffs=diffs, remarks=notes
     )

@@ -31,10 +31,6 @@ if TYPE_CHECKING:
 
 StoreKind = Literal["file", "sqlite", "http", "other"]
 READONLY_FILE_SCHEME = "metricwatch-ro-file"
-FILE_STORE_NOTE = (
-    "file store: MLflow 3 keeps the file tracking backend in maintenance mode; metricwatch "
-    "reads it with MLFLOW_ALLOW_FILE_STORE=true (read-only). Consider `mlflow migrate-filestore`."
-)
 
 
 def store_kind(uri: str) -> StoreKind:

@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_serializer
+from pydantic import BaseModel, ConfigDict, computed_field, field_serializer
 
 from metricwatch.errors import SourceError
+from metricwatch.i18n.message import Msg, msg
 from metricwatch.sources.mlflow_access import (
-    FILE_STORE_NOTE,
     StoreKind,
     display_uri,
     make_client,
@@ -94,7 +94,12 @@ class RunSet(BaseModel):
     deleted_excluded: int = 0
     deleted: list[DeletedRun] = []
     skipped: list[SkippedRun] = []
-    notes: list[str] = []
+    remarks: list[Msg] = []  # what the reader should know about the listing (worded when shown)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def notes(self) -> list[str]:
+        return [m.text("en") for m in self.remarks]
 
 
 def _ms_to_dt(ms: int | None) -> datetime | None:
@@ -202,19 +207,17 @@ def load_runs(
             token = page.token
             if not token:
                 break
-    notes: list[str] = []
+    notes: list[Msg] = []
     skipped = []
     if kind == "file":
-        notes.append(FILE_STORE_NOTE)
+        notes.append(msg("kpis.note.file_store"))
         skipped = [
             SkippedRun(path=p, reason=r) for p, r in scan_malformed(uri, [e.id for e in refs])
         ]
         for s in skipped:  # on stderr too: a run missing from the table must not go unnoticed
             log.warning("warning: %s: %s", s.path, s.reason)
     if deleted and not source.include_deleted:
-        notes.append(
-            f"{len(deleted)} deleted run(s) excluded (set mlflow.include_deleted to show them)"
-        )
+        notes.append(msg("kpis.note.deleted_excluded", n=len(deleted)))
     return RunSet(
         tracking_uri=display_uri(source),
         store_kind=kind,
@@ -223,7 +226,7 @@ def load_runs(
         deleted_excluded=0 if source.include_deleted else len(deleted),
         deleted=[] if source.include_deleted else deleted,
         skipped=skipped,
-        notes=notes,
+        remarks=notes,
     )
 
 

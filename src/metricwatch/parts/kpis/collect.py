@@ -12,12 +12,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, computed_field
+from pydantic import BaseModel, ConfigDict, TypeAdapter, computed_field, field_validator
 
 from metricwatch.config import Config
 from metricwatch.errors import ConfigError, SourceError
 from metricwatch.hashing import params_hash
 from metricwatch.i18n.message import Msg, msg
+from metricwatch.i18n.words import plain
 from metricwatch.parts.contract import PartKey
 from metricwatch.parts.kpis.baseline import BaselineChoice, resolve_baseline
 from metricwatch.parts.kpis.metric_values import MetricValue, metric_value_data, pick_alias
@@ -69,13 +70,19 @@ class KpiReport(BaseModel):
     dvc_metrics: DvcMetrics | None
     deleted_excluded: int
     skipped: list[SkippedRun]
-    source_notes: list[str] = []  # the sources' own notes (MLflow runs, DVC metrics, registry)
+    source_notes: list[Msg] = []  # the sources' notes (MLflow runs, DVC metrics, registry)
     remarks: list[Msg] = []  # the part's notes: the baseline's, registry marks, what is missing
+
+    @field_validator("source_notes", mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        """A result saved before the sources' notes were messages keeps their English text."""
+        return [plain(n) if isinstance(n, str) else n for n in value or []]
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def notes(self) -> list[str]:
-        return [*self.source_notes, *(m.text("en") for m in self.remarks)]
+        return [m.text("en") for m in (*self.source_notes, *self.remarks)]
 
     @property
     def baseline_row(self) -> KpiRow | None:
@@ -214,7 +221,8 @@ def build_kpis(
     if with_registry and runs.runs:
         marks, marks_note = registry_marks(cfg, [r.run_id for r in runs.runs])
     rows = kpi_rows(cfg, runs, choice.run_id, marks)
-    notes = [*runs.notes, *(choice.registry.notes if choice.registry else [])]
+    registry_notes = choice.registry.notes if choice.registry else []
+    notes = [*runs.remarks, *(plain(n) for n in registry_notes)]
     remarks = [*choice.remarks, *([marks_note] if marks_note else [])]
     system: list[SystemUsage] = []
     if with_system:
@@ -232,7 +240,7 @@ def build_kpis(
         base_rev = (base_row.version if base_row else None) or tag
         try:
             dvc = load_dvc_metrics(DvcSource.of(cfg), base_rev)
-            notes.extend(dvc.notes)
+            notes.extend(dvc.remarks)
         except SourceError as exc:
             remarks.append(msg("kpis.note.no_dvc", error=str(exc)))
     aliases = _all_aliases(cfg)

@@ -79,7 +79,7 @@ def dvc_blocks(result: MonitoringResult, lang: Lang) -> list[Block]:
         Heading(t("kpis.dvc_heading", lang, title=title, rev=dm.baseline_rev or "—"))
     ]
     blocks += [Notice(r.reason or r.rev, "unknown") for r in dm.revs if r.status != "ok"]
-    blocks += [Paragraph(n, "mw-small") for n in dm.notes]
+    blocks += [Paragraph(m.text(lang), "mw-small") for m in dm.remarks]
     blocks.append(dvc_table(dm, lang))
     return blocks
 
@@ -125,7 +125,7 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     if unknown:
         blocks.append(Notice(unknown, "unknown"))
     said = [m.text(lang) for m in rep.remarks]  # the baseline's remarks among them
-    blocks += [Notice(n, "warn") for n in [*said, *rep.source_notes]]
+    blocks += [Notice(n, "warn") for n in [*said, *(m.text(lang) for m in rep.source_notes)]]
     if rep.deleted_excluded:
         blocks.append(Paragraph(t("kpis.deleted", lang, n=rep.deleted_excluded), "mw-small"))
     blocks += [Notice(f"{s.path}: {s.reason}", "unknown") for s in rep.skipped]
