@@ -124,6 +124,9 @@ def test_shallow_clone_detected(repo: Path, tmp_path: Path) -> None:
     listing = git_dvc.list_tags(clone, "v*")
     assert listing.shallow is True and listing.tags == [] and listing.tags_unavailable
     assert git_dvc.UNSHALLOW_FIX in listing.notes[0]
+    assert listing.remarks[0].text("es") == (
+        "clon superficial: pueden faltar tags o historia; ejecute `git fetch --unshallow --tags`"
+    )
 
 
 def test_parse_lock_entries_params_and_legacy_hashes() -> None:

@@ -133,7 +133,7 @@ def test_release_names(name: str, release: bool) -> None:
 )
 def test_malformed_reason(name: str, fragment: str) -> None:
     reason = gto_tags.malformed_reason(name)
-    assert reason is not None and fragment in reason and repr(name) in reason
+    assert reason is not None and fragment in reason.text("en") and repr(name) in reason.text("en")
 
 
 def test_not_gto_like_is_not_malformed() -> None:
@@ -266,10 +266,19 @@ def test_malformed_tags_are_noted(example: tuple[Path, dict[str, str]], tmp_path
     assert our_view(repo)["prod"] == "v1.0.0"  # the broken tags change nothing
     listing = list_tags(repo, f"{MODEL}*")
     assert [t.name for t in listing.tags][-1] == f"{MODEL}@v1.3"  # matched: kept, with a note
+    stage = (
+        "expected NAME#STAGE or NAME#STAGE#N (NAME and STAGE: letters, digits, '-', '_', '/', "
+        "starting and ending with a letter or digit; N a number)"
+    )
+    version = "expected NAME@vMAJOR.MINOR.PATCH (a semantic version after 'v', e.g. @v1.2.0)"
     assert listing.notes == [
-        f"tag '{MODEL}#prod#x' breaks GTO's grammar ({gto_tags.STAGE_GRAMMAR}); GTO ignores it",
-        f"tag '{MODEL}@v1.3' breaks GTO's grammar ({gto_tags.VERSION_GRAMMAR}); GTO ignores it",
+        f"tag '{MODEL}#prod#x' breaks GTO's grammar ({stage}); GTO ignores it",
+        f"tag '{MODEL}@v1.3' breaks GTO's grammar ({version}); GTO ignores it",
     ]
+    assert listing.remarks[1].text("es") == (
+        f"el tag '{MODEL}@v1.3' no sigue la gramática de GTO (se espera NOMBRE@vMAYOR.MENOR.PARCHE "
+        "(una versión semántica tras 'v', p. ej. @v1.2.0)); GTO lo ignora"
+    )
 
 
 def test_report_section_shows_each_stage(

@@ -172,7 +172,7 @@ def load_dvc_metrics(source: DvcSource, baseline_rev: str | None = None) -> DvcM
     if not (repo / ".dvc").is_dir():
         raise SourceError(f"{repo}: not a DVC project (no .dvc folder); check project.path.")
     listing = list_tags(repo, source.tag_pattern, regex=source.tag_regex)
-    notes = [plain(n) for n in listing.notes]
+    notes = list(listing.remarks)
     tags = [t.name for t in listing.tags]
     raw = _run_worker(source, tags)
     revs = [_rev_metrics(t.name, t.commit, raw.get(t.name)) for t in listing.tags]

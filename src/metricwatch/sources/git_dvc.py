@@ -17,10 +17,11 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from metricwatch.errors import SourceError
 from metricwatch.git import git, git_bytes, run_git, timeout_for
+from metricwatch.i18n.message import Msg, msg
 from metricwatch.sources.gto_tags import GtoTags, classify, is_release_name, malformed_reason
 
 UNSHALLOW_FIX = "git fetch --unshallow --tags"
@@ -54,7 +55,12 @@ class TagListing(BaseModel):
     tags: list[GitTag] = Field(default_factory=list)
     total_tags: int = 0  # tags in the repo before filtering
     shallow: bool = False
-    notes: list[str] = Field(default_factory=list)
+    remarks: list[Msg] = Field(default_factory=list)  # malformed GTO tags, a shallow clone
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def notes(self) -> list[str]:
+        return [m.text("en") for m in self.remarks]
 
     @property
     def tags_unavailable(self) -> bool:
@@ -137,7 +143,7 @@ def list_tags(
     tags.sort(key=lambda t: natural_key(t.name))
     shallow = is_shallow(repo)
     if shallow:
-        notes.append(f"shallow clone: tags or history may be missing; run `{UNSHALLOW_FIX}`")
+        notes.append(msg("git.note.shallow", fix=UNSHALLOW_FIX))
     return TagListing(
         repo=str(repo),
         pattern=pattern,
@@ -145,7 +151,7 @@ def list_tags(
         tags=tags,
         total_tags=len(lines),
         shallow=shallow,
-        notes=notes,
+        remarks=notes,
     )
 
 

@@ -15,14 +15,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+from metricwatch.i18n.message import Msg, msg
 
 GtoAction = Literal["register", "deregister", "assign", "unassign", "deprecate"]
-STAGE_GRAMMAR = (
-    "expected NAME#STAGE or NAME#STAGE#N (NAME and STAGE: letters, digits, '-', '_', '/', "
-    "starting and ending with a letter or digit; N a number)"
-)
-VERSION_GRAMMAR = "expected NAME@vMAJOR.MINOR.PATCH (a semantic version after 'v', e.g. @v1.2.0)"
 # A `#` (GTO's stage delimiter) or `@v<digit>` (a version) marks a tag meant for GTO.
 _VERSION_LIKE = re.compile(r"@v?\d")
 
@@ -47,7 +44,12 @@ class MalformedTag(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     tag: str
-    reason: str
+    why: Msg  # which grammar it breaks (worded when shown)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def reason(self) -> str:
+        return self.why.text("en")
 
 
 class GtoTags(BaseModel):
@@ -79,12 +81,11 @@ def is_release_name(name: str) -> bool:
     return _action(parsed) == "register"
 
 
-def malformed_reason(name: str) -> str | None:
+def malformed_reason(name: str) -> Msg | None:
     """Why a tag meant for GTO breaks its grammar; None when it parses or is not GTO-like."""
     if not looks_like_gto(name) or parse_name(name) is not None:
         return None
-    grammar = STAGE_GRAMMAR if "#" in name else VERSION_GRAMMAR
-    return f"tag {name!r} breaks GTO's grammar ({grammar}); GTO ignores it"
+    return msg(f"gto.note.malformed.{'stage' if '#' in name else 'version'}", name=name)
 
 
 def _action(parsed: dict[str, Any]) -> GtoAction | None:
@@ -121,5 +122,5 @@ def classify(tags: Sequence[Any]) -> GtoTags:
         if parsed is not None:
             found.append(parsed)
         elif (reason := malformed_reason(t.name)) is not None:
-            malformed.append(MalformedTag(tag=t.name, reason=reason))
+            malformed.append(MalformedTag(tag=t.name, why=reason))
     return GtoTags(tags=found, malformed=malformed)

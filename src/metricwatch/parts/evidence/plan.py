@@ -18,7 +18,7 @@ from urllib.parse import quote
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
 from metricwatch.i18n.message import msg
-from metricwatch.i18n.words import Words, plain
+from metricwatch.i18n.words import Words
 from metricwatch.parts.evidence.mlflow_pages import PageSpec
 from metricwatch.parts.evidence.model import Caption
 from metricwatch.sources.mlflow_runs import RunRecord, RunSet
@@ -40,7 +40,7 @@ def release_runs(cfg: Config, runs: RunSet) -> tuple[dict[str, RunRecord], list[
         listing = list_tags(cfg.project_path, cfg.tags.pattern, regex=cfg.tags.regex)
         tags = {t.name for t in listing.tags}
         accept: Callable[[str], bool] = tags.__contains__
-        notes += [[plain(n)] for n in listing.notes]  # git's own words
+        notes += [[m] for m in listing.remarks]
     except MetricwatchError as exc:
         match = tag_matcher(cfg.tags.pattern, cfg.tags.regex)
         accept = match

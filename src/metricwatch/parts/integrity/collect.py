@@ -18,7 +18,7 @@ from typing import Any
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
 from metricwatch.i18n.message import Msg, msg
-from metricwatch.i18n.words import Words, joined, plain
+from metricwatch.i18n.words import Words, joined
 from metricwatch.parts.integrity import dvc_items as dvcx
 from metricwatch.parts.integrity import mlflow_items as mlx
 from metricwatch.parts.integrity.lineage import Lineage, lineage_items, read_lineage
@@ -201,7 +201,7 @@ def check_integrity(
     match = git_dvc.tag_matcher(pattern, regex)
     tags = [t for t in listing.tags if match(t.name)]
     all_names = {t.name for t in listing.tags}
-    notes: list[Words] = [[plain(n)] for n in listing.notes]  # git's own words
+    notes: list[Words] = [[m] for m in listing.remarks]
     tags_unavailable = listing.shallow and not tags
     if tags_unavailable:
         fix = git_dvc.UNSHALLOW_FIX
