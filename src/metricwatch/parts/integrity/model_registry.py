@@ -10,11 +10,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from metricwatch.config import Config
 from metricwatch.errors import CheckError
-from metricwatch.i18n.message import msg
+from metricwatch.i18n.message import Msg, msg
 from metricwatch.i18n.words import Words, joined, plain
 from metricwatch.parts.integrity.model import CheckItem
 from metricwatch.sources.mlflow_registry import (
@@ -40,7 +42,20 @@ class RegistryBaseline(BaseModel):
     model_id: str | None = None
     source: str | None = None
     selector: str  # e.g. "model student-performance@champion (version 1)"
-    notes: list[str] = Field(default_factory=list)
+    remarks: list[Msg] = Field(default_factory=list)  # e.g. the version is not READY yet
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        """A baseline saved before its notes were messages (an older metrics.json) keeps them."""
+        if isinstance(data, dict) and "remarks" not in data and isinstance(data.get("notes"), list):
+            data = {**data, "remarks": [plain(n) for n in data["notes"] if isinstance(n, str)]}
+        return data
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def notes(self) -> list[str]:
+        return [m.text("en") for m in self.remarks]
 
 
 def describe(model: str, alias: str | None, version: str | int | None) -> str:
@@ -82,14 +97,14 @@ def resolve_registry_baseline(
     label = describe(model, alias, version)
     if alias is not None:
         label += f" (version {mv.version})"
-    notes = []
+    notes: list[Msg] = []
     if mv.status and mv.status != READY:
         if mv.status == "FAILED_REGISTRATION":
             raise CheckError(
                 f"{cfg.source}: baseline ({label}) failed its registration (status "
                 f"{mv.status}); register the model again or choose another version."
             )
-        notes.append(f"baseline ({label}) is not READY yet (status {mv.status})")
+        notes.append(msg("kpis.note.registry_not_ready", label=label, status=mv.status))
     _check_run(cfg, runs, mv, label)
     return RegistryBaseline(
         run_id=mv.run_id or "",
@@ -100,7 +115,7 @@ def resolve_registry_baseline(
         model_id=mv.model_id,
         source=mv.source,
         selector=label,
-        notes=notes,
+        remarks=notes,
     )
 
 

@@ -221,8 +221,7 @@ def build_kpis(
     if with_registry and runs.runs:
         marks, marks_note = registry_marks(cfg, [r.run_id for r in runs.runs])
     rows = kpi_rows(cfg, runs, choice.run_id, marks)
-    registry_notes = choice.registry.notes if choice.registry else []
-    notes = [*runs.remarks, *(plain(n) for n in registry_notes)]
+    notes = [*runs.remarks, *(choice.registry.remarks if choice.registry else [])]
     remarks = [*choice.remarks, *([marks_note] if marks_note else [])]
     system: list[SystemUsage] = []
     if with_system:
