@@ -10,7 +10,8 @@ from support.rule_statuses import statuses
 from metricwatch.alerts.formats import to_json, to_junit, to_markdown
 from metricwatch.config import parse_config
 from metricwatch.i18n.words import plain
-from metricwatch.rules import MetricInput, RuleInputs, VersionInputs, evaluate, exit_code
+from metricwatch.rules import evaluate, exit_code
+from metricwatch.rules_model import MetricInput, RuleInputs, VersionInputs
 
 
 def vi(version: str, run_id: str, **vals: float | str) -> VersionInputs:

@@ -15,7 +15,7 @@ from metricwatch.alerts.sinks import SINKS, configured_sinks, deliver, get_sink,
 from metricwatch.alerts.text import AlertContext
 from metricwatch.errors import AlertError
 from metricwatch.history.fingerprint import fingerprint
-from metricwatch.rules import Flag
+from metricwatch.rules_model import Flag
 
 SECRET = "T0SECRET/B0SECRET/xoxb-planted-secret"
 

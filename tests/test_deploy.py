@@ -15,7 +15,8 @@ from support.rule_statuses import statuses
 
 from metricwatch.alerts.prometheus import METRICS, render_text, snapshot_from
 from metricwatch.config import parse_config
-from metricwatch.rules import MetricInput, RuleInputs, VersionInputs, evaluate
+from metricwatch.rules import evaluate
+from metricwatch.rules_model import MetricInput, RuleInputs, VersionInputs
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 METRIC_RE = re.compile(r"\bmetricwatch_[a-z0-9_]+")

@@ -19,7 +19,7 @@ from metricwatch.parts.kpis.collect import KpiReport, KpiRow
 from metricwatch.parts.kpis.dvc_table import dvc_table
 from metricwatch.parts.kpis.metric_values import MetricValue
 from metricwatch.parts.kpis.table import kpi_table
-from metricwatch.rules import Flag
+from metricwatch.rules_model import Flag
 from metricwatch.rules_table import flags_table
 from metricwatch.sources.dvc_metrics import (
     DvcMetricDiff,

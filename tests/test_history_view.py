@@ -26,7 +26,7 @@ def test_fingerprint_is_rule_and_version_not_value() -> None:
 
 def test_a_per_feature_flag_is_its_own_breach_and_keeps_its_feature() -> None:
     from metricwatch.history.flag_rows import _extra
-    from metricwatch.rules import Flag
+    from metricwatch.rules_model import Flag
 
     class FeatureFlag(Flag):  # what a per-feature rule's flag carries
         feature: str | None = None

@@ -27,7 +27,8 @@ from metricwatch.parts.integrity.model import CheckItem, IntegrityReport, overal
 from metricwatch.parts.integrity.rule_inputs import integrity_rule_inputs
 from metricwatch.parts.integrity.table import checklist_table, correspondence_table
 from metricwatch.parts.kpis.params_match import compare_params, same_value
-from metricwatch.rules import Flag, evaluate, merge_inputs, status_text
+from metricwatch.rules import evaluate, status_text
+from metricwatch.rules_model import Flag, merge_inputs
 from metricwatch.rules_table import flags_table
 from metricwatch.sources.mlflow_runs import RunRecord
 

@@ -23,7 +23,8 @@ from metricwatch.alerts.prometheus import (
 from metricwatch.alerts.prometheus_serve import Exporter
 from metricwatch.config import parse_config
 from metricwatch.errors import AlertError
-from metricwatch.rules import MetricInput, RuleInputs, VersionInputs, evaluate
+from metricwatch.rules import evaluate
+from metricwatch.rules_model import MetricInput, RuleInputs, VersionInputs
 
 
 def vi(version: str, run_id: str, run_name: str, **vals: float) -> VersionInputs:

@@ -11,14 +11,8 @@ from metricwatch.errors import ConfigError
 from metricwatch.i18n.message import msg
 from metricwatch.i18n.words import plain
 from metricwatch.i18n.words import text as words_text
-from metricwatch.rules import (
-    MetricInput,
-    RuleInputs,
-    VersionInputs,
-    effective_rules,
-    evaluate,
-    exit_code,
-)
+from metricwatch.rules import effective_rules, evaluate, exit_code
+from metricwatch.rules_model import MetricInput, RuleInputs, VersionInputs
 
 
 def cfg(data: dict | None = None, lang: str = "en"):
@@ -345,7 +339,7 @@ def test_summary_line_of_a_status_rule_says_why_not_fail_vs_not_fail() -> None:
 
 
 def test_merged_inputs_say_errors_then_the_parts_then_what_was_not_run() -> None:
-    from metricwatch.rules import PartRuleInputs, merge_inputs
+    from metricwatch.rules_model import PartRuleInputs, merge_inputs
 
     merged = merge_inputs(
         [

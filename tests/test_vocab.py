@@ -13,7 +13,7 @@ from metricwatch.doc.table import status_badge
 from metricwatch.i18n.words import plain
 from metricwatch.parts.integrity.model import CheckItem, TagIntegrity
 from metricwatch.parts.integrity.table import tag_status
-from metricwatch.rules import Flag
+from metricwatch.rules_model import Flag
 
 SRC = Path(vocab.__file__).parent
 GLYPHS = set(vocab.ICON.values()) | {vocab.BASELINE_MARK, vocab.BREACH_MARK, "◆", "❔", "⚠️"}

@@ -28,7 +28,7 @@ from pydantic import (
 
 from metricwatch.i18n.words import Words, plain
 from metricwatch.parts.contract import PartKey
-from metricwatch.rules import Flag
+from metricwatch.rules_model import Flag
 from metricwatch.runfacts import ReportMeta
 from metricwatch.sources.dvc_plots import PlotsAcross
 

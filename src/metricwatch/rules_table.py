@@ -1,4 +1,4 @@
-"""The thresholds table: one row per evaluated rule (a `rules.Flag`), built once for the report's
+"""The thresholds table: one row per evaluated rule (a `rules_model.Flag`), built once for the report's
 section 4 (`view="report"`) and `metricwatch check`'s terminal table (`"cli"`, with the run).
 
 A row's outcome is a status badge: a breach shows its severity (❌ fail, ⚠ warn), other outcomes
@@ -15,7 +15,8 @@ from typing import Literal
 from metricwatch.doc.table import Column, Table, status_badge
 from metricwatch.i18n import Lang, label, t
 from metricwatch.redact import scrub
-from metricwatch.rules import Flag, fmt
+from metricwatch.rules import fmt
+from metricwatch.rules_model import Flag
 from metricwatch.vocab import OUTCOME_STATUS
 
 View = Literal["report", "cli"]

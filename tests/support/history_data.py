@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from metricwatch.history.snapshot import FeatureStat, Snapshot, TagState, VersionKpis
-from metricwatch.rules import Flag
+from metricwatch.rules_model import Flag
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

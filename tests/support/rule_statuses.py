@@ -6,7 +6,7 @@ from __future__ import annotations
 from metricwatch.i18n.words import plain
 from metricwatch.parts.integrity.rule_inputs import tag_item, tag_statuses
 from metricwatch.parts.repro.rule_inputs import verdict_status
-from metricwatch.rules import StatusInputs
+from metricwatch.rules_model import StatusInputs
 
 
 def statuses(

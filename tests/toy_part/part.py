@@ -12,7 +12,7 @@ from metricwatch.errors import SourceError
 from metricwatch.i18n.words import Words, plain
 from metricwatch.parts.contract import Context, Part, SectionSpec
 from metricwatch.parts.missing import part_missing
-from metricwatch.rules import PartRuleInputs, StatusInputs, StatusItem, StatusRule
+from metricwatch.rules_model import PartRuleInputs, StatusInputs, StatusItem, StatusRule
 from toy_part.model import TOY, ToyReport
 
 if TYPE_CHECKING:

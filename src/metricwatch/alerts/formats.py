@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from metricwatch.i18n import lang_of, t
-from metricwatch.rules import Flag
+from metricwatch.rules_model import Flag
 from metricwatch.vocab import OUTCOME_STATUS, OUTCOMES, severity_icon
 from metricwatch.vocab import icon as status_icon
 

@@ -16,7 +16,7 @@ from typing import Literal
 
 from metricwatch.history.alert_state import Sent, Streak
 from metricwatch.history.fingerprint import Judged
-from metricwatch.rules import Flag
+from metricwatch.rules_model import Flag
 from metricwatch.vocab import SEVERITY_RANK
 
 NoticeKind = Literal["firing", "repeat", "resolved"]

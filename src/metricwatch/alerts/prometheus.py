@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from metricwatch.atomic import atomic_write_text, write_error_hint
 from metricwatch.errors import AlertError
 from metricwatch.redact import redact_url
-from metricwatch.rules import Flag, RuleInputs, VersionInputs
+from metricwatch.rules_model import Flag, RuleInputs, VersionInputs
 from metricwatch.vocab import STATUS_VALUES, Severity
 
 if TYPE_CHECKING:

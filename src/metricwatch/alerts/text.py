@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from metricwatch.alerts.lifecycle import Notice, NoticeKind
 from metricwatch.i18n import lang_of, t
-from metricwatch.rules import Flag
+from metricwatch.rules_model import Flag
 from metricwatch.vocab import icon as status_icon
 from metricwatch.vocab import severity_icon
 

@@ -8,7 +8,7 @@ from rich.markup import escape
 
 from metricwatch.doc.table_rich import to_rich
 from metricwatch.redact import scrub
-from metricwatch.rules import Flag
+from metricwatch.rules_model import Flag
 from metricwatch.rules_table import flags_table
 
 

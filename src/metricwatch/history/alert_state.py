@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Literal
 
 from metricwatch.history.clock import parse, parse_or_none, ts, ts_or_none
-from metricwatch.rules import Flag
+from metricwatch.rules_model import Flag
 
 SentState = Literal["firing", "resolved"]
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch.history.fingerprint import fingerprint, judge
 from metricwatch.history.snapshot import Snapshot
-from metricwatch.rules import Flag
+from metricwatch.rules_model import Flag
 
 
 class _Frozen(BaseModel):

@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from metricwatch.rules import Flag
+from metricwatch.rules_model import Flag
 from metricwatch.vocab import NO_VERDICT_OUTCOMES
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from metricwatch.history.fingerprint import fingerprint
-from metricwatch.rules import Flag
+from metricwatch.rules_model import Flag
 
 COLUMNS = ("rule", "metric", "kind", "severity", "outcome", "version", "run_id", "value",
            "value_display", "threshold", "threshold_display", "baseline", "run_url")  # fmt: skip

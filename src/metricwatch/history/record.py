@@ -23,7 +23,7 @@ from metricwatch.history.db import history_path, opened
 from metricwatch.history.snapshot import Command, snapshot_of
 from metricwatch.history.store import write_snapshot
 from metricwatch.redact import scrub
-from metricwatch.rules import Flag
+from metricwatch.rules_model import Flag
 
 log = logging.getLogger("metricwatch")
 

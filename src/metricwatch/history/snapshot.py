@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch import __version__
 from metricwatch.config import Config
-from metricwatch.rules import Flag, RuleInputs
+from metricwatch.rules_model import Flag, RuleInputs
 
 if TYPE_CHECKING:
     from metricwatch.parts.drift.model import DriftReport

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from metricwatch.config import Config
 from metricwatch.i18n.words import Words
-from metricwatch.rules import PartRuleInputs
+from metricwatch.rules_model import PartRuleInputs
 
 if TYPE_CHECKING:
     from metricwatch.doc.blocks import Block

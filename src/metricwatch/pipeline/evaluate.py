@@ -9,7 +9,8 @@ from metricwatch.config import Config
 from metricwatch.i18n.words import Words, plain
 from metricwatch.parts.registry import all_parts
 from metricwatch.result import MonitoringResult
-from metricwatch.rules import PartRuleInputs, RuleInputs, evaluate, merge_inputs
+from metricwatch.rules import evaluate
+from metricwatch.rules_model import PartRuleInputs, RuleInputs, merge_inputs
 
 Scope = Literal["candidate", "versions"]
 

@@ -18,7 +18,8 @@ from metricwatch.pipeline.collect import collect
 from metricwatch.pipeline.evaluate import Scope, evaluated
 from metricwatch.pipeline.plots import collect_plots
 from metricwatch.result import MonitoringResult
-from metricwatch.rules import Flag, RuleInputs, exit_code
+from metricwatch.rules import exit_code
+from metricwatch.rules_model import Flag, RuleInputs
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from metricwatch.history.diff import ReproChange, SinceLast
 from metricwatch.i18n import Lang, label, t
-from metricwatch.rules import Flag
+from metricwatch.rules_model import Flag
 from metricwatch.vocab import VERDICT_STATUS, icon, severity_icon
 
 

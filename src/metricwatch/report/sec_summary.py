@@ -8,7 +8,7 @@ from metricwatch.doc.blocks import Block, Bullets, Heading, Notice, Paragraph, T
 from metricwatch.i18n import Lang, t
 from metricwatch.report import sec_history
 from metricwatch.result import MonitoringResult
-from metricwatch.rules import Flag
+from metricwatch.rules_model import Flag
 
 SUMMARY_LINE_MAX = 400
 

@@ -7,7 +7,7 @@ import math
 from metricwatch.config import Config
 from metricwatch.i18n.words import Words
 from metricwatch.parts.drift.model import DriftReport
-from metricwatch.rules import PartRuleInputs
+from metricwatch.rules_model import PartRuleInputs
 
 
 def drift_rule_inputs(rep: DriftReport | None, reason: Words | None, cfg: Config) -> PartRuleInputs:

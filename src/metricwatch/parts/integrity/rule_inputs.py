@@ -10,7 +10,8 @@ from metricwatch.config import STATUS_DEFAULTS, Config
 from metricwatch.i18n.message import msg
 from metricwatch.i18n.words import Words
 from metricwatch.parts.integrity.model import IntegrityReport, TagIntegrity
-from metricwatch.rules import PartRuleInputs, StatusInputs, StatusItem, StatusRule, status_text
+from metricwatch.rules import status_text
+from metricwatch.rules_model import PartRuleInputs, StatusInputs, StatusItem, StatusRule
 
 # the built-in status rule, on unless a configured rule names metric "integrity"
 INTEGRITY_RULE = StatusRule(

@@ -15,7 +15,7 @@ from metricwatch.i18n.message import msg
 from metricwatch.i18n.words import Words
 from metricwatch.parts.kpis.collect import KpiReport, KpiRow
 from metricwatch.parts.kpis.metric_values import MetricValue
-from metricwatch.rules import MetricInput, PartRuleInputs, VersionInputs
+from metricwatch.rules_model import MetricInput, PartRuleInputs, VersionInputs
 
 _OLDEST = datetime.min.replace(tzinfo=UTC)
 

@@ -21,7 +21,7 @@ from metricwatch.vocab import BASELINE_MARK, BREACH_MARK
 
 if TYPE_CHECKING:
     from metricwatch.parts.kpis.collect import KpiReport, KpiRow
-    from metricwatch.rules import Flag
+    from metricwatch.rules_model import Flag
 
 View = Literal["report", "cli", "csv"]
 MISSING = "—"

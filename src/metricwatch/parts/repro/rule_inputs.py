@@ -6,7 +6,8 @@ from metricwatch.config import STATUS_DEFAULTS, Config
 from metricwatch.i18n.message import msg
 from metricwatch.i18n.words import Words, plain
 from metricwatch.parts.repro.model import ReproReport
-from metricwatch.rules import PartRuleInputs, StatusInputs, StatusItem, StatusRule, status_text
+from metricwatch.rules import status_text
+from metricwatch.rules_model import PartRuleInputs, StatusInputs, StatusItem, StatusRule
 
 # the built-in status rule, on unless a configured rule names metric "repro"
 REPRO_RULE = StatusRule(
