@@ -58,6 +58,18 @@ def list_from_text(data: Any, **fields: str) -> Any:
     return data
 
 
+def msgs_from_text(data: Any, **fields: str) -> Any:
+    """Like `list_from_text`, for a list of single messages: each `old=new` field's English
+    texts become `new`, one plain message per text."""
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    for old, new in fields.items():
+        if new not in data and isinstance(data.get(old), list):
+            data[new] = [plain(n) for n in data[old] if isinstance(n, str) and n]
+    return data
+
+
 def joined(parts: Sequence[Words], sep: str = "words.sep") -> Words:
     """The parts with the separator (by default "; ") between them."""
     out: Words = []

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, computed_field, model_validator
 
 from metricwatch.errors import SourceError
 from metricwatch.i18n.message import Msg, msg
-from metricwatch.i18n.words import plain
+from metricwatch.i18n.words import msgs_from_text
 from metricwatch.sources.dvc_child import run_worker
 from metricwatch.sources.git_dvc import list_tags
 from metricwatch.sources.views import DvcSource
@@ -66,9 +66,7 @@ class DvcMetrics(BaseModel):
     @classmethod
     def _from_text(cls, data: Any) -> Any:
         """Metrics saved before their notes were messages (an older metrics.json) keep them."""
-        if isinstance(data, dict) and "remarks" not in data and isinstance(data.get("notes"), list):
-            data = {**data, "remarks": [plain(n) for n in data["notes"] if isinstance(n, str)]}
-        return data
+        return msgs_from_text(data, notes="remarks")
 
     @computed_field  # type: ignore[prop-decorator]
     @property

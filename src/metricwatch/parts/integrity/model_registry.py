@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validat
 from metricwatch.config import Config
 from metricwatch.errors import CheckError
 from metricwatch.i18n.message import Msg, msg
-from metricwatch.i18n.words import Words, joined, plain
+from metricwatch.i18n.words import Words, joined, msgs_from_text, plain
 from metricwatch.parts.integrity.model import CheckItem
 from metricwatch.sources.mlflow_registry import (
     RegisteredVersion,
@@ -48,9 +48,7 @@ class RegistryBaseline(BaseModel):
     @classmethod
     def _from_text(cls, data: Any) -> Any:
         """A baseline saved before its notes were messages (an older metrics.json) keeps them."""
-        if isinstance(data, dict) and "remarks" not in data and isinstance(data.get("notes"), list):
-            data = {**data, "remarks": [plain(n) for n in data["notes"] if isinstance(n, str)]}
-        return data
+        return msgs_from_text(data, notes="remarks")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
