@@ -7,6 +7,7 @@ on an empty folder (the other parts are not asked for) and build no report.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,11 @@ from support.configs import make_config
 
 from metricwatch.config import Config
 from metricwatch.parts import registry
-from metricwatch.parts.history.model import HISTORY
+from metricwatch.parts.history.model import HISTORY, HistoryReport
 from metricwatch.pipeline.record import record_snapshot
 from metricwatch.pipeline.run import run_pipeline
 from metricwatch.report.notebook import as_html, section_names
+from metricwatch.result import MonitoringResult
 from metricwatch.sources.history_db.db import history_path
 
 
@@ -61,3 +63,15 @@ def test_a_corrupt_database_is_a_value_of_the_part_not_an_error(cfg: Config) -> 
     assert "history" not in {f.rule for f in outcome.flags}
     assert outcome.exit_code() == without.exit_code()
     assert path.read_bytes() == b"not a database" * 50
+
+
+def test_an_older_metrics_json_with_history_data_still_reads_back(cfg: Config) -> None:
+    """Before history was a part, `history` held the view the report showed; it reads back as
+    the part (its stored renders unknown: the section then shows this render alone)."""
+    result = run_pipeline(cfg, [], scope="versions").result
+    data = json.loads(result.to_json())
+    data["history"] = {"path": "h.sqlite", "enabled": True, "problem": None, "detail": None,
+                       "view": {"points": [], "since_last": None}}  # fmt: skip
+    again = MonitoringResult.model_validate(data)
+    assert again.get(HISTORY) == HistoryReport(path="h.sqlite")
+    assert "History starts with the next render" in as_html(again, ["history"])

@@ -22,17 +22,17 @@ log = logging.getLogger("metricwatch")
 
 
 def collect_history(cfg: Config) -> HistoryReport:
-    path, points = str(history_path(cfg)), cfg.history.points
+    path = str(history_path(cfg))
     if not cfg.history.enabled:
-        return HistoryReport(path=path, enabled=False, points=points)
-    try:
-        stored = stored_snapshots(cfg, last=points - 1)
+        return HistoryReport(path=path, enabled=False)
+    try:  # the section shows `history.points` renders, this one included
+        stored = stored_snapshots(cfg, last=cfg.history.points - 1)
     except HistoryError as exc:
         problem, detail = problem_of(exc.kind), str(exc)
     except Exception as exc:  # a bug here must not cost the report
         log.debug("history read failed:\n%s", scrub(traceback.format_exc()))
         problem, detail = INTERNAL, f"internal error: {type(exc).__name__}: {exc}"
     else:
-        return HistoryReport(path=path, stored=stored, points=points)
+        return HistoryReport(path=path, stored=stored)
     log.debug("history not shown: %s", scrub(detail))
-    return HistoryReport(path=path, points=points, problem=problem, detail=scrub(detail))
+    return HistoryReport(path=path, problem=problem, detail=scrub(detail))

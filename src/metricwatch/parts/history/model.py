@@ -28,7 +28,6 @@ class HistoryReport(BaseModel):
     path: str
     enabled: bool = True
     stored: list[Snapshot] = Field(default_factory=list)  # earlier renders, oldest first
-    points: int = 20  # `history.points`: how many renders the section shows, this one included
     problem: Problem | None = None
     detail: str | None = None  # the full message, for logs (the report words `problem`)
 

@@ -42,8 +42,7 @@ def _shown(part: HistoryReport, result: MonitoringResult) -> ReportHistory:
     try:
         at = result.meta.generated_at
         current = snapshot_of(result, result.flags, command="report", taken_at=at)
-        stored = part.stored[-(part.points - 1) :] if part.points > 1 else []
-        view = view_of(stored, current)
+        view = view_of(part.stored, current)
     except Exception as exc:  # a bug here must not cost the report
         log.debug("history view failed:\n%s", scrub(traceback.format_exc()))
         detail = scrub(f"internal error: {type(exc).__name__}: {exc}")
