@@ -1,8 +1,9 @@
 """Notify with a lifecycle: read the alert state, decide (lifecycle.py), deliver, save.
 
-One notifier at a time holds the alert lock (sources/history_db/alert_lock.py) from reading the state to
-saving it, so two `check --notify` at once never both announce a breach: the second waits for
-the first's deliveries (bounded by their retries and timeouts), then finds nothing new to say.
+One notifier at a time holds the alert lock (sources/history_db/alert_lock.py) from reading the
+state to saving it, so two `check --notify` at once never both announce a breach: the second
+waits for the first's deliveries (bounded by their retries and timeouts), then finds nothing new
+to say.
 What a sink failed to receive is not saved as sent, so the next run tries again.
 
 Without usable state (the history database is locked, corrupt, newer, or history is disabled)
