@@ -61,12 +61,12 @@ def result_and_cfg(config: Path, db: Path, keep: int | str):
 
 def fill_year(cfg, result, n: int) -> None:
     """n snapshots one hour apart, ending now, written in one transaction."""
-    from metricwatch.history.db import open_for
-    from metricwatch.history.snapshot import snapshot_of
-    from metricwatch.history.store import insert_snapshot
+    from metricwatch.parts.history.snapshot_of import snapshot_of
+    from metricwatch.sources.history_db.db import open_for
+    from metricwatch.sources.history_db.store import insert_snapshot
 
     now = datetime.now(UTC)
-    base = snapshot_of(cfg, result, result.flags, command="check")
+    base = snapshot_of(result, result.flags, command="check")
     with open_for(cfg, write=True) as db, db.write() as conn:
         for i in range(n):
             when = now - timedelta(hours=n - i)
@@ -86,11 +86,11 @@ def timed(fn) -> float:
 
 
 def measure(args: argparse.Namespace) -> dict[str, object]:
-    from metricwatch.history.record import record_snapshot
-    from metricwatch.history.view import history_view
     from metricwatch.parts.drift.collect import DRIFT
+    from metricwatch.parts.history.view import history_view
     from metricwatch.parts.integrity.model import INTEGRITY
     from metricwatch.parts.kpis.collect import KPIS
+    from metricwatch.pipeline.record import record_snapshot
 
     config = demo_config()
     WORK.mkdir(parents=True, exist_ok=True)

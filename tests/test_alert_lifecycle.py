@@ -8,8 +8,8 @@ from datetime import timedelta
 from support.history_data import at, flag
 
 from metricwatch.alerts.lifecycle import advance, next_reminder, plan, sent_after
-from metricwatch.history.alert_state import Sent, Streak
-from metricwatch.history.fingerprint import fingerprint, judge
+from metricwatch.sources.history_db.alert_state import Sent, Streak
+from metricwatch.sources.history_db.fingerprint import fingerprint, judge
 
 DAY = timedelta(hours=24)
 RMSE = flag("rmse", "v1.0.3")

@@ -19,9 +19,9 @@ from support.webhook_receiver import Receiver
 from metricwatch.alerts.notify import notify
 from metricwatch.alerts.sinks import SINKS
 from metricwatch.alerts.text import AlertContext
-from metricwatch.history.alert_lock import lock_path
-from metricwatch.history.db import history_path
-from metricwatch.history.fingerprint import judge
+from metricwatch.sources.history_db.alert_lock import lock_path
+from metricwatch.sources.history_db.db import history_path
+from metricwatch.sources.history_db.fingerprint import judge
 
 BREACHES = judge([flag("rmse", "v1.0.3"), flag("integrity", "v1.0.2")])
 

@@ -17,7 +17,7 @@ from metricwatch.alerts.lifecycle import Notice
 from metricwatch.alerts.sinks import SINKS, configured_sinks, deliver, delivery_bound_s
 from metricwatch.alerts.text import AlertContext
 from metricwatch.errors import AlertError
-from metricwatch.history.fingerprint import fingerprint
+from metricwatch.sources.history_db.fingerprint import fingerprint
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 SINCE = NOW - timedelta(hours=3)

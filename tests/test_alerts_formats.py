@@ -139,7 +139,7 @@ def test_hostile_version_tag_stays_text_in_slack_and_teams() -> None:
     inputs = INPUTS.model_copy(update={"versions": [BASE, cand], "candidate": cand})
     flags = [f for f in evaluate(CFG, inputs) if f.breached]
     from metricwatch.alerts.lifecycle import Notice
-    from metricwatch.history.fingerprint import fingerprint
+    from metricwatch.sources.history_db.fingerprint import fingerprint
 
     ctx = AlertContext(project="demo")
     notices = [Notice("firing", fingerprint(f), f, datetime(2026, 1, 1, tzinfo=UTC)) for f in flags]

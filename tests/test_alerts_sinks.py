@@ -14,8 +14,8 @@ from metricwatch.alerts.lifecycle import Notice
 from metricwatch.alerts.sinks import SINKS, configured_sinks, deliver, get_sink, resolve_url
 from metricwatch.alerts.text import AlertContext
 from metricwatch.errors import AlertError
-from metricwatch.history.fingerprint import fingerprint
 from metricwatch.rules_model import Flag
+from metricwatch.sources.history_db.fingerprint import fingerprint
 
 SECRET = "T0SECRET/B0SECRET/xoxb-planted-secret"
 

@@ -13,8 +13,8 @@ import yaml
 from support.history_data import flag, snapshot
 
 from metricwatch.cli import main
-from metricwatch.history.db import opened
-from metricwatch.history.store import write_snapshot
+from metricwatch.sources.history_db.db import opened
+from metricwatch.sources.history_db.store import write_snapshot
 
 
 @pytest.fixture

@@ -21,19 +21,21 @@ from support.history_data import flag, snapshot
 
 from metricwatch.config import Config, ThresholdRule, load_config
 from metricwatch.doc.blocks import Figure
-from metricwatch.history.db import history_path
-from metricwatch.history.record import record_snapshot
-from metricwatch.history.report_view import ReportHistory, history_of, with_history
-from metricwatch.history.view import history_view, view_of
 from metricwatch.i18n import catalogue
+from metricwatch.parts.history.collect import collect_history
+from metricwatch.parts.history.model import HistoryReport
+from metricwatch.parts.history.report_view import history_of
+from metricwatch.parts.history.section import summary_line
+from metricwatch.parts.history.view import history_view
 from metricwatch.parts.integrity.model import INTEGRITY
 from metricwatch.parts.kpis.collect import KPIS
 from metricwatch.pipeline.evaluate import evaluated
+from metricwatch.pipeline.record import record_snapshot
 from metricwatch.pipeline.run import run_pipeline
 from metricwatch.report.notebook import as_html, section_blocks
-from metricwatch.report.sec_history import summary_line
 from metricwatch.result import MonitoringResult
 from metricwatch.runfacts import ReportMeta
+from metricwatch.sources.history_db.db import history_path
 
 PARTS = ("kpis", "integrity", "drift")
 NEW_TAG = "v1.0.3"
@@ -43,8 +45,13 @@ def _with(cfg: Config, **update: object) -> Config:
     return cfg.model_copy(update=update)
 
 
+def with_history(cfg: Config, result: MonitoringResult) -> MonitoringResult:
+    """The result with the history part collected (what the pipeline collects for a report)."""
+    return result.model_copy(update={"parts": {**result.parts, "history": collect_history(cfg)}})
+
+
 def _render(cfg: Config, result: MonitoringResult) -> MonitoringResult:
-    """What build_report does around the render: the History data, then the snapshot."""
+    """What build_report does around the render: the history part, then the snapshot."""
     meta = result.meta.model_copy(update={"generated_at": datetime.now(UTC)})
     result, _ = evaluated(result.model_copy(update={"meta": meta}), cfg, PARTS, "versions")
     shown = with_history(cfg, result)
@@ -225,11 +232,13 @@ def test_history_off_is_one_sentence_and_no_summary_line(tmp_path: Path) -> None
 def test_hostile_tag_and_rule_names_stay_text(tmp_path: Path) -> None:
     evil = '<img src=x onerror="alert(1)">'
     before = snapshot(0, tags={"v1": "ok"}, flags=[])
-    now = snapshot(1, tags={"v1": "fail", evil: "ok"}, flags=[flag(f"<script>{evil}", evil)])
+    then = snapshot(1, tags={"v1": "fail", evil: "ok"}, flags=[flag(f"<script>{evil}", evil)])
     cfg = make_config(tmp_path)
-    view = view_of([before], current=now.model_copy(update={"commit": evil}))
-    data = ReportHistory(path=f"{tmp_path}/<b>h.sqlite", view=view).model_dump(mode="json")
-    result = _bare_result(cfg).model_copy(update={"history": data})
+    stored = [before, then.model_copy(update={"commit": evil})]  # this render resolves the flag
+    part = HistoryReport(path=f"{tmp_path}/<b>h.sqlite", stored=stored)
+    passing = flag(f"<script>{evil}", evil, outcome="pass")
+    result = _bare_result(cfg).model_copy(update={"parts": {"history": part}, "flags": [passing]})
+    assert history_of(result).view.since_last.resolved_breaches  # type: ignore[union-attr]
     html = as_html(result, ["summary", "history"])
     assert "<img" not in html and "<script" not in html and "<b>" not in html
     assert "&lt;img src=x onerror=" in html  # named, as text

@@ -11,10 +11,10 @@ import pytest
 from support.history_data import at, flag, snapshot
 
 from metricwatch.errors import HistoryError
-from metricwatch.history.db import opened
-from metricwatch.history.queries import load_snapshots, snapshot_ids
-from metricwatch.history.schema import MIGRATIONS, SCHEMA_VERSION, migrate
-from metricwatch.history.store import write_snapshot
+from metricwatch.sources.history_db.db import opened
+from metricwatch.sources.history_db.queries import load_snapshots, snapshot_ids
+from metricwatch.sources.history_db.schema import MIGRATIONS, SCHEMA_VERSION, migrate
+from metricwatch.sources.history_db.store import write_snapshot
 
 
 def open_w(path: Path, timeout_s: float = 5.0):
@@ -111,7 +111,7 @@ def test_migration_from_schema_1_keeps_the_data(tmp_path: Path) -> None:
     conn.execute("BEGIN IMMEDIATE")
     migrate(conn, target=1)
     conn.execute("COMMIT")
-    from metricwatch.history.store import insert_snapshot
+    from metricwatch.sources.history_db.store import insert_snapshot
 
     conn.execute("BEGIN IMMEDIATE")
     sid = insert_snapshot(conn, snapshot())

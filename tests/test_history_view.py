@@ -9,11 +9,11 @@ import pytest
 from support.configs import make_config
 from support.history_data import at, flag, snapshot
 
-from metricwatch.history.db import history_path, opened
-from metricwatch.history.diff import ReproChange, TagChange, since_last
-from metricwatch.history.fingerprint import fingerprint, judge
-from metricwatch.history.store import write_snapshot
-from metricwatch.history.view import history_view, view_of
+from metricwatch.parts.history.diff import ReproChange, TagChange, since_last
+from metricwatch.parts.history.view import history_view, view_of
+from metricwatch.sources.history_db.db import history_path, opened
+from metricwatch.sources.history_db.fingerprint import fingerprint, judge
+from metricwatch.sources.history_db.store import write_snapshot
 
 
 def test_fingerprint_is_rule_and_version_not_value() -> None:
@@ -25,8 +25,8 @@ def test_fingerprint_is_rule_and_version_not_value() -> None:
 
 
 def test_a_per_feature_flag_is_its_own_breach_and_keeps_its_feature() -> None:
-    from metricwatch.history.flag_rows import _extra
     from metricwatch.rules_model import Flag
+    from metricwatch.sources.history_db.flag_rows import _extra
 
     class FeatureFlag(Flag):  # what a per-feature rule's flag carries
         feature: str | None = None

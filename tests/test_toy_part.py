@@ -74,9 +74,9 @@ def test_skip_and_check_list_it(toy: None, cfg: Config) -> None:
     assert "toy" in registry.check_parts()
     shown = CliRunner().invoke(app, ["report", "--help"])
     words = " ".join(shown.output.replace("│", " ").split())  # the help as wrapped by rich
-    assert "Parts to leave out: kpis, integrity, repro, drift, evidence, toy." in words
+    assert "Parts to leave out: kpis, integrity, repro, drift, evidence, history, toy." in words
     bad = CliRunner().invoke(app, ["report", "--skip", "lamp"])
-    assert "valid: kpis, integrity, repro, drift, evidence, toy" in str(bad.exception)
+    assert "valid: kpis, integrity, repro, drift, evidence, history, toy" in str(bad.exception)
 
 
 def test_without_the_fixture_it_is_gone() -> None:

@@ -7,8 +7,8 @@ the JSON), with its reason in `errors[part]`. The pipeline's facts live here too
 this command did not collect and why (`not_run`), and the parts no verdict can rest on
 (`no_verdict`: an essential part failed, or integrity found no release tags), both reasons
 kept as catalogue messages. For the report,
-the project's DVC plots at the baseline tag and the newest release (`plots`) and its History
-data (`history`: the earlier renders and what changed since the last).
+the project's DVC plots at the baseline tag and the newest release (`plots`). History is a part
+like the others (`history`: the renders stored before this one).
 """
 
 from __future__ import annotations
@@ -46,9 +46,6 @@ class MonitoringResult(BaseModel):
     not_run: dict[str, Words] = Field(default_factory=dict)  # part → why this command skipped it
     no_verdict: dict[str, Words] = Field(default_factory=dict)  # part → why no verdict rests on it
     plots: PlotsAcross | None = None  # dvc.yaml's plots, baseline vs newest release (report only)
-    # the report's History data (history/report_view.py ReportHistory as JSON; the history floor
-    # sits above this one, so it is kept as plain values); None: not made by `report`
-    history: dict[str, Any] | None = None
 
     def get(self, key: PartKey[M]) -> M | None:
         """One part's result, typed; None when it was not collected or failed."""

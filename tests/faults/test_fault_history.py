@@ -20,8 +20,8 @@ from faultkit import edit_config, expect, norm, run_mw
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from support.history_data import snapshot
 
-from metricwatch.history.db import opened
-from metricwatch.history.store import write_snapshot
+from metricwatch.sources.history_db.db import opened
+from metricwatch.sources.history_db.store import write_snapshot
 
 pytestmark = pytest.mark.slow
 

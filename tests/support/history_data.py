@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from metricwatch.history.snapshot import FeatureStat, Snapshot, TagState, VersionKpis
 from metricwatch.rules_model import Flag
+from metricwatch.sources.history_db.snapshot import FeatureStat, Snapshot, TagState, VersionKpis
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

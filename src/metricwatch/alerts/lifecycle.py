@@ -5,7 +5,8 @@ A breach (a fingerprint) notifies a sink when it starts firing ("firing"), again
 ("repeat": still firing since …), and once when it stops ("resolved"); nothing else. A sink
 that re-sends every firing alert on every run (Alertmanager, which deduplicates and repeats by
 itself) gets "repeat" each run instead of silence. A breach this run cannot judge (no verdict,
-no data: history/fingerprint.py) stays as it was, firing, and is never announced as resolved.
+no data: sources/history_db/fingerprint.py) stays as it was, firing, and is never announced as
+resolved.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
-from metricwatch.history.alert_state import Sent, Streak
-from metricwatch.history.fingerprint import Judged
 from metricwatch.rules_model import Flag
+from metricwatch.sources.history_db.alert_state import Sent, Streak
+from metricwatch.sources.history_db.fingerprint import Judged
 from metricwatch.vocab import SEVERITY_RANK
 
 NoticeKind = Literal["firing", "repeat", "resolved"]

@@ -1,8 +1,9 @@
 """Notify with a lifecycle: read the alert state, decide (lifecycle.py), deliver, save.
 
-One notifier at a time holds the alert lock (history/alert_lock.py) from reading the state to
-saving it, so two `check --notify` at once never both announce a breach: the second waits for
-the first's deliveries (bounded by their retries and timeouts), then finds nothing new to say.
+One notifier at a time holds the alert lock (sources/history_db/alert_lock.py) from reading the
+state to saving it, so two `check --notify` at once never both announce a breach: the second
+waits for the first's deliveries (bounded by their retries and timeouts), then finds nothing new
+to say.
 What a sink failed to receive is not saved as sent, so the next run tries again.
 
 Without usable state (the history database is locked, corrupt, newer, or history is disabled)
@@ -30,11 +31,17 @@ from metricwatch.alerts.text import AlertContext
 from metricwatch.config import Config
 from metricwatch.durations import seconds
 from metricwatch.errors import AlertError, HistoryError
-from metricwatch.history.alert_lock import alert_lock
-from metricwatch.history.alert_state import AlertState, Sent, Streak, load_state, save_state
-from metricwatch.history.db import history_path, open_for
-from metricwatch.history.fingerprint import Judged
 from metricwatch.redact import scrub
+from metricwatch.sources.history_db.alert_lock import alert_lock
+from metricwatch.sources.history_db.alert_state import (
+    AlertState,
+    Sent,
+    Streak,
+    load_state,
+    save_state,
+)
+from metricwatch.sources.history_db.db import history_path, open_for
+from metricwatch.sources.history_db.fingerprint import Judged
 
 Deliver = Callable[[Config, Sink, AlertContext, list[Notice]], SinkReport]
 

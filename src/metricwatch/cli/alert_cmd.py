@@ -38,7 +38,7 @@ def send_alerts(
     True when nothing failed. A dry run prints the payloads, sends and records nothing."""
     from metricwatch.alerts.notify import notify
     from metricwatch.alerts.sinks import configured_sinks, get_sink, secret_env_vars
-    from metricwatch.history.fingerprint import judge
+    from metricwatch.sources.history_db.fingerprint import judge
 
     secrets = secret_env_vars(cfg)
     chosen = [get_sink(n) for n in sinks] if sinks else configured_sinks(cfg)

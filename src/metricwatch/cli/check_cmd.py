@@ -94,7 +94,7 @@ def check(
         junit_xml.write_text(scrub(to_junit(run.flags, **common), secrets), encoding="utf-8")
         err_console.print(f"JUnit report written to {escape(str(junit_xml))}", soft_wrap=True)
     if not dry_run:
-        from metricwatch.history.record import record_snapshot
+        from metricwatch.pipeline.record import record_snapshot
 
         record_snapshot(cfg, run.result, run.flags, command="check", exit_code=code)
     if notify:

@@ -44,9 +44,9 @@ def history(
     from metricwatch.cli.history_format import TABLE_HEADERS, table_cells, to_csv, to_json
     from metricwatch.cli.kpis_cmd import _parse_since
     from metricwatch.config import load_config
-    from metricwatch.history.db import history_path, open_for
-    from metricwatch.history.queries import load_snapshots, snapshot_ids
     from metricwatch.report.build import with_output
+    from metricwatch.sources.history_db.db import history_path, open_for
+    from metricwatch.sources.history_db.queries import load_snapshots, snapshot_ids
 
     cfg = with_output(load_config(config, check_paths=False), output)
     when = _parse_since(since)

@@ -10,7 +10,7 @@ from collections import Counter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from metricwatch.history.snapshot import Snapshot
+from metricwatch.sources.history_db.snapshot import Snapshot
 from metricwatch.vocab import ITEM_STATUSES as TAG_STATUSES
 
 KPIS = ("rmse", "qwk", "train_time_s", "drift_pct")

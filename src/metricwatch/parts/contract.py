@@ -48,14 +48,27 @@ class Loaded(Generic[T]):
 
 @dataclass(frozen=True)
 class SectionSpec:
-    """One numbered report section: its heading and its block builder."""
+    """One numbered report section: its heading and its block builder.
+
+    `at_end`: numbered after the appendices (the seed's eight sections keep their numbers);
+    `only_collected`: left out, heading and all, when its part is not in the result."""
 
     name: str
     heading: Callable[[Lang], str]  # the title in the report's language, without its number
     build: Callable[[MonitoringResult, Lang], list[Block]]
+    at_end: bool = False
+    only_collected: bool = False
 
     @classmethod
-    def of(cls, name: str, heading_key: str, module: str) -> SectionSpec:
+    def of(
+        cls,
+        name: str,
+        heading_key: str,
+        module: str,
+        *,
+        at_end: bool = False,
+        only_collected: bool = False,
+    ) -> SectionSpec:
         """A section whose heading is a catalogue key and whose builder is `module.build`,
         imported when the report is built (not when the registry is read)."""
 
@@ -64,7 +77,7 @@ class SectionSpec:
             builder = import_module(module).build
             return builder(result, lang)
 
-        return cls(name, catalogue_heading(heading_key), build)
+        return cls(name, catalogue_heading(heading_key), build, at_end, only_collected)
 
 
 def catalogue_heading(key: str) -> Callable[[Lang], str]:
@@ -107,8 +120,9 @@ class Part(Generic[M]):
 
     key: PartKey[M]
     collect_fn: Callable[[Context], M]
-    # what the rules read of it; called with None and the reason when it was not collected
-    rule_inputs_fn: Callable[[M | None, Words | None, Config], PartRuleInputs] | None = None
+    # what the rules read of it; called with None and the reason when it was not collected,
+    # and with cfg None where no config is at hand (a section re-reading a result: no links)
+    rule_inputs_fn: Callable[[M | None, Words | None, Config | None], PartRuleInputs] | None = None
     needs: tuple[str, ...] = ()
     uses_runs: bool = False  # reads ctx.runs: the pipeline loads the runs once before it
     essential: bool = False
@@ -123,7 +137,7 @@ class Part(Generic[M]):
         return self.collect_fn(ctx)
 
     def rule_inputs(
-        self, model: BaseModel | None, reason: Words | None, cfg: Config
+        self, model: BaseModel | None, reason: Words | None, cfg: Config | None
     ) -> PartRuleInputs:
         """What the rules read of this part; `reason` (message pieces) says why `model` is None."""
         if self.rule_inputs_fn is None:

@@ -19,11 +19,12 @@ _PARTS: dict[str, Part[Any]] = {}
 def _builtin() -> list[Part[Any]]:
     from metricwatch.parts.drift.part import PART as DRIFT
     from metricwatch.parts.evidence.part import PART as EVIDENCE
+    from metricwatch.parts.history.part import PART as HISTORY
     from metricwatch.parts.integrity.part import PART as INTEGRITY
     from metricwatch.parts.kpis.part import PART as KPIS
     from metricwatch.parts.repro.part import PART as REPRO
 
-    return [KPIS, INTEGRITY, REPRO, DRIFT, EVIDENCE]
+    return [KPIS, INTEGRITY, REPRO, DRIFT, EVIDENCE, HISTORY]
 
 
 def _registry() -> dict[str, Part[Any]]:

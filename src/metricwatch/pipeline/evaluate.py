@@ -1,5 +1,6 @@
-"""Evaluate the rules on a collected result: every registered part gives its rule inputs (from
-its typed result, or None with the reason), the rules turn them into flags."""
+"""Evaluate the rules on a collected result: every registered part gives its rule inputs
+(parts/rule_inputs.py: from its typed result, or None with the reason), the rules turn them
+into flags."""
 
 from __future__ import annotations
 
@@ -8,26 +9,12 @@ from typing import Literal
 from metricwatch.config import Config
 from metricwatch.i18n.words import Words, plain
 from metricwatch.parts.registry import all_parts
+from metricwatch.parts.rule_inputs import part_inputs
 from metricwatch.result import MonitoringResult
 from metricwatch.rules import evaluate
-from metricwatch.rules_model import PartRuleInputs, RuleInputs, merge_inputs
+from metricwatch.rules_model import RuleInputs, merge_inputs
 
 Scope = Literal["candidate", "versions"]
-
-
-def part_inputs(result: MonitoringResult, cfg: Config) -> list[tuple[str, PartRuleInputs]]:
-    given = []
-    for part in all_parts():
-        error = result.errors.get(part.name)
-        reason = [plain(error)] if error else result.not_run.get(part.name)
-        given.append((part.name, part.rule_inputs(result.parts.get(part.name), reason, cfg)))
-    return given
-
-
-def rule_inputs_of(result: MonitoringResult, cfg: Config) -> RuleInputs:
-    """What the rules read of a result (also what its history snapshot records)."""
-    given = [g for _, g in part_inputs(result, cfg)]
-    return merge_inputs(given, result.errors, result.not_run)
 
 
 def evaluated(

@@ -104,9 +104,6 @@ def build_report(
                 part_progress=progress,
                 plots=True,
             ).result
-        from metricwatch.history.report_view import with_history
-
-        result = with_history(cfg, result)  # the earlier renders, before this one is recorded
         try:
             built = atomic_write_text(build_dir / RESULT_NAME, result.to_json())
         except OSError as exc:
@@ -142,8 +139,9 @@ def build_report(
             extra_files=[built],
             hold_lock=False,
         )
-        from metricwatch.history.record import record_snapshot
+        from metricwatch.pipeline.record import record_snapshot
 
+        # after the render: the History section compared the stored renders with this one
         timings = {**result.timings, **timer.as_dict()}  # per part, then per stage
         record_snapshot(cfg, result, result.flags, command="report", timings=timings,
                         taken_at=result.meta.generated_at)  # fmt: skip

@@ -1,9 +1,11 @@
 """What the report notebook calls: load (or collect) the result, then show each section in turn.
 
 The sections: the summary, one numbered section per registered part section (registry order),
-the appendices (numbered after them), History (the report over time: after the seed's sections,
-so the user's template keeps its numbers), the footer. A heading's number is its position,
-whatever number its catalogue text carries.
+the appendices (numbered after them), the part sections placed at the end (History, the report
+over time: after the seed's eight, so the user's template keeps its numbers), the footer. A
+section that shows only a collected part (History) is left out, heading and all, when its part
+is not in the result (`--skip history`). A heading's number is its position, whatever number its
+catalogue text carries.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from metricwatch.doc.blocks import Block, Figure, Heading, Text
 from metricwatch.i18n import Lang, lang_of
@@ -26,7 +28,6 @@ def load_result(
         result = MonitoringResult.read(Path(result_path))
     else:
         from metricwatch.config import load_config
-        from metricwatch.history.report_view import with_history
         from metricwatch.parts.registry import part_names
         from metricwatch.pipeline.run import run_pipeline
 
@@ -34,7 +35,6 @@ def load_result(
         result = run_pipeline(
             cfg, part_names(), scope="versions", rev=rev or None, plots=True
         ).result
-        result = with_history(cfg, result)
     if lang:
         result = result.model_copy(update={"meta": result.meta.model_copy(update={"lang": lang})})
     return result
@@ -44,27 +44,35 @@ _NUMBER = re.compile(r"^\d+\.\s*")
 Builder = Callable[[MonitoringResult, Lang], list[Block]]
 
 
-def _sections() -> dict[str, tuple[Callable[[Lang], str] | None, Builder]]:
-    from metricwatch.parts.contract import catalogue_heading
-    from metricwatch.parts.registry import all_parts
-    from metricwatch.report import sec_appendix, sec_history, sec_summary
+class _Section(NamedTuple):
+    heading: Callable[[Lang], str] | None  # None: no heading (the summary, the footer)
+    build: Builder
+    part: str | None = None  # shown only when this part is in the result
 
-    numbered: list[tuple[str, Callable[[Lang], str], Builder]] = [
-        (spec.name, spec.heading, spec.build) for part in all_parts() for spec in part.sections
-    ]
+
+def _sections() -> dict[str, _Section]:
+    from metricwatch.parts.contract import SectionSpec, catalogue_heading
+    from metricwatch.parts.registry import all_parts
+    from metricwatch.report import sec_appendix, sec_summary
+
+    specs = [(part.name, spec) for part in all_parts() for spec in part.sections]
+
+    def of(
+        specs: list[tuple[str, SectionSpec]],
+    ) -> list[tuple[str, Callable[[Lang], str], Builder, str | None]]:
+        return [(s.name, s.heading, s.build, p if s.only_collected else None) for p, s in specs]
+
+    numbered = of([(p, s) for p, s in specs if not s.at_end])
     numbered += [
-        ("appendix_a", catalogue_heading("report.s6"), sec_appendix.appendix_a),
-        ("appendix_b", catalogue_heading("report.s7"), sec_appendix.appendix_b),
-        ("appendix_c", catalogue_heading("report.s8"), sec_appendix.appendix_c),
-        # after the seed's eight, so the user's template keeps its numbers
-        ("history", catalogue_heading("report.s_history"), sec_history.build),
+        ("appendix_a", catalogue_heading("report.s6"), sec_appendix.appendix_a, None),
+        ("appendix_b", catalogue_heading("report.s7"), sec_appendix.appendix_b, None),
+        ("appendix_c", catalogue_heading("report.s8"), sec_appendix.appendix_c, None),
     ]
-    sections: dict[str, tuple[Callable[[Lang], str] | None, Builder]] = {
-        "summary": (None, sec_summary.build)
-    }
-    for n, (name, heading, build) in enumerate(numbered, start=1):
-        sections[name] = (_numbered(n, heading), build)
-    sections["footer"] = (None, sec_summary.footer)
+    numbered += of([(p, s) for p, s in specs if s.at_end])  # history: after the seed's eight
+    sections = {"summary": _Section(None, sec_summary.build)}
+    for n, (name, heading, build, part) in enumerate(numbered, start=1):
+        sections[name] = _Section(_numbered(n, heading), build, part)
+    sections["footer"] = _Section(None, sec_summary.footer)
     return sections
 
 
@@ -82,7 +90,9 @@ def section_blocks(result: MonitoringResult, name: str) -> list[Block]:
     sections = _sections()
     if name not in sections:
         raise KeyError(f"unknown section {name!r}; valid: {', '.join(sections)}")
-    heading, builder = sections[name]
+    heading, builder, part = sections[name]
+    if part is not None and part not in result.parts:  # e.g. `--skip history`: no section
+        return []
     lang: Lang = lang_of(result.meta.lang)
     blocks: list[Block] = [Heading(heading(lang), 2)] if heading else []
     return blocks + builder(result, lang)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from metricwatch.doc import html as h
 from metricwatch.doc.blocks import Block, Bullets, Heading, Notice, Paragraph, Title
 from metricwatch.i18n import Lang, t
-from metricwatch.report import sec_history
+from metricwatch.parts.history.section import summary_line
 from metricwatch.result import MonitoringResult
 from metricwatch.rules_model import Flag
 
@@ -44,7 +44,7 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
         f"{t('report.commit', lang)}: {(meta.commit or '—')[:12]} ({meta.describe or '—'})",
         f"{t('report.date', lang)}: {meta.generated_at.strftime('%Y-%m-%d %H:%M %Z')}",
     ]
-    since = sec_history.summary_line(result, lang)
+    since = summary_line(result, lang)
     if since:
         lines.append(h.clip(since, SUMMARY_LINE_MAX))
     # one line per rule on page 1: long user text (a 6,000-character param) is cut here

@@ -10,7 +10,9 @@ from metricwatch.parts.drift.model import DriftReport
 from metricwatch.rules_model import PartRuleInputs
 
 
-def drift_rule_inputs(rep: DriftReport | None, reason: Words | None, cfg: Config) -> PartRuleInputs:
+def drift_rule_inputs(
+    rep: DriftReport | None, reason: Words | None, cfg: Config | None
+) -> PartRuleInputs:
     if rep is None:
         return PartRuleInputs(unavailable={"drift": reason} if reason else {})
     pct = rep.dataset_drift_pct

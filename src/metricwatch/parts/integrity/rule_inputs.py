@@ -60,7 +60,7 @@ def _item(tag: TagIntegrity) -> StatusItem:
 
 
 def integrity_rule_inputs(
-    rep: IntegrityReport | None, reason: Words | None, cfg: Config
+    rep: IntegrityReport | None, reason: Words | None, cfg: Config | None
 ) -> PartRuleInputs:
     if rep is not None and rep.tags_unavailable:  # a shallow clone: no verdict, not "ok"
         why = rep.remarks[0] if rep.remarks else [msg("integrity.note.no_tags")]

@@ -67,7 +67,9 @@ def _when(row: KpiRow) -> datetime:
     return row.start_time or _OLDEST
 
 
-def kpi_rule_inputs(kpis: KpiReport | None, reason: Words | None, cfg: Config) -> PartRuleInputs:
+def kpi_rule_inputs(
+    kpis: KpiReport | None, reason: Words | None, cfg: Config | None
+) -> PartRuleInputs:
     """Per version its newest run; the candidate: the newest run that is not the baseline."""
     if kpis is None:
         return PartRuleInputs(unavailable={"kpis": reason} if reason else {})

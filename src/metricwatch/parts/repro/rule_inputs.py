@@ -51,7 +51,9 @@ def verdict_status(
     return StatusInputs(rule=REPRO_RULE, items=[item])
 
 
-def repro_rule_inputs(rep: ReproReport | None, reason: Words | None, cfg: Config) -> PartRuleInputs:
+def repro_rule_inputs(
+    rep: ReproReport | None, reason: Words | None, cfg: Config | None
+) -> PartRuleInputs:
     if rep is None:
         return PartRuleInputs(statuses={"repro": verdict_status(None, reason=reason)})
     status = verdict_status(rep.verdict, rep.rev, rep.message, reason)

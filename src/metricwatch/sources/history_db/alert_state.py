@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from metricwatch.history.clock import parse, parse_or_none, ts, ts_or_none
 from metricwatch.rules_model import Flag
+from metricwatch.sources.history_db.clock import parse, parse_or_none, ts, ts_or_none
 
 SentState = Literal["firing", "resolved"]
 

@@ -1,13 +1,13 @@
 """ "Since the last render" in words, in the report's language: the History section's bullets and
-the page-1 summary's one line. The values come from history/diff.py (SinceLast); every word comes
+the page-1 summary's one line. The values come from diff.py (SinceLast); every word comes
 from the catalogue (rule names, versions, tags and features are the project's own)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from metricwatch.history.diff import ReproChange, SinceLast
 from metricwatch.i18n import Lang, label, t
+from metricwatch.parts.history.diff import ReproChange, SinceLast
 from metricwatch.rules_model import Flag
 from metricwatch.vocab import VERDICT_STATUS, icon, severity_icon
 

@@ -1,4 +1,5 @@
-"""The one call each pipeline makes: record this run's snapshot, never failing the run.
+"""The one call `report` and `check` make after evaluation: record this run's snapshot in the
+history database, never failing the run.
 
 `record_snapshot(cfg, result, flags, command=...)` builds the snapshot, writes it (retention
 included) and returns what happened; `taken_at` (default: now): a report passes its result's
@@ -15,15 +16,16 @@ import traceback
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from metricwatch.config import Config
 from metricwatch.errors import HistoryError
-from metricwatch.history.db import history_path, opened
-from metricwatch.history.snapshot import Command, snapshot_of
-from metricwatch.history.store import write_snapshot
+from metricwatch.parts.history.snapshot_of import snapshot_of
 from metricwatch.redact import scrub
+from metricwatch.result import MonitoringResult
 from metricwatch.rules_model import Flag
+from metricwatch.sources.history_db.db import history_path, opened
+from metricwatch.sources.history_db.snapshot import Command
+from metricwatch.sources.history_db.store import write_snapshot
 
 log = logging.getLogger("metricwatch")
 
@@ -37,7 +39,7 @@ class Recorded:
 
 def record_snapshot(
     cfg: Config,
-    result: Any,
+    result: MonitoringResult,
     flags: list[Flag],
     *,
     command: Command,
@@ -50,7 +52,7 @@ def record_snapshot(
         return Recorded(path, None)
     try:
         snap = snapshot_of(
-            cfg, result, flags, command=command, exit_code=exit_code, timings=timings,
+            result, flags, command=command, exit_code=exit_code, timings=timings,
             taken_at=taken_at,
         )  # fmt: skip
         with opened(path, timeout_s=cfg.history.timeout_s, source=cfg.source, write=True) as db:

@@ -10,7 +10,7 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from metricwatch.durations import seconds
-from metricwatch.history.clock import ts
+from metricwatch.sources.history_db.clock import ts
 
 
 def _cutoff_id(conn: sqlite3.Connection, keep: int | str, now: datetime) -> int | None:

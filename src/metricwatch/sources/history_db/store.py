@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from metricwatch.history import flag_rows
-from metricwatch.history.clock import ts
-from metricwatch.history.db import HistoryDB
-from metricwatch.history.retention import prune
-from metricwatch.history.snapshot import Snapshot
+from metricwatch.sources.history_db import flag_rows
+from metricwatch.sources.history_db.clock import ts
+from metricwatch.sources.history_db.db import HistoryDB
+from metricwatch.sources.history_db.retention import prune
+from metricwatch.sources.history_db.snapshot import Snapshot
 
 
 def _kpi_rows(sid: int, snap: Snapshot) -> list[tuple[object, ...]]:

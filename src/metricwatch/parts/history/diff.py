@@ -11,9 +11,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from metricwatch.history.fingerprint import fingerprint, judge
-from metricwatch.history.snapshot import Snapshot
 from metricwatch.rules_model import Flag
+from metricwatch.sources.history_db.fingerprint import fingerprint, judge
+from metricwatch.sources.history_db.snapshot import Snapshot
 
 
 class _Frozen(BaseModel):

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from metricwatch.history import flag_rows
-from metricwatch.history.clock import parse, ts
-from metricwatch.history.snapshot import FeatureStat, Snapshot, TagState, VersionKpis
+from metricwatch.sources.history_db import flag_rows
+from metricwatch.sources.history_db.clock import parse, ts
+from metricwatch.sources.history_db.snapshot import FeatureStat, Snapshot, TagState, VersionKpis
 
 
 def snapshot_ids(

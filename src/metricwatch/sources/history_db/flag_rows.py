@@ -12,8 +12,8 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from metricwatch.history.fingerprint import fingerprint
 from metricwatch.rules_model import Flag
+from metricwatch.sources.history_db.fingerprint import fingerprint
 
 COLUMNS = ("rule", "metric", "kind", "severity", "outcome", "version", "run_id", "value",
            "value_display", "threshold", "threshold_display", "baseline", "run_url")  # fmt: skip

@@ -1,5 +1,5 @@
-"""The History section: the report over time, from the History data `metricwatch report` put in
-the result (history/report_view.py).
+"""The History section: the report over time, from the history part's stored renders and this
+render's evaluated result (report_view.py).
 
 With two renders or more: what changed since the last render (new and resolved breaches, release
 tags whose integrity status changed, new release tags, the reproducibility verdict when it
@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 from metricwatch.doc.blocks import Block, Bullets, Figure, Heading, Notice, Paragraph
 from metricwatch.doc.table import Table
-from metricwatch.history.report_view import ReportHistory, history_of
-from metricwatch.history.view import HistoryPoint, HistoryView
 from metricwatch.i18n import Lang, t
-from metricwatch.report.history_plot import DRIFT, history_figure, plotted
-from metricwatch.report.history_words import since_bullets, since_summary, when
+from metricwatch.parts.history.plot import DRIFT, history_figure, plotted
+from metricwatch.parts.history.report_view import ReportHistory, history_of
+from metricwatch.parts.history.view import HistoryPoint, HistoryView
+from metricwatch.parts.history.words import since_bullets, since_summary, when
 from metricwatch.vocab import icon
 
 if TYPE_CHECKING:
@@ -63,7 +63,9 @@ def points_table(view: HistoryView, names: list[str], titles: dict[str, str], la
 
 
 def _unshown(rh: ReportHistory | None, lang: Lang) -> list[Block] | None:
-    """The one sentence for a report without history to show (None: there is some)."""
+    """The one sentence for a report without history to show (None: there is some); a result
+    without the history part gets no section from the report (notebook.py), a direct caller
+    gets this sentence."""
     if rh is None:
         return [Paragraph(t("history.no_data", lang))]
     if not rh.enabled:

@@ -1,10 +1,10 @@
 """What the report's History section needs, in one call: the last N snapshots as points (KPIs
 and dataset drift % per snapshot) and "since the last render" (diff.py).
 
-The report builds its own snapshot before it is stored (`snapshot_of`) and passes it as
-`current`: the points end with it and the diff compares it with the newest stored one. Without
-`current`, the points are the stored ones and the diff compares the newest two. Reading never
-writes and never waits for a writer; no database yet gives an empty view.
+The History section builds this render's snapshot before it is stored (`snapshot_of`) and
+passes it as `current`: the points end with it and the diff compares it with the newest stored
+one. Without `current`, the points are the stored ones and the diff compares the newest two.
+Reading never writes and never waits for a writer; no database yet gives an empty view.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch.config import Config
-from metricwatch.history.db import history_path, opened
-from metricwatch.history.diff import SinceLast, since_last
-from metricwatch.history.queries import load_snapshots, snapshot_ids
-from metricwatch.history.snapshot import Snapshot, VersionKpis
+from metricwatch.parts.history.diff import SinceLast, since_last
+from metricwatch.sources.history_db.db import history_path, opened
+from metricwatch.sources.history_db.queries import load_snapshots, snapshot_ids
+from metricwatch.sources.history_db.snapshot import Snapshot, VersionKpis
 
 RENDERS = ("report",)
 
@@ -87,6 +87,19 @@ def view_of(stored: list[Snapshot], current: Snapshot | None = None) -> HistoryV
     return HistoryView(points=[point_of(s) for s in snaps], since_last=diff)
 
 
+def stored_snapshots(
+    cfg: Config, *, last: int, commands: Sequence[str] | None = RENDERS
+) -> list[Snapshot]:
+    """The last `last` stored snapshots of `commands` (oldest first), read-only; raises
+    HistoryError when the database cannot be read. No database yet: none."""
+    path = history_path(cfg)
+    if last < 1 or not path.exists():
+        return []
+    cm = opened(path, timeout_s=cfg.history.timeout_s, source=cfg.source, write=False)
+    with cm as db, db.errors():
+        return load_snapshots(db.conn, snapshot_ids(db.conn, commands=commands, last=last))
+
+
 def history_view(
     cfg: Config,
     *,
@@ -95,13 +108,5 @@ def history_view(
     commands: Sequence[str] | None = RENDERS,
 ) -> HistoryView:
     """The last `last` snapshots of `commands` (default: reports; None: every command)."""
-    path = history_path(cfg)
-    if not path.exists():
-        return view_of([], current)
     stored_n = last - 1 if current is not None else last
-    if stored_n < 1:
-        return view_of([], current)
-    cm = opened(path, timeout_s=cfg.history.timeout_s, source=cfg.source, write=False)
-    with cm as db, db.errors():
-        ids = snapshot_ids(db.conn, commands=commands, last=stored_n)
-        return view_of(load_snapshots(db.conn, ids), current)
+    return view_of(stored_snapshots(cfg, last=stored_n, commands=commands), current)

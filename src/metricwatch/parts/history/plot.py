@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from metricwatch.history.view import HistoryPoint
+    from metricwatch.parts.history.view import HistoryPoint
 
 COLS = 3
 DRIFT = "dataset_drift_pct"

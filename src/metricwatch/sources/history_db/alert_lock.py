@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from metricwatch.history import failures
+from metricwatch.sources.history_db import failures
 
 POLL_S = 0.05
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from metricwatch.config import Config
-from metricwatch.history import failures
-from metricwatch.history.schema import SCHEMA_VERSION, migrate, stored_version
+from metricwatch.sources.history_db import failures
+from metricwatch.sources.history_db.schema import SCHEMA_VERSION, migrate, stored_version
 
 FILE_NAME = "history.sqlite"
 HEADER = b"SQLite format 3\x00"

@@ -1,0 +1,1 @@
+"""The history part: the report over time."""
