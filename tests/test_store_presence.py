@@ -150,9 +150,12 @@ def test_a_pipeline_output_that_looks_like_a_store_is_found(tmp_path: Path) -> N
     )
 
 
-def test_a_missing_store_is_worded_in_the_reports_language(tmp_path: Path) -> None:
+def test_a_missing_store_is_worded_in_the_reports_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The KPI part fails with the store's reason: English in `errors` (JSON, CLI), message
-    pieces in `error_words`, so the KPI section and the summary word it in Spanish."""
+    pieces in `error_words`, so the KPI section and the summary word it in Spanish; a secret
+    in it is scrubbed in both."""
     from metricwatch.parts.missing import part_missing
     from metricwatch.pipeline.collect import collect
     from metricwatch.pipeline.evaluate import evaluated
@@ -171,3 +174,7 @@ def test_a_missing_store_is_worded_in_the_reports_language(tmp_path: Path) -> No
         result.error_words["kpis"], "es"
     )
     assert not gone.exists()
+    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", "hunter2-secret")
+    leaky = make_config(tmp_path, HERE, mlflow={"tracking_uri": "sqlite:///hunter2-secret.db"})
+    said = collect(leaky, ["kpis"]).error_words["kpis"]
+    assert "hunter2-secret" not in words_text(said, "es") and "***" in words_text(said, "es")

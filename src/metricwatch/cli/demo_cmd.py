@@ -63,9 +63,9 @@ def releases_table(releases: Sequence[ReleaseInfo]) -> Table:
         table.add_row(
             rel.tag,
             rel.commit[:8],
-            rel.run_id or "— (never logged)",
+            rel.run_id or t("cli.demo.never_logged"),
             rel.stage or "—",
-            "done" if rel.pushed else "not done",
+            t("cli.demo.pushed" if rel.pushed else "cli.demo.not_pushed"),
         )
     return table
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
+from metricwatch.i18n.message import Param
 from metricwatch.i18n.words import Words
 from metricwatch.parts.contract import Context, Part, PartUnavailable
 from metricwatch.parts.registry import in_collect_order
@@ -28,6 +29,10 @@ Progress = Callable[[str], None]
 log = logging.getLogger("metricwatch")
 
 
+def _scrubbed(value: Param) -> Param:
+    return scrub(value) if isinstance(value, str) else value
+
+
 def _collect_one(
     part: Part[Any], ctx: Context, errors: dict[str, str], said: dict[str, Words]
 ) -> None:
@@ -35,7 +40,10 @@ def _collect_one(
         ctx.results[part.name] = part.collect(ctx)
     except PartUnavailable as exc:
         errors[part.name] = scrub(str(exc))
-        said[part.name] = exc.said
+        said[part.name] = [
+            m.model_copy(update={"params": {k: _scrubbed(v) for k, v in m.params.items()}})
+            for m in exc.said
+        ]
     except MetricwatchError as exc:
         errors[part.name] = scrub(str(exc))
     except Exception as exc:  # a bug in one part must not hide the others
