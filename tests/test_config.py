@@ -91,7 +91,8 @@ def test_missing_project_is_an_error_a_missing_store_is_not(
     source = MlflowSource.of(load_config(path))
     gone = missing_store(source)
     assert (
-        gone is not None and gone.reason == f"tracking store {tmp_path / 'missing.db'} is not there"
+        gone is not None
+        and str(gone.reason) == f"tracking store {tmp_path / 'missing.db'} is not there"
     )
     assert main(["config", "check", "-c", str(path)]) == 0
     err = " ".join(capsys.readouterr().err.split())

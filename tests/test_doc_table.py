@@ -103,7 +103,7 @@ def _kpis() -> KpiReport:
     return KpiReport(
         tracking_uri="sqlite:///m.db", store_kind="sqlite", experiments=["e"], timezone="UTC",
         columns=["rmse"], extra_columns=[], rows=rows, baseline_run_id="a" * 32,
-        baseline=BaselineChoice(run_id="a" * 32, selector="tag stage=baseline", configured=False),
+        baseline=BaselineChoice(run_id="a" * 32, label=[plain("tag stage=baseline")], configured=False),
         trends={}, system=[], dvc_metrics=None, deleted_excluded=0, skipped=[],
     )  # fmt: skip
 

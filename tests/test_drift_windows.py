@@ -8,6 +8,7 @@ import pytest
 
 from metricwatch.cli.drift_windows import summary, window_rows
 from metricwatch.config import DriftConfig
+from metricwatch.i18n import t
 from metricwatch.i18n.message import msg
 from metricwatch.parts.drift.collect import frames_report
 from metricwatch.parts.drift.section import window_blocks
@@ -174,6 +175,9 @@ def test_all_one_day_and_rows_without_time_are_noted() -> None:
         summary(w)
     )
     assert window_rows(w)[0][2] == "ok"
+    # the CLI's title is the catalogue's (cli.drift.*), in the CLI's English
+    head = t("cli.drift.by_window_of", window=w.window, column="t")
+    assert summary(w)[0].startswith(f"{head}: 1 window(s)") and head.startswith("Drift by window")
 
 
 def test_the_time_column_is_never_a_feature() -> None:

@@ -75,12 +75,15 @@ def test_missing_local_remote_folder_is_unavailable(pushed: dict, tmp_path: Path
     dvc(clone, "remote", "add", "--local", "gone", str(tmp_path / "nowhere"))
     st = query_remote(clone, [pushed["file"]], remote="gone", timeout_s=30)
     assert not st.available and st.present == [] and st.missing == []
-    assert "folder" in st.reason and "does not exist" in st.reason
+    assert st.reason is not None and "folder" in st.reason and "does not exist" in st.reason
+    assert st.why is not None and "la carpeta" in st.why.text("es")  # worded where it is shown
 
 
 def test_unknown_remote_name_lists_the_configured_ones(pushed: dict) -> None:
     st = query_remote(pushed["repo"], [pushed["file"]], remote="nope", timeout_s=30)
-    assert not st.available and "'nope' is not configured (configured: local)" in st.reason
+    assert not st.available and "'nope' is not configured (configured: local)" in str(st.reason)
+    assert st.why is not None
+    assert st.why.text("es") == "el remote DVC 'nope' no está configurado (configurados: local)"
 
 
 def test_s3_agrees_with_the_local_remote(

@@ -246,9 +246,14 @@ def test_repo_without_dvc_and_runs_unavailable(release_repo: ReleaseRepo, tmp_pa
     assert row.item("dvc_files").reason == "dvc.yaml and dvc.lock not committed at v1.0.0"
     assert row.item("dvc_push").status == "unknown"
     gone = f"not checked (tracking store {tmp_path / 'none.db'} is not there): check mlflow"
+    es = f"sin comprobar (el store de tracking {tmp_path / 'none.db'} no existe): revise mlflow"
     for name in ("mlflow_run", "git_commit", "same_inputs", "metrics_artifacts"):
         item = row.item(name)
         assert item.status == "unknown" and item.reason.startswith(gone), item
+        assert item.text("es").startswith(es), item  # the ❓ row in the report's language
+    (store_note,) = [n for n in rep.remarks if n[0].key == "integrity.note.mlflow_not_checked_head"]
+    assert words_text(store_note, "es").startswith("elementos de MLflow no comprobados: ")
+    assert "revise mlflow.tracking_uri" in words_text(store_note, "es")
     assert rep.runs_available is False and "none.db" in rep.runs_reason
     assert any("not a DVC project" in n for n in rep.notes)
     assert row.status == "fail"
@@ -512,3 +517,41 @@ def test_a_result_saved_before_reasons_were_messages_keeps_its_english_text() ->
     new = Flag(**{**old, "why": [], "value_shown": status_text("fail")})
     assert Flag.model_validate(new.model_dump(mode="json")) == new
     assert new.value_shown.text("es") == "❌ falla" and new.reason == ""
+
+
+DIR_LOCK = LOCK.replace("model.pkl", "data").replace("2" * 32, "3" * 32 + ".dir")
+
+
+def test_why_a_remote_gave_no_verdict_is_worded_in_the_reports_language() -> None:
+    """The remote's reasons are messages: the ❓ push item reads the same in English as before
+    (the fault corpus) and in Spanish in a Spanish report."""
+    from metricwatch.i18n.message import msg
+    from metricwatch.parts.integrity.dvc_items import push_item
+    from metricwatch.sources.dvc_remote import ObjectRef, RemoteStatus
+
+    timeout = msg("remote.why.timeout", name="'s3'", seconds="5")
+    down = RemoteStatus(remote="s3", url=None, available=False, why=timeout)
+    item, _ = push_item(REL, down)
+    assert item.status == "unknown" and item.reason == (
+        "unknown: DVC remote 's3' did not answer within 5 s (dvc.timeout_s); "
+        "check the endpoint and network"
+    )
+    assert item.text("es") == (
+        "desconocido: el remote DVC 's3' no respondió en 5 s (dvc.timeout_s); "
+        "revise el endpoint y la red"
+    )
+    rel = parse_release(
+        "c" * 40, {"dvc.yaml": b"stages: {}\n", "dvc.lock": DIR_LOCK.encode()}, "v1"
+    )
+    manifest = ObjectRef(oid="3" * 32 + ".dir")
+    up = RemoteStatus(
+        remote="local",
+        url=None,
+        available=True,
+        present=[manifest],
+        dir_unreadable={manifest.oid: msg("remote.why.manifest_missing")},
+    )
+    item, _ = push_item(rel, up)
+    assert item.status == "unknown"
+    assert item.reason == "data/ (manifest not in the local cache nor on the remote)"
+    assert item.text("es") == "data/ (el manifiesto no está en la caché local ni en el remote)"

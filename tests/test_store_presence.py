@@ -9,6 +9,7 @@ import pytest
 from support.configs import make_config
 from support.repos import commit_all, dvc, init_repo
 
+from metricwatch.i18n.words import text as words_text
 from metricwatch.sources.store_presence import (
     MissingStore,
     dvc_tracked_stores,
@@ -76,7 +77,12 @@ def test_pulled_stores_are_found_and_need_no_fix(tracked: Path, tmp_path: Path) 
     assert _missing(repo, "http://127.0.0.1:9") is None  # a server says for itself
     unset = _missing(repo, None)
     # the shallowest store is proposed first
-    assert unset is not None and unset.fix == "set mlflow.tracking_uri: sqlite:///mlflow.db"
+    assert unset is not None and str(unset.fix) == "set mlflow.tracking_uri: sqlite:///mlflow.db"
+    assert unset.fix.text("es") == "defina mlflow.tracking_uri: sqlite:///mlflow.db"
+    assert unset.message == (
+        f"{repo / 'metricwatch.yaml'}: mlflow.tracking_uri is not set and MLFLOW_TRACKING_URI is "
+        "empty; set mlflow.tracking_uri: sqlite:///mlflow.db (the MLflow store of this project)"
+    )
 
 
 def test_a_store_that_is_not_pulled_names_the_dvc_pull(tracked: Path, tmp_path: Path) -> None:
@@ -85,27 +91,45 @@ def test_a_store_that_is_not_pulled_names_the_dvc_pull(tracked: Path, tmp_path: 
     assert {s.path: s.pulled for s in stores} == {"data/mlflow": False}
     unset = _missing(repo, None)
     assert unset is not None
-    assert (unset.reason, unset.fix) == (
+    assert (str(unset.reason), str(unset.fix)) == (
         "mlflow.tracking_uri is not set",
         "run `dvc pull data/mlflow.dvc`, then set mlflow.tracking_uri: data/mlflow",
+    )
+    # the ❓ rows and the report word them in the report's language
+    assert (unset.reason.text("es"), unset.fix.text("es")) == (
+        "mlflow.tracking_uri no está definido",
+        "ejecute `dvc pull data/mlflow.dvc` y luego defina mlflow.tracking_uri: data/mlflow",
+    )
+    assert words_text(unset.said, "es").startswith(
+        f"{repo / 'metricwatch.yaml'}: mlflow.tracking_uri no está definido y MLFLOW_TRACKING_URI "
+        "está vacío; data/mlflow es un store de MLflow versionado con DVC (data/mlflow.dvc)"
     )
     assert unset.message.startswith(f"{repo / 'metricwatch.yaml'}: mlflow.tracking_uri is not set")
     assert "(or run `metricwatch init --force`)" in unset.message
     repo = _copy(tracked, tmp_path / "q", "data/mlflow", "mlflow.db")
     db = _missing(repo, "sqlite:///mlflow.db")
     assert db is not None
-    assert db.reason == "tracking store mlflow.db is tracked by DVC and not pulled"
-    assert db.fix == f"run `dvc pull mlflow.db.dvc` in {repo}"
+    assert str(db.reason) == "tracking store mlflow.db is tracked by DVC and not pulled"
+    assert str(db.fix) == f"run `dvc pull mlflow.db.dvc` in {repo}"
+    assert db.message == (
+        f"{repo / 'metricwatch.yaml'}: mlflow.tracking_uri: {db.reason}; {db.fix}. "
+        "metricwatch never creates a store."
+    )
+    assert (
+        db.reason.text("es")
+        == "el store de tracking mlflow.db está versionado con DVC y no se ha hecho pull"
+    )
     (repo / "data" / "mlflow").mkdir()  # an empty folder where the store should be
     folder = _missing(repo, "data/mlflow")
-    assert folder is not None and folder.fix == f"run `dvc pull data/mlflow.dvc` in {repo}"
+    assert folder is not None and str(folder.fix) == f"run `dvc pull data/mlflow.dvc` in {repo}"
 
 
 def test_an_untracked_missing_store_says_check_the_uri(tmp_path: Path) -> None:
     gone = _missing(tmp_path, "file:///nowhere/my%20store")
     assert gone is not None
-    assert gone.reason == "tracking store /nowhere/my store is not there"
-    assert gone.fix == "check mlflow.tracking_uri (relative to the config file)"
+    assert str(gone.reason) == "tracking store /nowhere/my store is not there"
+    assert str(gone.fix) == "check mlflow.tracking_uri (relative to the config file)"
+    assert gone.reason.text("es") == "el store de tracking /nowhere/my store no existe"
     unset = _missing(tmp_path, None)
     assert unset is not None and unset.message.endswith("never falls back to creating ./mlruns.")
 
@@ -122,5 +146,35 @@ def test_a_pipeline_output_that_looks_like_a_store_is_found(tmp_path: Path) -> N
     unset = _missing(tmp_path, None)
     assert (
         unset is not None
-        and unset.fix == "run `dvc pull mlruns`, then set mlflow.tracking_uri: mlruns"
+        and str(unset.fix) == "run `dvc pull mlruns`, then set mlflow.tracking_uri: mlruns"
     )
+
+
+def test_a_missing_store_is_worded_in_the_reports_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The KPI part fails with the store's reason: English in `errors` (JSON, CLI), message
+    pieces in `error_words`, so the KPI section and the summary word it in Spanish; a secret
+    in it is scrubbed in both."""
+    from metricwatch.parts.missing import part_missing
+    from metricwatch.pipeline.collect import collect
+    from metricwatch.pipeline.evaluate import evaluated
+
+    gone = tmp_path / "none.db"
+    cfg = make_config(tmp_path, HERE, mlflow={"tracking_uri": f"sqlite:///{gone}"})
+    result = collect(cfg, ["kpis"])
+    english = f"{cfg.source}: mlflow.tracking_uri: tracking store {gone} is not there; check"
+    assert result.errors["kpis"].startswith(english)
+    assert words_text(result.error_words["kpis"]) == result.errors["kpis"]
+    (notice,) = part_missing(result, "kpis", "es")
+    assert f"el store de tracking {gone} no existe; revise mlflow.tracking_uri" in notice.text
+    assert "is not there" not in notice.text
+    judged, _ = evaluated(result, cfg, ("kpis",), "candidate")
+    assert words_text(judged.no_verdict["kpis"], "es") == words_text(
+        result.error_words["kpis"], "es"
+    )
+    assert not gone.exists()
+    monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", "hunter2-secret")
+    leaky = make_config(tmp_path, HERE, mlflow={"tracking_uri": "sqlite:///hunter2-secret.db"})
+    said = collect(leaky, ["kpis"]).error_words["kpis"]
+    assert "hunter2-secret" not in words_text(said, "es") and "***" in words_text(said, "es")

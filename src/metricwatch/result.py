@@ -42,6 +42,8 @@ class MonitoringResult(BaseModel):
     parts: dict[str, SerializeAsAny[BaseModel]] = Field(default_factory=dict)
     flags: list[Flag] = Field(default_factory=list)
     errors: dict[str, str] = Field(default_factory=dict)
+    # part → its error as message pieces, when it has them (a report words them in its language)
+    error_words: dict[str, Words] = Field(default_factory=dict)
     timings: dict[str, float] = Field(default_factory=dict)
     not_run: dict[str, Words] = Field(default_factory=dict)  # part → why this command skipped it
     no_verdict: dict[str, Words] = Field(default_factory=dict)  # part → why no verdict rests on it

@@ -31,7 +31,7 @@ from metricwatch.sources.views import DvcSource, MlflowSource
 pytestmark = pytest.mark.slow
 
 MODEL = "student-performance"
-LIBRARY = "(library call; its command wiring comes with the Part refactor)"
+LIBRARY = "(library call, as the deliverable's Appendix B makes it: baseline vs newest release)"
 KPIS_CHAMPION = (
     "metricwatch kpis --no-dvc, with baseline: {model: student-performance, alias: champion}"
 )
@@ -94,7 +94,7 @@ HUGE_PLOT = fault(
     id="plot-file-huge",
     area="Git + DVC",
     fault="The confusion-matrix plot file at tag v1.0.4 has 200,000 rows",
-    command=f"load_dvc_plots(cfg, ['v1.0.0', 'v1.0.4']) {LIBRARY}",
+    command=f"load_dvc_plots(DvcSource.of(cfg), ['v1.0.0', 'v1.0.4']) {LIBRARY}",
     exit_code=0,
     says="reports/plots/confusion.csv at v1.0.4: capped at the first 20,000 rows of a 0.8 MB file",
 )
@@ -103,7 +103,7 @@ MISSING_PLOT = fault(
     area="Git + DVC",
     fault="The plot file is not committed at tag v1.0.4, and the other side names a tag that "
     "does not exist (v0.9)",
-    command=f"load_dvc_plots(cfg, ['v0.9', 'v1.0.4']) {LIBRARY}",
+    command=f"load_dvc_plots(DvcSource.of(cfg), ['v0.9', 'v1.0.4']) {LIBRARY}",
     exit_code=0,
     says="reports/plots/confusion.csv does not exist at v1.0.4; revision 'v0.9' does not exist "
     "(no such tag, branch or commit)",

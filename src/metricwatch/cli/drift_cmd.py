@@ -11,6 +11,7 @@ import typer
 from metricwatch.cli.console import err_console, out_console
 from metricwatch.cli.drift_windows import WINDOW_HEADERS, matrix, summary, window_rows
 from metricwatch.cli.options import ConfigOpt
+from metricwatch.i18n import t
 
 if TYPE_CHECKING:
     from metricwatch.parts.drift.model import DriftReport
@@ -111,10 +112,11 @@ def render_markdown(report: DriftReport) -> str:
             "| " + " | ".join(esc(c) for c in _row(report.target)) + " |",
         ]
     if report.windows is not None and report.windows.windows:
-        out += ["", "Drift by window:", "", *_md_table(WINDOW_HEADERS, window_rows(report.windows))]
+        by_window = f"{t('cli.drift.by_window')}:"
+        out += ["", by_window, "", *_md_table(WINDOW_HEADERS, window_rows(report.windows))]
         grid = matrix(report.windows)
         if grid is not None:
-            out += ["", "JS per feature and window (* drifts):", "", *_md_table(*grid)]
+            out += ["", f"{t('cli.drift.js_matrix')}:", "", *_md_table(*grid)]
     out += [""] + [f"- {line.strip()}" for line in _summary(report)]
     return "\n".join(out) + "\n"
 
@@ -138,15 +140,15 @@ def _print_table(report: DriftReport) -> None:
         table.add_row(*map(escape, _row(f)), style=style)
     if report.target is not None:
         table.add_section()
-        t = report.target
-        cells = [f"target: {t.name}", *_row(t)[1:]]
-        table.add_row(*map(escape, cells), style="red" if t.drifted else None)
+        target = report.target
+        cells = [f"target: {target.name}", *_row(target)[1:]]
+        table.add_row(*map(escape, cells), style="red" if target.drifted else None)
     out_console.print(table)
     if report.windows is not None and report.windows.windows:
-        _print_grid("Drift by window", WINDOW_HEADERS, window_rows(report.windows))
+        _print_grid(t("cli.drift.by_window"), WINDOW_HEADERS, window_rows(report.windows))
         grid = matrix(report.windows)
         if grid is not None:
-            _print_grid("JS per feature and window (* drifts)", *grid)
+            _print_grid(t("cli.drift.js_matrix"), *grid)
     for line in _summary(report):
         out_console.print(line, markup=False)
 

@@ -50,7 +50,8 @@ def matrix(wd: WindowedDrift) -> tuple[list[str], list[list[str]]] | None:
 
 
 def summary(wd: WindowedDrift) -> list[str]:
-    head = f"Drift by window ({wd.window} of {wd.time_column or 'row order'})"
+    column = wd.time_column or t("cli.drift.row_order")
+    head = t("cli.drift.by_window_of", window=wd.window, column=column)
     if wd.status != "ok" and wd.problem is not None:
         return [f"{head}: {wd.problem.text('en')}."]
     lines = [

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.markup import escape
+from rich.table import Table
 from typer.models import OptionInfo
 
 from metricwatch.cli.console import err_console, out_console
 from metricwatch.cli.options import ConfigOpt
+from metricwatch.i18n import t
 from metricwatch.vocab import icon
 
 
@@ -50,8 +53,6 @@ def report(
     ),
 ) -> int:
     """Collect KPIs, integrity, reproducibility, drift, rules and evidence; render HTML + PDF."""
-    from rich.table import Table
-
     from metricwatch.cli.evidence_cmd import missing_lines
     from metricwatch.config import load_config
     from metricwatch.errors import ConfigError
@@ -82,12 +83,7 @@ def report(
             pdf=pdf,
             progress=lambda msg: status.update(f"[bold]{msg}[/bold]"),
         )
-    table = Table(title="Timing (s)", show_edge=False)
-    table.add_column("stage")
-    table.add_column("seconds", justify="right")
-    for stage, secs in outcome.timings.items():
-        table.add_row(stage, f"{secs:.1f}")
-    err_console.print(table)
+    err_console.print(timing_table(outcome.timings))
     warn = icon("warn")
     for part, why in outcome.errors.items():
         err_console.print(f"[yellow]{warn} {escape(part)}:[/yellow] {escape(why)}", highlight=False)
@@ -96,6 +92,16 @@ def report(
     pdf_line = outcome.pdf if outcome.pdf is not None else "(not printed: --no-pdf)"
     out_console.print(f"HTML: {outcome.html}\nPDF:  {pdf_line}\nJSON: {outcome.result_path}")
     return 0
+
+
+def timing_table(timings: Mapping[str, float]) -> Table:
+    """Seconds per stage of the report, titled and headed from the catalogue (cli.report.*)."""
+    table = Table(title=t("cli.report.timing"), show_edge=False)
+    table.add_column(t("cli.report.timing.stage"))
+    table.add_column(t("cli.report.timing.seconds"), justify="right")
+    for stage, secs in timings.items():
+        table.add_row(stage, f"{secs:.1f}")
+    return table
 
 
 def register(app: typer.Typer) -> None:

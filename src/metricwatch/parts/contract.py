@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from pydantic import BaseModel
 
 from metricwatch.config import Config
+from metricwatch.errors import MetricwatchError
 from metricwatch.i18n.words import Words
 from metricwatch.rules_model import PartRuleInputs
 
@@ -40,10 +41,21 @@ class PartKey(Generic[M]):
 
 @dataclass(frozen=True)
 class Loaded(Generic[T]):
-    """A value loaded once, or the reason it could not be (never both, never re-loaded)."""
+    """A value loaded once, or the reason it could not be (never both, never re-loaded);
+    `said`: that reason as message pieces, when it has them (the tracking store is missing)."""
 
     value: T | None = None
     reason: str | None = None
+    said: Words = field(default_factory=list)
+
+
+class PartUnavailable(MetricwatchError):
+    """A part cannot be collected for a reason a report words in its own language: the error's
+    text is the English one, `said` its message pieces (kept in the result's `error_words`)."""
+
+    def __init__(self, message: str, said: Words) -> None:
+        super().__init__(message)
+        self.said = said
 
 
 @dataclass(frozen=True)

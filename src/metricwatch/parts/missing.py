@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from metricwatch.doc.blocks import Block, Notice
 from metricwatch.i18n import Lang, t
+from metricwatch.i18n.words import text
 
 if TYPE_CHECKING:
     from metricwatch.result import MonitoringResult
@@ -14,5 +15,8 @@ if TYPE_CHECKING:
 
 def part_missing(result: MonitoringResult, part: str, lang: Lang) -> list[Block]:
     """A notice saying why `part` has no data: its recorded error, or that it was not collected."""
-    reason = result.errors.get(part) or t("report.not_collected", lang)
+    said = result.error_words.get(part)
+    reason = (
+        text(said, lang) if said else result.errors.get(part) or t("report.not_collected", lang)
+    )
     return [Notice(f"{t('report.unavailable', lang)}: {reason}", "unknown")]

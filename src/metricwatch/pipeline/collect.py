@@ -1,7 +1,8 @@
 """Collect the named parts once, in registry order (each after the parts it `needs`).
 
 A part that fails with a known error is absent from the result with its reason in
-`errors[part]`; the other parts are still computed. The runs are loaded once, just before the
+`errors[part]` (in English; as message pieces in `error_words[part]` when the part said it so);
+the other parts are still computed. The runs are loaded once, just before the
 first part that uses them, and every such part reads the same value or reason.
 """
 
@@ -15,8 +16,9 @@ from typing import Any
 
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
+from metricwatch.i18n.message import Param
 from metricwatch.i18n.words import Words
-from metricwatch.parts.contract import Context, Part
+from metricwatch.parts.contract import Context, Part, PartUnavailable
 from metricwatch.parts.registry import in_collect_order
 from metricwatch.pipeline.meta import build_meta
 from metricwatch.pipeline.runs import load_runs_once
@@ -27,9 +29,21 @@ Progress = Callable[[str], None]
 log = logging.getLogger("metricwatch")
 
 
-def _collect_one(part: Part[Any], ctx: Context, errors: dict[str, str]) -> None:
+def _scrubbed(value: Param) -> Param:
+    return scrub(value) if isinstance(value, str) else value
+
+
+def _collect_one(
+    part: Part[Any], ctx: Context, errors: dict[str, str], said: dict[str, Words]
+) -> None:
     try:
         ctx.results[part.name] = part.collect(ctx)
+    except PartUnavailable as exc:
+        errors[part.name] = scrub(str(exc))
+        said[part.name] = [
+            m.model_copy(update={"params": {k: _scrubbed(v) for k, v in m.params.items()}})
+            for m in exc.said
+        ]
     except MetricwatchError as exc:
         errors[part.name] = scrub(str(exc))
     except Exception as exc:  # a bug in one part must not hide the others
@@ -51,6 +65,7 @@ def collect(
     say = progress or (lambda _msg: None)
     ctx = Context(cfg, rev=rev, force=force, evidence_only=evidence_only)
     errors: dict[str, str] = {}
+    said: dict[str, Words] = {}
     timings: dict[str, float] = {}
     runs_loaded = False
     for part in in_collect_order(parts):
@@ -58,12 +73,13 @@ def collect(
         start = time.monotonic()
         if part.uses_runs and not runs_loaded:  # in the first such part's time, as before
             ctx.runs, runs_loaded = load_runs_once(cfg), True
-        _collect_one(part, ctx, errors)
+        _collect_one(part, ctx, errors, said)
         timings[part.name] = round(time.monotonic() - start, 3)
     return MonitoringResult(
         meta=build_meta(cfg),
         parts=dict(ctx.results),
         errors=errors,
+        error_words=said,
         timings=timings,
         not_run=dict(not_run or {}),
     )

@@ -30,7 +30,8 @@ def evaluated(
     no_verdict: dict[str, Words] = {}
     for name, g in given:
         error = result.errors.get(name)
-        why = [plain(error)] if error else g.no_verdict.get(name)
+        said = result.error_words.get(name) or ([plain(error)] if error else None)
+        why = said or g.no_verdict.get(name)
         if name in essential and why:
             no_verdict[name] = why
     flags = evaluate(cfg, inputs, scope=scope)

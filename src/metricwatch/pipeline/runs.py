@@ -21,7 +21,7 @@ def load_runs_once(cfg: Config) -> Loaded[RunSet]:
     source = MlflowSource.of(cfg)
     missing = missing_store(source)
     if missing is not None:
-        return Loaded(reason=scrub(missing.message))
+        return Loaded(reason=scrub(missing.message), said=missing.said)
     try:
         return Loaded(value=load_runs(source))
     except MetricwatchError as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from metricwatch.doc import html as h
 from metricwatch.doc.blocks import Block, Bullets, Heading, Notice, Paragraph, Title
 from metricwatch.i18n import Lang, t
+from metricwatch.i18n.words import text as words_text
 from metricwatch.parts.history.section import summary_line
 from metricwatch.result import MonitoringResult
 from metricwatch.rules_model import Flag
@@ -34,6 +35,12 @@ def _breach_line(f: Flag, lang: Lang = "en") -> str:
     return t("summary.breach_bound", lang, bound=f.threshold_shown.text(lang), **common)
 
 
+def _error(result: MonitoringResult, part: str, lang: Lang) -> str:
+    """Why a part is missing, in lang when the part said it in messages, else its error."""
+    said = result.error_words.get(part)
+    return words_text(said, lang) if said else result.errors[part]
+
+
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
     meta = result.meta
     title = meta.title or t("report.title", lang)
@@ -49,7 +56,9 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
         lines.append(h.clip(since, SUMMARY_LINE_MAX))
     # one line per rule on page 1: long user text (a 6,000-character param) is cut here
     rules = [h.clip(_breach_line(f, lang), SUMMARY_LINE_MAX) for f in breached]
-    missing = [h.clip(f"{part}: {why}", SUMMARY_LINE_MAX) for part, why in result.errors.items()]
+    missing = [
+        h.clip(f"{part}: {_error(result, part, lang)}", SUMMARY_LINE_MAX) for part in result.errors
+    ]
     blocks: list[Block] = [
         Title(title),
         Paragraph(t("report.purpose", lang), "mw-purpose"),

@@ -8,7 +8,8 @@ used on purpose: it re-hashes objects and deletes corrupt ones, and metricwatch 
 
 The query runs in a daemon worker thread bounded by `timeout_s`; an unreachable endpoint,
 missing credentials or a missing bucket make the whole answer "unavailable" with the reason,
-never "present".
+never "present". Reasons are catalogue messages (`why`, and per unreadable manifest), worded
+where they are shown; `reason` is the English text.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from metricwatch.i18n.message import Msg, msg
 from metricwatch.redact import redact_url, scrub
 
 # Small network bounds for cloud remotes (used unless the remote config sets its own).
@@ -51,12 +53,18 @@ class RemoteStatus(BaseModel):
     remote: str | None  # remote name from .dvc/config
     url: str | None  # redacted
     available: bool
-    reason: str | None = None  # why unavailable
+    why: Msg | None = None  # why unavailable
     present: list[ObjectRef] = Field(default_factory=list)
     missing: list[ObjectRef] = Field(default_factory=list)
     dir_contents: dict[str, list[DirEntry]] = Field(default_factory=dict)  # .dir oid -> files
-    dir_unreadable: dict[str, str] = Field(default_factory=dict)  # .dir oid -> reason
+    dir_unreadable: dict[str, Msg] = Field(default_factory=dict)  # .dir oid -> why
     duration_s: float = 0.0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def reason(self) -> str | None:
+        """Why unavailable, in English."""
+        return self.why.text("en") if self.why is not None else None
 
     def present_set(self) -> set[ObjectRef]:
         return set(self.present)
@@ -75,17 +83,15 @@ def _open_remote(repo: Path, name: str | None, timeout_s: float) -> _Opened:
 
     dvc_dir = repo / ".dvc"
     if not dvc_dir.is_dir():
-        raise _Unavailable(f"{repo}: not a DVC repository (no .dvc folder)")
+        raise _Unavailable(msg("remote.why.not_dvc", repo=str(repo)))
     config = Config(dvc_dir=str(dvc_dir))
     name = name or config["core"].get("remote")
     if not name:
-        raise _Unavailable(
-            f"{dvc_dir / 'config'}: no default DVC remote; set one with `dvc remote add -d NAME URL` "
-            "or dvc.remote in metricwatch.yaml"
-        )
+        raise _Unavailable(msg("remote.why.no_default", config=str(dvc_dir / "config")))
     if name not in config["remote"]:
-        valid = ", ".join(sorted(config["remote"])) or "none"
-        raise _Unavailable(f"DVC remote {name!r} is not configured (configured: {valid})")
+        valid = ", ".join(sorted(config["remote"]))
+        key = "remote.why.not_configured" if valid else "remote.why.none_configured"
+        raise _Unavailable(msg(key, name=repr(name), valid=valid))
     url = redact_url(str(config["remote"][name].get("url", "")))
     cls, conf, fs_path = get_cloud_fs(config, name=name)
     if cls.protocol not in ("local", "file"):
@@ -100,16 +106,16 @@ def _open_remote(repo: Path, name: str | None, timeout_s: float) -> _Opened:
         fs.fs.retries = MAX_ATTEMPTS
     remote = Remote(name, fs_path, fs, **conf)
     if remote.worktree or getattr(fs, "version_aware", False):
-        raise _Unavailable(
-            f"DVC remote {name!r} is cloud-versioned; existence checks not supported"
-        )
+        raise _Unavailable(msg("remote.why.cloud_versioned", name=repr(name)))
     cache = config["cache"].get("dir")
     cache_dir = Path(cache) if cache else dvc_dir / "cache"
     return _Opened(name, url, fs, fs_path, remote, cache_dir)
 
 
 class _Unavailable(Exception):
-    pass
+    def __init__(self, why: Msg) -> None:
+        super().__init__(why.text("en"))
+        self.why = why
 
 
 def _probe(opened: _Opened) -> None:
@@ -117,14 +123,15 @@ def _probe(opened: _Opened) -> None:
     fs, path = opened.fs, opened.path
     if fs.protocol in ("local", "file"):
         if not Path(path).is_dir():
-            raise _Unavailable(f"DVC remote {opened.name!r}: folder {path} does not exist")
+            raise _Unavailable(msg("remote.why.no_folder", name=repr(opened.name), path=path))
         return
     root = path.split("/", 1)[0] if fs.protocol in ("s3", "gs", "gcs", "azure") else path
     try:
         fs.fs.ls(root, detail=False, refresh=True)
     except FileNotFoundError as exc:
+        where = {"name": repr(opened.name), "url": opened.url, "root": root}
         raise _Unavailable(
-            f"DVC remote {opened.name!r} ({opened.url}): {root} not found ({exc})"
+            msg("remote.why.root_not_found", **where, error=scrub(str(exc)))
         ) from exc
 
 
@@ -168,7 +175,7 @@ def _query(repo: Path, name: str | None, refs: list[ObjectRef], timeout_s: float
     try:
         _probe(opened)
         contents: dict[str, list[DirEntry]] = {}
-        unreadable: dict[str, str] = {}
+        unreadable: dict[str, Msg] = {}
         wanted = set(refs)
         for ref in refs:
             if not ref.oid.endswith(".dir"):
@@ -176,10 +183,10 @@ def _query(repo: Path, name: str | None, refs: list[ObjectRef], timeout_s: float
             try:
                 contents[ref.oid] = _read_manifest(opened, ref)
             except FileNotFoundError:
-                unreadable[ref.oid] = "manifest not in the local cache nor on the remote"
+                unreadable[ref.oid] = msg("remote.why.manifest_missing")
                 continue
             except (ValueError, KeyError, TypeError) as exc:
-                unreadable[ref.oid] = f"manifest is not valid DVC JSON: {exc}"
+                unreadable[ref.oid] = msg("remote.why.manifest_invalid", error=scrub(str(exc)))
                 continue
             wanted |= {ObjectRef(oid=e.oid, legacy=ref.legacy) for e in contents[ref.oid]}
         present = _exists(opened, sorted(wanted, key=lambda r: (r.legacy, r.oid)))
@@ -198,20 +205,19 @@ def _query(repo: Path, name: str | None, refs: list[ObjectRef], timeout_s: float
     )
 
 
-def _describe(opened: _Opened, exc: BaseException) -> str:
+def _describe(opened: _Opened, exc: BaseException) -> Msg:
     kind = type(exc).__name__
     text = str(exc) or kind
     if "credentials" in text.lower() or kind in ("NoCredentialsError", "PartialCredentialsError"):
-        hint = "set AWS credentials (environment or `dvc remote modify --local`)"
+        hint = "credentials"
     elif kind in ("PermissionError",) or "AccessDenied" in text or "Forbidden" in text:
-        hint = "the credentials are refused; check them and the bucket policy"
+        hint = "refused"
     elif "NoSuchBucket" in text or kind == "FileNotFoundError":
-        hint = "the bucket or path does not exist; check the remote URL"
+        hint = "no_bucket"
     else:
-        hint = "check the endpoint and network"
-    return scrub(
-        f"DVC remote {opened.name!r} ({opened.url}) unreachable: {kind}: {text[:300]}; {hint}"
-    )
+        hint = "network"
+    where = {"name": repr(opened.name), "url": scrub(opened.url), "kind": kind}
+    return msg(f"remote.why.unreachable.{hint}", **where, error=scrub(text[:300]))
 
 
 def query_remote(
@@ -231,10 +237,13 @@ def query_remote(
         try:
             box["status"] = _query(Path(repo), remote, refs, timeout_s)
         except _Unavailable as exc:
-            box["reason"] = str(exc)
+            box["why"] = exc.why
         except Exception as exc:  # DVC config errors and anything unexpected: no verdict
-            box["reason"] = scrub(
-                f"DVC remote {repr(remote) if remote else '(default)'}: {type(exc).__name__}: {exc}"
+            failed = {"kind": type(exc).__name__, "error": scrub(str(exc))}
+            box["why"] = (
+                msg("remote.why.failed", name=repr(remote), **failed)
+                if remote
+                else msg("remote.why.failed_default", **failed)
             )
 
     start = time.monotonic()
@@ -245,9 +254,10 @@ def query_remote(
     if "status" in box:
         status: RemoteStatus = box["status"].model_copy(update={"duration_s": elapsed})
         return status
-    name = repr(remote) if remote else "(default)"
-    reason = box.get("reason") or (
-        f"DVC remote {name} did not answer within {timeout_s:g} s "
-        "(dvc.timeout_s); check the endpoint and network"
+    seconds = f"{timeout_s:g}"
+    why = box.get("why") or (
+        msg("remote.why.timeout", name=repr(remote), seconds=seconds)
+        if remote
+        else msg("remote.why.timeout_default", seconds=seconds)
     )
-    return RemoteStatus(remote=remote, url=None, available=False, reason=reason, duration_s=elapsed)
+    return RemoteStatus(remote=remote, url=None, available=False, why=why, duration_s=elapsed)

@@ -3,8 +3,9 @@
 Course projects often keep a file store (`data/mlflow`) or `mlflow.db` under DVC: a fresh clone
 then has `data/mlflow.dvc` but no store until `dvc pull`. `missing_store(source)` says, without
 opening MLflow, why there is nothing to read (tracking URI unset, or a local store that is not
-there) and what to do, naming the `dvc pull` when the store is DVC-tracked. Only the work tree is
-read: `.dvc` files up to three folders deep and the root `dvc.yaml` outputs.
+there) and what to do, naming the `dvc pull` when the store is DVC-tracked: both as catalogue
+messages a report words in its language, and the whole English sentence for errors and notes.
+Only the work tree is read: `.dvc` files up to three folders deep and the root `dvc.yaml` outputs.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from metricwatch.config import TRACKING_URI_FIX, TRACKING_URI_UNSET, absolutize_tracking_uri
+from metricwatch.config import absolutize_tracking_uri
+from metricwatch.i18n.message import Msg, msg
+from metricwatch.i18n.words import Words
+from metricwatch.i18n.words import text as words_text
 from metricwatch.sources.dvc_lock import DvcParseError, load_yaml, parse_dvc_file
 from metricwatch.sources.mlflow_store_scan import is_file_store
 from metricwatch.sources.views import MlflowSource
@@ -48,12 +52,17 @@ class TrackedStore:
 
 @dataclass(frozen=True)
 class MissingStore:
-    """Why no run can be read (`reason`) and what to do (`fix`), both short enough for a table
-    cell; `message` is the whole sentence, naming the config file."""
+    """Why no run can be read (`reason`) and what to do (`fix`), both catalogue messages short
+    enough for a table cell; `said` is the whole sentence naming the config file, as message
+    pieces, and `message` its English text (errors and CLI notes are English)."""
 
-    reason: str
-    fix: str
-    message: str
+    reason: Msg
+    fix: Msg
+    said: Words
+
+    @property
+    def message(self) -> str:
+        return words_text(self.said)
 
 
 def looks_like_store(path: str) -> bool:
@@ -152,22 +161,18 @@ def _unset(source: MlflowSource) -> MissingStore:
     project = source.project
     tracked = dvc_tracked_stores(project) if project.is_dir() else []
     unpulled = [s for s in tracked if not s.pulled]
-    reason = "mlflow.tracking_uri is not set"
-    head = f"{source.config_file}: {TRACKING_URI_UNSET}"
+    reason = msg("store.reason.unset")
+    config = str(source.config_file)
     if unpulled:
         s = unpulled[0]
-        fix = f"run `{s.pull}`, then set mlflow.tracking_uri: {s.uri}"
-        return MissingStore(
-            reason,
-            fix,
-            f"{head}; {s.path} is an MLflow store tracked by DVC ({s.dvc_file}) and not pulled: "
-            f"{fix} (or run `metricwatch init --force`)",
-        )
+        fix = msg("store.fix.pull_then_set", pull=s.pull, uri=s.uri)
+        head = msg("store.said.unset_unpulled", config=config, path=s.path, dvc_file=s.dvc_file)
+        return MissingStore(reason, fix, [head, fix, msg("store.said.or_init")])
+    head = msg("store.said.unset", config=config)
     if tracked:
-        fix = f"set mlflow.tracking_uri: {tracked[0].uri}"
-        return MissingStore(reason, fix, f"{head}; {fix} (the MLflow store of this project)")
-    fix = "set mlflow.tracking_uri (e.g. sqlite:///mlflow.db or http://127.0.0.1:5000)"
-    return MissingStore(reason, fix, f"{head}; {TRACKING_URI_FIX}")
+        fix = msg("store.fix.set", uri=tracked[0].uri)
+        return MissingStore(reason, fix, [head, fix, msg("store.said.this_project")])
+    return MissingStore(reason, msg("store.fix.set_example"), [head, msg("store.said.set_one")])
 
 
 def missing_store(source: MlflowSource) -> MissingStore | None:
@@ -185,15 +190,14 @@ def missing_store(source: MlflowSource) -> MissingStore | None:
         return None
     tracked = _tracked(source.project, local)
     if tracked is not None and not tracked.pulled:
-        reason = f"tracking store {tracked.path} is tracked by DVC and not pulled"
-        fix = f"run `{tracked.pull}` in {source.project}"
+        reason = msg("store.reason.not_pulled", path=tracked.path)
+        fix = msg("store.fix.pull_in", pull=tracked.pull, project=str(source.project))
     elif local.exists():
         return None
     else:
-        reason = f"tracking store {local} is not there"
-        fix = "check mlflow.tracking_uri (relative to the config file)"
-    message = (
-        f"{source.config_file}: mlflow.tracking_uri: {reason}; {fix}. "
-        "metricwatch never creates a store."
+        reason = msg("store.reason.not_there", path=str(local))
+        fix = msg("store.fix.check_uri")
+    head = msg("store.said.local", config=str(source.config_file))
+    return MissingStore(
+        reason, fix, [head, reason, msg("words.sep"), fix, msg("store.said.never_creates")]
     )
-    return MissingStore(reason, fix, message)

@@ -58,8 +58,13 @@ def _runs_unavailable(reason: str | None, missing: MissingStore | None) -> list[
     """The four MLflow items of a tag when no run could be read: unknown, each saying why and,
     when the store is not there, what to do."""
     if missing is not None:
-        why = msg("integrity.reason.store_missing", reason=missing.reason, fix=missing.fix)
-        return [CheckItem(name=n, status="unknown", why=[why]) for n in MLFLOW_ITEMS]
+        why = [
+            msg("integrity.reason.store_missing_open"),
+            missing.reason,
+            msg("integrity.reason.store_missing_fix"),
+            missing.fix,
+        ]
+        return [CheckItem(name=n, status="unknown", why=why) for n in MLFLOW_ITEMS]
     first = CheckItem(
         name="mlflow_run",
         status="unknown",
@@ -221,7 +226,7 @@ def check_integrity(
         runs, runs_reason = _load_runs(cfg)
     store_gone = missing_store(MlflowSource.of(cfg)) if runs is None else None
     if store_gone is not None:
-        notes.append([msg("integrity.note.mlflow_not_checked", error=store_gone.message)])
+        notes.append([msg("integrity.note.mlflow_not_checked_head"), *store_gone.said])
     if (
         runs is not None
         and runs.runs

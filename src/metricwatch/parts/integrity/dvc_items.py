@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from metricwatch.i18n.message import Msg, msg
-from metricwatch.i18n.words import joined, plain
+from metricwatch.i18n.words import Words, joined, plain
 from metricwatch.parts.integrity.model import CheckItem
 from metricwatch.sources import git_dvc
 from metricwatch.sources.dvc_lock import (
@@ -196,6 +196,14 @@ def _missing_in(
     )
 
 
+def _unreadable(path: str, why: Msg | None) -> Words:
+    """A `.dir` output whose manifest could not be read, and why when the remote said."""
+    if why is None:
+        return [msg("integrity.reason.dir_unreadable", path=path)]
+    opened = msg("integrity.reason.dir_unreadable_open", path=path)
+    return [opened, why, msg("integrity.reason.dir_unreadable_close")]
+
+
 def present_keys(remote: RemoteStatus) -> set[tuple[str, bool]]:
     return {(r.oid, r.legacy) for r in remote.present}
 
@@ -216,26 +224,22 @@ def push_item(
     if not entries:
         return _push("ok", msg("integrity.reason.nothing_to_push")), []
     if remote is None or not remote.available:
-        why = remote.reason if remote is not None else None
-        if why:
-            return _push("unknown", msg("integrity.reason.remote_unknown", reason=why)), []
+        why = remote.why if remote is not None else None
+        if why is not None:
+            said = [msg("integrity.reason.unknown_because"), why]
+            return CheckItem(name="dvc_push", status="unknown", why=said), []
         return _push("unknown", msg("integrity.reason.remote_not_queried")), []
     if present is None:
         present = present_keys(remote)
     missing: list[Msg] = []
-    unknown: list[Msg] = []
+    unknown: list[Words] = []
     for entry in entries:
         if not entry.md5:
-            unknown.append(msg("integrity.reason.no_md5", path=entry.path))
+            unknown.append([msg("integrity.reason.no_md5", path=entry.path)])
             continue
         what = _missing_in(entry, remote, present)
         if what == "":
-            why = remote.dir_unreadable.get(entry.md5)
-            unknown.append(
-                msg("integrity.reason.dir_unreadable_why", path=entry.path, reason=why)
-                if why
-                else msg("integrity.reason.dir_unreadable", path=entry.path)
-            )
+            unknown.append(_unreadable(entry.path, remote.dir_unreadable.get(entry.md5)))
         elif what is not None:
             missing.append(what)
     where = repr(remote.remote)
@@ -247,9 +251,7 @@ def push_item(
         item = CheckItem(name="dvc_push", status="fail", why=[head, *named, *more])
         return item, [m.text("en") for m in missing]
     if unknown:
-        return CheckItem(
-            name="dvc_push", status="unknown", why=joined([[m] for m in unknown[:MAX_NAMED]])
-        ), []
+        return CheckItem(name="dvc_push", status="unknown", why=joined(unknown[:MAX_NAMED])), []
     return _push("ok", msg("integrity.reason.push_ok", n=len(entries), remote=where)), []
 
 

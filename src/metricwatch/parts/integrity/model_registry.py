@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validat
 from metricwatch.config import Config
 from metricwatch.errors import CheckError
 from metricwatch.i18n.message import Msg, msg
-from metricwatch.i18n.words import Words, joined, msgs_from_text, plain
+from metricwatch.i18n.words import Words, from_text, joined, msgs_from_text, plain
+from metricwatch.i18n.words import text as words_text
 from metricwatch.parts.integrity.model import CheckItem
 from metricwatch.sources.mlflow_registry import (
     RegisteredVersion,
@@ -41,14 +42,21 @@ class RegistryBaseline(BaseModel):
     aliases: list[str] = Field(default_factory=list)  # every alias on that version
     model_id: str | None = None
     source: str | None = None
-    selector: str  # e.g. "model student-performance@champion (version 1)"
+    label: Words  # the selector, e.g. "model student-performance@champion (version 1)"
     remarks: list[Msg] = Field(default_factory=list)  # e.g. the version is not READY yet
 
     @model_validator(mode="before")
     @classmethod
     def _from_text(cls, data: Any) -> Any:
-        """A baseline saved before its notes were messages (an older metrics.json) keeps them."""
-        return msgs_from_text(data, notes="remarks")
+        """A baseline saved before its notes and selector were messages (an older
+        metrics.json) keeps them."""
+        return from_text(msgs_from_text(data, notes="remarks"), selector="label")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def selector(self) -> str:
+        """The selector in English (the CLI, `--format json`)."""
+        return words_text(self.label)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -56,8 +64,15 @@ class RegistryBaseline(BaseModel):
         return [m.text("en") for m in self.remarks]
 
 
-def describe(model: str, alias: str | None, version: str | int | None) -> str:
-    return f"model {model}@{alias}" if alias is not None else f"model {model} version {version}"
+def describe(
+    model: str, alias: str | None, version: str | int | None, resolved: str | None = None
+) -> Msg:
+    """A registered model selector as a message; `resolved`: the version an alias points to."""
+    if alias is None:
+        return msg("baseline.selector.version_of", model=model, version=str(version))
+    if resolved is None:
+        return msg("baseline.selector.alias", model=model, alias=alias)
+    return msg("baseline.selector.alias_version", model=model, alias=alias, version=resolved)
 
 
 def _check_run(cfg: Config, runs: RunSet, mv: RegisteredVersion, label: str) -> None:
@@ -92,9 +107,8 @@ def resolve_registry_baseline(
 ) -> RegistryBaseline:
     """The baseline run a registered version names; SourceError/CheckError saying what is wrong."""
     mv = get_model_version(MlflowSource.of(cfg), model, alias=alias, version=version)
-    label = describe(model, alias, version)
-    if alias is not None:
-        label += f" (version {mv.version})"
+    said = describe(model, alias, version, resolved=mv.version)
+    label = said.text("en")  # in errors and notes (English)
     notes: list[Msg] = []
     if mv.status and mv.status != READY:
         if mv.status == "FAILED_REGISTRATION":
@@ -112,7 +126,7 @@ def resolve_registry_baseline(
         aliases=mv.aliases,
         model_id=mv.model_id,
         source=mv.source,
-        selector=label,
+        label=[said],
         remarks=notes,
     )
 

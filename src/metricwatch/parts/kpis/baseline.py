@@ -11,22 +11,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import BaseModel, ConfigDict, computed_field, model_validator
 
 from metricwatch.config import Config
 from metricwatch.errors import CheckError
 from metricwatch.i18n.message import Msg, msg
-from metricwatch.parts.integrity.model_registry import RegistryBaseline, resolve_registry_baseline
+from metricwatch.i18n.words import Words, from_text
+from metricwatch.i18n.words import text as words_text
+from metricwatch.parts.integrity.model_registry import (
+    RegistryBaseline,
+    resolve_registry_baseline,
+)
+from metricwatch.parts.integrity.model_registry import describe as registry_describe
 from metricwatch.sources.mlflow_runs import RunRecord, RunSet
 
 
 class BaselineChoice(BaseModel):
     model_config = ConfigDict(frozen=True)
     run_id: str | None
-    selector: str  # e.g. "tag stage=baseline", "version v1.0.0", "run_id 3f2a…"
+    label: Words  # the selector, e.g. "tag stage=baseline", "version v1.0.0", "run_id 3f2a…"
     configured: bool  # False for the default selector
     remarks: list[Msg] = []  # how the run was chosen, when that needs saying
     registry: RegistryBaseline | None = None  # the registered version, when the config names one
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        return from_text(data, selector="label")  # a metrics.json of an older metricwatch
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def selector(self) -> str:
+        """The selector in English (the CLI, `--format json`)."""
+        return words_text(self.label)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -35,16 +52,16 @@ class BaselineChoice(BaseModel):
         return [m.text("en") for m in self.remarks] + (self.registry.notes if self.registry else [])
 
 
-def describe(selector: dict[str, Any]) -> str:
+def describe(selector: dict[str, Any]) -> Msg:
+    """The configured selector as a message (worded where it is shown)."""
     if "model" in selector:
-        if selector["alias"]:
-            return f"model {selector['model']}@{selector['alias']}"
-        return f"model {selector['model']} version {selector['registered']}"
+        return registry_describe(selector["model"], selector["alias"], selector["registered"])
     if "run_id" in selector:
-        return f"run_id {selector['run_id']}"
+        return msg("baseline.selector.run_id", run_id=selector["run_id"])
     if "version" in selector:
-        return f"version {selector['version']}"
-    return "tag " + ", ".join(f"{k}={v}" for k, v in selector["tag"].items())
+        return msg("baseline.selector.version", version=selector["version"])
+    tags = ", ".join(f"{k}={v}" for k, v in selector["tag"].items())
+    return msg("baseline.selector.tag", tags=tags)
 
 
 def _matches(tags: dict[str, str], run_id: str, selector: dict[str, Any], version_tag: str) -> bool:
@@ -64,14 +81,15 @@ def _registered(cfg: Config, runs: RunSet, selector: dict[str, Any]) -> Baseline
     reg = resolve_registry_baseline(
         cfg, runs, selector["model"], alias=selector["alias"], version=selector["registered"]
     )
-    return BaselineChoice(run_id=reg.run_id, selector=reg.selector, configured=True, registry=reg)
+    return BaselineChoice(run_id=reg.run_id, label=reg.label, configured=True, registry=reg)
 
 
 def resolve_baseline(cfg: Config, runs: RunSet) -> BaselineChoice:
     selector = cfg.baseline.selector()
     if "model" in selector:
         return _registered(cfg, runs, selector)
-    label = describe(selector)
+    said = describe(selector)
+    label = said.text("en")  # in errors and notes (English)
     configured = not cfg.baseline.is_default
     vt = cfg.mlflow.version_tag
     hits = [r for r in runs.runs if _matches(r.tags, r.run_id, selector, vt)]
@@ -92,13 +110,13 @@ def resolve_baseline(cfg: Config, runs: RunSet) -> BaselineChoice:
                 f"(experiments: {where}); fix the baseline section or log that run. "
                 "metricwatch never picks another run."
             )
-        tagged = label.removeprefix("tag ")
+        tagged = str(said.params.get("tags", ""))
         note = (
             msg("kpis.baseline.none_deleted", tag=tagged, runs=", ".join(d.run_id for d in gone))
             if gone
             else msg("kpis.baseline.none", tag=tagged)
         )
-        return BaselineChoice(run_id=None, selector=label, configured=False, remarks=[note])
+        return BaselineChoice(run_id=None, label=[said], configured=False, remarks=[note])
     chosen = _latest(hits)
     notes = []
     if len(hits) > 1:
@@ -110,6 +128,4 @@ def resolve_baseline(cfg: Config, runs: RunSet) -> BaselineChoice:
             "others": others,
         }
         notes.append(msg("kpis.baseline.several", **several))
-    return BaselineChoice(
-        run_id=chosen.run_id, selector=label, configured=configured, remarks=notes
-    )
+    return BaselineChoice(run_id=chosen.run_id, label=[said], configured=configured, remarks=notes)

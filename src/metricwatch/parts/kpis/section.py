@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from metricwatch.doc.blocks import Block, Figure, Heading, Notice, Paragraph
 from metricwatch.doc.table import Table
 from metricwatch.i18n import Lang, t
+from metricwatch.i18n.words import text as words_text
 from metricwatch.parts.kpis.collect import KPIS, unknown_values, unknown_values_summary
 from metricwatch.parts.kpis.dvc_table import dvc_table
 from metricwatch.parts.kpis.table import kpi_table as runs_table
@@ -109,7 +110,7 @@ def build(result: MonitoringResult, lang: Lang) -> list[Block]:
         return part_missing(result, "kpis", lang)
     base = rep.baseline
     lead = t("kpis.lead", lang, kind=rep.store_kind, uri=rep.tracking_uri,
-             selector=base.selector, run_id=base.run_id or "—")  # fmt: skip
+             selector=words_text(base.label, lang), run_id=base.run_id or "—")  # fmt: skip
     blocks: list[Block] = [Paragraph(t("kpis.metrics_text", lang))]
     extra = [m for m in kpi_columns(result) if m not in SEED_METRICS]
     if extra:
