@@ -48,6 +48,13 @@ def report(
     pdf: bool = typer.Option(
         True, "--pdf/--no-pdf", help="Also print the PDF (--no-pdf: HTML only)."
     ),
+    from_result: Path | None = typer.Option(
+        None,
+        "--from-result",
+        metavar="<path>",
+        help="Render this metrics.json of an earlier report (e.g. with another --lang) "
+        "instead of collecting again; records no history snapshot.",
+    ),
 ) -> int:
     """Collect KPIs, integrity, reproducibility, drift, rules and evidence; render HTML + PDF."""
     from rich.table import Table
@@ -66,11 +73,15 @@ def report(
         raise ConfigError(
             f"--skip: unknown part(s) {', '.join(unknown)}; valid: {', '.join(names)}"
         )
+    if from_result is not None and (skip or force or rev):
+        raise ConfigError(
+            "--from-result renders a result already collected: --skip, --force and --rev "
+            "apply only to a collection; leave them out, or drop --from-result"
+        )
     cfg = with_output(load_config(config), output, lang)
     parts = [p for p in names if p not in skip]
-    err_console.print(
-        f"metricwatch report: project {escape(str(cfg.project_path))} → {escape(str(cfg.output_dir))}"
-    )
+    source = f"project {cfg.project_path}" if from_result is None else f"result {from_result}"
+    err_console.print(f"metricwatch report: {escape(source)} → {escape(str(cfg.output_dir))}")
     with err_console.status("collecting") as status:
         outcome = build_report(
             cfg,
@@ -81,6 +92,7 @@ def report(
             force=force,
             pdf=pdf,
             progress=lambda msg: status.update(f"[bold]{msg}[/bold]"),
+            from_result=from_result,
         )
     table = Table(title="Timing (s)", show_edge=False)
     table.add_column("stage")
