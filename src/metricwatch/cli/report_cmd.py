@@ -82,7 +82,7 @@ def report(
     parts = [p for p in names if p not in skip]
     source = f"project {cfg.project_path}" if from_result is None else f"result {from_result}"
     err_console.print(f"metricwatch report: {escape(source)} → {escape(str(cfg.output_dir))}")
-    with err_console.status("collecting") as status:
+    with err_console.status("collecting" if from_result is None else "rendering") as status:
         outcome = build_report(
             cfg,
             parts=parts,
