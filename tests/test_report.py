@@ -84,22 +84,32 @@ def test_report_has_every_section_and_the_facts(full_report: Path) -> None:
     assert html.count("data:image/png;base64,") >= len(imgs)
 
 
+@dataclass
+class Rerender:
+    """The English deliverable's metrics.json rendered again in Spanish (`--from-result`)."""
+
+    out: Path  # its own report folder
+    stream: str  # what the command printed
+
+
 @pytest.fixture(scope="module")
-def spanish(delivered: Delivered, demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`make report REPORT_ARGS='--lang es'` on another copy of the demo (every part collected);
-    the English run's caches are copied first (the repro verdict in report.output, the images
-    in XDG_CACHE_HOME), so the verdict and the images are reused as a user's second render would."""
+def rerender(delivered: Delivered, tmp_path_factory: pytest.TempPathFactory) -> Rerender:
+    """`make report REPORT_ARGS='--lang es --from-result … -o …'` with the deliverable's config:
+    the result already collected is worded in Spanish (results store messages), so this costs
+    a render (notebook, HTML, PDF), not a collection, as a user's second language would."""
     base = tmp_path_factory.mktemp("spanish")
-    root = base / "demo"
-    shutil.copytree(demo_dir, root, symlinks=True)
-    shutil.copytree(delivered.cache, base / "cache", symlinks=True)
-    shutil.copytree(delivered.out / ".cache", root / "reports" / ".cache", symlinks=True)
+    out, result = base / "reports", delivered.out / "metrics.json"
     env = {**os.environ, "XDG_CACHE_HOME": str(base / "cache"), "COLUMNS": "200"}
-    argv = ["make", "-s", "-C", str(REPO_ROOT), "report", f"PROJECT={root / 'project'}",
-            f"CONFIG={root / 'metricwatch.yaml'}", "REPORT_ARGS=--lang es"]  # fmt: skip
+    argv = ["make", "-s", "-C", str(REPO_ROOT), "report", f"CONFIG={delivered.config}",
+            f"REPORT_ARGS=--lang es --from-result {result} -o {out}"]  # fmt: skip
     proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=1200)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    return root / "reports"
+    return Rerender(out, proc.stdout + proc.stderr)
+
+
+@pytest.fixture(scope="module")
+def spanish(rerender: Rerender) -> Path:
+    return rerender.out
 
 
 def visible_text(html: str) -> str:
@@ -174,6 +184,36 @@ def test_spanish_report_has_no_english_sentences_or_headings(spanish: Path) -> N
     # the drift part's words, translated: its verdicts, kinds and chart titles
     assert "sin drift" in texts["html"] and "numérica" in texts["html"]
     assert "Puntuación de drift por variable" in html
+
+
+def test_from_result_renders_the_collected_result_and_collects_nothing(
+    delivered: Delivered, rerender: Rerender, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`report --from-result`: the earlier result as it was (only `meta.lang` is the new
+    language), no part collected, no history snapshot; misuse is a ConfigError naming the fix."""
+    english = json.loads((delivered.out / "metrics.json").read_text())
+    spanish = json.loads((rerender.out / "metrics.json").read_text())
+    assert english["meta"].pop("lang") == "en" and spanish["meta"].pop("lang") == "es"
+    assert spanish == english
+    result = delivered.out / "metrics.json"
+    said = " ".join(rerender.stream.split())
+    assert f"metricwatch report: result {result} → {rerender.out}" in said
+    assert "collect: kpis" in delivered.streams["make report"]
+    assert "collect" not in said  # neither a part nor the stage
+    config = str(delivered.config)
+    assert main(["history", "-c", config, "--format", "json"]) == 0
+    assert [s["command"] for s in json.loads(capsys.readouterr().out)] == ["report", "check"]
+    bad = tmp_path / "metrics.json"
+    bad.write_text('{"meta": {"project": "p"}}', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["report", "-c", config, "-o", str(out), "--from-result", str(bad)]) == 1
+    said = " ".join(capsys.readouterr().err.split())
+    assert f"--from-result: {bad} is not a metrics.json written by metricwatch report" in said
+    assert not out.exists()  # refused before the output folder was touched
+    args = ["report", "-c", config, "-o", str(out), "--from-result", str(result), "--skip", "drift"]
+    assert main(args) == 1
+    said = " ".join(capsys.readouterr().err.split())
+    assert "--skip, --force and --rev apply only to a collection" in said
 
 
 HOSTILE = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'

@@ -12,8 +12,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from faultkit import REPORT_FILES, file_hashes, run_mw
-from support.session_cache import built_once, private_copy
+from faultkit import REPORT_FILES, file_hashes
+from support.delivered import EXPECTED_CODES, Delivered
+from support.session_cache import private_copy
 
 
 @pytest.fixture
@@ -23,18 +24,11 @@ def demo_copy(demo_dir: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def good_report(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One real, good report of the demo (no evidence, no repro: they are not needed here),
-    made once per test run for every xdist worker."""
-
-    def build(out: Path) -> None:
-        run = run_mw(
-            "report", "-c", demo_dir / "metricwatch.yaml", "-o", out,
-            "--skip", "evidence", "--skip", "repro",
-        )  # fmt: skip
-        assert run.code == 0, run.show()
-
-    return built_once(tmp_path_factory, "good-report", build)
+def good_report(delivered: Delivered) -> Path:
+    """One real, good report of the demo: the run-wide deliverable's (support/delivered.py,
+    HTML + PDF + metrics.json), which the suite makes anyway; read-only, prior_report copies."""
+    assert delivered.codes == EXPECTED_CODES, delivered.streams
+    return delivered.out
 
 
 @pytest.fixture

@@ -4,8 +4,10 @@
 order, as a user runs them, on a private copy of the demo, with fake secrets planted in their
 environment and a real webhook receiver on 127.0.0.1. What they produced, what they printed
 and the hashes of every file before and after are kept, so tests/test_report.py (facts, secrets,
-nothing touched, history) and tests/test_render_quarto_parts.py (the executed notebook through
-Pandoc + Typst) read the same report instead of rendering one each (about a CPU-minute each).
+nothing touched, history; its Spanish report renders this one's metrics.json), the fault
+corpus's previous good report (tests/faults/conftest.py) and tests/test_render_quarto_parts.py
+(the executed notebook through Pandoc + Typst) read the same report instead of rendering one
+each (about a CPU-minute each).
 
 Everything lives under a `.hidden/` folder, as on a machine whose cache is ~/.cache (Quarto's
 dot-folder trouble). Read-only for tests: copy what you change.

@@ -51,6 +51,13 @@ def report(
     pdf: bool = typer.Option(
         True, "--pdf/--no-pdf", help="Also print the PDF (--no-pdf: HTML only)."
     ),
+    from_result: Path | None = typer.Option(
+        None,
+        "--from-result",
+        metavar="<path>",
+        help="Render this metrics.json of an earlier report (e.g. with another --lang) "
+        "instead of collecting again; records no history snapshot.",
+    ),
 ) -> int:
     """Collect KPIs, integrity, reproducibility, drift, rules and evidence; render HTML + PDF."""
     from metricwatch.cli.evidence_cmd import missing_lines
@@ -67,12 +74,16 @@ def report(
         raise ConfigError(
             f"--skip: unknown part(s) {', '.join(unknown)}; valid: {', '.join(names)}"
         )
+    if from_result is not None and (skip or force or rev):
+        raise ConfigError(
+            "--from-result renders a result already collected: --skip, --force and --rev "
+            "apply only to a collection; leave them out, or drop --from-result"
+        )
     cfg = with_output(load_config(config), output, lang)
     parts = [p for p in names if p not in skip]
-    err_console.print(
-        f"metricwatch report: project {escape(str(cfg.project_path))} → {escape(str(cfg.output_dir))}"
-    )
-    with err_console.status("collecting") as status:
+    source = f"project {cfg.project_path}" if from_result is None else f"result {from_result}"
+    err_console.print(f"metricwatch report: {escape(source)} → {escape(str(cfg.output_dir))}")
+    with err_console.status("collecting" if from_result is None else "rendering") as status:
         outcome = build_report(
             cfg,
             parts=parts,
@@ -82,6 +93,7 @@ def report(
             force=force,
             pdf=pdf,
             progress=lambda msg: status.update(f"[bold]{msg}[/bold]"),
+            from_result=from_result,
         )
     err_console.print(timing_table(outcome.timings))
     warn = icon("warn")

@@ -1,5 +1,6 @@
 """`metricwatch report`: the pipeline once → metrics.json → papermill → HTML + PDF, published
-together.
+together. `from_result`: render an earlier report's metrics.json instead (e.g. in another
+language), collecting nothing and recording no history snapshot.
 
 The output folder is locked once, for the whole run (a second report exits 2). The result is written
 to the build folder before rendering, so the notebooks read it instead of collecting again; it
@@ -74,6 +75,7 @@ def build_report(
     force: bool = False,
     pdf: bool = True,
     progress: Callable[[str], None] | None = None,
+    from_result: Path | None = None,
 ) -> ReportOutcome:
     from metricwatch.atomic import atomic_write_text
     from metricwatch.parts.registry import part_names
@@ -92,18 +94,22 @@ def build_report(
     notebooks = report_notebooks(cfg)
     if cfg.report.kernel:  # before the (slow) collection: a missing kernel fails right away
         check_kernel(cfg.report.kernel, hint=f"or remove report.kernel from {cfg.source}")
+    reused = None if from_result is None else reused_result(from_result, cfg.report.lang)
     timer = StageTimer(on_start=progress)
     with output_lock(output_dir):  # the only time it is taken: render_report(hold_lock=False)
-        with timer.stage("collect"):
-            result = run_pipeline(
-                cfg,
-                part_names() if parts is None else parts,
-                scope="versions",
-                rev=rev,
-                force=force,
-                part_progress=progress,
-                plots=True,
-            ).result
+        if reused is not None:
+            result = reused
+        else:
+            with timer.stage("collect"):
+                result = run_pipeline(
+                    cfg,
+                    part_names() if parts is None else parts,
+                    scope="versions",
+                    rev=rev,
+                    force=force,
+                    part_progress=progress,
+                    plots=True,
+                ).result
         try:
             built = atomic_write_text(build_dir / RESULT_NAME, result.to_json())
         except OSError as exc:
@@ -139,18 +145,44 @@ def build_report(
             extra_files=[built],
             hold_lock=False,
         )
-        from metricwatch.pipeline.record import record_snapshot
+        collected = {} if reused is not None else result.timings  # this run's parts only
+        if reused is None:
+            from metricwatch.pipeline.record import record_snapshot
 
-        # after the render: the History section compared the stored renders with this one
-        timings = {**result.timings, **timer.as_dict()}  # per part, then per stage
-        record_snapshot(cfg, result, result.flags, command="report", timings=timings,
-                        taken_at=result.meta.generated_at)  # fmt: skip
+            # after the render: the History section compared the stored renders with this one
+            timings = {**collected, **timer.as_dict()}  # per part, then per stage
+            record_snapshot(cfg, result, result.flags, command="report", timings=timings,
+                            taken_at=result.meta.generated_at)  # fmt: skip
     return ReportOutcome(
         result=result,
         result_path=output_dir / RESULT_NAME,
         html=rendered.html,
         pdf=rendered.pdf,
         renderer=rendered.renderer,
-        timings={**{f"collect: {p}": s for p, s in result.timings.items()}, **timer.as_dict()},
+        timings={**{f"collect: {p}": s for p, s in collected.items()}, **timer.as_dict()},
         errors=result.errors,
     )
+
+
+def reused_result(path: Path, lang: str) -> MonitoringResult:
+    """An earlier report's metrics.json, to be rendered in `lang` (its `meta.lang` says so)."""
+    from pydantic import ValidationError
+
+    from metricwatch.errors import ConfigError
+
+    try:
+        result = MonitoringResult.read(path)
+    except OSError as exc:
+        raise ConfigError(
+            f"--from-result: cannot read {path}: {exc.strerror}; give the metrics.json of a "
+            "report folder (metricwatch report writes it beside the HTML)"
+        ) from exc
+    except ValueError as exc:  # pydantic's ValidationError, JSON syntax included
+        first = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+        raise ConfigError(
+            f"--from-result: {path} is not a metrics.json written by metricwatch report "
+            f"({first}); give the metrics.json of a report folder, or run the report without "
+            "--from-result to collect again"
+        ) from exc
+    meta = result.meta.model_copy(update={"lang": lang})
+    return result.model_copy(update={"meta": meta})
