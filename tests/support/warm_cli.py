@@ -3,13 +3,13 @@ interpreter start and `import mlflow, pandas, dvc …` (≈4 s of CPU) each time
 
 `run_cli(argv, env=, cwd=, timeout=)` returns a `subprocess.CompletedProcess` (text) like
 `subprocess.run(capture_output=True, text=True)` and raises `subprocess.TimeoutExpired` the same
-way; `module="dvc"` runs `python -m dvc ARGS` instead (support/repos.py's `dvc`), `script=` a
-file (support/course_project.py's MLflow logging). Each run is a child forked from a zygote (support/warm_zygote.py) that imported the heavy
-modules once: its own pid, process group, cwd, environment (exactly `env`: names left out are
-unset), argv, stdin /dev/null, stdout/stderr read back separately, its exit code (-N when a
-signal killed it). A timeout kills the child's whole process group. metricwatch's own modules
-are not pre-imported (cli/console.py builds its rich Consoles from COLUMNS/NO_COLOR at import):
-each child imports them fresh under its own environment.
+way; `module="dvc"` runs `python -m dvc ARGS` instead (support/repos.py's `dvc`), `script=` a file
+(support/course_project.py's MLflow logging). Each run is a child forked from a zygote
+(support/warm_zygote.py) that imported the heavy modules once: its own pid, process group, cwd,
+environment (exactly `env`: names left out are unset), argv, stdin /dev/null, stdout/stderr read
+back separately, its exit code (-N when a signal killed it). A timeout kills the child's whole
+process group. metricwatch's own modules are not pre-imported (cli/console.py builds its rich
+Consoles from COLUMNS/NO_COLOR at import): each child imports them fresh under its own environment.
 
 A request falls back to a real exec (`subprocess.run`) when its environment differs from the
 zygote's in a name read at import: every name the pre-imports read (traced by the zygote), and
@@ -25,11 +25,11 @@ others started (a zygote started inside a monkeypatched test would otherwise sen
 run to exec), at most MAX_ZYGOTES; past that, a run that fits no idle zygote is exec'd.
 
 Real execs on purpose, not through this runner: tests/test_onboarding.py's course-project `init`
-(the installed entry point; its other commands are warm), test_alerts_cli.py's `serve` (the
-entry point, a long-running server), support/delivered.py (`make report` and the deliverable's commands), test_render_quarto
-(`report` with Quarto), and in tests/faults: test_fault_output.py (a report killed by a signal;
-a file-size rlimit set in preexec_fn), test_fault_alert_lifecycle.py (two checks racing), and
-test_fault_drift_scale.py's PYTHONPATH shims (fall back by the rule above).
+(the installed entry point; its other commands are warm), test_alerts_cli.py's `serve` (the entry
+point, a long-running server), support/delivered.py (`make report` and the deliverable's commands),
+test_render_quarto (`report` with Quarto), and in tests/faults: test_fault_output.py (a report
+killed by a signal; a file-size rlimit set in preexec_fn), test_fault_alert_lifecycle.py (two
+checks racing), and test_fault_drift_scale.py's PYTHONPATH shims (fall back by the rule above).
 """
 
 from __future__ import annotations
