@@ -54,7 +54,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     counts = warm_cli.COUNTS
     if counts.warm or counts.exec:
         terminalreporter.write_line(
-            f"metricwatch CLI runs through support/warm_cli.py: {counts.warm} forked warm, "
+            f"CLI runs (metricwatch, dvc) through support/warm_cli.py: {counts.warm} forked warm, "
             f"{counts.exec} exec'd (cold on request or an env name read at import changed), "
             f"{counts.zygotes} zygote(s)"
         )

@@ -4,7 +4,9 @@ The project (tests/support/course_project.py) has the shape students hand in: an
 store in `data/mlflow` tracked by DVC, runs named after their model with `rmse` and
 `quadratic_weighted_kappa`, registered models, no `version` tag on any run, tags `data-v*` (only
 `.dvc` files) and `models-v1.0-baseline`, and `dvc.yaml` only at HEAD. Every command is the real
-CLI in its own process, in an 80-column terminal.
+CLI in its own process, in an 80-column terminal: the course project's `init` execs the installed
+`metricwatch` entry point, the others are `python -m metricwatch` processes forked warm
+(support/warm_cli.py: the same CLI, without paying `import mlflow, pandas, dvc` each time).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import yaml
 from support.course_project import DATA_TAGS, MODELS, CourseProject, build_course_project
 from support.mlflow_stores import tree_checksums
 from support.repos import git
+from support.warm_cli import run_cli
 
 # Building the project logs and registers three scikit-learn models and runs nine DVC commands
 # (about 80 s on an idle 2-core machine); the full report clones, reproduces, starts an MLflow
@@ -45,20 +48,20 @@ class Run:
         return f"exit {self.code}\n--- stdout\n{self.out}\n--- stderr\n{self.err}"
 
 
-def mw(cwd: Path, *args: str, timeout: float = 900) -> Run:
-    """`metricwatch ARGS` in cwd, in an 80-column terminal, with no tracking URI inherited."""
+def mw(cwd: Path, *args: str, timeout: float = 900, entry_point: bool = False) -> Run:
+    """`metricwatch ARGS` in cwd, in an 80-column terminal, with no tracking URI inherited.
+
+    entry_point: exec the installed `metricwatch` script (what a user types) instead of a warm
+    `python -m metricwatch` process."""
     env = {**os.environ, "COLUMNS": str(WIDTH), "NO_COLOR": "1"}
     env.pop("MLFLOW_TRACKING_URI", None)
     env["XDG_CACHE_HOME"] = str(cwd.parent / "xdg-cache")  # reusable evidence stays private
-    proc = subprocess.run(
-        [sys.executable, "-m", "metricwatch", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    if entry_point:
+        exe = Path(sys.executable).with_name("metricwatch")
+        proc = subprocess.run([str(exe), *args], cwd=cwd, env=env, capture_output=True,
+                              text=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL)  # fmt: skip
+    else:
+        proc = run_cli(list(args), env=env, cwd=cwd, timeout=timeout)
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -121,7 +124,7 @@ def test_course_project_from_init_to_the_first_report(
     store_before = tree_checksums(project / "data" / "mlflow")
     dvc_metrics = sha256(project / "reports" / "metrics.json")
 
-    init = mw(project, "init")
+    init = mw(project, "init", entry_point=True)
     assert init.code == 0, init.show()
     data = yaml.safe_load((project / "metricwatch.yaml").read_text())
     assert "baseline" not in data  # no run is marked: the default, never a config error

@@ -76,6 +76,18 @@ def test_the_cli_forked_warm_prints_what_a_fresh_process_prints() -> None:
     assert usage.returncode == 2 and "No such command" in usage.stderr and usage.stdout == ""
 
 
+def test_dvc_forked_warm_answers_as_dvc_does(tmp_path: Path) -> None:
+    """`module="dvc"` (support/repos.py's `dvc`): DVC's own CLI, in the given cwd, its code."""
+    import dvc
+
+    warm = warm_cli.COUNTS.warm
+    version = warm_cli.run_cli(["--version"], env=dict(os.environ), module="dvc")
+    assert (version.returncode, version.stdout.strip()) == (0, dvc.__version__)
+    outside = warm_cli.run_cli(["status"], env=dict(os.environ), cwd=tmp_path, module="dvc")
+    assert outside.returncode != 0 and "you are not inside of a DVC repository" in outside.stderr
+    assert outside.args[1:3] == ["-m", "dvc"] and warm_cli.COUNTS.warm == warm + 2
+
+
 def test_stop_all_leaves_no_zygote_running() -> None:
     probe("exit", "0")
     pids = [z.proc.pid for z in warm_cli._all]

@@ -8,20 +8,21 @@ each model registered with `registered_model_name`; no run carries a `version` t
 DVC output is pushed to a local folder remote beside the repository.
 
 Runs are logged by MLflow itself in a subprocess (scikit-learn models, `mlflow.sklearn.log_model`),
-so the store is what a real training script writes.
+so the store is what a real training script writes; the subprocess is forked warm
+(support/warm_cli.py: mlflow already imported) unless its environment rules that out.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from support.repos import commit_all, dvc, git, init_repo
+from support.warm_cli import run_cli
 
 EXPERIMENT = "student-grades"
 MODELS = ("Ridge", "RandomForestRegressor", "GradientBoostingRegressor")
@@ -105,21 +106,17 @@ def _data_release(repo: Path, path: str, rows: int, shift: int, tag: str) -> Non
 
 
 def run_mlflow_script(code: str, *args: str, cwd: Path, timeout: float = 600) -> None:
-    """Run `python -c code args…` as MLflow's own client would (file stores allowed)."""
+    """Run `python SCRIPT args…` (SCRIPT holding code) as MLflow's own client would (file
+    stores allowed), in a process of its own."""
     env = {
         **os.environ,
         "MLFLOW_ALLOW_FILE_STORE": "true",
         "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
     }
-    proc = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    with tempfile.TemporaryDirectory(prefix="mlflow-script-") as tmp:
+        script = Path(tmp) / "log_runs.py"
+        script.write_text(code, encoding="utf-8")
+        proc = run_cli(list(args), env=env, cwd=cwd, timeout=timeout, script=script)
     assert proc.returncode == 0, proc.stderr
 
 

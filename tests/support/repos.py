@@ -1,10 +1,17 @@
-"""Real git + DVC repositories in temporary folders, for tests."""
+"""Real git + DVC repositories in temporary folders, for tests.
+
+`dvc(…)` is DVC's own CLI (`python -m dvc ARGS`) in a process of its own, forked warm from the
+test run's zygote (support/warm_cli.py: `dvc.repo` already imported) unless the environment
+changes a name read at import (then a real exec, as `MW_TESTS_COLD_CLI=1` makes every run).
+"""
 
 from __future__ import annotations
 
+import os
 import subprocess
-import sys
 from pathlib import Path
+
+from support.warm_cli import run_cli
 
 
 def sh(
@@ -14,9 +21,13 @@ def sh(
     proc = subprocess.run(
         list(args), cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
     )
+    return _checked(proc, check)
+
+
+def _checked(proc: subprocess.CompletedProcess, check: bool) -> subprocess.CompletedProcess:
     if check and proc.returncode != 0:
         raise AssertionError(
-            f"{' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
+            f"{' '.join(proc.args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}"
         )
     return proc
 
@@ -28,7 +39,8 @@ def git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProces
 def dvc(
     cwd: Path, *args: str, check: bool = True, timeout: float = 300
 ) -> subprocess.CompletedProcess:
-    return sh(cwd, sys.executable, "-m", "dvc", *args, check=check, timeout=timeout)
+    proc = run_cli(list(args), env=dict(os.environ), cwd=cwd, timeout=timeout, module="dvc")
+    return _checked(proc, check)
 
 
 def init_repo(path: Path, *, with_dvc: bool = True, remote: Path | None = None) -> Path:

@@ -3,12 +3,13 @@ interpreter start and `import mlflow, pandas, dvc …` (≈4 s of CPU) each time
 
 `run_cli(argv, env=, cwd=, timeout=)` returns a `subprocess.CompletedProcess` (text) like
 `subprocess.run(capture_output=True, text=True)` and raises `subprocess.TimeoutExpired` the same
-way. Each run is a child forked from a zygote (support/warm_zygote.py) that imported the heavy
-modules once: its own pid, process group, cwd, environment (exactly `env`: names left out are
-unset), argv, stdin /dev/null, stdout/stderr read back separately, its exit code (-N when a
-signal killed it). A timeout kills the child's whole process group. metricwatch's own modules
-are not pre-imported (cli/console.py builds its rich Consoles from COLUMNS/NO_COLOR at import):
-each child imports them fresh under its own environment.
+way; `module="dvc"` runs `python -m dvc ARGS` instead (support/repos.py's `dvc`), `script=` a file
+(support/course_project.py's MLflow logging). Each run is a child forked from a zygote
+(support/warm_zygote.py) that imported the heavy modules once: its own pid, process group, cwd,
+environment (exactly `env`: names left out are unset), argv, stdin /dev/null, stdout/stderr read
+back separately, its exit code (-N when a signal killed it). A timeout kills the child's whole
+process group. metricwatch's own modules are not pre-imported (cli/console.py builds its rich
+Consoles from COLUMNS/NO_COLOR at import): each child imports them fresh under its own environment.
 
 A request falls back to a real exec (`subprocess.run`) when its environment differs from the
 zygote's in a name read at import: every name the pre-imports read (traced by the zygote), and
@@ -17,14 +18,18 @@ PYTHON*, LC_*, LANG*, TZ, OPENBLAS_*, OMP_*, MKL_* (read by the interpreter or C
 MW_TESTS_COLD_CLI=1 in pytest's environment makes every run a real exec (to compare timings or
 to rule the runner out when a test fails).
 
-Zygotes are per pytest process (one more per concurrent caller, e.g. a thread pool), started
-lazily and stopped by `stop_all()` (session fixture in tests/conftest.py; atexit too).
+Zygotes are per pytest process, started lazily with os.environ as it is then, and stopped by
+`stop_all()` (session fixture in tests/conftest.py; atexit too). One more starts for a concurrent
+caller (e.g. a thread pool) or when a test changed os.environ in a name read at import since the
+others started (a zygote started inside a monkeypatched test would otherwise send every later
+run to exec), at most MAX_ZYGOTES; past that, a run that fits no idle zygote is exec'd.
 
-Real execs on purpose, not through this runner: tests/test_onboarding.py (the installed entry
-point), support/delivered.py (`make report` and the deliverable's commands), test_render_quarto
-(`report` with Quarto), and in tests/faults: test_fault_output.py (a report killed by a signal;
-a file-size rlimit set in preexec_fn), test_fault_alert_lifecycle.py (two checks racing), and
-test_fault_drift_scale.py's PYTHONPATH shims (fall back by the rule above).
+Real execs on purpose, not through this runner: tests/test_onboarding.py's course-project `init`
+(the installed entry point; its other commands are warm), test_alerts_cli.py's `serve` (the entry
+point, a long-running server), support/delivered.py (`make report` and the deliverable's commands),
+test_render_quarto (`report` with Quarto), and in tests/faults: test_fault_output.py (a report
+killed by a signal; a file-size rlimit set in preexec_fn), test_fault_alert_lifecycle.py (two
+checks racing), and test_fault_drift_scale.py's PYTHONPATH shims (fall back by the rule above).
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ ZYGOTE = Path(__file__).with_name("warm_zygote.py")
 STATIC_PREFIXES = ("PYTHON", "LC_", "LANG", "TZ", "OPENBLAS_", "OMP_", "MKL_")
 HELLO_TIMEOUT_S = 600  # the imports alone; on a loaded 2-core machine they take tens of seconds
 REPLY_MARGIN_S = 60  # past the child's timeout: the zygote kills it and answers at once
+MAX_ZYGOTES = 3  # per pytest process: ≈ 0.3 GB and ≈ 4 CPU-seconds each
 
 
 @dataclass
@@ -123,18 +129,30 @@ def needs_exec(env: dict[str, str], zyg: Zygote) -> bool:
     return any(_differs(n, env, zyg) for n in set(env) | set(zyg.env))
 
 
-def _acquire() -> Zygote:
+def _fits(env: dict[str, str], zygotes: list[Zygote]) -> Zygote | None:
+    return next((z for z in zygotes if not needs_exec(env, z)), None)
+
+
+def _acquire(env: dict[str, str]) -> Zygote | None:
+    """An idle zygote that can run `env` warm; else a new one, started with os.environ as it
+    is now, when no idle zygote fits that (a caller beside a busy one, or a test changed the
+    environment after the first started) and fewer than MAX_ZYGOTES run; else None (exec)."""
+    here = dict(os.environ)
     with _lock:
-        if _idle:
-            return _idle.pop()
+        zyg = _fits(env, _idle)
+        if zyg is None and (_fits(here, _idle) is not None or len(_all) >= MAX_ZYGOTES):
+            return None
+        if zyg is not None:
+            _idle.remove(zyg)
+            return zyg
     zyg = _start()
     with _lock:
         _all.append(zyg)
     return zyg
 
 
-def _command(argv: list[str], script: Path | None) -> list[str]:
-    return [sys.executable, *([str(script)] if script else ["-m", "metricwatch"]), *argv]
+def _command(argv: list[str], script: Path | None, module: str) -> list[str]:
+    return [sys.executable, *([str(script)] if script else ["-m", module]), *argv]
 
 
 def run_cli(
@@ -143,23 +161,25 @@ def run_cli(
     cwd: Path | None = None,
     timeout: float = 600,
     script: Path | None = None,
+    module: str = "metricwatch",
 ) -> subprocess.CompletedProcess[str]:
-    """`python -m metricwatch *argv` (or `python SCRIPT *argv`) with exactly `env` in `cwd`."""
-    cmd = _command(argv, script)
+    """`python -m MODULE *argv` (or `python SCRIPT *argv`) with exactly `env` in `cwd`."""
+    cmd = _command(argv, script, module)
     if os.environ.get("MW_TESTS_COLD_CLI") == "1":
         COUNTS.exec += 1
         return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd,
                               timeout=timeout, stdin=subprocess.DEVNULL)  # fmt: skip
-    zyg = _acquire()
+    zyg = _acquire(env)
     try:
-        if needs_exec(env, zyg):
+        if zyg is None or needs_exec(env, zyg):
             COUNTS.exec += 1
             return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd,
                                   timeout=timeout, stdin=subprocess.DEVNULL)  # fmt: skip
         with tempfile.TemporaryDirectory(prefix="warm-cli-") as tmp:
             out, err = Path(tmp) / "stdout", Path(tmp) / "stderr"
             req = {"argv": argv, "env": env, "cwd": str(cwd or Path.cwd()), "timeout": timeout,
-                   "stdout": str(out), "stderr": str(err), "script": script and str(script)}  # fmt: skip
+                   "stdout": str(out), "stderr": str(err), "script": script and str(script),
+                   "module": module}  # fmt: skip
             zyg.to.write(json.dumps(req) + "\n")
             rep = zyg.reply(timeout + REPLY_MARGIN_S)
             COUNTS.warm += 1
@@ -169,8 +189,9 @@ def run_cli(
             raise subprocess.TimeoutExpired(cmd, timeout, output=texts[0], stderr=texts[1])
         return subprocess.CompletedProcess(cmd, int(rep["code"]), texts[0], texts[1])
     finally:
-        with _lock:
-            _idle.append(zyg)
+        if zyg is not None:
+            with _lock:
+                _idle.append(zyg)
 
 
 def stop_all() -> None:

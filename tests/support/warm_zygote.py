@@ -1,8 +1,9 @@
 """The zygote of the warm CLI runner (support/warm_cli.py): imports the heavy modules once, then
-forks one real process per request and runs `python -m metricwatch ARGS` in it.
+forks one real process per request and runs `python -m metricwatch ARGS` (or `-m dvc`) in it.
 
 Started as `python warm_zygote.py CTL_IN CTL_OUT` by warm_cli.py. It reads one JSON request a
-line on CTL_IN ({argv, env, cwd, stdout, stderr, timeout}, and `script` to run a file instead) and answers one JSON line on CTL_OUT
+line on CTL_IN ({argv, env, cwd, stdout, stderr, timeout}; `module` to run another module
+than metricwatch, `script` to run a file) and answers one JSON line on CTL_OUT
 ({pid, code} or {pid, timeout: true}); EOF on CTL_IN ends it. Its first line is a hello:
 {pid, env_read} where env_read lists every environment name the pre-imports read (traced: "N" a
 value read, "?N" only tested with `in`, "P*" a known scan for prefix P, "*" any other scan), so the client can run a request that changes one of them as a real exec instead.
@@ -118,7 +119,8 @@ def _child(req: dict[str, Any], ctl: tuple[int, int]) -> None:
                 sys.path[0] = os.path.dirname(req["script"])
                 runpy.run_path(req["script"], run_name="__main__")
             else:
-                runpy.run_module("metricwatch", run_name="__main__", alter_sys=True)
+                module = req.get("module") or "metricwatch"
+                runpy.run_module(module, run_name="__main__", alter_sys=True)
             code = 0
         except SystemExit as exc:
             code = _exit_code(exc)
