@@ -11,7 +11,8 @@ version, `PRAGMA quick_check`), migrate if needed, insert, apply retention, clos
 1. a new database (created and migrated by the call);
 2. databases holding 90 days (the default `keep`) and a year of hourly checks (2,160 and 8,760
    snapshots), so each call also deletes the snapshot that fell out of the window;
-and the History section's read, `history_view(cfg, last=10)`, on each.
+and the history part's collect on each (`collect_history(cfg)`: the last `history.points - 1`
+stored renders, read-only, as the report collects them before its History section).
 Results go to this benchmark's section of benchmarks/RESULTS.md.
 """
 
@@ -86,8 +87,8 @@ def timed(fn) -> float:
 
 
 def measure(args: argparse.Namespace) -> dict[str, object]:
-    from metricwatch.parts.drift.collect import DRIFT
-    from metricwatch.parts.history.view import history_view
+    from metricwatch.parts.drift.model import DRIFT
+    from metricwatch.parts.history.collect import collect_history
     from metricwatch.parts.integrity.model import INTEGRITY
     from metricwatch.parts.kpis.collect import KPIS
     from metricwatch.pipeline.record import record_snapshot
@@ -112,12 +113,13 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
         fill_s = timed(lambda: fill_year(big, result, n))  # noqa: B023
         calls = [timed(lambda: record(big)) for _ in range(args.reps)]  # noqa: B023
         calls_cpu = CPU[-args.reps :]
-        view = [timed(lambda: history_view(big, last=10, commands=None))  # noqa: B023
+        view = [timed(lambda: collect_history(big))  # noqa: B023
                 for _ in range(args.reps)]  # fmt: skip
         filled.append({"n": n, "keep": keep, "fill_s": fill_s, "calls": calls, "view": view,
                        "cpu": calls_cpu, "size_mb": db.stat().st_size / 1e6})  # fmt: skip
     return {
         "fresh": fresh, "fresh_cpu": fresh_cpu, "filled": filled, "rows": len(result.flags),
+        "points": cfg.history.points,
         "versions": len(kpis.rows) if (kpis := result.get(KPIS)) else 0,
         "features": len(drift.features) if (drift := result.get(DRIFT)) else 0,
         "tags": len(integrity.tags) if (integrity := result.get(INTEGRITY)) else 0,
@@ -147,10 +149,11 @@ def section(m: dict[str, object], load: float, when: str) -> str:
     for f in filled:  # type: ignore[attr-defined]
         what = f"{f['n']:,} hourly snapshots, {f['size_mb']:.1f} MB, `keep: {f['keep']}`"
         rows.append(f"| {what} | {len(f['calls'])} | {stats(f['calls'])} | {stats(f['cpu'])} |")
-        rows.append(f"| the History section's read on it, `history_view(last=10)` | "
+        rows.append(f"| the history part's collect on it, `collect_history` ({m['points'] - 1} renders) | "
                     f"{len(f['view'])} | {stats(f['view'])} | |")  # fmt: skip
     worst = max([*fresh, *(x for f in filled for x in f["calls"])])  # type: ignore[union-attr]
-    verdict = "meets" if worst <= 1.0 else "misses"
+    read = max(x for f in filled for x in f["view"])  # type: ignore[union-attr]
+    verdict = "meets" if worst + read <= 1.0 else "misses"
     fills = ", ".join(f"{f['n']:,} in {f['fill_s']:.1f} s" for f in filled)  # type: ignore[union-attr]
     table = "\n".join(rows)
     return f"""{START}
@@ -171,8 +174,8 @@ retention, 90 days of hourly checks, and a year).
 |---|---:|---:|---:|
 {table}
 
-Worst call {worst * 1000:.0f} ms: recording a snapshot {verdict} the goal of adding ≤ 1 s to a
-report (a report takes 30–70 s, benchmarks above). Filling took {fills} (one transaction; not
+Worst call {worst * 1000:.0f} ms, worst read {read * 1000:.0f} ms: recording a snapshot and reading
+the stored renders together {verdict} the goal of adding ≤ 1 s to a report (a report takes 30–70 s, benchmarks above). Filling took {fills} (one transaction; not
 part of a report).
 {END}"""
 
