@@ -11,10 +11,12 @@ import pytest
 from support.configs import make_config
 
 from metricwatch.config import parse_config
+from metricwatch.i18n.words import said
 from metricwatch.mlflow_server import local_mlflow_server
 from metricwatch.parts.contract import Loaded
 from metricwatch.parts.drift.concept import concept_drift, score
 from metricwatch.pipeline.runs import load_runs_once
+from metricwatch.sources.mlflow_runs import RunRecord
 
 
 def _labelled(n: int, seed: int, flipped: bool) -> pd.DataFrame:
@@ -169,3 +171,45 @@ def test_too_few_labelled_rows_give_no_score(tmp_path: Path) -> None:
         out.reason
         == "too few labelled rows to score a model: n=3 in the current, at least 30 needed"
     )
+
+
+def test_a_run_that_matches_nothing_is_a_message_worded_in_the_report_language() -> None:
+    from metricwatch.parts.drift.concept import choose_run
+    from metricwatch.parts.drift.model import ConceptDrift
+    from metricwatch.parts.drift.section import concept_blocks
+    from metricwatch.sources.mlflow_runs import RunSet
+
+    no_runs = RunSet(tracking_uri="file:///s", store_kind="file", experiments=[], runs=[])
+    by_tag = choose_run(make_config(), no_runs, "v7")
+    baseline = choose_run(make_config(), no_runs, None)
+    assert not isinstance(by_tag, RunRecord) and not isinstance(baseline, RunRecord)
+    # the English stays what metrics.json's "reason" always said
+    assert by_tag.text("en") == "no MLflow run matches run id or version='v7'"
+    assert baseline.text("en") == "no MLflow run matches the baseline (tag stage=baseline)"
+    assert by_tag.text("es") == "ningún run de MLflow coincide con el run id o version='v7'"
+    assert baseline.text("es") == (
+        "ningún run de MLflow coincide con el baseline (tag stage=baseline)"
+    )
+    concept = ConceptDrift(status="unavailable", why=baseline)
+    again = ConceptDrift.model_validate_json(concept.model_dump_json())  # metrics.json reads back
+    assert again.why == baseline and again.reason == baseline.text("en")
+    notice = concept_blocks(again, "es")[-1]
+    assert getattr(notice, "text", None) == baseline.text("es")
+    # an older metrics.json's message (the English text as a parameter) still reads back
+    old = ConceptDrift.model_validate(
+        {"status": "unavailable", "why": {"key": "drift.concept.no_match", "params": {"run": "x"}}}
+    )
+    assert old.reason == "no MLflow run matches x"
+
+
+def test_the_baseline_selector_is_worded_in_the_report_language_too() -> None:
+    from metricwatch.parts.drift.model import ConceptDrift
+    from metricwatch.parts.kpis.baseline import describe
+
+    why = said("drift.concept.no_match.baseline", items=[describe({"version": "v9"})], sep="")
+    concept = ConceptDrift.model_validate_json(
+        ConceptDrift(status="unavailable", why=why).model_dump_json()
+    )
+    assert concept.reason == "no MLflow run matches the baseline (version v9)"
+    assert concept.why is not None
+    assert concept.why.text("es") == "ningún run de MLflow coincide con el baseline (versión v9)"

@@ -1,4 +1,7 @@
-"""`metricwatch drift`: data, label and concept drift between reference and current data."""
+"""`metricwatch drift`: data, label and concept drift between reference and current data.
+
+The tables' titles, headers and the markdown's labels are the catalogue's (cli.drift.*), worded
+in lang: English, as the CLI prints, unless a caller asks for another language."""
 
 from __future__ import annotations
 
@@ -9,11 +12,13 @@ from typing import TYPE_CHECKING
 import typer
 
 from metricwatch.cli.console import err_console, out_console
-from metricwatch.cli.drift_windows import WINDOW_HEADERS, matrix, summary, window_rows
+from metricwatch.cli.drift_windows import matrix, summary, window_headers, window_rows
 from metricwatch.cli.options import ConfigOpt
-from metricwatch.i18n import t
+from metricwatch.i18n import Lang, t
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from metricwatch.parts.drift.model import DriftReport
     from metricwatch.stats.feature_drift import FeatureDrift
 
@@ -53,9 +58,12 @@ def _row(f: FeatureDrift) -> list[str]:
     ]
 
 
-HEADERS = [
-    "feature", "kind", "PSI", "KL", "JS", "test", "p-value", "adj. p", "NaN ref/cur", "verdict",
-]  # fmt: skip
+COLUMNS = ("feature", "kind", "psi", "kl", "js", "test", "p_value", "p_adjusted", "nan", "verdict")
+
+
+def headers(lang: Lang = "en") -> list[str]:
+    """The feature table's column headers (cli.drift.col.*)."""
+    return [t(f"cli.drift.col.{c}", lang) for c in COLUMNS]
 
 
 def _concept_lines(report: DriftReport) -> list[str]:
@@ -78,8 +86,9 @@ def _summary(report: DriftReport) -> list[str]:
     from metricwatch.parts.drift import text as drift_text
 
     pct = "undefined" if report.dataset_drift_pct is None else f"{report.dataset_drift_pct:.1f} %"
+    drifting = ", ".join(report.drifted_features) or t("cli.drift.none")
     lines = [
-        f"Dataset drift: {pct} (drifting: {', '.join(report.drifted_features) or 'none'})",
+        f"Dataset drift: {pct} (drifting: {drifting})",
         f"Definition: {drift_text.definition_text(report)}",
         f"Engine: {report.engine} ({report.mode}).",
         f"Binning: {drift_text.binning_text(report)}.",
@@ -94,29 +103,25 @@ def _summary(report: DriftReport) -> list[str]:
     return lines + _concept_lines(report) + [f"Note: {n}" for n in report.notes]
 
 
-def render_markdown(report: DriftReport) -> str:
+def _title(report: DriftReport, lang: Lang) -> str:
+    return t("cli.drift.title", lang, reference=report.reference, current=report.current)
+
+
+def render_markdown(report: DriftReport, lang: Lang = "en") -> str:
     esc = lambda s: s.replace("|", "\\|")  # noqa: E731
-    out = [
-        f"## Data drift: {esc(report.reference)} → {esc(report.current)}",
-        "",
-        f"Rows: reference {report.n_reference}, current {report.n_current}.",
-        "",
-        "| " + " | ".join(HEADERS) + " |",
-        "|" + "---|" * len(HEADERS),
-    ]
-    out += ["| " + " | ".join(esc(c) for c in _row(f)) + " |" for f in report.features]
+    heads = headers(lang)
+    rows = t("cli.drift.rows", lang, reference=report.n_reference, current=report.n_current)
+    out = [f"## {esc(_title(report, lang))}", "", rows, ""]
+    out += _md_table(heads, [_row(f) for f in report.features])
     if report.target is not None:
-        out += ["", "Target (label drift):", "", "| " + " | ".join(HEADERS) + " |"]
-        out += [
-            "|" + "---|" * len(HEADERS),
-            "| " + " | ".join(esc(c) for c in _row(report.target)) + " |",
-        ]
+        out += ["", t("cli.drift.target", lang), "", *_md_table(heads, [_row(report.target)])]
     if report.windows is not None and report.windows.windows:
-        by_window = f"{t('cli.drift.by_window')}:"
-        out += ["", by_window, "", *_md_table(WINDOW_HEADERS, window_rows(report.windows))]
-        grid = matrix(report.windows)
+        by_window = f"{t('cli.drift.by_window', lang)}:"
+        rows_w = window_rows(report.windows, lang)
+        out += ["", by_window, "", *_md_table(window_headers(lang), rows_w)]
+        grid = matrix(report.windows, lang)
         if grid is not None:
-            out += ["", f"{t('cli.drift.js_matrix')}:", "", *_md_table(*grid)]
+            out += ["", f"{t('cli.drift.js_matrix', lang)}:", "", *_md_table(*grid)]
     out += [""] + [f"- {line.strip()}" for line in _summary(report)]
     return "\n".join(out) + "\n"
 
@@ -127,13 +132,14 @@ def _md_table(headers: list[str], rows: list[list[str]]) -> list[str]:
     return lines + ["| " + " | ".join(map(esc, r)) + " |" for r in rows]
 
 
-def _print_table(report: DriftReport) -> None:
+def drift_table(report: DriftReport, lang: Lang = "en") -> Table:
+    """The features (and the target) as a rich table, titled and headed in lang."""
     from rich.markup import escape
     from rich.table import Table
 
     # column names and categories are user text: "[bold]" or "[/x]" is not console markup
-    table = Table(title=escape(f"Data drift: {report.reference} → {report.current}"))
-    for h in HEADERS:
+    table = Table(title=escape(_title(report, lang)))
+    for h in headers(lang):
         table.add_column(h, overflow="fold")
     for f in report.features:
         style = "red" if f.drifted else "yellow" if f.drifted is None else None
@@ -141,11 +147,15 @@ def _print_table(report: DriftReport) -> None:
     if report.target is not None:
         table.add_section()
         target = report.target
-        cells = [f"target: {target.name}", *_row(target)[1:]]
+        cells = [t("cli.drift.target_row", lang, name=target.name), *_row(target)[1:]]
         table.add_row(*map(escape, cells), style="red" if target.drifted else None)
-    out_console.print(table)
+    return table
+
+
+def _print_table(report: DriftReport) -> None:
+    out_console.print(drift_table(report))
     if report.windows is not None and report.windows.windows:
-        _print_grid(t("cli.drift.by_window"), WINDOW_HEADERS, window_rows(report.windows))
+        _print_grid(t("cli.drift.by_window"), window_headers(), window_rows(report.windows))
         grid = matrix(report.windows)
         if grid is not None:
             _print_grid(t("cli.drift.js_matrix"), *grid)

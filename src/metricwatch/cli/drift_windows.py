@@ -1,11 +1,12 @@
 """`metricwatch drift` output for drift by time window: the windows, the JS matrix, and the
-result's problem and notes (catalogue messages in the result, worded here in English)."""
+result's problem and notes (catalogue messages in the result, worded here in English); the
+window table's headers and cells are worded in lang (English by default, as the CLI prints)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from metricwatch.i18n import t
+from metricwatch.i18n import Lang, t
 
 if TYPE_CHECKING:
     from metricwatch.stats.windows import WindowDrift, WindowedDrift
@@ -13,32 +14,38 @@ if TYPE_CHECKING:
 MATRIX_MAX_WINDOWS = 16  # wider JS matrices are left to --format json and --figures
 
 
-def window_status(w: WindowDrift, min_rows: int) -> str:
+def window_status(w: WindowDrift, min_rows: int, lang: Lang = "en") -> str:
     """A window's status as a table cell: its verdict, or why it has none."""
     if w.status == "empty":
-        return t("drift.window.status.empty")
+        return t("drift.window.status.empty", lang)
     if w.status == "too few rows":
-        return t("drift.window.status.too_few", n=w.n_rows, min=min_rows)
-    return t("drift.window.status.ok")
+        return t("drift.window.status.too_few", lang, n=w.n_rows, min=min_rows)
+    return t("drift.window.status.ok", lang)
 
 
-def window_rows(wd: WindowedDrift) -> list[list[str]]:
+def window_rows(wd: WindowedDrift, lang: Lang = "en") -> list[list[str]]:
     rows = []
     for w in wd.windows:
         pct = "—" if w.dataset_drift_pct is None else f"{w.dataset_drift_pct:.1f} %"
-        drifting = ", ".join(w.drifted_features) or ("—" if w.status != "ok" else "none")
-        rows.append([w.label, str(w.n_rows), window_status(w, wd.min_rows), pct, drifting])
+        none = "—" if w.status != "ok" else t("cli.drift.none", lang)
+        drifting = ", ".join(w.drifted_features) or none
+        rows.append([w.label, str(w.n_rows), window_status(w, wd.min_rows, lang), pct, drifting])
     return rows
 
 
-WINDOW_HEADERS = ["window", "rows", "status", "drift %", "drifting features"]
+WINDOW_COLUMNS = ("window", "rows", "status", "drift_pct", "drifting")
 
 
-def matrix(wd: WindowedDrift) -> tuple[list[str], list[list[str]]] | None:
+def window_headers(lang: Lang = "en") -> list[str]:
+    """The window table's column headers (cli.drift.window.col.*)."""
+    return [t(f"cli.drift.window.col.{c}", lang) for c in WINDOW_COLUMNS]
+
+
+def matrix(wd: WindowedDrift, lang: Lang = "en") -> tuple[list[str], list[list[str]]] | None:
     """(headers, rows) of the feature × window JS matrix; None when too wide for a terminal."""
     if not wd.windows or len(wd.windows) > MATRIX_MAX_WINDOWS:
         return None
-    headers = ["feature", *(w.label for w in wd.windows)]
+    headers = [t("cli.drift.col.feature", lang), *(w.label for w in wd.windows)]
     rows = []
     for name, js, drifted in zip(wd.features, wd.js, wd.drifted, strict=True):
         cells = [

@@ -41,9 +41,10 @@ def history(
     from rich.markup import escape
     from rich.table import Table
 
-    from metricwatch.cli.history_format import TABLE_HEADERS, table_cells, to_csv, to_json
+    from metricwatch.cli.history_format import table_cells, table_headers, to_csv, to_json
     from metricwatch.cli.kpis_cmd import _parse_since
     from metricwatch.config import load_config
+    from metricwatch.i18n import t
     from metricwatch.report.build import with_output
     from metricwatch.sources.history_db.db import history_path, open_for
     from metricwatch.sources.history_db.queries import load_snapshots, snapshot_ids
@@ -60,9 +61,9 @@ def history(
     elif fmt is Format.csv:
         typer.echo(to_csv(snaps), nl=False)
     else:
-        table = Table(title=escape(f"History — {path}"), title_justify="left")
-        for h in TABLE_HEADERS:
-            table.add_column(h, no_wrap=h in ("When",))
+        table = Table(title=escape(t("cli.history.title", path=path)), title_justify="left")
+        for n, h in enumerate(table_headers()):
+            table.add_column(h, no_wrap=n == 1)  # the time
         for cells in table_cells(snaps, cfg.report.timezone):
             table.add_row(*map(escape, cells))
         out_console.print(table)

@@ -1,5 +1,5 @@
 """The snapshots as `metricwatch history` prints them: one summary row per snapshot (JSON objects,
-CSV rows, table cells)."""
+CSV rows, table cells; the table's headers from the catalogue)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections import Counter
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from metricwatch.i18n import Lang, t
 from metricwatch.sources.history_db.snapshot import Snapshot
 from metricwatch.vocab import ITEM_STATUSES as TAG_STATUSES
 
@@ -87,8 +88,13 @@ def _num_int(x: int | None) -> str:
     return "" if x is None else str(x)
 
 
-TABLE_HEADERS = ["#", "When", "Command", "Candidate", "RMSE", "QWK", "Drift (%)",
-                 "Tags ok/warn/fail/?", "Repro", "Breaches"]  # fmt: skip
+TABLE_COLUMNS = ("n", "when", "command", "candidate", "rmse", "qwk", "drift", "tags", "repro",
+                 "breaches")  # fmt: skip
+
+
+def table_headers(lang: Lang = "en") -> list[str]:
+    """The table's column headers (cli.history.col.*), in the order of `table_cells`."""
+    return [t(f"cli.history.col.{c}", lang) for c in TABLE_COLUMNS]
 
 
 def table_cells(snaps: list[Snapshot], timezone: str) -> list[list[str]]:

@@ -69,16 +69,18 @@ def _print_table(report: ReproReport) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from metricwatch.i18n import t
     from metricwatch.redact import scrub
 
     # tags, paths, stage names and DVC's messages are user text, not console markup
     table = Table(title=escape(f"{report.rev} ({report.commit[:12]})"), show_lines=False)
     for col in ("output", "stage", "committed", "fresh", "result"):
-        table.add_column(col, overflow="fold")
+        table.add_column(t(f"cli.repro.col.{col}"), overflow="fold")
     for o in report.outputs:
-        mark = "[green]✓ same[/green]" if o.match else "[red]✗ differs[/red]"
+        key, colour = ("same", "green") if o.match else ("differs", "red")
         if o.volatile:
-            mark = "[yellow]✓ volatile keys only[/yellow]"
+            key, colour = "volatile", "yellow"
+        mark = f"[{colour}]{t(f'cli.repro.{key}')}[/{colour}]"
         cells = [o.path, o.stage, (o.expected or "—")[:14], (o.actual or "—")[:14]]
         table.add_row(*map(escape, cells), mark)
     if report.outputs:

@@ -18,7 +18,8 @@ import pandas as pd
 
 from metricwatch.config import Config
 from metricwatch.errors import MetricwatchError
-from metricwatch.i18n.message import msg
+from metricwatch.i18n.message import Msg, msg
+from metricwatch.i18n.words import Said, said
 from metricwatch.parts.contract import Loaded
 from metricwatch.parts.drift.model import ConceptDrift
 
@@ -54,20 +55,23 @@ def score(y: pd.Series, pred: np.ndarray) -> tuple[float | None, float | None]:
     return rmse, qwk
 
 
-def choose_run(cfg: Config, runs: RunSet, model_run: str | None) -> RunRecord | str:
+def choose_run(cfg: Config, runs: RunSet, model_run: str | None) -> RunRecord | Msg | Said:
     """The run whose model scores the data: a run id / version value, else the KPI baseline
-    (the same run the KPI table marks: `parts.kpis.baseline`); what was looked for, when none."""
+    (the same run the KPI table marks: `parts.kpis.baseline`); when none, why, as a message
+    (drift.concept.no_match.*) that the presenter words in the report's language."""
     from metricwatch.parts.kpis.baseline import resolve_baseline
 
     key = cfg.mlflow.version_tag
     if model_run:
         found = [r for r in runs.runs if r.run_id == model_run or r.tags.get(key) == model_run]
         if not found:
-            return f"run id or {key}={model_run!r}"
+            return msg("drift.concept.no_match.model_run", tag=key, value=repr(model_run))
         return max(found, key=lambda r: r.start_time.timestamp() if r.start_time else 0.0)
     choice = resolve_baseline(cfg, runs)  # a configured baseline that is missing raises
     chosen = next((r for r in runs.runs if r.run_id == choice.run_id), None)
-    return chosen if chosen is not None else f"the baseline ({choice.selector})"
+    if chosen is None:
+        return said("drift.concept.no_match.baseline", items=choice.label, sep="")
+    return chosen
 
 
 def _model_path(cfg: Config, run: Any, workdir: str) -> tuple[str, str] | None:
@@ -170,10 +174,8 @@ def concept_drift(
         return ConceptDrift(
             status="unavailable", target=target, why=msg("drift.concept.no_run", error=str(exc))
         )
-    if isinstance(run, str):
-        return ConceptDrift(
-            status="unavailable", target=target, why=msg("drift.concept.no_match", run=run)
-        )
+    if isinstance(run, Msg | Said):
+        return ConceptDrift(status="unavailable", target=target, why=run)
     base: dict[str, Any] = {
         "run_id": run.run_id,
         "run_name": run.run_name,

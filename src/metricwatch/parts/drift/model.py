@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, computed_field, model_validator
 
 from metricwatch.i18n.message import Msg
-from metricwatch.i18n.words import Words, from_text
+from metricwatch.i18n.words import Said, Words, from_text
 from metricwatch.i18n.words import text as words_text
 from metricwatch.parts.contract import PartKey
 from metricwatch.stats.feature_drift import FeatureDrift
@@ -22,7 +22,7 @@ from metricwatch.stats.windows import WindowedDrift
 class ConceptDrift(BaseModel):
     model_config = ConfigDict(frozen=True)
     status: Literal["ok", "unavailable", "error"]
-    why: Msg | None = None  # why there are no scores (status not ok)
+    why: Msg | Said | None = None  # why there are no scores (status not ok)
     run_id: str | None = None
     run_name: str | None = None
     version: str | None = None
