@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from metricwatch.cli.demo_cmd import releases_table
 from metricwatch.cli.drift_cmd import drift_table, render_markdown
+from metricwatch.cli.history_cmd import status_line
 from metricwatch.cli.history_format import table_headers
 from metricwatch.cli.report_cmd import timing_table
 from metricwatch.demo import ReleaseInfo
 from metricwatch.i18n import t
-from metricwatch.parts.drift.model import DriftReport
+from metricwatch.i18n.message import msg
+from metricwatch.parts.drift.model import ConceptDrift, DriftReport
+from metricwatch.parts.drift.text import definition_text
 from metricwatch.stats.feature_drift import FeatureDrift
 from metricwatch.stats.windows import WindowDrift, WindowedDrift
 
@@ -88,3 +91,34 @@ def test_the_history_table_is_headed_from_the_catalogue() -> None:
                                "Tags ok/warn/fail/?", "Repro", "Breaches"]  # fmt: skip
     assert table_headers("es")[1:4] == ["Cuándo", "Comando", "Candidato"]
     assert t("cli.history.title", path="h.sqlite") == "History — h.sqlite"
+
+
+def test_the_drift_summary_verdicts_and_history_status_are_worded_in_either_language() -> None:
+    thin = FeatureDrift(name="b", kind="numeric", drifted=None, status="low sample size")
+    why = msg("drift.concept.no_match.model_run", tag="version", value="v9")
+    report = _drift().model_copy(
+        update={"features": [*_drift().features, thin],
+                "concept": ConceptDrift(status="unavailable", why=why)}
+    )  # fmt: skip
+    md = render_markdown(report)
+    for line in (
+        "| b | numeric | — | — | — | — | — | — | — / — | no verdict: low sample size |",
+        "- Dataset drift: 100.0 % (drifting: a)",
+        "- no feature drifts in any window",
+        "- Concept drift: unavailable: no MLflow run matches run id or version=v9",
+    ):
+        assert f"\n{line}\n" in md, line
+    md_es = render_markdown(report, "es")
+    low = t("drift.status.low sample size", "es")
+    for line in (
+        f"| b | numeric | — | — | — | — | — | — | — / — | sin veredicto: {low} |",
+        "- Drift del dataset: 100.0 % (con drift: a)",
+        f"- Definición: {definition_text(report, 'es')}",
+        "- ninguna feature tiene drift en ninguna ventana",
+        "- Concept drift: no disponible: ningún run de MLflow coincide con el run id o version=v9",
+    ):
+        assert f"\n{line}\n" in md_es, line
+    for english in ("no verdict", "Dataset drift", "Definition:", "Engine:", "window(s)", "Note:"):
+        assert english not in md_es, english
+    assert status_line(3, "h.sqlite") == "3 snapshot(s) in h.sqlite"
+    assert status_line(None, "h.sqlite", "es").startswith("aún no hay historial en h.sqlite (")

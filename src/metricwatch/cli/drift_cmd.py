@@ -1,7 +1,8 @@
 """`metricwatch drift`: data, label and concept drift between reference and current data.
 
-The tables' titles, headers and the markdown's labels are the catalogue's (cli.drift.*), worded
-in lang: English, as the CLI prints, unless a caller asks for another language."""
+The tables' titles, headers, verdicts, the summary lines under them and the progress lines are
+the catalogue's (cli.drift.*), worded in lang: English, as the CLI prints, unless a caller asks
+for another language; a reason or note the result already words is worded by the result."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from metricwatch.parts.drift.model import DriftReport
+    from metricwatch.stats.bin_spec import BinSpec
     from metricwatch.stats.feature_drift import FeatureDrift
 
 
@@ -33,17 +35,21 @@ def _num(v: float | None, fmt: str = ".3f") -> str:
     return "—" if v is None else format(v, fmt)
 
 
-def _verdict(f: FeatureDrift) -> str:
+def _verdict(f: FeatureDrift, lang: Lang = "en") -> str:
+    from metricwatch.i18n.words import text as words_text
+    from metricwatch.parts.drift.text import status_text
+
     if f.drifted is None:
-        return f"no verdict: {f.reason or f.status}"
-    return "DRIFT" if f.drifted else "ok"
+        reason = words_text(f.why, lang) or status_text(f.status, lang)
+        return t("cli.drift.no_verdict", lang, reason=reason)
+    return t("cli.drift.drift" if f.drifted else "cli.drift.ok", lang)
 
 
 def _nan(f: FeatureDrift) -> str:
     return f"{_num(f.nan_share_reference, '.1%')} / {_num(f.nan_share_current, '.1%')}"
 
 
-def _row(f: FeatureDrift) -> list[str]:
+def _row(f: FeatureDrift, lang: Lang = "en") -> list[str]:
     return [
         f.name,
         f.kind or "—",
@@ -54,7 +60,7 @@ def _row(f: FeatureDrift) -> list[str]:
         _num(f.p_value, ".3g"),
         _num(f.p_adjusted, ".3g"),
         _nan(f),
-        _verdict(f),
+        _verdict(f, lang),
     ]
 
 
@@ -66,41 +72,59 @@ def headers(lang: Lang = "en") -> list[str]:
     return [t(f"cli.drift.col.{c}", lang) for c in COLUMNS]
 
 
-def _concept_lines(report: DriftReport) -> list[str]:
+def _concept_lines(report: DriftReport, lang: Lang = "en") -> list[str]:
+    """Concept drift's lines: its scores, or why there are none (the result's worded reason)."""
     c = report.concept
     if c is None:
-        return ["Concept drift: not computed."]
+        return [t("cli.drift.concept.not_computed", lang)]
     if c.status != "ok":
-        return [f"Concept drift: {c.status}: {c.reason}"]
-    who = f"{c.model_uri} (run {c.run_id}, {c.version or 'no version tag'})"
+        status = t(f"cli.drift.concept.status.{c.status}", lang)
+        reason = c.why.text(lang) if c.why else ""
+        return [t("cli.drift.concept.failed", lang, status=status, reason=reason)]
+    version = c.version or t("cli.drift.concept.no_version", lang)
     return [
-        f"Concept drift with {who}:",
-        f"  RMSE reference {_num(c.rmse_reference)} → current {_num(c.rmse_current)} "
-        f"(change {_num(c.rmse_change, '+.3f')})",
-        f"  QWK reference {_num(c.qwk_reference)} → current {_num(c.qwk_current)} "
-        f"(change {_num(c.qwk_change, '+.3f')})",
+        t("cli.drift.concept.with", lang, model=c.model_uri, run=c.run_id, version=version),
+        *(
+            "  "
+            + t(
+                "cli.drift.concept.change",
+                lang,
+                metric=metric,
+                reference=_num(ref),
+                current=_num(cur),
+                change=_num(change, "+.3f"),
+            )
+            for metric, ref, cur, change in (
+                ("RMSE", c.rmse_reference, c.rmse_current, c.rmse_change),
+                ("QWK", c.qwk_reference, c.qwk_current, c.qwk_change),
+            )
+        ),
     ]
 
 
-def _summary(report: DriftReport) -> list[str]:
+def _summary(report: DriftReport, lang: Lang = "en") -> list[str]:
+    """The lines under the tables: dataset drift, how it was measured, windows, concept, notes."""
+    from metricwatch.i18n.words import text as words_text
     from metricwatch.parts.drift import text as drift_text
 
-    pct = "undefined" if report.dataset_drift_pct is None else f"{report.dataset_drift_pct:.1f} %"
-    drifting = ", ".join(report.drifted_features) or t("cli.drift.none")
+    pct = report.dataset_drift_pct
+    pct_text = t("cli.drift.undefined", lang) if pct is None else f"{pct:.1f} %"
+    drifting = ", ".join(report.drifted_features) or t("cli.drift.none", lang)
     lines = [
-        f"Dataset drift: {pct} (drifting: {drifting})",
-        f"Definition: {drift_text.definition_text(report)}",
-        f"Engine: {report.engine} ({report.mode}).",
-        f"Binning: {drift_text.binning_text(report)}.",
-        f"Smoothing: {drift_text.smoothing_text()}.",
-        f"Tests: {drift_text.tests_text(report)}.",
-        f"Column types: {drift_text.typing_text()}.",
+        t("cli.drift.line.dataset", lang, pct=pct_text, drifting=drifting),
+        t("cli.drift.line.definition", lang, text=drift_text.definition_text(report, lang)),
+        t("cli.drift.line.engine", lang, engine=report.engine, mode=report.mode),
+        t("cli.drift.line.binning", lang, text=drift_text.binning_text(report, lang)),
+        t("cli.drift.line.smoothing", lang, text=drift_text.smoothing_text(lang)),
+        t("cli.drift.line.tests", lang, text=drift_text.tests_text(report, lang)),
+        t("cli.drift.line.typing", lang, text=drift_text.typing_text(lang)),
     ]
-    if report.target_note:
-        lines.append(f"Target: {report.target_note}")
+    if report.target_why:
+        lines.append(t("cli.drift.line.target", lang, text=words_text(report.target_why, lang)))
     if report.windows is not None:
-        lines += summary(report.windows)
-    return lines + _concept_lines(report) + [f"Note: {n}" for n in report.notes]
+        lines += summary(report.windows, lang)
+    notes = [t("cli.drift.line.note", lang, text=n.text(lang)) for n in report.remarks]
+    return lines + _concept_lines(report, lang) + notes
 
 
 def _title(report: DriftReport, lang: Lang) -> str:
@@ -112,9 +136,10 @@ def render_markdown(report: DriftReport, lang: Lang = "en") -> str:
     heads = headers(lang)
     rows = t("cli.drift.rows", lang, reference=report.n_reference, current=report.n_current)
     out = [f"## {esc(_title(report, lang))}", "", rows, ""]
-    out += _md_table(heads, [_row(f) for f in report.features])
+    out += _md_table(heads, [_row(f, lang) for f in report.features])
     if report.target is not None:
-        out += ["", t("cli.drift.target", lang), "", *_md_table(heads, [_row(report.target)])]
+        target = [_row(report.target, lang)]
+        out += ["", t("cli.drift.target", lang), "", *_md_table(heads, target)]
     if report.windows is not None and report.windows.windows:
         by_window = f"{t('cli.drift.by_window', lang)}:"
         rows_w = window_rows(report.windows, lang)
@@ -122,7 +147,7 @@ def render_markdown(report: DriftReport, lang: Lang = "en") -> str:
         grid = matrix(report.windows, lang)
         if grid is not None:
             out += ["", f"{t('cli.drift.js_matrix', lang)}:", "", *_md_table(*grid)]
-    out += [""] + [f"- {line.strip()}" for line in _summary(report)]
+    out += [""] + [f"- {line.strip()}" for line in _summary(report, lang)]
     return "\n".join(out) + "\n"
 
 
@@ -143,11 +168,11 @@ def drift_table(report: DriftReport, lang: Lang = "en") -> Table:
         table.add_column(h, overflow="fold")
     for f in report.features:
         style = "red" if f.drifted else "yellow" if f.drifted is None else None
-        table.add_row(*map(escape, _row(f)), style=style)
+        table.add_row(*map(escape, _row(f, lang)), style=style)
     if report.target is not None:
         table.add_section()
         target = report.target
-        cells = [t("cli.drift.target_row", lang, name=target.name), *_row(target)[1:]]
+        cells = [t("cli.drift.target_row", lang, name=target.name), *_row(target, lang)[1:]]
         table.add_row(*map(escape, cells), style="red" if target.drifted else None)
     return table
 
@@ -232,7 +257,7 @@ def drift(
     # the MLflow runs only when a model will be scored (a target, the local engine)
     scored = not no_concept and cfg.drift.target is not None and cfg.drift.engine == "local"
     runs = load_runs_once(cfg) if scored else Loaded[RunSet](reason="no model is scored")
-    with err_console.status(f"comparing reference and current data ({cfg.drift.engine} engine)…"):
+    with err_console.status(t("cli.drift.comparing", engine=cfg.drift.engine)):
         report = run_drift(
             cfg, reference, current, model_run=model_run, concept=not no_concept, runs=runs
         )
@@ -247,9 +272,9 @@ def drift(
         from metricwatch.parts.drift.figures import write_html
 
         page = write_html(report, figures, drift_text.definition_text(report))
-        err_console.print(f"figures written to {page}", soft_wrap=True)
+        err_console.print(t("cli.drift.figures_written", path=page), soft_wrap=True)
     if report.dataset_drift_pct is None:
-        err_console.print("[yellow]no feature could be compared: no drift verdict[/yellow]")
+        err_console.print(f"[yellow]{t('cli.drift.nothing_compared')}[/yellow]")
         return 2
     return 0
 
@@ -261,20 +286,25 @@ def _with_engine(cfg, engine: str):
 def _freeze(cfg, dest: Path, reference: str | None) -> int:
     from metricwatch.parts.drift.collect import freeze_spec
 
-    with err_console.status(f"freezing the reference's bins ({cfg.drift.engine} engine)…"):
+    with err_console.status(t("cli.drift.freezing", engine=cfg.drift.engine)):
         spec = freeze_spec(cfg, dest, reference)
+    err_console.print(frozen_text(spec, dest), markup=False, soft_wrap=True)
+    return 0
+
+
+def frozen_text(spec: BinSpec, dest: Path, lang: Lang = "en") -> str:
+    """What --freeze wrote: the spec's file and hash, its columns, and how to use it."""
     binned = [c.name for c in spec.columns if c.kind != "skip"]
     skipped = [c.name for c in spec.columns if c.kind == "skip"]
-    err_console.print(
-        f"bin spec written to {dest} ({spec.hash}): {len(binned)} feature(s) binned"
-        + (f", {len(skipped)} without bins ({', '.join(skipped)})" if skipped else "")
-        + (f", target {spec.target.name}" if spec.target is not None else "")
-        + f"; reference {spec.reference.label}, {spec.reference.n_rows:,} rows. "
-        f"Use it with drift.bin_spec: {dest}",
-        markup=False,
-        soft_wrap=True,
+    text = t("cli.drift.frozen", lang, dest=dest, hash=spec.hash, n=len(binned))
+    if skipped:
+        text += t("cli.drift.frozen.skipped", lang, n=len(skipped), names=", ".join(skipped))
+    if spec.target is not None:
+        text += t("cli.drift.frozen.target", lang, name=spec.target.name)
+    rows = f"{spec.reference.n_rows:,}"
+    return text + t(
+        "cli.drift.frozen.reference", lang, label=spec.reference.label, rows=rows, dest=dest
     )
-    return 0
 
 
 def register(app: typer.Typer) -> None:

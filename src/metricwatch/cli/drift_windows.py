@@ -1,6 +1,7 @@
 """`metricwatch drift` output for drift by time window: the windows, the JS matrix, and the
-result's problem and notes (catalogue messages in the result, worded here in English); the
-window table's headers and cells are worded in lang (English by default, as the CLI prints)."""
+summary with the result's problem and notes (catalogue messages in the result). The window
+table's headers and cells and the summary are worded in lang (English by default, as the CLI
+prints)."""
 
 from __future__ import annotations
 
@@ -56,21 +57,29 @@ def matrix(wd: WindowedDrift, lang: Lang = "en") -> tuple[list[str], list[list[s
     return headers, rows
 
 
-def summary(wd: WindowedDrift) -> list[str]:
-    column = wd.time_column or t("cli.drift.row_order")
-    head = t("cli.drift.by_window_of", window=wd.window, column=column)
+def summary(wd: WindowedDrift, lang: Lang = "en") -> list[str]:
+    """The windows' summary lines: how they were compared, each feature's first drift, notes."""
+    column = wd.time_column or t("cli.drift.row_order", lang)
+    head = t("cli.drift.by_window_of", lang, window=wd.window, column=column)
     if wd.status != "ok" and wd.problem is not None:
-        return [f"{head}: {wd.problem.text('en')}."]
+        return [t("cli.drift.windows.problem", lang, head=head, problem=wd.problem.text(lang))]
     lines = [
-        f"{head}: {len(wd.windows)} window(s); each against the reference's bins, p-values "
-        f"adjusted per window ({wd.correction}); windows under {wd.min_rows} rows get no verdict."
+        t(
+            "cli.drift.windows.head",
+            lang,
+            head=head,
+            n=len(wd.windows),
+            correction=wd.correction,
+            min_rows=wd.min_rows,
+        )
     ]
     for name in wd.features:
         if name in wd.first_drift:
-            lines.append(f"  {name}: drift since {wd.first_drift[name]}")
+            since = t("cli.drift.windows.since", lang, name=name, window=wd.first_drift[name])
+            lines.append(f"  {since}")
     if not wd.first_drift:
-        lines.append("  no feature drifts in any window")
-    return lines + [f"Note: {n.text('en')}." for n in wd.notes]
+        lines.append(f"  {t('cli.drift.windows.calm', lang)}")
+    return lines + [t("cli.drift.line.note", lang, text=f"{n.text(lang)}.") for n in wd.notes]
 
 
 def as_dict(wd: WindowedDrift) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """`metricwatch history`: list the snapshots in the history database (oldest first).
 
 Reads only: the database is opened read-only, never created, migrated or waited for. No database
-yet is an empty list; a corrupt or newer one is exit 1 with the message naming the file.
+yet is an empty list; a corrupt or newer one is exit 1 with the message naming the file. The
+table's title and headers and the status line are the catalogue's (cli.history.*).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import typer
 
 from metricwatch.cli.console import err_console, out_console
 from metricwatch.cli.options import ConfigOpt
+from metricwatch.i18n import Lang, t
 
 
 class Format(StrEnum):
@@ -44,7 +46,6 @@ def history(
     from metricwatch.cli.history_format import table_cells, table_headers, to_csv, to_json
     from metricwatch.cli.kpis_cmd import _parse_since
     from metricwatch.config import load_config
-    from metricwatch.i18n import t
     from metricwatch.report.build import with_output
     from metricwatch.sources.history_db.db import history_path, open_for
     from metricwatch.sources.history_db.queries import load_snapshots, snapshot_ids
@@ -67,14 +68,19 @@ def history(
         for cells in table_cells(snaps, cfg.report.timezone):
             table.add_row(*map(escape, cells))
         out_console.print(table)
-    what = f"{len(snaps)} snapshot(s)" if path.exists() else "no history yet"
     err_console.print(
-        f"{what} in {escape(str(path))}"
-        + ("" if path.exists() else " (every `metricwatch report` and `check` adds one)"),
+        status_line(len(snaps) if path.exists() else None, escape(str(path))),
         highlight=False,
         soft_wrap=True,
     )
     return 0
+
+
+def status_line(n: int | None, path: str, lang: Lang = "en") -> str:
+    """What was read: n snapshots in path, or (n None) that there is no history there yet."""
+    if n is None:
+        return t("cli.history.empty", lang, path=path)
+    return t("cli.history.count", lang, n=n, path=path)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,7 +1,8 @@
 """`metricwatch repro`: `dvc repro --force` in a clean clone at REV, outputs compared hash by hash.
 
 Exit codes: 0 reproduced identically, 1 outputs differ / a stage failed / timed out (or a known
-error), 2 no verdict possible (source data not available, DVC error).
+error), 2 no verdict possible (source data not available, DVC error). The table's headers and
+marks and the lines under it are the catalogue's (cli.repro.*).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
 from metricwatch.cli.console import err_console, out_console
 from metricwatch.cli.options import ConfigOpt
+from metricwatch.i18n import Lang, t
 
 EXIT = {"identical": 0, "differ": 1, "failed": 1, "timed_out": 1, "unavailable": 2, "error": 2}
 _STYLE = {"identical": "green", "differ": "red", "failed": "red", "timed_out": "red"}
@@ -69,7 +71,6 @@ def _print_table(report: ReproReport) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from metricwatch.i18n import t
     from metricwatch.redact import scrub
 
     # tags, paths, stage names and DVC's messages are user text, not console markup
@@ -85,22 +86,46 @@ def _print_table(report: ReproReport) -> None:
         table.add_row(*map(escape, cells), mark)
     if report.outputs:
         out_console.print(table)
-    for v in report.volatile_diffs:
-        out_console.print(f"volatile {v.path}:{v.key}: {v.expected} → {v.actual}", markup=False)
     style = _STYLE.get(report.verdict, "yellow")
-    cached = " [dim](cached verdict; --force to re-run)[/dim]" if report.cached else ""
+    cached = f" [dim]{escape(t('cli.repro.cached'))}[/dim]" if report.cached else ""
+    for line in volatile_lines(report):
+        out_console.print(line, markup=False)
     out_console.print(f"[bold {style}]{escape(scrub(report.message))}[/bold {style}]{cached}")
-    for note in report.notes:
-        out_console.print(f"note: {scrub(note)}", markup=False)
+    for line in note_lines(report):
+        out_console.print(line, markup=False)
+    err_console.print(f"log: {report.log_path}\ntranscript: {report.transcript_path}", markup=False)
+
+
+def volatile_lines(report: ReproReport, lang: Lang = "en") -> list[str]:
+    """The volatile keys that differ, committed → fresh."""
+    return [
+        t(
+            "cli.repro.volatile_diff",
+            lang,
+            path=v.path,
+            name=v.key,
+            expected=v.expected,
+            actual=v.actual,
+        )
+        for v in report.volatile_diffs
+    ]
+
+
+def note_lines(report: ReproReport, lang: Lang = "en") -> list[str]:
+    """The verdict's notes (secrets scrubbed), undeclared inputs and environment notes; the notes
+    are the result's own messages, worded in lang."""
+    from metricwatch.i18n.words import wording
+    from metricwatch.redact import scrub
+
+    lines = [t("cli.repro.note", lang, text=scrub(n)) for n in wording(report.remarks, lang)]
     env = report.environment
     if env is not None:
-        for u in env.undeclared_inputs:
-            out_console.print(
-                f"undeclared input: stage {u.stage} reads {u.path} ({u.evidence})", markup=False
-            )
-        for note in env.notes:
-            out_console.print(f"environment: {note}", markup=False)
-    err_console.print(f"log: {report.log_path}\ntranscript: {report.transcript_path}", markup=False)
+        lines += [
+            t("cli.repro.undeclared", lang, stage=u.stage, path=u.path, evidence=u.evidence)
+            for u in env.undeclared_inputs
+        ]
+        lines += [t("cli.repro.environment", lang, text=n) for n in wording(env.remarks, lang)]
+    return lines
 
 
 def register(app: typer.Typer) -> None:
