@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from metricwatch.errors import GitError
@@ -32,9 +32,11 @@ def timeout_for(items: int = 0) -> float:
     return TIMEOUT_S + max(items, 0) * PER_ITEM_S
 
 
-def git_env() -> dict[str, str]:
-    """This process's environment with no optional locks and no prompts."""
-    return {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
+def git_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """This process's environment (or `base`, e.g. the demo builder's, without GIT_*) with no
+    optional locks and no prompts."""
+    env = os.environ if base is None else base
+    return {**env, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
 
 
 def _argv(repo: Path | None, args: Sequence[str]) -> list[str]:
@@ -46,9 +48,12 @@ def run_git(
     *args: str,
     timeout_s: float = TIMEOUT_S,
     input_text: str | None = None,
+    base_env: Mapping[str, str] | None = None,
 ) -> ProcResult:
-    """Run `git -C repo ARGS` (no -C when repo is None); the result, whatever it is."""
-    return run(_argv(repo, args), timeout_s=timeout_s, env=git_env(), input_text=input_text)
+    """Run `git -C repo ARGS` (no -C when repo is None); the result, whatever it is.
+    `base_env`: the environment to start from instead of this process's (see git_env)."""
+    env = git_env(base_env)
+    return run(_argv(repo, args), timeout_s=timeout_s, env=env, input_text=input_text)
 
 
 def _command(args: Sequence[str]) -> str:

@@ -1,7 +1,8 @@
 """The demo build's commands: git and DVC, with timeouts and a build log.
 
-Git gets its identity and settings on the command line (`git -c …`), never from the user's
-global config (no signing, no hooks). `dvc repro` runs as `python -m dvc` of this
+Git runs through the one gateway (`metricwatch.git`: its timeout, no prompts) and gets its
+identity and settings on the command line (`git -c …`), never from the user's global config
+(no signing, no hooks) nor the caller's GIT_* variables. `dvc repro` runs as `python -m dvc` of this
 interpreter (its stages are processes anyway); init/add/push use DVC's Python API in this
 process, which saves an interpreter start each on a busy machine.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from metricwatch.errors import MetricwatchError
+from metricwatch.git import run_git
 from metricwatch.procs import ProcResult, run
 
 GIT_SETTINGS = (
@@ -110,6 +112,10 @@ class Shell:
 
     def _run(self, args: list[str], env: Mapping[str, str] | None) -> ProcResult:
         result = run(args, timeout_s=TIMEOUT_S, cwd=self.cwd, env=env or self.base_env())
+        return self._checked(args, result)
+
+    def _checked(self, args: list[str], result: ProcResult) -> ProcResult:
+        """Log the command and its output; MetricwatchError naming it when it failed."""
         self._log(
             f"$ {' '.join(args)}  ({result.duration_s:.1f} s)\n{result.stdout}{result.stderr}"
         )
@@ -124,8 +130,11 @@ class Shell:
         return result
 
     def git(self, *args: str) -> ProcResult:
-        settings = [part for s in GIT_SETTINGS for part in ("-c", s)]
-        return self._run(["git", *settings, *args], None)
+        """git through the gateway (metricwatch.git: its timeout, no prompts), from this
+        builder's environment (no GIT_* of the caller's)."""
+        argv = [part for s in GIT_SETTINGS for part in ("-c", s)] + list(args)
+        result = run_git(self.cwd, *argv, base_env=self.base_env())
+        return self._checked(["git", *argv], result)
 
     def dvc(self, *args: str, env: Mapping[str, str] | None = None) -> ProcResult:
         return self._run([str(self.python), "-m", "dvc", *args], env)
