@@ -54,6 +54,13 @@ class MonitoringResult(BaseModel):
         value = self.parts.get(key.name)
         return value if isinstance(value, key.model) else None
 
+    def error_said(self, part: str) -> Words | None:
+        """Why `part` failed, as message pieces (worded in a report's language when the part
+        said it so, else its English error); None when it did not fail."""
+        said = self.error_words.get(part)
+        error = self.errors.get(part)
+        return said or ([plain(error)] if error else None)
+
     @model_validator(mode="before")
     @classmethod
     def _reasons_from_text(cls, data: Any) -> Any:

@@ -15,8 +15,6 @@ if TYPE_CHECKING:
 
 def part_missing(result: MonitoringResult, part: str, lang: Lang) -> list[Block]:
     """A notice saying why `part` has no data: its recorded error, or that it was not collected."""
-    said = result.error_words.get(part)
-    reason = (
-        text(said, lang) if said else result.errors.get(part) or t("report.not_collected", lang)
-    )
+    said = result.error_said(part)
+    reason = text(said, lang) if said else t("report.not_collected", lang)
     return [Notice(f"{t('report.unavailable', lang)}: {reason}", "unknown")]

@@ -6,7 +6,6 @@ snapshot of this run) reads the same inputs the pipeline evaluates.
 from __future__ import annotations
 
 from metricwatch.config import Config
-from metricwatch.i18n.words import plain
 from metricwatch.parts.registry import all_parts
 from metricwatch.result import MonitoringResult
 from metricwatch.rules_model import PartRuleInputs, RuleInputs, merge_inputs
@@ -16,8 +15,7 @@ def part_inputs(result: MonitoringResult, cfg: Config | None) -> list[tuple[str,
     """Each registered part's rule inputs; `cfg` None: no config at hand (links left out)."""
     given = []
     for part in all_parts():
-        error = result.errors.get(part.name)
-        reason = [plain(error)] if error else result.not_run.get(part.name)
+        reason = result.error_said(part.name) or result.not_run.get(part.name)
         given.append((part.name, part.rule_inputs(result.parts.get(part.name), reason, cfg)))
     return given
 

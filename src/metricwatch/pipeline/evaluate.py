@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Literal
 
 from metricwatch.config import Config
-from metricwatch.i18n.words import Words, plain
+from metricwatch.i18n.words import Words
 from metricwatch.parts.registry import all_parts
 from metricwatch.parts.rule_inputs import part_inputs
 from metricwatch.result import MonitoringResult
@@ -29,9 +29,7 @@ def evaluated(
     essential = {p.name for p in all_parts() if p.essential and p.name in collected}
     no_verdict: dict[str, Words] = {}
     for name, g in given:
-        error = result.errors.get(name)
-        said = result.error_words.get(name) or ([plain(error)] if error else None)
-        why = said or g.no_verdict.get(name)
+        why = result.error_said(name) or g.no_verdict.get(name)
         if name in essential and why:
             no_verdict[name] = why
     flags = evaluate(cfg, inputs, scope=scope)

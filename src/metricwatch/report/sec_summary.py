@@ -37,8 +37,7 @@ def _breach_line(f: Flag, lang: Lang = "en") -> str:
 
 def _error(result: MonitoringResult, part: str, lang: Lang) -> str:
     """Why a part is missing, in lang when the part said it in messages, else its error."""
-    said = result.error_words.get(part)
-    return words_text(said, lang) if said else result.errors[part]
+    return words_text(result.error_said(part) or [], lang)  # called for parts in result.errors
 
 
 def build(result: MonitoringResult, lang: Lang) -> list[Block]:
