@@ -39,13 +39,17 @@ def _interrupt_when(starting: str, seen: dict[str, object], before_stop=lambda: 
     def wait(url: str, timeout_s: float, proc: subprocess.Popen | None = None) -> bool:
         assert proc is not None
         deadline = time.monotonic() + timeout_s
-        while starting == "workers" and len(live_group_members(proc.pid)) < 2:
+        # one reading of the group decides and is recorded: a member may come and go between
+        # two readings (a short-lived child of the leader's start, seen under load)
+        members = live_group_members(proc.pid)
+        while starting == "workers" and len(members) < 2:
             assert proc.poll() is None, "the server exited before it started its workers"
             assert time.monotonic() < deadline, f"no worker within {timeout_s} s"
             time.sleep(0.005)
+            members = live_group_members(proc.pid)
         seen["pgid"] = proc.pid
         seen["log"] = os.readlink(f"/proc/{proc.pid}/fd/1")  # the server's log file
-        seen["members"] = live_group_members(proc.pid)
+        seen["members"] = members
         seen["serving"] = _answers(url)
         before_stop()
         raise Interrupted

@@ -1,6 +1,6 @@
 """How the suite is ordered for xdist, and which skips CI tolerates (hooks in tests/conftest.py).
 
-Order: `make test` runs `-n auto --dist loadfile --no-loadscope-reorder`: a file's tests stay on
+Order: `make test` runs `-n WORKERS --dist loadfile --no-loadscope-reorder`: a file's tests stay on
 one worker (its module fixtures are built once) and files are queued in collection order. The
 files whose fixtures run longest are queued first, so no worker starts one of them when the
 other is nearly done (longest-first keeps both busy to the end).
@@ -18,14 +18,16 @@ import pytest
 
 # longest first (per-file worker time of a full run, docs/testing.md); unlisted files follow in
 # their usual order (test_render_quarto_parts.py among them: it reads the deliverable that
-# test_report.py, first in line, builds)
+# test_report.py, first in line, builds). test_report.py builds the run's demo (about 35 s of
+# one core) before its deliverable; the two next files do not read the demo, so the other
+# workers start at once instead of waiting for it, and the demo's readers come after them.
 HEAVY_FIRST = (
     "tests/test_report.py",
-    "tests/faults/test_fault_mlflow.py",
     "tests/test_repro.py",
+    "tests/test_evidence_capture.py",
+    "tests/faults/test_fault_mlflow.py",
     "tests/test_drift_spark.py",
     "tests/faults/test_fault_git_dvc.py",
-    "tests/test_evidence_capture.py",
     "tests/test_onboarding.py",
     "tests/faults/test_fault_render.py",
     "tests/test_mlflow_server.py",
