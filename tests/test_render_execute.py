@@ -48,6 +48,23 @@ def test_parameters_injected_and_cwd(tmp_path: Path, jupyter_dir: Path) -> None:
     assert executed.metadata.papermill.parameters == {"name": "from-cli", "n": 3}
 
 
+def test_kernel_sockets_stay_out_of_the_working_folder(tmp_path: Path, jupyter_dir: Path) -> None:
+    """The kernel's IPC sockets live in a private temporary folder, gone afterwards; never in
+    the notebook's working folder (the report folder), where a killed report left them."""
+    code = (
+        "import os\nfrom ipykernel.kernelapp import IPKernelApp\n"
+        "print(sorted(os.listdir('.')))\nprint(IPKernelApp.instance().ip)"
+    )
+    nb = write_notebook(tmp_path / "work" / "s.ipynb", [nbformat.v4.new_code_cell(code)], "n = 0")
+    out = execute_notebook(nb, tmp_path / "build" / "s.ipynb", {}, jupyter_dir=jupyter_dir)
+    listing, ip = nbformat.read(out, as_version=4).cells[-1].outputs[0]["text"].splitlines()
+    assert listing == "['s.ipynb']"  # the working folder holds the notebook only
+    sockets = Path(ip)
+    assert sockets.is_absolute() and len(str(sockets)) < 90, ip  # a socket path: ≤ 107 bytes
+    assert not sockets.parent.exists()  # removed with its sockets when the kernel ended
+    assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["s.ipynb"]
+
+
 def test_undeclared_parameter_rejected_before_running(tmp_path: Path, jupyter_dir: Path) -> None:
     nb = report_notebook(tmp_path / "r.ipynb")
     with pytest.raises(RenderError) as err:

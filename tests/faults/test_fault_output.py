@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -118,12 +119,15 @@ def test_report_killed_while_rendering_leaves_the_previous_report(
     build = build_dir_of(out, cache)
     rendering = build / "executed" / "metrics_monitoring.ipynb"  # papermill writes it first
     argv = ["report", "-c", str(demo_copy / "metricwatch.yaml"), "-o", str(out), *FAST]
+    # its own temporary folder (short: the kernel's sockets go there), which the killed report
+    # cannot remove; this test does
+    tmp = Path(tempfile.mkdtemp(prefix="mw-test-"))
     proc = subprocess.Popen(
         [sys.executable, "-m", "metricwatch", *argv],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=child_env(cache),
+        env={**child_env(cache), "TMPDIR": str(tmp)},
         start_new_session=True,  # its own process group: the kernel is reaped below
     )
     try:
@@ -138,6 +142,7 @@ def test_report_killed_while_rendering_leaves_the_previous_report(
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)  # its orphaned kernel, if still alive
         stdout, stderr = proc.communicate(timeout=60)
+        shutil.rmtree(tmp)
     run = Run(
         argv, 128 - proc.returncode if proc.returncode < 0 else proc.returncode, stdout, stderr
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
+import tempfile
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,12 +26,22 @@ from metricwatch.render.parameters import check_parameters
 _PREVIEW = re.compile(r"-{5,}\n(.*?)\n-{5,}", re.S)
 
 
-def _ipc_kernel_manager() -> type:
-    """A kernel manager using IPC sockets: no TCP ports, no unencrypted-TCP warning on stderr."""
+def _ipc_kernel_manager(socket_dir: Path) -> type:
+    """A kernel manager using IPC sockets: no TCP ports, no unencrypted-TCP warning on stderr.
+
+    The sockets live in socket_dir (absolute, short: a socket path has at most 107 bytes).
+    jupyter_client's default is `kernel-ipc-N` in the working folder, which papermill makes the
+    notebook's (the report folder): a report killed mid-render left its sockets there.
+    """
     from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
 
     class IpcKernelManager(AsyncKernelManager):
         transport = "ipc"
+
+        @default("ip")
+        def _ip_default(self) -> str:
+            return str(socket_dir / "kernel-ipc")
 
     return IpcKernelManager
 
@@ -101,7 +112,7 @@ def execute_notebook(
     output.parent.mkdir(parents=True, exist_ok=True)
     where = f"notebook {notebook.name}"
     try:
-        with kernel_env(jupyter_dir, env):
+        with kernel_env(jupyter_dir, env), tempfile.TemporaryDirectory(prefix="mw-kernel-") as ipc:
             papermill.execute_notebook(
                 str(notebook),
                 str(output),
@@ -111,7 +122,7 @@ def execute_notebook(
                 start_timeout=start_timeout_s,
                 execution_timeout=cell_timeout_s,
                 cwd=str(cwd or notebook.parent),
-                kernel_manager_class=_ipc_kernel_manager(),
+                kernel_manager_class=_ipc_kernel_manager(Path(ipc)),
             )
     except PapermillExecutionError as exc:
         index, first = _source_cell(notebook, exc.source)
