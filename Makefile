@@ -13,7 +13,7 @@ REPORT_ARGS ?=
 PYTEST_ARGS ?=
 # the suite runs on every core (pytest-xdist; one worker per file keeps module fixtures whole):
 # three workers for two cores, as the suite waits a good part of its time (servers starting,
-# browsers, timeouts it provokes): 8 min 14 s against 9 min 24 s with one worker per core
+# browsers, timeouts it provokes): 8 min 14 s against 9 min 26 s with one worker per core
 # (docs/testing.md)
 WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n + (n + 1) / 2 )))
 PYTEST_PARALLEL ?= -n $(WORKERS) --dist loadfile --no-loadscope-reorder

@@ -3,7 +3,7 @@
 Order: `make test` runs `-n WORKERS --dist loadfile --no-loadscope-reorder`: a file's tests stay on
 one worker (its module fixtures are built once) and files are queued in collection order. The
 files whose fixtures run longest are queued first, so no worker starts one of them when the
-other is nearly done (longest-first keeps both busy to the end).
+others are nearly done (longest-first keeps every worker busy to the end).
 
 CI skips: under CI=true a test may only be skipped for a reason that names a tool CI cannot
 install (Quarto is not in the package registries CI reaches); any other skip fails the run,
