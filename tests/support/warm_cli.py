@@ -140,11 +140,11 @@ def _acquire(env: dict[str, str]) -> Zygote | None:
     here = dict(os.environ)
     with _lock:
         zyg = _fits(env, _idle)
-        if zyg is None and (_fits(here, _idle) is not None or len(_all) >= MAX_ZYGOTES):
-            return None
         if zyg is not None:
             _idle.remove(zyg)
             return zyg
+        if _fits(here, _idle) is not None or len(_all) >= MAX_ZYGOTES:
+            return None  # a new zygote would start like an idle one, or enough run already
     zyg = _start()
     with _lock:
         _all.append(zyg)
